@@ -1,0 +1,149 @@
+"""kiosk-admin: the operator's command line (database, catalogue, stock, orders, export)."""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import sys
+from collections.abc import Callable, Sequence
+from dataclasses import replace
+from pathlib import Path
+
+from kiosk import __version__
+from kiosk.config import ConfigError, load_config
+from kiosk.core import catalogue, stock
+from kiosk.core.catalogue_file import CatalogueFileError, read_catalogue
+from kiosk.core.db import DatabaseError
+from kiosk.core.errors import LedgerConflict, UserFacingError
+from kiosk.core.ids import uuid7
+from kiosk.core.ledger import WrongKioskError
+from kiosk.core.receipt_text import receipt_lines
+from kiosk.core.receipts import OrderNotFound, receipt_for
+from kiosk.core.voids import void_order
+from kiosk.services import Services, build
+
+EXPORT_TABLES = ("items", "item_prices", "donors", "orders", "order_lines", "transfers",
+                 "stock_movements", "outbox", "receipt_prints")
+
+
+def cmd_init(services: Services, args: argparse.Namespace) -> int:
+    version = services.conn.execute("PRAGMA user_version").fetchone()[0]
+    print(f"database {services.config.database_path} ready (schema v{version}, "
+          f"kiosk {services.kiosk.kiosk_id})")
+    return 0
+
+
+def cmd_import_catalogue(services: Services, args: argparse.Namespace) -> int:
+    specs = read_catalogue(Path(args.file))
+    changed = catalogue.upsert_items(services.conn, services.clock, specs)
+    print(f"{len(specs)} items imported, {changed} new prices")
+    return 0
+
+
+def cmd_stock(services: Services, args: argparse.Namespace) -> int:
+    for e in catalogue.entries(services.conn, include_retired=args.all):
+        if e.stock is None or (args.low and e.stock > e.low_stock_threshold):
+            continue
+        flag = "  LOW" if e.stock <= e.low_stock_threshold else ""
+        print(f"{e.item_id:<16} {e.stock:>5}  {e.price:>5} pts  {e.name_zh}{flag}")
+    return 0
+
+
+def cmd_restock(services: Services, args: argparse.Namespace) -> int:
+    before = stock.on_hand(services.conn, args.item)
+    stock.restock(services.conn, services.clock, [stock.Restock(args.item, args.quantity)],
+                  donor_id=args.donor, note=args.note)
+    print(f"{args.item}: {before} -> {stock.on_hand(services.conn, args.item)}")
+    return 0
+
+
+def cmd_receipt(services: Services, args: argparse.Namespace) -> int:
+    print("\n".join(receipt_lines(receipt_for(services.conn, services.kiosk, args.order))))
+    return 0
+
+
+def cmd_void(services: Services, args: argparse.Namespace) -> int:
+    receipt = void_order(services.conn, services.clock, services.kiosk, services.policy,
+                         void_id=uuid7(), order_id=args.order, reason=args.reason)
+    print("\n".join(receipt_lines(receipt)))
+    return 0
+
+
+def cmd_export(services: Services, args: argparse.Namespace) -> int:
+    """One CSV per table, UTF-8 with BOM so spreadsheet programs open the Chinese correctly."""
+    import sqlite_utils  # only this command needs it
+
+    out = Path(args.folder)
+    out.mkdir(parents=True, exist_ok=True)
+    db = sqlite_utils.Database(services.conn)
+    for name in EXPORT_TABLES:
+        table = db[name]
+        columns = [c.name for c in table.columns]
+        with (out / f"{name}.csv").open("w", encoding="utf-8-sig", newline="") as fh:
+            writer = csv.writer(fh)
+            writer.writerow(columns)
+            for row in table.rows:
+                writer.writerow([row[c] for c in columns])
+        print(f"{out / (name + '.csv')}: {table.count} rows")
+    return 0
+
+
+def cmd_demo(services: Services, args: argparse.Namespace) -> int:
+    from kiosk.scripted_sale import run_scripted_sale
+
+    return run_scripted_sale(services)
+
+
+COMMANDS: dict[str, Callable[[Services, argparse.Namespace], int]] = {
+    "init": cmd_init, "import-catalogue": cmd_import_catalogue, "stock": cmd_stock,
+    "restock": cmd_restock, "receipt": cmd_receipt, "void": cmd_void, "export": cmd_export,
+    "demo": cmd_demo,
+}
+
+
+def parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="kiosk-admin", description=__doc__)
+    p.add_argument("--config", default="config.toml", help="config file (default: %(default)s)")
+    p.add_argument("--database", help="use this database file instead of the config's")
+    p.add_argument("--version", action="version", version=f"kiosk {__version__}")
+    sub = p.add_subparsers(dest="command", required=True)
+    sub.add_parser("init", help="create or migrate the database")
+    sub.add_parser("import-catalogue", help="add or update items from a TOML file") \
+        .add_argument("file")
+    s = sub.add_parser("stock", help="list stock on hand")
+    s.add_argument("--low", action="store_true", help="only items at or below their threshold")
+    s.add_argument("--all", action="store_true", help="include retired items")
+    r = sub.add_parser("restock", help="receive goods from a donor")
+    r.add_argument("item")
+    r.add_argument("quantity", type=int)
+    r.add_argument("--donor")
+    r.add_argument("--note")
+    sub.add_parser("receipt", help="show a past receipt").add_argument("order")
+    v = sub.add_parser("void", help="void a sale (reverses points and stock)")
+    v.add_argument("order")
+    v.add_argument("--reason", required=True)
+    sub.add_parser("export", help="write every ledger table as CSV").add_argument("folder")
+    sub.add_parser("demo", help="seed the demo shop and run a scripted sale")
+    return p
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    try:
+        config = load_config(args.config)
+        if args.database:
+            config = replace(config, database=replace(
+                config.database, path=str(Path(args.database).resolve())))
+        services = build(config)
+        return COMMANDS[args.command](services, args)
+    except (ConfigError, DatabaseError, CatalogueFileError, WrongKioskError,
+            stock.StockError, OrderNotFound, LedgerConflict) as exc:
+        print(f"kiosk-admin: {exc}", file=sys.stderr)
+        return 2
+    except UserFacingError as exc:
+        print(f"kiosk-admin: {exc.zh} / {exc.en}", file=sys.stderr)
+        return 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

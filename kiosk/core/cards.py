@@ -1,0 +1,87 @@
+"""Volunteers and their cards: who a tapped card belongs to, and whether it may spend."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import cast
+
+from kiosk.core import ledger
+from kiosk.core.db import read_transaction, write_transaction
+from kiosk.core.errors import CardBlocked, CardRevoked, CardUnknown
+from kiosk.core.models import CardHolder, PresentedCard
+
+
+@dataclass(frozen=True)
+class VolunteerRecord:
+    volunteer_id: str
+    masked_name: str
+    status: str = "active"
+
+
+@dataclass(frozen=True)
+class CardRecord:
+    card_id: str
+    volunteer_id: str
+    kind: str = "nfc"
+    status: str = "active"
+    generation: int = 1
+    is_operator: bool = False
+
+
+def upsert_volunteers(conn: sqlite3.Connection, volunteers: Iterable[VolunteerRecord]) -> None:
+    with write_transaction(conn):
+        conn.executemany(
+            """INSERT INTO volunteers (id, masked_name, status) VALUES (?, ?, ?)
+               ON CONFLICT (id) DO UPDATE SET masked_name = excluded.masked_name,
+                                              status = excluded.status""",
+            [(v.volunteer_id, v.masked_name, v.status) for v in volunteers])
+
+
+def upsert_cards(conn: sqlite3.Connection, cards: Iterable[CardRecord]) -> None:
+    """Register or update cards; a card's generation never goes backwards (revocation sticks)."""
+    with write_transaction(conn):
+        conn.executemany(
+            """INSERT INTO cards (card_id, volunteer_id, kind, status, generation, is_operator)
+               VALUES (?, ?, ?, ?, ?, ?)
+               ON CONFLICT (card_id) DO UPDATE SET
+                   volunteer_id = excluded.volunteer_id, kind = excluded.kind,
+                   status = excluded.status,
+                   generation = MAX(cards.generation, excluded.generation),
+                   is_operator = excluded.is_operator""",
+            [(c.card_id, c.volunteer_id, c.kind, c.status, c.generation, int(c.is_operator))
+             for c in cards])
+
+
+def set_card_status(conn: sqlite3.Connection, card_id: str, status: str) -> None:
+    with write_transaction(conn):
+        cur = conn.execute("UPDATE cards SET status = ? WHERE card_id = ?", (status, card_id))
+        if cur.rowcount == 0:
+            raise CardUnknown()
+
+
+def check_card(conn: sqlite3.Connection, card: PresentedCard) -> sqlite3.Row:
+    """The card's row joined with its volunteer, or the refusal the volunteer should see."""
+    row = conn.execute(
+        """SELECT c.card_id, c.volunteer_id, c.status AS card_status, c.generation,
+                  c.is_operator, v.masked_name, v.status AS volunteer_status
+           FROM cards c JOIN volunteers v ON v.id = c.volunteer_id
+           WHERE c.card_id = ?""", (card.card_id,)).fetchone()
+    if row is None:
+        raise CardUnknown()
+    if row["card_status"] != "active" or row["volunteer_status"] != "active":
+        raise CardBlocked()
+    if card.generation is not None and card.generation < row["generation"]:
+        raise CardRevoked()
+    return cast(sqlite3.Row, row)
+
+
+def look_up(conn: sqlite3.Connection, card: PresentedCard) -> CardHolder:
+    """Card tap -> masked name and balance, in one consistent read."""
+    with read_transaction(conn):
+        row = check_card(conn, card)
+        return CardHolder(card_id=row["card_id"], volunteer_id=row["volunteer_id"],
+                          masked_name=row["masked_name"],
+                          balance=ledger.balance(conn, row["volunteer_id"]),
+                          is_operator=bool(row["is_operator"]))

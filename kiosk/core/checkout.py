@@ -1,0 +1,170 @@
+"""Checkout: a basket becomes one atomic, idempotent sale.
+
+One BEGIN IMMEDIATE transaction checks the card, each item, stock, per-person limits, the
+balance and (offline) the caps, then writes the order, lines, transfers, stock movements and
+outbox entry. The caller makes the order id, so a retry after a crash or a lost reply is the
+same order: same content returns the same receipt and writes nothing; different content under
+the same id is refused (I2, I8).
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Sequence
+from datetime import datetime, timedelta
+
+from kiosk.core import cards, catalogue, ledger
+from kiosk.core.clock import Clock, from_db, to_db
+from kiosk.core.db import write_transaction
+from kiosk.core.errors import (
+    EmptyBasket,
+    ItemUnavailable,
+    LedgerConflict,
+    LimitReached,
+    NotEnoughPoints,
+    OfflineCapReached,
+    OutOfStock,
+    QuantityTooLarge,
+)
+from kiosk.core.models import (
+    CartLine,
+    ItemKind,
+    KioskInfo,
+    PresentedCard,
+    Receipt,
+    ReceiptLine,
+    SalesPolicy,
+)
+from kiosk.core.orders import NewOrder, Transfer, fingerprint, write_order
+from kiosk.core.periods import period_bounds
+from kiosk.core.receipts import receipt_for
+
+_PERIOD_ZH = {"day": "每天", "week": "每周", "month": "每月"}
+
+# Net purchases of one item by one volunteer since a moment; voided sales do not count.
+_BOUGHT_SQL = """
+SELECT COALESCE(SUM(l.quantity), 0), COALESCE(SUM(l.amount), 0)
+FROM orders o JOIN order_lines l ON l.order_id = o.id
+WHERE o.volunteer_id = ? AND o.created_at >= ? AND o.kind = 'sale' AND l.item_id = ?
+  AND NOT EXISTS (SELECT 1 FROM orders v WHERE v.voids_order_id = o.id)
+"""
+
+_OFFLINE_SPENT_SQL = """
+SELECT COALESCE(SUM(o.total), 0) FROM orders o
+WHERE o.created_at >= ? AND o.kind = 'sale' AND o.offline = 1 {volunteer}
+  AND NOT EXISTS (SELECT 1 FROM orders v WHERE v.voids_order_id = o.id)
+"""
+
+
+def merge_lines(lines: Sequence[CartLine]) -> list[tuple[str, int]]:
+    """One line per item, in first-seen order (a double tap on a tile is one line)."""
+    merged: dict[str, int] = {}
+    for line in lines:
+        merged[line.item_id] = merged.get(line.item_id, 0) + line.quantity
+    return list(merged.items())
+
+
+def is_offline(conn: sqlite3.Connection, now: datetime, policy: SalesPolicy) -> bool:
+    """Offline = no successful sync within ``offline_after_seconds`` (or never)."""
+    row = conn.execute("SELECT last_success_at FROM sync_status WHERE id = 1").fetchone()
+    if row is None or row[0] is None:
+        return True
+    return now - from_db(row[0]) > timedelta(seconds=policy.offline_after_seconds)
+
+
+class Checkout:
+    def __init__(self, conn: sqlite3.Connection, clock: Clock, kiosk: KioskInfo,
+                 policy: SalesPolicy) -> None:
+        self._conn = conn
+        self._clock = clock
+        self._kiosk = kiosk
+        self._policy = policy
+        self._sales = ledger.sales_account(kiosk.kiosk_id)
+        ledger.bind_kiosk(conn, kiosk.kiosk_id)
+
+    def checkout(self, order_id: str, card: PresentedCard, lines: Sequence[CartLine]) -> Receipt:
+        basket = merge_lines(lines)
+        if any(quantity <= 0 for _, quantity in basket):
+            raise ValueError("basket quantities must be positive")
+        request_hash = fingerprint({"card": card.card_id, "lines": basket})
+        now = self._clock.now()
+        conn = self._conn
+        with write_transaction(conn):
+            existing = conn.execute(
+                "SELECT kind, request_hash FROM orders WHERE id = ?", (order_id,)).fetchone()
+            if existing is not None:
+                if existing["kind"] != "sale" or existing["request_hash"] != request_hash:
+                    raise LedgerConflict(f"order id {order_id} reused with different content")
+                return receipt_for(conn, self._kiosk, order_id)
+            holder = cards.check_card(conn, card)
+            if not basket:
+                raise EmptyBasket()
+            volunteer_id = holder["volunteer_id"]
+            receipt_lines = tuple(self._price_line(item_id, quantity, volunteer_id, now)
+                                  for item_id, quantity in basket)
+            total = sum(line.amount for line in receipt_lines)
+            balance = ledger.balance(conn, volunteer_id)
+            if total > balance:
+                raise NotEnoughPoints(balance, total)
+            offline = is_offline(conn, now, self._policy)
+            if offline:
+                self._check_offline_caps(volunteer_id, total, now)
+            account = ledger.volunteer_account(volunteer_id)
+            write_order(conn, NewOrder(
+                order_id=order_id, kind="sale", card_id=card.card_id,
+                volunteer_id=volunteer_id, created_at=to_db(now), total=total,
+                balance_after=balance - total, offline=offline, request_hash=request_hash,
+                lines=receipt_lines,
+                transfers=tuple(
+                    Transfer(account, ledger.DONATION_POOL
+                             if line.kind == ItemKind.DONATION else self._sales, line.amount)
+                    for line in receipt_lines if line.amount > 0),
+                stock_deltas=tuple((line.item_id, -line.quantity) for line in receipt_lines
+                                   if ItemKind(line.kind).has_stock)))
+            return receipt_for(conn, self._kiosk, order_id)
+
+    def _price_line(self, item_id: str, quantity: int, volunteer_id: str,
+                    now: datetime) -> ReceiptLine:
+        item = catalogue.entry(self._conn, item_id)
+        if item is None:
+            raise ItemUnavailable(item_id, item_id)
+        if not item.active:
+            raise ItemUnavailable(item.name_zh, item.name_en)
+        if quantity > self._policy.max_quantity_per_line:
+            raise QuantityTooLarge(item.name_zh, item.name_en,
+                                   self._policy.max_quantity_per_line)
+        if item.stock is not None and item.stock < quantity:
+            raise OutOfStock(item.name_zh, item.name_en, item.stock)
+        amount = item.price * quantity
+        if item.limit_period is not None:
+            start, end = period_bounds(now, item.limit_period, self._kiosk.timezone)
+            got_qty, got_points = self._conn.execute(
+                _BOUGHT_SQL, (volunteer_id, to_db(start), item_id)).fetchone()
+            period_zh = _PERIOD_ZH[item.limit_period]
+            if item.limit_count is not None and got_qty + quantity > item.limit_count:
+                raise LimitReached(
+                    item.name_zh, item.name_en,
+                    f"{period_zh}限 {item.limit_count} 件（本期已兑换 {got_qty} 件）",
+                    f"{item.limit_count} per {item.limit_period} (you have had {got_qty})", end)
+            if item.limit_points is not None and got_points + amount > item.limit_points:
+                raise LimitReached(
+                    item.name_zh, item.name_en,
+                    f"{period_zh}限 {item.limit_points} 分（本期已用 {got_points} 分）",
+                    f"{item.limit_points} points per {item.limit_period} "
+                    f"(you have used {got_points})", end)
+        return ReceiptLine(item_id=item.item_id, name_zh=item.name_zh, name_en=item.name_en,
+                           kind=item.kind.value, quantity=quantity, unit_price=item.price,
+                           amount=amount)
+
+    def _check_offline_caps(self, volunteer_id: str, total: int, now: datetime) -> None:
+        start, _ = period_bounds(now, "day", self._kiosk.timezone)
+        since = to_db(start)
+        mine = int(self._conn.execute(
+            _OFFLINE_SPENT_SQL.format(volunteer="AND o.volunteer_id = ?"),
+            (since, volunteer_id)).fetchone()[0])
+        everyone = int(self._conn.execute(
+            _OFFLINE_SPENT_SQL.format(volunteer=""), (since,)).fetchone()[0])
+        remaining = min(self._policy.offline_cap_per_volunteer_per_day - mine,
+                        self._policy.offline_cap_per_kiosk_per_day - everyone)
+        if total > remaining:
+            raise OfflineCapReached(remaining)

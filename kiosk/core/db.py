@@ -1,0 +1,84 @@
+"""SQLite connection rules, in one place.
+
+Two processes share the file (the touchscreen app and the sync daemon), so:
+- WAL lets readers go on while one writer commits;
+- ``synchronous=FULL`` makes a commit durable before the receipt is printed (with NORMAL a
+  power cut could roll back a sale whose receipt is already in the volunteer's hand);
+- ``isolation_level=None`` stops Python's sqlite3 from opening deferred transactions behind our
+  back; every write goes through :func:`write_transaction`, which takes the write lock up front
+  with ``BEGIN IMMEDIATE`` so the busy timeout applies (a deferred transaction that later needs
+  to write fails at once with "database is locked" instead of waiting).
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from kiosk.core import schema
+
+
+class DatabaseError(Exception):
+    """The database file cannot be used (corrupt, too new, unreadable)."""
+
+
+def connect(path: Path | str, *, busy_timeout_ms: int = 5000) -> sqlite3.Connection:
+    """Open a connection with the kiosk's pragmas; does not migrate (see :func:`open_database`)."""
+    conn = sqlite3.connect(str(path), isolation_level=None, timeout=busy_timeout_ms / 1000,
+                           check_same_thread=False)
+    conn.row_factory = sqlite3.Row
+    conn.execute(f"PRAGMA busy_timeout = {int(busy_timeout_ms)}")
+    mode = conn.execute("PRAGMA journal_mode = WAL").fetchone()[0]
+    if str(path) != ":memory:" and mode != "wal":
+        raise DatabaseError(f"{path}: could not switch to WAL journal (got {mode!r})")
+    conn.execute("PRAGMA synchronous = FULL")
+    conn.execute("PRAGMA foreign_keys = ON")
+    return conn
+
+
+@contextmanager
+def write_transaction(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
+    """One short write transaction: BEGIN IMMEDIATE ... COMMIT, rolled back on any error."""
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        yield conn
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
+    conn.execute("COMMIT")
+
+
+@contextmanager
+def read_transaction(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
+    """A consistent snapshot for several reads (WAL: never blocks the writer)."""
+    conn.execute("BEGIN")
+    try:
+        yield conn
+    finally:
+        conn.execute("COMMIT")
+
+
+def check_integrity(conn: sqlite3.Connection, mode: str) -> None:
+    if mode == "none":
+        return
+    pragma = "integrity_check" if mode == "full" else "quick_check"
+    rows = [r[0] for r in conn.execute(f"PRAGMA {pragma}")]
+    if rows != ["ok"]:
+        raise DatabaseError("database integrity check failed: " + "; ".join(rows[:5]))
+
+
+def open_database(path: Path | str, *, busy_timeout_ms: int = 5000,
+                  startup_check: str = "quick") -> sqlite3.Connection:
+    """Connect, check integrity, and bring the schema up to date."""
+    path = Path(path)
+    if str(path) != ":memory:":
+        path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        conn = connect(path, busy_timeout_ms=busy_timeout_ms)
+        check_integrity(conn, startup_check)
+        schema.migrate(conn)
+    except (sqlite3.DatabaseError, schema.SchemaTooNewError) as exc:
+        raise DatabaseError(f"{path}: {exc}") from exc
+    return conn

@@ -1,0 +1,101 @@
+"""Plain values passed between the core and its callers (screens, printer, sync)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from enum import StrEnum
+from zoneinfo import ZoneInfo
+
+
+class Category(StrEnum):
+    HEALTH = "health"
+    CULTURE_LEISURE = "culture_leisure"
+    GROWTH_EDUCATION = "growth_education"
+    DAILY_LIFE = "daily_life"
+    SERVICES = "services"
+    DONATE = "donate"
+
+
+class ItemKind(StrEnum):
+    GOODS = "goods"            # on a shelf: has stock
+    SERVICE = "service"        # haircut, venue hour: a voucher, no stock
+    DONATION = "donation"      # points go to the families-in-need pool
+    FEE_OFFSET = "fee_offset"  # offset against the property-management fee: a voucher
+
+    @property
+    def has_stock(self) -> bool:
+        return self is ItemKind.GOODS
+
+
+@dataclass(frozen=True)
+class KioskInfo:
+    """Who this kiosk is, for receipts and the ledger's sales account."""
+
+    kiosk_id: str
+    name: str
+    community: str
+    timezone: ZoneInfo
+
+
+@dataclass(frozen=True)
+class SalesPolicy:
+    offline_after_seconds: int = 900
+    offline_cap_per_volunteer_per_day: int = 300
+    offline_cap_per_kiosk_per_day: int = 5000
+    max_quantity_per_line: int = 20
+    void_window_minutes: int = 1440
+
+
+@dataclass(frozen=True)
+class PresentedCard:
+    """A card as read at the kiosk. ``generation`` comes from a signed QR token; NFC has none."""
+
+    card_id: str
+    generation: int | None = None
+
+
+@dataclass(frozen=True)
+class CartLine:
+    item_id: str
+    quantity: int
+
+
+@dataclass(frozen=True)
+class CardHolder:
+    """What the balance screen needs after a tap, and no more."""
+
+    card_id: str
+    volunteer_id: str
+    masked_name: str
+    balance: int
+    is_operator: bool
+
+
+@dataclass(frozen=True)
+class ReceiptLine:
+    item_id: str
+    name_zh: str
+    name_en: str
+    kind: str
+    quantity: int
+    unit_price: int
+    amount: int
+
+
+@dataclass(frozen=True)
+class Receipt:
+    """A sale (or void) as data: the printer, the screens and reprints all render this."""
+
+    order_id: str
+    kind: str
+    kiosk_id: str
+    kiosk_name: str
+    community: str
+    created_at: datetime
+    masked_name: str
+    lines: tuple[ReceiptLine, ...]
+    total: int
+    balance_after: int
+    offline: bool
+    voids_order_id: str | None = None

@@ -1,0 +1,88 @@
+"""Writing one order (sale or void) with its lines, transfers, stock movements and outbox
+entry. Called only inside the caller's BEGIN IMMEDIATE transaction, so a basket is all or
+nothing: the moment the COMMIT returns, every part is durable together."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import sqlite3
+from dataclasses import dataclass
+from typing import Any
+
+from kiosk.core import outbox
+from kiosk.core.ids import uuid7
+from kiosk.core.models import ReceiptLine
+
+
+@dataclass(frozen=True)
+class Transfer:
+    from_account: str
+    to_account: str
+    amount: int
+
+
+@dataclass(frozen=True)
+class NewOrder:
+    order_id: str
+    kind: str                   # 'sale' or 'void'
+    card_id: str
+    volunteer_id: str
+    created_at: str
+    total: int
+    balance_after: int
+    offline: bool
+    request_hash: str
+    lines: tuple[ReceiptLine, ...]
+    transfers: tuple[Transfer, ...]
+    stock_deltas: tuple[tuple[str, int], ...]   # (item_id, delta)
+    voids_order_id: str | None = None
+    reason: str | None = None
+
+
+def fingerprint(payload: Any) -> str:
+    """A stable digest of a request, to tell a retry (same content) from a reused id."""
+    text = json.dumps(payload, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def write_order(conn: sqlite3.Connection, order: NewOrder) -> int:
+    """Insert every part of the order and its outbox entry; returns the outbox sequence."""
+    seq = outbox.next_seq(conn)
+    conn.execute(
+        """INSERT INTO orders (id, seq, kind, voids_order_id, card_id, volunteer_id, created_at,
+               total, balance_after, offline, request_hash, reason)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+        (order.order_id, seq, order.kind, order.voids_order_id, order.card_id,
+         order.volunteer_id, order.created_at, order.total, order.balance_after,
+         int(order.offline), order.request_hash, order.reason))
+    conn.executemany(
+        """INSERT INTO order_lines (order_id, line_no, item_id, name_zh, name_en, kind,
+               quantity, unit_price, amount) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+        [(order.order_id, n, line.item_id, line.name_zh, line.name_en, line.kind,
+          line.quantity, line.unit_price, line.amount)
+         for n, line in enumerate(order.lines, start=1)])
+    transfer_rows = [(uuid7(), order.order_id, seq, t.from_account, t.to_account, t.amount,
+                      order.created_at) for t in order.transfers]
+    conn.executemany(
+        """INSERT INTO transfers (id, group_id, seq, from_account, to_account, amount, created_at)
+           VALUES (?, ?, ?, ?, ?, ?, ?)""", transfer_rows)
+    stock_kind = "sale" if order.kind == "sale" else "void"
+    conn.executemany(
+        """INSERT INTO stock_movements (item_id, delta, kind, order_id, created_at)
+           VALUES (?, ?, ?, ?, ?)""",
+        [(item_id, delta, stock_kind, order.order_id, order.created_at)
+         for item_id, delta in order.stock_deltas])
+    outbox.append(conn, order.kind, order.order_id, {
+        "order_id": order.order_id, "kind": order.kind, "voids_order_id": order.voids_order_id,
+        "card_id": order.card_id, "volunteer_id": order.volunteer_id,
+        "created_at": order.created_at, "total": order.total, "offline": order.offline,
+        "reason": order.reason,
+        "lines": [{"item_id": line.item_id, "quantity": line.quantity,
+                   "unit_price": line.unit_price, "amount": line.amount}
+                  for line in order.lines],
+        "transfers": [{"id": r[0], "from": r[3], "to": r[4], "amount": r[5]}
+                      for r in transfer_rows],
+        "stock": [{"item_id": item_id, "delta": delta} for item_id, delta in order.stock_deltas],
+    }, order.created_at)
+    return seq

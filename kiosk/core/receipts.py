@@ -1,0 +1,33 @@
+"""Rebuild a receipt (as data) from the stored order: for retries, reprints and the printer."""
+
+from __future__ import annotations
+
+import sqlite3
+
+from kiosk.core.clock import from_db
+from kiosk.core.models import KioskInfo, Receipt, ReceiptLine
+
+
+class OrderNotFound(LookupError):
+    pass
+
+
+def receipt_for(conn: sqlite3.Connection, kiosk: KioskInfo, order_id: str) -> Receipt:
+    order = conn.execute(
+        """SELECT o.*, v.masked_name FROM orders o JOIN volunteers v ON v.id = o.volunteer_id
+           WHERE o.id = ?""", (order_id,)).fetchone()
+    if order is None:
+        raise OrderNotFound(f"no order {order_id!r} on this kiosk")
+    lines = tuple(
+        ReceiptLine(item_id=r["item_id"], name_zh=r["name_zh"], name_en=r["name_en"],
+                    kind=r["kind"], quantity=int(r["quantity"]),
+                    unit_price=int(r["unit_price"]), amount=int(r["amount"]))
+        for r in conn.execute(
+            "SELECT * FROM order_lines WHERE order_id = ? ORDER BY line_no", (order_id,)))
+    return Receipt(
+        order_id=order["id"], kind=order["kind"], kiosk_id=kiosk.kiosk_id,
+        kiosk_name=kiosk.name, community=kiosk.community,
+        created_at=from_db(order["created_at"]).astimezone(kiosk.timezone),
+        masked_name=order["masked_name"], lines=lines, total=int(order["total"]),
+        balance_after=int(order["balance_after"]), offline=bool(order["offline"]),
+        voids_order_id=order["voids_order_id"])

@@ -1,0 +1,93 @@
+"""Stock movements: restock with the donor recorded, and shelf counts. Append-only; stock on
+hand is their sum. Sales and voids write their own movements in the checkout transaction."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from kiosk.core import outbox
+from kiosk.core.clock import Clock, to_db
+from kiosk.core.db import write_transaction
+from kiosk.core.ids import uuid7
+
+
+class StockError(Exception):
+    """An operator's stock entry that cannot be applied (unknown item, not a shelf item...)."""
+
+
+def on_hand(conn: sqlite3.Connection, item_id: str) -> int:
+    return int(conn.execute(
+        "SELECT COALESCE(SUM(delta), 0) FROM stock_movements WHERE item_id = ?",
+        (item_id,)).fetchone()[0])
+
+
+def add_donor(conn: sqlite3.Connection, clock: Clock, donor_id: str, name: str,
+              contact: str | None = None) -> None:
+    with write_transaction(conn):
+        conn.execute(
+            """INSERT INTO donors (id, name, contact, created_at) VALUES (?, ?, ?, ?)
+               ON CONFLICT (id) DO UPDATE SET name = excluded.name, contact = excluded.contact""",
+            (donor_id, name, contact, to_db(clock.now())))
+
+
+def _goods_item(conn: sqlite3.Connection, item_id: str) -> None:
+    row = conn.execute("SELECT kind FROM items WHERE id = ?", (item_id,)).fetchone()
+    if row is None:
+        raise StockError(f"unknown item {item_id!r}")
+    if row["kind"] != "goods":
+        raise StockError(f"item {item_id!r} is a {row['kind']}, it has no stock")
+
+
+@dataclass(frozen=True)
+class Restock:
+    item_id: str
+    quantity: int
+
+
+def restock(conn: sqlite3.Connection, clock: Clock, lines: list[Restock],
+            donor_id: str | None, note: str | None = None) -> str:
+    """Receive a donated batch (one or many items) in one transaction; returns the entry id."""
+    if not lines or any(line.quantity <= 0 for line in lines):
+        raise StockError("a restock needs at least one line, each with a positive quantity")
+    entry_id = uuid7()
+    now = to_db(clock.now())
+    with write_transaction(conn):
+        if donor_id is not None and conn.execute(
+                "SELECT 1 FROM donors WHERE id = ?", (donor_id,)).fetchone() is None:
+            raise StockError(f"unknown donor {donor_id!r}")
+        for line in lines:
+            _goods_item(conn, line.item_id)
+            conn.execute(
+                """INSERT INTO stock_movements (item_id, delta, kind, donor_id, note, created_at)
+                   VALUES (?, ?, 'restock', ?, ?, ?)""",
+                (line.item_id, line.quantity, donor_id, note, now))
+        outbox.append(conn, "restock", entry_id, {
+            "id": entry_id, "donor_id": donor_id, "note": note, "at": now,
+            "lines": [{"item_id": line.item_id, "quantity": line.quantity} for line in lines],
+        }, now)
+    return entry_id
+
+
+def record_count(conn: sqlite3.Connection, clock: Clock, counted: Mapping[str, int],
+                 reason: str) -> dict[str, int]:
+    """Shelf count: each difference becomes an adjustment movement. Returns the adjustments."""
+    if any(q < 0 for q in counted.values()):
+        raise StockError("a counted quantity cannot be negative")
+    entry_id = uuid7()
+    now = to_db(clock.now())
+    adjustments: dict[str, int] = {}
+    with write_transaction(conn):
+        for item_id, quantity in counted.items():
+            _goods_item(conn, item_id)
+            delta = quantity - on_hand(conn, item_id)
+            if delta:
+                conn.execute(
+                    """INSERT INTO stock_movements (item_id, delta, kind, note, created_at)
+                       VALUES (?, ?, 'count', ?, ?)""", (item_id, delta, reason, now))
+                adjustments[item_id] = delta
+        if adjustments:
+            outbox.append(conn, "count", entry_id, {
+                "id": entry_id, "reason": reason, "at": now, "adjustments": adjustments}, now)
+    return adjustments

@@ -1,0 +1,47 @@
+"""Builds the core's objects from the config: shared by the app, the admin CLI and the demo."""
+
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import dataclass
+from zoneinfo import ZoneInfo
+
+from kiosk.config import Config
+from kiosk.core.checkout import Checkout
+from kiosk.core.clock import Clock, SystemClock
+from kiosk.core.db import open_database
+from kiosk.core.models import KioskInfo, SalesPolicy
+
+
+@dataclass
+class Services:
+    config: Config
+    conn: sqlite3.Connection
+    clock: Clock
+    kiosk: KioskInfo
+    policy: SalesPolicy
+    checkout: Checkout
+
+
+def kiosk_info(config: Config) -> KioskInfo:
+    return KioskInfo(kiosk_id=config.kiosk.id, name=config.kiosk.name,
+                     community=config.kiosk.community,
+                     timezone=ZoneInfo(config.kiosk.timezone))
+
+
+def sales_policy(config: Config) -> SalesPolicy:
+    return SalesPolicy(
+        offline_after_seconds=config.offline.after_seconds,
+        offline_cap_per_volunteer_per_day=config.offline.cap_per_volunteer_per_day,
+        offline_cap_per_kiosk_per_day=config.offline.cap_per_kiosk_per_day,
+        max_quantity_per_line=config.checkout.max_quantity_per_line,
+        void_window_minutes=config.checkout.void_window_minutes)
+
+
+def build(config: Config, clock: Clock | None = None) -> Services:
+    clock = clock or SystemClock()
+    conn = open_database(config.database_path, busy_timeout_ms=config.database.busy_timeout_ms,
+                         startup_check=config.database.startup_check)
+    kiosk, policy = kiosk_info(config), sales_policy(config)
+    return Services(config=config, conn=conn, clock=clock, kiosk=kiosk, policy=policy,
+                    checkout=Checkout(conn, clock, kiosk, policy))

@@ -1,0 +1,1 @@
+"""Sync with the district server (client, daemon, protocol). Imports core, never the UI."""

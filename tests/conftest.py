@@ -1,0 +1,59 @@
+"""Shared fixtures: a real SQLite file per test, an injected clock, the demo shop."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from kiosk import demo
+from kiosk.config import Config, DatabaseSection
+from kiosk.services import Services, build
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+class ManualClock:
+    """A clock the test moves by hand (the core never reads the system time itself)."""
+
+    def __init__(self, start: datetime | None = None) -> None:
+        self.moment = start or datetime(2026, 11, 30, 2, 0, tzinfo=UTC)  # 10:00 in Wuhan
+
+    def now(self) -> datetime:
+        return self.moment
+
+    def advance(self, **kwargs: float) -> None:
+        self.moment += timedelta(**kwargs)
+
+
+@pytest.fixture
+def clock() -> ManualClock:
+    return ManualClock()
+
+
+@pytest.fixture
+def config(tmp_path: Path) -> Config:
+    return replace(Config(), base_dir=tmp_path,
+                   database=DatabaseSection(path=str(tmp_path / "kiosk.sqlite")))
+
+
+@pytest.fixture
+def services(config: Config, clock: ManualClock) -> Services:
+    built = build(config, clock)
+    yield built
+    built.conn.close()
+
+
+@pytest.fixture
+def shop(services: Services) -> Services:
+    """The demo shop: catalogue, volunteers, cards, donors and stock."""
+    demo.seed(services)
+    return services
+
+
+def mark_synced(services: Services, at: datetime) -> None:
+    """Pretend the sync daemon just succeeded (the daemon itself arrives with the sync issue)."""
+    services.conn.execute("UPDATE sync_status SET last_success_at = ? WHERE id = 1",
+                          (at.astimezone(UTC).isoformat(timespec="microseconds"),))
