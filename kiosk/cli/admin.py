@@ -9,6 +9,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import replace
 from pathlib import Path
 
+import sqlite_utils
+
 from kiosk import __version__
 from kiosk.config import ConfigError, load_config
 from kiosk.core import catalogue, stock
@@ -20,6 +22,7 @@ from kiosk.core.ledger import WrongKioskError
 from kiosk.core.receipt_text import receipt_lines
 from kiosk.core.receipts import OrderNotFound, receipt_for
 from kiosk.core.voids import void_order
+from kiosk.scripted_sale import run_scripted_sale
 from kiosk.services import Services, build
 
 EXPORT_TABLES = ("items", "item_prices", "donors", "orders", "order_lines", "transfers",
@@ -71,8 +74,6 @@ def cmd_void(services: Services, args: argparse.Namespace) -> int:
 
 def cmd_export(services: Services, args: argparse.Namespace) -> int:
     """One CSV per table, UTF-8 with BOM so spreadsheet programs open the Chinese correctly."""
-    import sqlite_utils  # only this command needs it
-
     out = Path(args.folder)
     out.mkdir(parents=True, exist_ok=True)
     db = sqlite_utils.Database(services.conn)
@@ -89,8 +90,6 @@ def cmd_export(services: Services, args: argparse.Namespace) -> int:
 
 
 def cmd_demo(services: Services, args: argparse.Namespace) -> int:
-    from kiosk.scripted_sale import run_scripted_sale
-
     return run_scripted_sale(services)
 
 
