@@ -17,9 +17,11 @@ $(BIN)/.installed: pyproject.toml
 
 setup: system-deps $(BIN)/.installed
 
+# With a display: the touchscreen with the demo shop, simulated devices and the demo panel.
+# Without one: a scripted visit under Xvfb; screenshots and receipts go to var/demo-run/<time>/.
 demo: setup
 	rm -f var/demo.sqlite var/demo.sqlite-wal var/demo.sqlite-shm
-	$(BIN)/kiosk-admin --database var/demo.sqlite demo
+	$(BIN)/python -m kiosk.ui.demo_run --database var/demo.sqlite --out var/demo-run
 
 lint: setup
 	$(BIN)/ruff check .
@@ -28,10 +30,15 @@ lint: setup
 test: lint
 	$(BIN)/pytest
 
+# Figures, not pass/fail: each prints a JSON object as its last line (see README, "Figures").
 bench: setup
 	$(BIN)/python bench/checkout.py
 	$(BIN)/python bench/lookup.py --volunteers 450000
 	$(BIN)/python bench/crash.py --kills 50
+	$(BIN)/python bench/qr_decode.py
+	$(BIN)/python bench/sync.py --volunteers 450000
+	$(BIN)/python bench/simulate.py --seeds 300
+	$(BIN)/python bench/startup.py
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache .hypothesis

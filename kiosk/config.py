@@ -13,6 +13,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from kiosk.core.tokens import load_public_key
+
 
 class ConfigError(Exception):
     """A config file that cannot be used; ``str()`` lists every problem, one per line."""
@@ -49,6 +51,10 @@ class DatabaseSection:
     startup_check: str = setting("quick", "Integrity check when the database is opened: 'full' "
                                  "reads every page (slow on a district-sized file).",
                                  choices=("quick", "full", "none"))
+    cache_mb: int = setting(32, "SQLite page cache per connection. A district's volunteers, "
+                            "cards and balances need ~32 MB for card taps to stay under a "
+                            "millisecond; 2 MB (SQLite's default) left 1 in 100 taps at 2-3 ms.",
+                            minimum=2, maximum=1024)
 
 
 @dataclass(frozen=True)
@@ -73,11 +79,198 @@ class CheckoutSection:
 
 
 @dataclass(frozen=True)
+class NfcSection:
+    enabled: bool = setting(True, "Read NFC cards through PC/SC (pcscd); off for a kiosk with "
+                            "only a QR scanner, so no 'reader missing' status is shown.")
+    reader: str = setting("", "Use the first PC/SC reader whose name contains this text (case "
+                          "does not matter); empty takes the first reader, e.g. 'ACR122' when "
+                          "a second reader is plugged in for operators.")
+    retry_seconds: float = setting(2.0, "With no pcscd or no reader, look again this often; "
+                                   "a reader plugged back in is in use within this time.",
+                                   minimum=0.2, maximum=60.0)
+    uid_only_cap_per_day: int = setting(0, "Most points one volunteer may spend per day with "
+                                        "cards known only by their UID (NFC cards that do not "
+                                        "sign each tap; a UID can be cloned): the most a "
+                                        "cloned card can take. 0 = no cap.",
+                                        minimum=0, maximum=1_000_000)
+
+
+PRINTER_KINDS = ("none", "dummy", "network", "usb", "serial", "file", "cups")
+
+
+@dataclass(frozen=True)
+class PrinterSection:
+    kind: str = setting("none", "How the ESC/POS receipt printer is reached; 'none' records every "
+                        "receipt as unprinted (reprint later), 'dummy' discards the bytes "
+                        "(development only).", choices=PRINTER_KINDS)
+    profile: str = setting("default", "python-escpos capability profile of the printer model "
+                           "(e.g. 'TM-T88V', 'POS-5890'): decides cut and native QR support.")
+    host: str = setting("", "Network printer: host name or IP address (kind = 'network').")
+    port: int = setting(9100, "Network printer: raw TCP port.", minimum=1, maximum=65535)
+    usb_vendor_id: int = setting(0, "USB printer: vendor id, e.g. 0x0416 (kind = 'usb').",
+                                 minimum=0, maximum=0xFFFF)
+    usb_product_id: int = setting(0, "USB printer: product id, e.g. 0x5011 (kind = 'usb').",
+                                  minimum=0, maximum=0xFFFF)
+    serial_device: str = setting("", "Serial printer: device, e.g. /dev/ttyUSB0 "
+                                 "(kind = 'serial').")
+    serial_baudrate: int = setting(9600, "Serial printer: speed set on the printer's DIP "
+                                   "switches.", minimum=1200, maximum=921600)
+    file_path: str = setting("", "Printer device file, e.g. /dev/usb/lp0 (kind = 'file').")
+    cups_name: str = setting("", "CUPS queue name (kind = 'cups'; needs pycups); empty for the "
+                             "CUPS default printer.")
+    columns: int = setting(32, "Characters per line: 32 for 58 mm paper, 48 for 80 mm; a "
+                           "Chinese character takes two.", minimum=24, maximum=64)
+    footer: str = setting("感谢您的志愿服务！", "Last line of every receipt.")
+    timeout_seconds: int = setting(10, "How long to wait for the printer to connect, take data "
+                                   "or answer a status query before the receipt counts as "
+                                   "unprinted.", minimum=1, maximum=120)
+    native_qr: bool = setting(True, "Print the order QR with the printer's own QR command where "
+                              "the profile supports it (sharper, fewer bytes); otherwise as an "
+                              "image.")
+    check_status: bool = setting(True, "Ask the printer for its paper status before and after "
+                                 "each receipt (network, USB, serial): catches paper out and a "
+                                 "printer that stopped reading, which otherwise look like "
+                                 "success because the bytes fit in buffers. Turn off for a "
+                                 "printer that cannot report status.")
+
+
+@dataclass(frozen=True)
+class UiSection:
+    language: str = setting("zh_CN", "Language the touchscreen starts in (and returns to after "
+                            "each visit); every screen has a toggle to the other one.",
+                            choices=("zh_CN", "en"))
+    inactivity_seconds: int = setting(60, "Untouched this long, a session shows the \"still "
+                                      "there?\" countdown (people walk away with a full cart).",
+                                      minimum=10, maximum=600)
+    countdown_seconds: int = setting(15, "Length of the \"still there?\" countdown before the "
+                                     "cart is dropped and the start screen returns.",
+                                     minimum=3, maximum=120)
+    done_seconds: int = setting(10, "How long the \"take your receipt\" and card-refused "
+                                "screens stay before the start screen returns.",
+                                minimum=3, maximum=120)
+    hide_cursor: bool = setting(True, "Hide the mouse pointer: a touchscreen needs none and an "
+                                "arrow in the middle of the screen confuses people.")
+    fullscreen: bool = setting(True, "Cover the whole screen with no window frame, so a "
+                               "volunteer cannot reach the desktop; off for development.")
+    demo_panel: bool = setting(False, "Show the demo panel (present demo cards, break the "
+                               "printer); only for demonstrations, never in a shop.")
+    large_text: bool = setting(False, "Start with the large-text setting on (every screen also "
+                               "has a toggle), for shops whose visitors are mostly elderly.")
+
+
+@dataclass(frozen=True)
+class DistrictSection:
+    url: str = setting("http://127.0.0.1:8600", "District server base URL. Plain http:// is "
+                       "accepted only for a loopback address (tests, demo); use https:// "
+                       "elsewhere.")
+    ca_file: str = setting("", "CA certificate file (PEM) to verify the district's HTTPS "
+                           "certificate; empty uses the system's CA store.")
+    key_path: str = setting("var/kiosk-key.pem", "This kiosk's Ed25519 private key (made by "
+                            "'kiosk-sync keygen'); the district registers its public half.")
+
+
+@dataclass(frozen=True)
+class SyncSection:
+    interval_seconds: int = setting(60, "Seconds between sync rounds when all is well.",
+                                    minimum=1, maximum=86400)
+    jitter_seconds: int = setting(10, "Random extra wait per round, so kiosks that restart "
+                                  "together do not all call the district at once.",
+                                  minimum=0, maximum=3600)
+    backoff_cap_seconds: int = setting(900, "Longest wait after repeated failures (the wait "
+                                       "doubles from the interval up to this).",
+                                       minimum=1, maximum=86400)
+    page_size: int = setting(10000, "Changes asked for per pulled page; each page is one "
+                             "write transaction on the kiosk (~0.15 s at 10,000: a sale waits "
+                             "at most that, a card tap never waits).", minimum=1, maximum=20000)
+    push_batch: int = setting(200, "Outbox entries sent per push request.",
+                              minimum=1, maximum=1000)
+    connect_timeout_seconds: int = setting(10, "How long to wait for the district to accept "
+                                           "the connection.", minimum=1, maximum=300)
+    read_timeout_seconds: int = setting(60, "How long to wait for the district's answer.",
+                                        minimum=1, maximum=3600)
+    max_response_mb: int = setting(64, "A larger answer is refused as broken (guards memory).",
+                                   minimum=1, maximum=1024)
+
+
+@dataclass(frozen=True)
+class QrSection:
+    district_id: str = setting("", "The district whose signed QR cards this kiosk accepts; a "
+                               "card signed for another district is refused.")
+    public_key: str = setting("", "The district's Ed25519 public key that verifies QR cards "
+                              "offline: base64 of its 32 bytes, or a file holding it (relative "
+                              "to the config file). Empty: QR cards are not accepted.")
+    max_token_length: int = setting(512, "Longest scanned text looked at: a real card token is "
+                                    "about 130 characters; longer codes are refused unread.",
+                                    minimum=64, maximum=4096)
+
+
+@dataclass(frozen=True)
+class CameraSection:
+    source: str = setting("", "Where QR frames come from: empty for no camera, a device index "
+                          "('0'), a device path, a video file, an image sequence "
+                          "('frames/%04d.png') or a stream URL (rtsp://...).")
+    decoder: str = setting("auto", "QR decoder: zxing-cpp is faster and reads more damaged "
+                           "codes; 'auto' takes zxing-cpp when installed, else pyzbar.",
+                           choices=("auto", "zxing", "pyzbar"))
+    width: int = setting(1280, "Frame width asked of a camera device (files and streams keep "
+                         "their own): 720p reads a phone screen at arm's length.",
+                         minimum=160, maximum=3840)
+    height: int = setting(720, "Frame height asked of a camera device.",
+                          minimum=120, maximum=2160)
+    retry_seconds: int = setting(3, "Wait before reopening a camera that cannot be opened or "
+                                 "stopped delivering frames.", minimum=1, maximum=300)
+    forget_after_frames: int = setting(15, "A code missing from this many frames in a row was "
+                                       "taken away; shown again it is a new presentation "
+                                       "(15 = 0.5 s at 30 fps). Frames, not seconds, so "
+                                       "recorded video behaves like a live camera.",
+                                       minimum=1, maximum=600)
+
+
+@dataclass(frozen=True)
+class ScannerSection:
+    wedge_enabled: bool = setting(True, "Treat fast keystrokes ending in Enter as one scan of "
+                                  "a USB keyboard-wedge QR scanner, kept away from buttons and "
+                                  "text fields.")
+    max_gap_ms: int = setting(50, "Longest pause between two keystrokes of one scan; people "
+                              "type slower, scanners send a key every few ms.",
+                              minimum=5, maximum=500)
+    min_length: int = setting(8, "Fewest characters that count as a scan; shorter fast bursts "
+                              "are typing and go to the focused field.", minimum=2, maximum=256)
+    keymap: str = setting("text", "'text' trusts the characters the desktop's keyboard layout "
+                          "produces; 'us-scancodes' reads key positions as a US keyboard, for "
+                          "a scanner set to US on a kiosk with another layout (e.g. French).",
+                          choices=("text", "us-scancodes"))
+
+
+@dataclass(frozen=True)
+class BackupSection:
+    dir: str = setting("var/backups", "Folder for database backups (kiosk-admin backup, the "
+                       "nightly timer); relative paths are relative to the config file. The "
+                       "same disk only guards against mistakes and a damaged file: copy the "
+                       "folder off the kiosk to survive a dead disk.")
+    keep_daily: int = setting(7, "Keep the newest backup of each of this many days that have "
+                              "one (a damaged file is often noticed days later).",
+                              minimum=1, maximum=365)
+    keep_weekly: int = setting(8, "Also keep the newest backup of each of this many weeks "
+                               "that have one, for a mistake noticed weeks later.",
+                               minimum=0, maximum=520)
+
+
+@dataclass(frozen=True)
 class Config:
     kiosk: KioskSection = field(default_factory=KioskSection)
     database: DatabaseSection = field(default_factory=DatabaseSection)
     offline: OfflineSection = field(default_factory=OfflineSection)
     checkout: CheckoutSection = field(default_factory=CheckoutSection)
+    nfc: NfcSection = field(default_factory=NfcSection)
+    printer: PrinterSection = field(default_factory=PrinterSection)
+    ui: UiSection = field(default_factory=UiSection)
+    district: DistrictSection = field(default_factory=DistrictSection)
+    sync: SyncSection = field(default_factory=SyncSection)
+    qr: QrSection = field(default_factory=QrSection)
+    camera: CameraSection = field(default_factory=CameraSection)
+    scanner: ScannerSection = field(default_factory=ScannerSection)
+    backup: BackupSection = field(default_factory=BackupSection)
     base_dir: Path = field(default=Path("."), compare=False)
 
     @property
@@ -137,6 +330,35 @@ def _check_cross_field(config: Config, problems: list[str]) -> None:
                         "(e.g. 'Asia/Shanghai')")
     if not config.kiosk.id.strip():
         problems.append("kiosk.id = '': must not be empty")
+    _check_printer(config.printer, problems)
+    _check_qr(config, problems)
+
+
+def _check_printer(printer: PrinterSection, problems: list[str]) -> None:
+    """The setting that names the chosen printer must be filled in."""
+    needed = {"network": ("host", printer.host), "serial": ("serial_device", printer.serial_device),
+              "file": ("file_path", printer.file_path)}
+    if printer.kind in needed and not needed[printer.kind][1].strip():
+        key = needed[printer.kind][0]
+        problems.append(f"printer.{key} = '': must be set when printer.kind = {printer.kind!r}")
+    if printer.kind == "usb" and not (printer.usb_vendor_id and printer.usb_product_id):
+        problems.append("printer.usb_vendor_id / usb_product_id: must be set when "
+                        "printer.kind = 'usb'")
+
+
+def _check_qr(config: Config, problems: list[str]) -> None:
+    """A QR key that cannot be read, or a scanner with no key, would refuse every card."""
+    qr = config.qr
+    if qr.public_key.strip():
+        try:
+            load_public_key(qr.public_key, config.base_dir)
+        except ValueError as exc:
+            problems.append(f"qr.public_key = {qr.public_key!r}: {exc}")
+        if not qr.district_id.strip():
+            problems.append("qr.district_id = '': must be set when qr.public_key is set")
+    elif config.camera.source.strip():
+        problems.append(f"camera.source = {config.camera.source!r}: needs qr.public_key "
+                        "(without it every QR card is refused)")
 
 
 def parse_config(data: dict[str, Any], base_dir: Path, source: Path) -> Config:

@@ -35,13 +35,15 @@ def sales_policy(config: Config) -> SalesPolicy:
         offline_cap_per_volunteer_per_day=config.offline.cap_per_volunteer_per_day,
         offline_cap_per_kiosk_per_day=config.offline.cap_per_kiosk_per_day,
         max_quantity_per_line=config.checkout.max_quantity_per_line,
-        void_window_minutes=config.checkout.void_window_minutes)
+        void_window_minutes=config.checkout.void_window_minutes,
+        uid_only_cap_per_day=config.nfc.uid_only_cap_per_day)
 
 
 def build(config: Config, clock: Clock | None = None) -> Services:
     clock = clock or SystemClock()
     conn = open_database(config.database_path, busy_timeout_ms=config.database.busy_timeout_ms,
-                         startup_check=config.database.startup_check)
+                         startup_check=config.database.startup_check,
+                         cache_mb=config.database.cache_mb)
     kiosk, policy = kiosk_info(config), sales_policy(config)
     return Services(config=config, conn=conn, clock=clock, kiosk=kiosk, policy=policy,
                     checkout=Checkout(conn, clock, kiosk, policy))

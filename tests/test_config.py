@@ -35,7 +35,7 @@ def test_bad_file_lists_every_problem(tmp_path: Path) -> None:
         '[kiosk]\nid = 7\ncolour = "red"\ntimezone = "Mars/Olympus"\n'
         '[database]\nbusy_timeout_ms = 5\nstartup_check = "sometimes"\n'
         '[offline]\ncap_per_volunteer_per_day = true\n'
-        '[printer]\nport = 1\n', encoding="utf-8")
+        '[printers]\nport = 1\n', encoding="utf-8")
     with pytest.raises(ConfigError) as caught:
         load_config(path)
     problems = caught.value.problems
@@ -46,7 +46,7 @@ def test_bad_file_lists_every_problem(tmp_path: Path) -> None:
     assert any(p.startswith("database.startup_check = 'sometimes': must be one of")
                for p in problems)
     assert "offline.cap_per_volunteer_per_day = True: must be an integer" in problems
-    assert any(p.startswith("[printer]: unknown section") for p in problems)
+    assert any(p.startswith("[printers]: unknown section") for p in problems)
     assert len(problems) == 7
 
 

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from typing import cast
 
 from kiosk.core import ledger
-from kiosk.core.db import read_transaction, write_transaction
+from kiosk.core.db import write_transaction
 from kiosk.core.errors import CardBlocked, CardRevoked, CardUnknown
 from kiosk.core.models import CardHolder, PresentedCard
 
@@ -61,13 +61,18 @@ def set_card_status(conn: sqlite3.Connection, card_id: str, status: str) -> None
             raise CardUnknown()
 
 
+_CARD_SQL = f"""
+SELECT c.card_id, c.volunteer_id, c.status AS card_status, c.generation, c.is_operator,
+       v.masked_name, v.status AS volunteer_status,
+       {ledger.BALANCE_SQL.format(vid="c.volunteer_id")} AS balance
+FROM cards c JOIN volunteers v ON v.id = c.volunteer_id
+LEFT JOIN balance_snapshots s ON s.volunteer_id = c.volunteer_id
+WHERE c.card_id = ?"""
+
+
 def check_card(conn: sqlite3.Connection, card: PresentedCard) -> sqlite3.Row:
-    """The card's row joined with its volunteer, or the refusal the volunteer should see."""
-    row = conn.execute(
-        """SELECT c.card_id, c.volunteer_id, c.status AS card_status, c.generation,
-                  c.is_operator, v.masked_name, v.status AS volunteer_status
-           FROM cards c JOIN volunteers v ON v.id = c.volunteer_id
-           WHERE c.card_id = ?""", (card.card_id,)).fetchone()
+    """The card, its volunteer and their balance in one read, or the volunteer's refusal."""
+    row = conn.execute(_CARD_SQL, (card.card_id,)).fetchone()
     if row is None:
         raise CardUnknown()
     if row["card_status"] != "active" or row["volunteer_status"] != "active":
@@ -78,10 +83,8 @@ def check_card(conn: sqlite3.Connection, card: PresentedCard) -> sqlite3.Row:
 
 
 def look_up(conn: sqlite3.Connection, card: PresentedCard) -> CardHolder:
-    """Card tap -> masked name and balance, in one consistent read."""
-    with read_transaction(conn):
-        row = check_card(conn, card)
-        return CardHolder(card_id=row["card_id"], volunteer_id=row["volunteer_id"],
-                          masked_name=row["masked_name"],
-                          balance=ledger.balance(conn, row["volunteer_id"]),
-                          is_operator=bool(row["is_operator"]))
+    """Card tap -> masked name and balance (a single statement: one consistent read)."""
+    row = check_card(conn, card)
+    return CardHolder(card_id=row["card_id"], volunteer_id=row["volunteer_id"],
+                      masked_name=row["masked_name"], balance=int(row["balance"]),
+                      is_operator=bool(row["is_operator"]))

@@ -102,8 +102,8 @@ _ENTRY_SQL = """
 SELECT i.*,
        (SELECT price FROM item_prices p WHERE p.item_id = i.id ORDER BY p.id DESC LIMIT 1)
            AS price,
-       (SELECT COALESCE(SUM(delta), 0) FROM stock_movements m WHERE m.item_id = i.id) AS stock
-FROM items i
+       COALESCE(l.on_hand, 0) AS stock
+FROM items i LEFT JOIN stock_levels l ON l.item_id = i.id
 """
 
 

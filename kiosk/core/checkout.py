@@ -25,6 +25,7 @@ from kiosk.core.errors import (
     OfflineCapReached,
     OutOfStock,
     QuantityTooLarge,
+    UidOnlyCapReached,
 )
 from kiosk.core.models import (
     CartLine,
@@ -52,6 +53,14 @@ WHERE o.volunteer_id = ? AND o.created_at >= ? AND o.kind = 'sale' AND l.item_id
 _OFFLINE_SPENT_SQL = """
 SELECT COALESCE(SUM(o.total), 0) FROM orders o
 WHERE o.created_at >= ? AND o.kind = 'sale' AND o.offline = 1 {volunteer}
+  AND NOT EXISTS (SELECT 1 FROM orders v WHERE v.voids_order_id = o.id)
+"""
+
+# What one volunteer spent since a moment with NFC cards. Until cards that sign each tap
+# (NTAG 424 DNA SUN) arrive, every NFC sale was made on a bare, cloneable UID.
+_UID_ONLY_SPENT_SQL = """
+SELECT COALESCE(SUM(o.total), 0) FROM orders o JOIN cards c ON c.card_id = o.card_id
+WHERE o.volunteer_id = ? AND o.created_at >= ? AND o.kind = 'sale' AND c.kind = 'nfc'
   AND NOT EXISTS (SELECT 1 FROM orders v WHERE v.voids_order_id = o.id)
 """
 
@@ -103,9 +112,11 @@ class Checkout:
             receipt_lines = tuple(self._price_line(item_id, quantity, volunteer_id, now)
                                   for item_id, quantity in basket)
             total = sum(line.amount for line in receipt_lines)
-            balance = ledger.balance(conn, volunteer_id)
+            balance = int(holder["balance"])
             if total > balance:
                 raise NotEnoughPoints(balance, total)
+            if not card.signed and self._policy.uid_only_cap_per_day > 0:
+                self._check_uid_only_cap(volunteer_id, total, now)
             offline = is_offline(conn, now, self._policy)
             if offline:
                 self._check_offline_caps(volunteer_id, total, now)
@@ -155,6 +166,14 @@ class Checkout:
         return ReceiptLine(item_id=item.item_id, name_zh=item.name_zh, name_en=item.name_en,
                            kind=item.kind.value, quantity=quantity, unit_price=item.price,
                            amount=amount)
+
+    def _check_uid_only_cap(self, volunteer_id: str, total: int, now: datetime) -> None:
+        start, _ = period_bounds(now, "day", self._kiosk.timezone)
+        spent = int(self._conn.execute(
+            _UID_ONLY_SPENT_SQL, (volunteer_id, to_db(start))).fetchone()[0])
+        remaining = self._policy.uid_only_cap_per_day - spent
+        if total > remaining:
+            raise UidOnlyCapReached(remaining)
 
     def _check_offline_caps(self, volunteer_id: str, total: int, now: datetime) -> None:
         start, _ = period_bounds(now, "day", self._kiosk.timezone)

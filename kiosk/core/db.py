@@ -24,7 +24,8 @@ class DatabaseError(Exception):
     """The database file cannot be used (corrupt, too new, unreadable)."""
 
 
-def connect(path: Path | str, *, busy_timeout_ms: int = 5000) -> sqlite3.Connection:
+def connect(path: Path | str, *, busy_timeout_ms: int = 5000,
+            cache_mb: int = 32) -> sqlite3.Connection:
     """Open a connection with the kiosk's pragmas; does not migrate (see :func:`open_database`)."""
     conn = sqlite3.connect(str(path), isolation_level=None, timeout=busy_timeout_ms / 1000,
                            check_same_thread=False)
@@ -35,6 +36,7 @@ def connect(path: Path | str, *, busy_timeout_ms: int = 5000) -> sqlite3.Connect
         raise DatabaseError(f"{path}: could not switch to WAL journal (got {mode!r})")
     conn.execute("PRAGMA synchronous = FULL")
     conn.execute("PRAGMA foreign_keys = ON")
+    conn.execute(f"PRAGMA cache_size = {-1024 * int(cache_mb)}")  # negative: KiB, not pages
     return conn
 
 
@@ -70,13 +72,13 @@ def check_integrity(conn: sqlite3.Connection, mode: str) -> None:
 
 
 def open_database(path: Path | str, *, busy_timeout_ms: int = 5000,
-                  startup_check: str = "quick") -> sqlite3.Connection:
+                  startup_check: str = "quick", cache_mb: int = 32) -> sqlite3.Connection:
     """Connect, check integrity, and bring the schema up to date."""
     path = Path(path)
     if str(path) != ":memory:":
         path.parent.mkdir(parents=True, exist_ok=True)
     try:
-        conn = connect(path, busy_timeout_ms=busy_timeout_ms)
+        conn = connect(path, busy_timeout_ms=busy_timeout_ms, cache_mb=cache_mb)
         check_integrity(conn, startup_check)
         schema.migrate(conn)
     except (sqlite3.DatabaseError, schema.SchemaTooNewError) as exc:

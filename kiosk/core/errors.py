@@ -44,6 +44,33 @@ class CardRevoked(UserFacingError):
                          "This card has been replaced by a newer one. Please use your new card.")
 
 
+class CardUnreadable(UserFacingError):
+    """An NFC card was seen but its number could not be read (taken away too soon, or a card
+    that answers with an error); ``detail`` is for the operator's log."""
+
+    code = "card_unreadable"
+
+    def __init__(self, detail: str = "") -> None:
+        super().__init__("没有读到卡号。请把卡平放在读卡器上，稍等片刻再拿开。",
+                         "The card could not be read. Please hold it flat on the reader "
+                         "for a moment.")
+        self.detail = detail
+
+
+class UidOnlyCapReached(UserFacingError):
+    """A card known only by its (cloneable) UID has reached its daily spending cap."""
+
+    code = "uid_only_cap_reached"
+
+    def __init__(self, remaining: int) -> None:
+        self.remaining = max(remaining, 0)
+        super().__init__(
+            f"为了安全，这张卡今天最多还能兑换 {self.remaining} 分。"
+            "请使用二维码积分卡，或明天再来。",
+            f"For safety, this card can spend at most {self.remaining} more points today. "
+            "Please use your QR points card, or come back tomorrow.")
+
+
 class ItemUnavailable(UserFacingError):
     code = "item_unavailable"
 
@@ -116,6 +143,74 @@ class OfflineCapReached(UserFacingError):
 
 class VoidRefused(UserFacingError):
     code = "void_refused"
+
+
+class CardTokenError(UserFacingError):
+    """A scanned QR code that is not a usable card (kiosk.core.tokens); one subclass per reason
+    so screens and logs can tell them apart."""
+
+    code = "card_token"
+
+
+class NotACardCode(CardTokenError):
+    code = "not_a_card_code"
+
+    def __init__(self) -> None:
+        super().__init__("这个二维码不是积分卡。请出示您的积分卡二维码。",
+                         "This QR code is not a points card. Please show your points card.")
+
+
+class CardTokenUnreadable(CardTokenError):
+    code = "card_token_unreadable"
+
+    def __init__(self) -> None:
+        super().__init__("这张卡的二维码读不出来。请再试一次，或联系工作人员。",
+                         "This card's QR code could not be read. Please try again or ask staff.")
+
+
+class CardTokenTooLong(CardTokenError):
+    code = "card_token_too_long"
+
+    def __init__(self) -> None:
+        super().__init__("这个二维码太长，不是积分卡。请出示您的积分卡二维码。",
+                         "This QR code is too long to be a points card. "
+                         "Please show your points card.")
+
+
+class CardTokenUnsupported(CardTokenError):
+    code = "card_token_unsupported"
+
+    def __init__(self) -> None:
+        super().__init__("这是新式积分卡，本机还不认识。请联系工作人员更新本机。",
+                         "This is a newer kind of card that this kiosk cannot read yet. "
+                         "Please ask staff to update the kiosk.")
+
+
+class CardTokenForged(CardTokenError):
+    code = "card_token_forged"
+
+    def __init__(self) -> None:
+        super().__init__("这张卡无法验证，不能使用。请联系工作人员。",
+                         "This card could not be verified and cannot be used. Please ask staff.")
+
+
+class CardTokenWrongDistrict(CardTokenError):
+    code = "card_token_wrong_district"
+
+    def __init__(self) -> None:
+        super().__init__("这张卡不是本区发的，在这里不能使用。请联系工作人员。",
+                         "This card was issued by another district and cannot be used here. "
+                         "Please ask staff.")
+
+
+class CardTokenExpired(CardTokenError):
+    code = "card_token_expired"
+
+    def __init__(self, expired_at: datetime) -> None:
+        self.expired_at = expired_at
+        day = expired_at.strftime("%Y-%m-%d")
+        super().__init__(f"这张卡已过期（有效期到 {day}）。请联系工作人员换新卡。",
+                         f"This card expired on {day}. Please ask staff for a new card.")
 
 
 class LedgerConflict(Exception):

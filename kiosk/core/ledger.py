@@ -57,12 +57,22 @@ def local_net(conn: sqlite3.Connection, account: str, after_seq: int = 0) -> int
     return int(conn.execute(_LOCAL_NET, {"a": account, "s": after_seq}).fetchone()[0])
 
 
+# The one formula for a volunteer's shown balance, as an SQL expression over a query that
+# has the volunteer id as {vid} and their snapshot row LEFT JOINed as ``s``. Card look-up uses
+# it inside its own single query (one statement is one consistent read, and a tap costs one
+# round trip); :func:`balance` wraps it for everyone else.
+BALANCE_SQL = """(COALESCE(s.balance, 0)
+  + (SELECT COALESCE(SUM(amount), 0) FROM transfers
+     WHERE to_account = 'volunteer:' || {vid} AND seq > COALESCE(s.kiosk_seq, 0))
+  - (SELECT COALESCE(SUM(amount), 0) FROM transfers
+     WHERE from_account = 'volunteer:' || {vid} AND seq > COALESCE(s.kiosk_seq, 0)))"""
+
+_BALANCE_ONE = (f"SELECT {BALANCE_SQL.format(vid=':v')} "
+                "FROM (SELECT 1) LEFT JOIN balance_snapshots s ON s.volunteer_id = :v")
+
+
 def balance(conn: sqlite3.Connection, volunteer_id: str) -> int:
-    row = conn.execute(
-        "SELECT balance, kiosk_seq FROM balance_snapshots WHERE volunteer_id = ?",
-        (volunteer_id,)).fetchone()
-    base, seen = (int(row[0]), int(row[1])) if row else (0, 0)
-    return base + local_net(conn, volunteer_account(volunteer_id), seen)
+    return int(conn.execute(_BALANCE_ONE, {"v": volunteer_id}).fetchone()[0])
 
 
 def account_fold(conn: sqlite3.Connection) -> dict[str, int]:

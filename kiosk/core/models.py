@@ -45,14 +45,18 @@ class SalesPolicy:
     offline_cap_per_kiosk_per_day: int = 5000
     max_quantity_per_line: int = 20
     void_window_minutes: int = 1440
+    uid_only_cap_per_day: int = 0  # points per volunteer per day with unsigned cards; 0 = none
 
 
 @dataclass(frozen=True)
 class PresentedCard:
-    """A card as read at the kiosk. ``generation`` comes from a signed QR token; NFC has none."""
+    """A card as read at the kiosk. ``generation`` comes from a signed QR token; NFC has none.
+    ``signed`` is True only when the id came from a verified signature: a bare NFC UID can be
+    cloned, so unsigned cards may be held to a daily cap."""
 
     card_id: str
     generation: int | None = None
+    signed: bool = False
 
 
 @dataclass(frozen=True)

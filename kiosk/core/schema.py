@@ -189,9 +189,29 @@ CREATE TABLE sync_status (
 INSERT INTO sync_status (id) VALUES (1);
 """ + "".join(_append_only(t) for t in APPEND_ONLY_TABLES_V1)
 
-# v2: the outcome of each receipt print. Orders are immutable, so "printed" / "failed: paper
-# out" is recorded as its own row per attempt; the latest row is the receipt's state.
+# v2: (a) the outcome of each receipt print. Orders are immutable, so "printed" / "failed:
+# paper out" is its own row per attempt; the latest row is the receipt's state.
+# (b) stock levels kept by a trigger: summing every movement of an item on each sale grows
+# with years of history; the level is derived in the same statement as the movement, so it
+# cannot drift (tests compare it with the sum), and its CHECK keeps stock >= 0.
 V2 = """
+CREATE TABLE stock_levels (
+    item_id TEXT PRIMARY KEY REFERENCES items (id),
+    on_hand INTEGER NOT NULL CHECK (on_hand >= 0)
+);
+INSERT INTO stock_levels (item_id, on_hand)
+    SELECT item_id, SUM(delta) FROM stock_movements GROUP BY item_id;
+DROP TRIGGER stock_never_negative;
+CREATE TRIGGER stock_never_negative BEFORE INSERT ON stock_movements
+WHEN NEW.delta < 0 AND
+     COALESCE((SELECT on_hand FROM stock_levels WHERE item_id = NEW.item_id), 0) + NEW.delta < 0
+BEGIN SELECT RAISE(ABORT, 'stock would go below zero'); END;
+CREATE TRIGGER stock_level_follows AFTER INSERT ON stock_movements
+BEGIN
+    INSERT OR IGNORE INTO stock_levels (item_id, on_hand) VALUES (NEW.item_id, 0);
+    UPDATE stock_levels SET on_hand = on_hand + NEW.delta WHERE item_id = NEW.item_id;
+END;
+
 CREATE TABLE receipt_prints (
     id INTEGER PRIMARY KEY,
     order_id TEXT NOT NULL REFERENCES orders (id),
@@ -202,7 +222,36 @@ CREATE TABLE receipt_prints (
 CREATE INDEX receipt_prints_by_order ON receipt_prints (order_id, id);
 """ + _append_only("receipt_prints")
 
-MIGRATIONS: tuple[str, ...] = (V1, V2)
+# v3: sync state. The push cursor (highest outbox seq the district has answered for) and the
+# pull cursor live in sync_status beside the daemon's status, so a pulled page and its cursor
+# commit together. Entries the district rejected are kept (append-only) for the admin screen.
+# "Sync now" is a row the app inserts and the daemon marks handled. District settings are the
+# kiosk settings pulled from the change feed.
+V3 = """
+ALTER TABLE sync_status ADD COLUMN push_acked_seq INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE sync_status ADD COLUMN pull_cursor INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE sync_status ADD COLUMN pending INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE sync_status ADD COLUMN progress TEXT;
+ALTER TABLE sync_status ADD COLUMN last_error_at TEXT;
+ALTER TABLE sync_status ADD COLUMN rejected INTEGER NOT NULL DEFAULT 0;
+CREATE TABLE sync_rejections (
+    seq INTEGER PRIMARY KEY REFERENCES outbox (seq),
+    entry_id TEXT NOT NULL,
+    reason TEXT NOT NULL,
+    at TEXT NOT NULL
+);
+CREATE TABLE sync_requests (
+    id INTEGER PRIMARY KEY,
+    requested_at TEXT NOT NULL,
+    handled_at TEXT
+);
+CREATE TABLE district_settings (
+    key TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+);
+""" + _append_only("sync_rejections")
+
+MIGRATIONS: tuple[str, ...] = (V1, V2, V3)
 LATEST_VERSION = len(MIGRATIONS)
 
 

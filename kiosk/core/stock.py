@@ -18,9 +18,19 @@ class StockError(Exception):
 
 
 def on_hand(conn: sqlite3.Connection, item_id: str) -> int:
-    return int(conn.execute(
-        "SELECT COALESCE(SUM(delta), 0) FROM stock_movements WHERE item_id = ?",
-        (item_id,)).fetchone()[0])
+    row = conn.execute("SELECT on_hand FROM stock_levels WHERE item_id = ?",
+                       (item_id,)).fetchone()
+    return 0 if row is None else int(row[0])
+
+
+def levels_match_movements(conn: sqlite3.Connection) -> bool:
+    """The trigger-kept levels equal the sum of movements (a check for tests and self-check)."""
+    drift = conn.execute(
+        """SELECT COUNT(*) FROM (
+               SELECT item_id, SUM(delta) AS total FROM stock_movements GROUP BY item_id) m
+           LEFT JOIN stock_levels l USING (item_id)
+           WHERE l.on_hand IS NOT m.total""").fetchone()[0]
+    return int(drift) == 0
 
 
 def add_donor(conn: sqlite3.Connection, clock: Clock, donor_id: str, name: str,
