@@ -1,0 +1,112 @@
+"""Print a receipt after the sale committed, and record what happened.
+
+The sale is a fact before the printer is touched (its transaction has committed), so nothing
+here can undo it: a failed print is written to ``receipt_prints`` as its own append-only row
+and the caller gets a :class:`PrintOutcome` to tell the volunteer "ask staff for a reprint".
+The latest row of an order is its receipt's state; orders without a 'printed' row are what
+the operator reprints (:func:`unprinted_orders`).
+"""
+
+from __future__ import annotations
+
+import logging
+import sqlite3
+from dataclasses import dataclass
+from typing import Literal
+
+from kiosk.core.clock import Clock, to_db
+from kiosk.core.db import write_transaction
+from kiosk.core.devices import PrinterFault, ReceiptPrinter
+from kiosk.core.models import KioskInfo, Receipt
+from kiosk.core.receipts import receipt_for
+
+log = logging.getLogger("kiosk.printing")
+
+# What a printer says about its paper roll; "unknown" where the transport cannot ask.
+PaperStatus = Literal["ok", "low", "out", "unknown"]
+
+
+@dataclass(frozen=True)
+class PrintOutcome:
+    order_id: str
+    printed: bool
+    detail: str | None = None          # for the operator: why it failed
+    fault: PrinterFault | None = None  # for the screen: zh/en text to show the volunteer
+
+
+@dataclass(frozen=True)
+class UnprintedOrder:
+    order_id: str
+    created_at: str
+    total: int
+    masked_name: str
+    attempts: int
+    last_detail: str | None
+
+
+def _record(conn: sqlite3.Connection, clock: Clock, order_id: str, outcome: str,
+            detail: str | None) -> None:
+    with write_transaction(conn):
+        conn.execute(
+            "INSERT INTO receipt_prints (order_id, at, outcome, detail) VALUES (?, ?, ?, ?)",
+            (order_id, to_db(clock.now()), outcome, detail))
+
+
+def print_and_record(conn: sqlite3.Connection, clock: Clock, printer: ReceiptPrinter,
+                     receipt: Receipt) -> PrintOutcome:
+    """Print ``receipt`` and record 'printed' or 'failed'; a printer problem never raises.
+
+    Anything the printer adapter throws counts as a failed print (a bug in an adapter must not
+    take the screen down after the points were deducted); it is logged with the order id.
+    """
+    try:
+        printer.print_receipt(receipt)
+    except PrinterFault as fault:
+        log.warning("receipt for order %s not printed: %s", receipt.order_id, fault.detail)
+        _record(conn, clock, receipt.order_id, "failed", fault.detail)
+        return PrintOutcome(receipt.order_id, printed=False, detail=fault.detail, fault=fault)
+    except Exception as exc:
+        detail = f"unexpected {type(exc).__name__}: {exc}"
+        log.exception("receipt for order %s not printed", receipt.order_id)
+        _record(conn, clock, receipt.order_id, "failed", detail)
+        return PrintOutcome(receipt.order_id, printed=False, detail=detail,
+                            fault=PrinterFault(detail))
+    _record(conn, clock, receipt.order_id, "printed", None)
+    return PrintOutcome(receipt.order_id, printed=True)
+
+
+def reprint(conn: sqlite3.Connection, clock: Clock, printer: ReceiptPrinter, kiosk: KioskInfo,
+            order_id: str) -> PrintOutcome:
+    """Print any past receipt again (rebuilt from the stored order); raises OrderNotFound."""
+    return print_and_record(conn, clock, printer, receipt_for(conn, kiosk, order_id))
+
+
+def last_print(conn: sqlite3.Connection, order_id: str) -> tuple[str, str | None] | None:
+    """(outcome, detail) of the latest print attempt of an order, or None if never tried."""
+    row = conn.execute(
+        "SELECT outcome, detail FROM receipt_prints WHERE order_id = ? ORDER BY id DESC LIMIT 1",
+        (order_id,)).fetchone()
+    return None if row is None else (str(row["outcome"]), row["detail"])
+
+
+_UNPRINTED_SQL = """
+SELECT o.id, o.created_at, o.total, v.masked_name, p.detail,
+       (SELECT COUNT(*) FROM receipt_prints a WHERE a.order_id = o.id) AS attempts
+FROM orders o
+JOIN volunteers v ON v.id = o.volunteer_id
+LEFT JOIN receipt_prints p
+       ON p.id = (SELECT MAX(l.id) FROM receipt_prints l WHERE l.order_id = o.id)
+WHERE o.kind = 'sale' AND (p.outcome IS NULL OR p.outcome = 'failed')
+  AND NOT EXISTS (SELECT 1 FROM orders v WHERE v.voids_order_id = o.id)
+ORDER BY o.created_at, o.id
+"""
+
+
+def unprinted_orders(conn: sqlite3.Connection) -> list[UnprintedOrder]:
+    """Sales whose latest print failed or that were never printed (a crash between the commit
+    and the printer), oldest first: the operator's reprint list. Voided sales are left out:
+    their goods went back and nobody needs that receipt any more."""
+    return [UnprintedOrder(order_id=r["id"], created_at=r["created_at"], total=int(r["total"]),
+                           masked_name=r["masked_name"], attempts=int(r["attempts"]),
+                           last_detail=r["detail"])
+            for r in conn.execute(_UNPRINTED_SQL)]
