@@ -1,34 +1,207 @@
-"""kiosk: the touchscreen app. The screens arrive with the touchscreen issue; until then this
-entry point checks the configuration and database and says what to run instead."""
+"""kiosk: the touchscreen app's composition root. Reads the config, builds the core services,
+the devices (real or simulated), the session flow, the worker thread and the screens, and
+wires them together with signals. Nothing else builds objects; nothing here decides anything.
+"""
 
 from __future__ import annotations
 
 import argparse
+import logging
+import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from dataclasses import replace as dc_replace
+from pathlib import Path
+
+from PySide6.QtCore import QSize
+from PySide6.QtWidgets import QApplication, QWidget
 
 from kiosk import __version__
-from kiosk.config import ConfigError, load_config
+from kiosk import demo as demo_shop
+from kiosk.config import Config, ConfigError, load_config
+from kiosk.core.clock import Clock
 from kiosk.core.db import DatabaseError
+from kiosk.core.devices import CardSource, ReceiptPrinter
 from kiosk.core.ledger import WrongKioskError
-from kiosk.services import build
+from kiosk.core.session_flow import FlowTiming, SessionFlow
+from kiosk.core.tokens import TokenVerifier, load_public_key
+from kiosk.hardware.simulated import SimulatedCardReader, TextFilePrinter
+from kiosk.services import Services, build
+from kiosk.ui.controller import SessionController
+from kiosk.ui.demo_panel import DemoPanel
+from kiosk.ui.device_bridge import DeviceBridge
+from kiosk.ui.fonts import NoChineseFont
+from kiosk.ui.i18n import Language
+from kiosk.ui.session_work import SessionWork
+from kiosk.ui.wedge import WedgeScanner
+from kiosk.ui.window import KioskWindow
+from kiosk.ui.worker import Worker
+
+log = logging.getLogger("kiosk.app")
+
+DEMO_DATABASE = "var/demo.sqlite"
+DEMO_RECEIPTS = "var/demo-receipts.txt"
+
+
+@dataclass
+class Kiosk:
+    """Everything the running touchscreen is made of (tests drive it through these)."""
+
+    services: Services
+    controller: SessionController
+    bridge: DeviceBridge
+    worker: Worker
+    language: Language
+    sources: list[CardSource] = field(default_factory=list)
+    window: KioskWindow | None = None
+
+    def start_devices(self) -> None:
+        for source in self.sources:
+            source.start(self.bridge)
+
+    def stop(self) -> None:
+        for source in self.sources:
+            source.stop()
+        self.controller.timer.stop()
+        self.worker.shutdown()
+        self.language.detach()
+        if self.window is not None:
+            self.window.locked = False  # the program is ending: the window may close now
+
+
+def flow_timing(config: Config) -> FlowTiming:
+    ui = config.ui
+    return FlowTiming(inactivity_seconds=ui.inactivity_seconds,
+                      countdown_seconds=ui.countdown_seconds, done_seconds=ui.done_seconds,
+                      max_quantity_per_line=config.checkout.max_quantity_per_line)
+
+
+def build_kiosk(services: Services, printer: ReceiptPrinter, sources: Sequence[CardSource],
+                *, side_panel_factory: Callable[[Kiosk], QWidget] | None = None,
+                size: tuple[int, int] | None = None, clock: Clock | None = None) -> Kiosk:
+    """Wire a kiosk around ready services. Needs a QApplication. ``side_panel_factory(kiosk)``
+    may return a widget shown beside the screens (the demo panel)."""
+    config = services.config
+    clock = clock or services.clock
+    language = Language(config.ui.language)
+    worker = Worker()
+    flow = SessionFlow(clock, flow_timing(config))
+    controller = SessionController(flow, SessionWork(services, printer), worker)
+    bridge = DeviceBridge()
+    bridge.device_event.connect(controller.on_device_event)
+    kiosk = Kiosk(services=services, controller=controller, bridge=bridge, worker=worker,
+                  language=language, sources=list(sources))
+    panel = side_panel_factory(kiosk) if side_panel_factory is not None else None
+    window = KioskWindow(controller, language, config.kiosk.name, clock,
+                         large_text=config.ui.large_text, side_panel=panel,
+                         size=QSize(*size) if size else None)
+    window.initial_language = config.ui.language
+    kiosk.window = window
+    window.show_state(controller.state)
+    controller.refresh_featured()
+    return kiosk
+
+
+def real_devices(config: Config, clock: Clock) -> tuple[ReceiptPrinter, list[CardSource]]:
+    """The shop's NFC reader, QR scanners (camera, keyboard wedge) and ESC/POS printer.
+
+    Imported here, not at the top: python-escpos loads its printer-capability database on
+    import (most of a second) and OpenCV is large; the demo and the tests need neither."""
+    from kiosk.hardware.camera import camera_from_config  # noqa: PLC0415 - see above
+    from kiosk.hardware.nfc import PcscCardReader  # noqa: PLC0415 - see above
+    from kiosk.hardware.printer import EscposReceiptPrinter  # noqa: PLC0415 - see above
+
+    sources: list[CardSource] = []
+    if config.nfc.enabled:
+        sources.append(PcscCardReader(config.nfc.reader,
+                                      retry_seconds=config.nfc.retry_seconds))
+    if config.qr.public_key.strip():
+        verifier = TokenVerifier(load_public_key(config.qr.public_key, config.base_dir),
+                                 config.qr.district_id, clock, config.qr.max_token_length)
+        camera = camera_from_config(config, verifier.card_event)
+        if camera is not None:
+            sources.append(camera)
+        if config.scanner.wedge_enabled:
+            sources.append(WedgeScanner(max_gap_ms=config.scanner.max_gap_ms,
+                                        min_length=config.scanner.min_length,
+                                        keymap=config.scanner.keymap,
+                                        to_event=verifier.card_event))
+    return EscposReceiptPrinter(config.printer), sources
+
+
+def demo_config(config: Config, root: Path) -> Config:
+    """The demo: its own database, the demo panel, a window rather than the whole screen."""
+    ui = dc_replace(config.ui, demo_panel=True, fullscreen=config.ui.fullscreen,
+                    hide_cursor=False)
+    return dc_replace(config, base_dir=root, ui=ui,
+                      database=dc_replace(config.database, path=DEMO_DATABASE))
+
+
+def run(config: Config, *, demo: bool, windowed: bool) -> int:
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    try:
+        services = build(config)
+    except (DatabaseError, WrongKioskError) as exc:
+        print(f"kiosk: {exc}", file=sys.stderr)
+        return 2
+    factory: Callable[[Kiosk], QWidget] | None = None
+    printer: ReceiptPrinter
+    sources: list[CardSource]
+    if demo:
+        demo_shop.seed(services)
+        reader = SimulatedCardReader("demo reader")
+        paper = TextFilePrinter(config.base_dir / DEMO_RECEIPTS)
+        printer, sources = paper, [reader]
+
+        def factory(kiosk: Kiosk) -> QWidget:
+            panel = DemoPanel(reader, paper, services.clock, app.quit)
+            kiosk.controller.changed.connect(lambda _state: panel.show_last_receipt())
+            return panel
+    else:
+        try:
+            printer, sources = real_devices(config, services.clock)
+        except Exception as exc:  # a bad key file, a missing decoder, an unknown printer
+            log.exception("devices could not be set up")
+            print(f"kiosk: devices could not be set up: {exc}", file=sys.stderr)
+            return 2
+    try:
+        kiosk = build_kiosk(services, printer, sources, side_panel_factory=factory)
+    except NoChineseFont as exc:
+        print(f"kiosk: {exc}", file=sys.stderr)
+        return 2
+    assert kiosk.window is not None
+    kiosk.window.show_kiosk(config.ui.fullscreen and not windowed,
+                            config.ui.hide_cursor and not windowed)
+    kiosk.start_devices()
+    code = app.exec()
+    kiosk.stop()
+    services.conn.close()
+    return int(code)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     p = argparse.ArgumentParser(prog="kiosk", description=__doc__)
     p.add_argument("--config", default="config.toml")
+    p.add_argument("--demo", action="store_true",
+                   help=f"demo shop in {DEMO_DATABASE}, simulated devices, demo panel")
+    p.add_argument("--windowed", action="store_true", help="a window, not the whole screen")
     p.add_argument("--version", action="version", version=f"kiosk {__version__}")
     args = p.parse_args(argv)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
     try:
-        services = build(load_config(args.config))
-    except (ConfigError, DatabaseError, WrongKioskError) as exc:
+        config = load_config(args.config)
+    except ConfigError as exc:
         print(f"kiosk: {exc}", file=sys.stderr)
         return 2
-    print(f"kiosk {__version__}: database {services.config.database_path} is ready.\n"
-          "The touchscreen is not built yet; `make demo` runs a scripted sale.",
-          file=sys.stderr)
-    return 1
-
+    if args.demo:
+        config = demo_config(config, Path(args.config).resolve().parent)
+    if not os.environ.get("DISPLAY") and not os.environ.get("WAYLAND_DISPLAY") \
+            and "QT_QPA_PLATFORM" not in os.environ:
+        print("kiosk: no display ($DISPLAY is not set); `make demo` runs a scripted visit "
+              "under Xvfb instead", file=sys.stderr)
+        return 2
+    return run(config, demo=args.demo, windowed=args.windowed)
 
 if __name__ == "__main__":
     sys.exit(main())

@@ -13,7 +13,9 @@ from kiosk.core.devices import DeviceEvent
 
 
 class DeviceBridge(QObject):
-    event = Signal(object)  # a kiosk.core.devices.DeviceEvent
+    # A kiosk.core.devices.DeviceEvent. (Not named `event`: that would hide QObject.event(),
+    # through which Qt delivers the bridge's own events, e.g. DeferredDelete.)
+    device_event = Signal(object)
 
     def __call__(self, event: DeviceEvent) -> None:
-        self.event.emit(event)
+        self.device_event.emit(event)

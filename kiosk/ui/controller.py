@@ -1,0 +1,98 @@
+"""Connects the session flow to the world: device events and touches in, effects out to the
+worker thread, results back in, and every new state out to the window."""
+
+from __future__ import annotations
+
+import logging
+from functools import partial
+
+from PySide6.QtCore import QEvent, QObject, QTimer, Signal
+
+from kiosk.core.catalogue import CatalogueEntry
+from kiosk.core.devices import (
+    CardPresented,
+    CardRejected,
+    CardRemoved,
+    DeviceEvent,
+    DeviceFound,
+    DeviceLost,
+)
+from kiosk.core.models import PresentedCard
+from kiosk.core.session_flow import (
+    CardLifted,
+    CardTapped,
+    CardUnusable,
+    Event,
+    FlowState,
+    Notice,
+    Screen,
+    SessionFlow,
+    Tick,
+    Touch,
+)
+from kiosk.ui.session_work import SessionWork
+from kiosk.ui.worker import Worker
+
+log = logging.getLogger("kiosk.ui.controller")
+
+TICK_MS = 250
+
+
+class SessionController(QObject):
+    changed = Signal(object)     # FlowState, after every change
+    ticked = Signal()            # for countdown texts
+    featured = Signal(object)    # list[CatalogueEntry] for the idle screen
+    session_ended = Signal()     # a visit is over: the window resets language and text size
+
+    def __init__(self, flow: SessionFlow, work: SessionWork, worker: Worker) -> None:
+        super().__init__()
+        self.flow = flow
+        self.work = work
+        self.worker = worker
+        self.timer = QTimer(self)
+        self.timer.setInterval(TICK_MS)
+        self.timer.timeout.connect(self._tick)
+        self.timer.start()
+
+    @property
+    def state(self) -> FlowState:
+        return self.flow.state
+
+    def send(self, event: Event) -> None:
+        before = self.flow.state
+        state = self.flow.handle(event)
+        for effect in state.effects:
+            self.worker.submit(partial(self.work.run, effect), self.send)
+        if state != before:
+            if state.screen == Screen.IDLE and before.screen != Screen.IDLE:
+                self.session_ended.emit()
+                self.refresh_featured()
+            self.changed.emit(state)
+
+    def refresh_featured(self) -> None:
+        def show(entries: list[CatalogueEntry]) -> None:
+            self.featured.emit(entries)
+        self.worker.submit(self.work.featured, show)
+
+    def on_device_event(self, event: DeviceEvent) -> None:
+        if isinstance(event, CardPresented):
+            self.send(CardTapped(PresentedCard(event.card_id, event.generation)))
+        elif isinstance(event, CardRemoved):
+            self.send(CardLifted())
+        elif isinstance(event, CardRejected):
+            self.send(CardUnusable(Notice.of(event.error)))
+        elif isinstance(event, DeviceLost):
+            log.warning("device %s lost: %s", event.source, event.reason)
+        elif isinstance(event, DeviceFound):
+            log.info("device %s ready", event.source)
+
+    def _tick(self) -> None:
+        self.send(Tick())
+        self.ticked.emit()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        """Installed on the screens' backgrounds and scroll areas (window.py): a press there
+        is activity even when it is no button (scrolling the shelves, reading)."""
+        if event.type() in (QEvent.Type.MouseButtonPress, QEvent.Type.TouchBegin):
+            self.send(Touch())
+        return False

@@ -1,0 +1,63 @@
+"""After the tap: who (masked name) and how many points, large; then what to do."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QGridLayout, QVBoxLayout
+
+from kiosk.core.models import Category
+from kiosk.core.session_flow import Back, FlowState, ShowCatalogue, ShowRecords
+from kiosk.ui.widgets import Screen, UiContext, button, label
+
+
+class BalanceScreen(Screen):
+    def __init__(self, ctx: UiContext) -> None:
+        super().__init__(ctx)
+        m = ctx.metrics
+        center = Qt.AlignmentFlag.AlignCenter
+        box = QVBoxLayout(self)
+        box.setContentsMargins(m.unit * 3, m.unit // 2, m.unit * 3, m.unit // 2)
+        box.setSpacing(m.unit // 2)
+        self.hello = label("", "Title", align=center)
+        self.caption = label("", "Big", align=center)
+        self.balance = label("", "Huge", align=center)
+        self.balance.setObjectName("Huge")
+        box.addStretch(1)
+        for w in (self.hello, self.caption, self.balance):
+            box.addWidget(w)
+        box.addStretch(1)
+        self.shop = button(role="go")
+        self.shop.setProperty("role", "go")
+        self.shop.setMinimumHeight(round(m.touch * 1.5))
+        self.donate = button()
+        self.records = button()
+        self.leave = button(role="back")
+        self.shop.clicked.connect(lambda: ctx.send(ShowCatalogue(Category.HEALTH)))
+        self.donate.clicked.connect(lambda: ctx.send(ShowCatalogue(Category.DONATE)))
+        self.services = button()
+        self.services.clicked.connect(lambda: ctx.send(ShowCatalogue(Category.SERVICES)))
+        self.records.clicked.connect(lambda: ctx.send(ShowRecords()))
+        self.leave.clicked.connect(lambda: ctx.send(Back()))
+        grid = QGridLayout()
+        grid.setSpacing(m.unit)
+        # Three side by side where there is room, else one above the other (long English
+        # labels in portrait or with large text must never be cut).
+        across = 3 if (m.width - m.unit * 6) / 3 >= m.unit * 12 else 1
+        grid.addWidget(self.shop, 0, 0, 1, across)
+        for n, extra in enumerate((self.services, self.donate, self.records)):
+            grid.addWidget(extra, 1 + n // across, n % across)
+        grid.addWidget(self.leave, 1 + (3 + across - 1) // across, 0, 1, across)
+        box.addLayout(grid)
+
+    def show_state(self, state: FlowState) -> None:
+        holder = state.holder
+        if holder is None:
+            return
+        self.hello.setText(self.tr("Hello, %1").replace("%1", holder.masked_name))
+        self.caption.setText(self.tr("Your points"))
+        self.balance.setText(self.lang.number(holder.balance))
+        self.shop.setText(self.tr("Start shopping"))
+        self.services.setText(self.tr("Services and vouchers"))
+        self.donate.setText(self.tr("Donate points"))
+        self.records.setText(self.tr("My records"))
+        self.leave.setText(self.tr("Leave"))

@@ -1,0 +1,153 @@
+"""The shelves: need categories as tabs, item tiles that scroll under a finger, and the cart's
+running total beside them (below them on a portrait panel)."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QBoxLayout,
+    QButtonGroup,
+    QFrame,
+    QGridLayout,
+    QHBoxLayout,
+    QScrollArea,
+    QScroller,
+    QVBoxLayout,
+    QWidget,
+)
+
+from kiosk.core.catalogue import CatalogueEntry
+from kiosk.core.models import Category
+from kiosk.core.session_flow import Add, Back, FlowState, ShowCart, ShowCatalogue
+from kiosk.ui.screens.tile import ItemTile
+from kiosk.ui.widgets import Screen, UiContext, button, clear_layout, label
+
+CATEGORY_ORDER = (Category.HEALTH, Category.CULTURE_LEISURE, Category.GROWTH_EDUCATION,
+                  Category.DAILY_LIFE, Category.SERVICES, Category.DONATE)
+
+
+class CatalogueScreen(Screen):
+    def __init__(self, ctx: UiContext) -> None:
+        super().__init__(ctx)
+        m = ctx.metrics
+        self.panel_width = min(m.unit * 15, round(m.width * 0.28))
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(m.unit, m.unit // 2, m.unit, m.unit // 2)
+        outer.setSpacing(m.unit // 2)
+        tabs = QGridLayout()
+        tabs.setSpacing(m.unit // 3)
+        self.tabs: dict[Category, object] = {}
+        self.group = QButtonGroup(self)
+        per_row = 6 if m.width >= m.unit * 58 else (3 if m.width >= m.unit * 34 else 2)
+        for n, cat in enumerate(CATEGORY_ORDER):
+            tab = button(role="tab")
+            tab.setCheckable(True)
+            tab.clicked.connect(lambda _=False, c=cat: ctx.send(ShowCatalogue(c)))
+            self.group.addButton(tab)
+            tabs.addWidget(tab, n // per_row, n % per_row)
+            self.tabs[cat] = tab
+        outer.addLayout(tabs)
+        body = QBoxLayout(QBoxLayout.Direction.TopToBottom if m.portrait
+                          else QBoxLayout.Direction.LeftToRight)
+        body.setSpacing(m.unit)
+        self.scroller = QScrollArea()
+        self.scroller.setWidgetResizable(True)
+        self.scroller.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        QScroller.grabGesture(self.scroller.viewport(),
+                              QScroller.ScrollerGestureType.LeftMouseButtonGesture)
+        shelf = QWidget()
+        self.grid = QGridLayout(shelf)
+        self.grid.setSpacing(m.unit // 2)
+        self.scroller.setWidget(shelf)
+        body.addWidget(self.scroller, 1)
+        body.addWidget(self._summary(ctx))
+        outer.addLayout(body, 1)
+        self.tiles: dict[str, ItemTile] = {}
+        self._entries: tuple[CatalogueEntry, ...] = ()
+        self._shown: tuple[Category, tuple[str, ...]] | None = None
+        shelf_width = m.width - (0 if m.portrait else self.panel_width) - m.unit * 4
+        self.columns = max(2, min(5, shelf_width // (m.unit * 10)))
+
+    def _summary(self, ctx: UiContext) -> QFrame:
+        m = ctx.metrics
+        panel = QFrame()
+        panel.setObjectName("Summary")
+        if not m.portrait:
+            panel.setFixedWidth(self.panel_width)
+        box = QVBoxLayout(panel)
+        box.setContentsMargins(m.unit // 2, m.unit // 2, m.unit // 2, m.unit // 2)
+        self.balance = label()
+        self.in_cart = label("", "Big")
+        self.after = label()
+        self.notice = label("", "Notice")
+        self.to_cart = button(role="go")
+        self.to_cart.clicked.connect(lambda: ctx.send(ShowCart()))
+        self.back = button(role="back")
+        self.back.clicked.connect(lambda: ctx.send(Back()))
+        for w in (self.balance, self.in_cart, self.after, self.notice):
+            box.addWidget(w)
+        box.addStretch(1)
+        if m.portrait:
+            row = QHBoxLayout()
+            row.addWidget(self.back)
+            row.addWidget(self.to_cart)
+            box.addLayout(row)
+        else:
+            box.addWidget(self.to_cart)
+            box.addWidget(self.back)
+        return panel
+
+    def _fill(self, state: FlowState) -> None:
+        if state.entries is not self._entries:
+            for tile in self.tiles.values():
+                tile.setParent(None)
+                tile.deleteLater()
+            self.tiles = {}
+            for e in state.entries:
+                tile = ItemTile(self.ctx, e)
+                tile.clicked.connect(lambda _=False, i=e.item_id: self.ctx.send(Add(i)))
+                self.tiles[e.item_id] = tile
+            self._entries = state.entries
+            self._shown = None
+        ids = tuple(e.item_id for e in state.entries if e.category == state.category)
+        if self._shown != (state.category, ids):
+            while self.grid.count():
+                item = self.grid.takeAt(0)
+                if item is not None and (w := item.widget()) is not None:
+                    w.hide()
+            clear_layout(self.grid)
+            for n, item_id in enumerate(ids):
+                tile = self.tiles[item_id]
+                self.grid.addWidget(tile, n // self.columns, n % self.columns,
+                                    Qt.AlignmentFlag.AlignTop)
+                tile.show()
+            self.grid.setRowStretch(max(1, (len(ids) + self.columns - 1) // self.columns), 1)
+            self._shown = (state.category, ids)
+            self.scroller.verticalScrollBar().setValue(0)
+
+    def show_state(self, state: FlowState) -> None:
+        if state.holder is None:
+            return
+        names = {Category.HEALTH: self.tr("Health"),
+                 Category.CULTURE_LEISURE: self.tr("Culture and leisure"),
+                 Category.GROWTH_EDUCATION: self.tr("Growth and education"),
+                 Category.DAILY_LIFE: self.tr("Daily life"),
+                 Category.SERVICES: self.tr("Services"),
+                 Category.DONATE: self.tr("Donate")}
+        for cat, tab in self.tabs.items():
+            tab.setText(names[cat])  # type: ignore[attr-defined]
+            tab.setChecked(cat == state.category)  # type: ignore[attr-defined]
+        self._fill(state)
+        for item_id, tile in self.tiles.items():
+            entry = tile.entry
+            have = state.cart.quantity_of(item_id)
+            tile.refresh(self.lang, have, state.affordable(entry))
+        n = self.lang.number
+        self.balance.setText(self.tr("Your points: %1").replace("%1", n(state.holder.balance)))
+        self.in_cart.setText(self.tr("In cart: %1 points").replace("%1", n(state.cart.total)))
+        self.after.setText(self.tr("Left after: %1").replace("%1", n(state.balance_after)))
+        self.notice.setText(state.notice.text(self.lang.code) if state.notice else "")
+        self.notice.setVisible(state.notice is not None)
+        self.to_cart.setText(self.tr("View cart (%1)").replace("%1", n(state.cart.count)))
+        self.to_cart.setEnabled(bool(state.cart.items))
+        self.back.setText(self.tr("Back"))

@@ -1,0 +1,66 @@
+"""One big button to exchange; while the sale commits and the receipt prints (off the GUI
+thread) the same screen shows progress and takes no more presses."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QHBoxLayout, QProgressBar, QVBoxLayout
+
+from kiosk.core.session_flow import Back, FlowState, Pay, Screen
+from kiosk.ui.widgets import Screen as ScreenWidget
+from kiosk.ui.widgets import UiContext, button, label
+
+
+class ConfirmScreen(ScreenWidget):
+    def __init__(self, ctx: UiContext) -> None:
+        super().__init__(ctx)
+        m = ctx.metrics
+        center = Qt.AlignmentFlag.AlignCenter
+        box = QVBoxLayout(self)
+        box.setContentsMargins(m.unit * 3, m.unit, m.unit * 3, m.unit)
+        box.setSpacing(m.unit // 2)
+        self.title = label("", "Title", align=center)
+        self.lines = label("", "Big", align=center)
+        self.total = label("", "Huge", align=center)
+        self.after = label("", "Big", align=center)
+        box.addStretch(1)
+        for w in (self.title, self.lines, self.total, self.after):
+            box.addWidget(w)
+        box.addStretch(1)
+        self.progress = QProgressBar()
+        self.progress.setRange(0, 0)  # busy: the commit takes a moment, not a known amount
+        self.progress.setTextVisible(False)
+        self.working = label("", "Big", align=center)
+        box.addWidget(self.working)
+        box.addWidget(self.progress)
+        self.pay = button(role="go")
+        self.pay.setProperty("role", "go")
+        self.pay.setMinimumHeight(round(m.touch * 1.4))
+        self.pay.clicked.connect(lambda: ctx.send(Pay()))
+        self.back = button(role="back")
+        self.back.clicked.connect(lambda: ctx.send(Back()))
+        row = QHBoxLayout()
+        row.setSpacing(m.unit)
+        row.addWidget(self.back, 1)
+        row.addWidget(self.pay, 2)
+        box.addLayout(row)
+
+    def show_state(self, state: FlowState) -> None:
+        if state.holder is None:
+            return
+        n, lang = self.lang.number, self.lang
+        busy = state.screen == Screen.CHECKING_OUT
+        self.title.setText(self.tr("Please check your exchange"))
+        self.lines.setText(lang.pick("、", ", ").join(
+            f"{lang.pick(i.entry.name_zh, i.entry.name_en)} × {n(i.quantity)}"
+            for i in state.cart.items))
+        self.total.setText(self.tr("%1 points").replace("%1", n(state.cart.total)))
+        self.after.setText(self.tr("Points left after: %1").replace(
+            "%1", n(state.balance_after)))
+        self.working.setText(self.tr("Exchanging and printing your receipt…"))
+        self.working.setVisible(busy)
+        self.progress.setVisible(busy)
+        self.pay.setText(self.tr("Exchange now"))
+        self.back.setText(self.tr("Change"))
+        self.pay.setEnabled(not busy)
+        self.back.setEnabled(not busy)

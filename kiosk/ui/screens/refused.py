@@ -1,0 +1,36 @@
+"""A card that cannot be used: say why, kindly, then back to the start."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QVBoxLayout
+
+from kiosk.core.session_flow import Finish, FlowState
+from kiosk.ui.widgets import Screen, UiContext, button, label, picture, picture_label
+
+
+class RefusedScreen(Screen):
+    def __init__(self, ctx: UiContext) -> None:
+        super().__init__(ctx)
+        m = ctx.metrics
+        center = Qt.AlignmentFlag.AlignCenter
+        box = QVBoxLayout(self)
+        box.setContentsMargins(m.unit * 3, m.unit * 2, m.unit * 3, m.unit * 2)
+        box.setSpacing(m.unit * 2)
+        box.addStretch(1)
+        size = m.px(5)
+        box.addWidget(picture_label(picture(ctx.assets, "ui/refused.png", size), size),
+                      alignment=center)
+        self.title = label("", "Title", align=center)
+        self.message = label("", "Notice", align=center)
+        box.addWidget(self.title)
+        box.addWidget(self.message)
+        box.addStretch(1)
+        self.ok = button(role="back")
+        self.ok.clicked.connect(lambda: ctx.send(Finish()))
+        box.addWidget(self.ok)
+
+    def show_state(self, state: FlowState) -> None:
+        self.title.setText(self.tr("Sorry, this card cannot be used here"))
+        self.message.setText(state.notice.text(self.lang.code) if state.notice else "")
+        self.ok.setText(self.tr("Back to the start"))

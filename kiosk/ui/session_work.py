@@ -1,0 +1,112 @@
+"""Runs the session flow's effects against the core: card look-up, checkout and printing,
+records, reprints. Plain calls with no Qt, so the worker thread and the tests use the same
+code; every outcome, including a crash in the core, comes back as a flow event.
+"""
+
+from __future__ import annotations
+
+import logging
+import sqlite3
+
+from kiosk.core import cards, catalogue, printing
+from kiosk.core.catalogue import CatalogueEntry
+from kiosk.core.devices import PrinterFault, ReceiptPrinter
+from kiosk.core.errors import CardBlocked, CardRevoked, CardUnknown, UserFacingError
+from kiosk.core.models import Receipt
+from kiosk.core.receipts import receipt_for
+from kiosk.core.session_flow import (
+    STAFF,
+    CheckoutDone,
+    CheckoutFailed,
+    Effect,
+    Event,
+    LoadRecords,
+    LookUpCard,
+    LookupDone,
+    LookupFailed,
+    Notice,
+    RecordsLoaded,
+    ReprintDone,
+    RunCheckout,
+)
+from kiosk.services import Services
+
+log = logging.getLogger("kiosk.ui.session")
+
+RECORDS_SHOWN = 10
+
+_RECENT_SQL = """
+SELECT o.id FROM orders o
+WHERE o.card_id = ? AND o.kind = 'sale'
+  AND NOT EXISTS (SELECT 1 FROM orders v WHERE v.voids_order_id = o.id)
+ORDER BY o.created_at DESC, o.id DESC LIMIT ?
+"""
+
+
+class SessionWork:
+    def __init__(self, services: Services, printer: ReceiptPrinter) -> None:
+        self.services = services
+        self.printer = printer
+
+    def run(self, effect: Effect) -> Event:
+        try:
+            return self._run(effect)
+        except UserFacingError as refusal:
+            return _failed(effect, Notice.of(refusal))
+        except Exception:
+            log.exception("%s failed", type(effect).__name__)
+            return _failed(effect, STAFF)
+
+    def _run(self, effect: Effect) -> Event:
+        s = self.services
+        if isinstance(effect, LookUpCard):
+            holder = cards.look_up(s.conn, effect.card)
+            return LookupDone(effect.serial, holder, tuple(catalogue.entries(s.conn)))
+        if isinstance(effect, RunCheckout):
+            try:
+                receipt = s.checkout.checkout(effect.order_id, effect.card, effect.lines)
+            except (CardUnknown, CardBlocked, CardRevoked) as refusal:
+                return CheckoutFailed(effect.serial, Notice.of(refusal), card_refused=True)
+            # Committed: from here on the sale stands whatever the printer does.
+            return CheckoutDone(effect.serial, receipt, self._print(receipt))
+        if isinstance(effect, LoadRecords):
+            return RecordsLoaded(effect.serial, self.recent(effect.card.card_id))
+        outcome = printing.reprint(s.conn, s.clock, self.printer, s.kiosk, effect.order_id)
+        return ReprintDone(effect.serial, None if outcome.printed else _fault(outcome))
+
+    def _print(self, receipt: Receipt) -> Notice | None:
+        try:
+            outcome = printing.print_and_record(self.services.conn, self.services.clock,
+                                                self.printer, receipt)
+        except Exception as exc:  # e.g. the print record could not be written: still sold
+            log.exception("printing order %s failed", receipt.order_id)
+            return _fault_text(str(exc))
+        return None if outcome.printed else _fault(outcome)
+
+    def recent(self, card_id: str) -> tuple[Receipt, ...]:
+        conn: sqlite3.Connection = self.services.conn
+        ids = [r[0] for r in conn.execute(_RECENT_SQL, (card_id, RECORDS_SHOWN))]
+        return tuple(receipt_for(conn, self.services.kiosk, i) for i in ids)
+
+    def featured(self) -> list[CatalogueEntry]:
+        return catalogue.entries(self.services.conn)
+
+
+def _fault(outcome: printing.PrintOutcome) -> Notice:
+    if outcome.fault is not None:
+        return Notice.of(outcome.fault)
+    return _fault_text(outcome.detail or "")
+
+
+def _fault_text(detail: str) -> Notice:
+    return Notice.of(PrinterFault(detail))
+
+
+def _failed(effect: Effect, notice: Notice) -> Event:
+    if isinstance(effect, LookUpCard):
+        return LookupFailed(effect.serial, notice)
+    if isinstance(effect, RunCheckout):
+        return CheckoutFailed(effect.serial, notice)
+    if isinstance(effect, LoadRecords):
+        return RecordsLoaded(effect.serial, ())
+    return ReprintDone(effect.serial, notice)

@@ -1,0 +1,391 @@
+"""The volunteer's visit as a state machine, without Qt: every screen, every way out, and the
+timeouts driven by a manual clock (no sleeping)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+
+from kiosk.core.catalogue import CatalogueEntry
+from kiosk.core.errors import CardBlocked, CardUnknown, LimitReached, NotEnoughPoints
+from kiosk.core.models import CardHolder, Category, ItemKind, PresentedCard, Receipt
+from kiosk.core.session_flow import (
+    STAFF,
+    Add,
+    Back,
+    CardLifted,
+    CardTapped,
+    CardUnusable,
+    CheckoutDone,
+    CheckoutFailed,
+    Confirm,
+    Decrease,
+    Finish,
+    FlowTiming,
+    LoadRecords,
+    LookUpCard,
+    LookupDone,
+    LookupFailed,
+    Notice,
+    Pay,
+    RecordsLoaded,
+    Remove,
+    Reprint,
+    ReprintDone,
+    ReprintReceipt,
+    RunCheckout,
+    Screen,
+    SessionFlow,
+    ShowCart,
+    ShowCatalogue,
+    ShowRecords,
+    Tick,
+    Touch,
+)
+from tests.conftest import ManualClock
+
+CARD = PresentedCard("04A1B2C3D4E5F6")
+OTHER = PresentedCard("04B7C8D9E0F1A2")
+TIMING = FlowTiming(inactivity_seconds=60, countdown_seconds=15, done_seconds=10,
+                    max_quantity_per_line=5)
+
+
+def item(item_id: str, price: int, stock: int | None = 10, *, limit: int | None = None,
+         kind: ItemKind = ItemKind.GOODS) -> CatalogueEntry:
+    return CatalogueEntry(item_id=item_id, name_zh=item_id + "zh", name_en=item_id,
+                          category=Category.HEALTH, kind=kind, price=price, stock=stock,
+                          image=None, barcode=None, limit_count=limit, limit_points=None,
+                          limit_period="week" if limit else None, low_stock_threshold=0,
+                          active=True)
+
+
+ENTRIES = (item("soap", 30, limit=2), item("rice", 100, stock=1), item("gone", 5, stock=0),
+           item("bag", 260), item("pen", 1, stock=None, kind=ItemKind.SERVICE))
+
+
+def holder(card: PresentedCard = CARD, balance: int = 300) -> CardHolder:
+    return CardHolder(card_id=card.card_id, volunteer_id="V1", masked_name="张*华",
+                      balance=balance, is_operator=False)
+
+
+def receipt(order_id: str = "order-1") -> Receipt:
+    return Receipt(order_id=order_id, kind="sale", kiosk_id="k", kiosk_name="shop",
+                   community="c", created_at=datetime(2026, 11, 30, tzinfo=UTC),
+                   masked_name="张*华", lines=(), total=30, balance_after=270, offline=False)
+
+
+@pytest.fixture
+def flow(clock: ManualClock) -> SessionFlow:
+    ids = iter(f"order-{n}" for n in range(1, 100))
+    return SessionFlow(clock, TIMING, new_order_id=lambda: next(ids))
+
+
+def tap(flow: SessionFlow, card: PresentedCard = CARD, balance: int = 300) -> None:
+    state = flow.handle(CardTapped(card))
+    assert state.screen == Screen.LOOKING_UP
+    assert state.effects == (LookUpCard(state.serial, card),)
+    state = flow.handle(LookupDone(state.serial, holder(card, balance), ENTRIES))
+    assert state.screen == Screen.BALANCE
+
+
+def test_starts_idle_and_ignores_touches(flow: SessionFlow) -> None:
+    assert flow.state.screen == Screen.IDLE
+    for event in (Touch(), Back(), Add("soap"), Pay(), ShowCart(), Finish(), CardLifted()):
+        assert flow.handle(event).screen == Screen.IDLE
+
+
+def test_card_accepted_shows_balance(flow: SessionFlow) -> None:
+    tap(flow)
+    assert flow.state.holder is not None and flow.state.holder.masked_name == "张*华"
+    assert flow.state.balance_after == 300
+
+
+@pytest.mark.parametrize("error", [CardUnknown(), CardBlocked()])
+def test_refused_card_shows_message_then_idle(flow: SessionFlow, clock: ManualClock,
+                                              error: CardUnknown) -> None:
+    serial = flow.handle(CardTapped(CARD)).serial
+    state = flow.handle(LookupFailed(serial, Notice.of(error)))
+    assert state.screen == Screen.REFUSED and state.notice == Notice.of(error)
+    clock.advance(seconds=9)
+    assert flow.handle(Tick()).screen == Screen.REFUSED
+    clock.advance(seconds=1)
+    assert flow.handle(Tick()).screen == Screen.IDLE
+
+
+def test_forged_qr_is_refused_from_any_session_screen(flow: SessionFlow) -> None:
+    tap(flow)
+    flow.handle(ShowCatalogue())
+    flow.handle(Add("soap"))
+    state = flow.handle(CardUnusable(Notice("forged", "假", "forged")))
+    assert state.screen == Screen.REFUSED and state.cart.items == ()
+    assert flow.handle(Finish()).screen == Screen.IDLE
+
+
+def test_lifting_the_card_ends_nothing(flow: SessionFlow) -> None:
+    tap(flow)
+    flow.handle(ShowCatalogue())
+    flow.handle(Add("soap"))
+    state = flow.handle(CardLifted())
+    assert state.screen == Screen.CATALOGUE and state.cart.count == 1
+
+
+def test_same_card_again_keeps_the_session(flow: SessionFlow) -> None:
+    tap(flow)
+    flow.handle(ShowCatalogue())
+    flow.handle(Add("soap"))
+    state = flow.handle(CardTapped(CARD))
+    assert state.screen == Screen.CATALOGUE and state.cart.count == 1 and not state.effects
+
+
+def test_different_card_starts_a_new_session_and_old_answers_are_dropped(
+        flow: SessionFlow) -> None:
+    tap(flow)
+    old_serial = flow.state.serial
+    flow.handle(ShowCatalogue())
+    flow.handle(Add("soap"))
+    state = flow.handle(CardTapped(OTHER))
+    assert state.screen == Screen.LOOKING_UP and state.cart.items == ()
+    assert state.serial != old_serial
+    # the old session's look-up answering late changes nothing
+    assert flow.handle(LookupDone(old_serial, holder(), ENTRIES)).screen == Screen.LOOKING_UP
+    state = flow.handle(LookupDone(state.serial, holder(OTHER, 50), ENTRIES))
+    assert state.holder is not None and state.holder.balance == 50
+
+
+def test_catalogue_tabs_and_back_buttons(flow: SessionFlow) -> None:
+    tap(flow)
+    assert flow.handle(ShowCatalogue(Category.DONATE)).category == Category.DONATE
+    assert flow.handle(ShowCatalogue(Category.SERVICES)).category == Category.SERVICES
+    assert flow.handle(ShowCart()).screen == Screen.CART
+    assert flow.handle(Back()).screen == Screen.CATALOGUE
+    assert flow.handle(Back()).screen == Screen.BALANCE
+    assert flow.handle(Back()).screen == Screen.IDLE
+
+
+def test_cart_plus_minus_remove_and_totals(flow: SessionFlow) -> None:
+    tap(flow)
+    flow.handle(ShowCatalogue())
+    flow.handle(Add("soap"))
+    flow.handle(Add("soap"))
+    state = flow.handle(Add("pen"))
+    assert state.cart.total == 61 and state.balance_after == 239
+    state = flow.handle(Decrease("soap"))
+    assert state.cart.quantity_of("soap") == 1
+    state = flow.handle(Remove("soap"))
+    assert [i.entry.item_id for i in state.cart.items] == ["pen"]
+    state = flow.handle(Decrease("pen"))
+    assert state.cart.items == ()
+    assert flow.handle(Decrease("pen")).cart.items == ()
+    assert flow.handle(Add("no-such-item")).cart.items == ()
+
+
+@pytest.mark.parametrize(("adds", "item_id", "code"), [
+    (1, "gone", "out_of_stock"),          # nothing on the shelf
+    (2, "rice", "out_of_stock"),          # only one left
+    (3, "soap", "limit_reached"),         # 2 per week
+    (6, "pen", "quantity_too_large"),     # at most 5 per line
+    (2, "bag", "not_enough_points"),      # 300 points buys one bag, not two
+])
+def test_cart_refuses_what_cannot_be_had_and_says_why(flow: SessionFlow, adds: int,
+                                                      item_id: str, code: str) -> None:
+    tap(flow)
+    flow.handle(ShowCatalogue())
+    for _ in range(adds):
+        state = flow.handle(Add(item_id))
+    assert state.notice is not None and state.notice.code == code
+    assert state.cart.quantity_of(item_id) == adds - 1
+    assert state.notice.zh and state.notice.en
+    # the next successful change clears the hint
+    other = "pen" if item_id == "soap" else "soap"
+    assert flow.handle(Add(other)).notice is None
+
+
+def test_affordable_reflects_what_the_cart_already_spends(flow: SessionFlow) -> None:
+    tap(flow)
+    flow.handle(ShowCatalogue())
+    bag = flow.state.entry("bag")
+    assert bag is not None and flow.state.affordable(bag)
+    state = flow.handle(Add("rice"))
+    assert not state.affordable(bag)
+
+
+def test_checkout_happy_path(flow: SessionFlow, clock: ManualClock) -> None:
+    tap(flow)
+    flow.handle(ShowCatalogue())
+    flow.handle(Add("soap"))
+    flow.handle(ShowCart())
+    assert flow.handle(Pay()).screen == Screen.CART          # pay only from confirm
+    state = flow.handle(Confirm())
+    assert state.screen == Screen.CONFIRM and state.order_id == "order-1"
+    state = flow.handle(Pay())
+    assert state.screen == Screen.CHECKING_OUT
+    assert state.effects == (RunCheckout(state.serial, "order-1", CARD, state.cart.lines()),)
+    # taps and touches while committing change nothing
+    assert flow.handle(CardTapped(OTHER)).screen == Screen.CHECKING_OUT
+    assert flow.handle(Back()).screen == Screen.CHECKING_OUT
+    clock.advance(seconds=600)
+    assert flow.handle(Tick()).screen == Screen.CHECKING_OUT
+    state = flow.handle(CheckoutDone(state.serial, receipt(), None))
+    assert state.screen == Screen.DONE and state.receipt == receipt()
+    assert state.printer_notice is None and state.cart.items == ()
+    clock.advance(seconds=10)
+    assert flow.handle(Tick()).screen == Screen.IDLE
+
+
+def test_done_with_printer_problem_and_finish_early(flow: SessionFlow) -> None:
+    tap(flow)
+    flow.handle(ShowCatalogue())
+    flow.handle(Add("soap"))
+    flow.handle(ShowCart())
+    flow.handle(Confirm())
+    serial = flow.handle(Pay()).serial
+    problem = Notice("printer_fault", "没打印", "not printed")
+    state = flow.handle(CheckoutDone(serial, receipt(), problem))
+    assert state.screen == Screen.DONE and state.printer_notice == problem
+    assert flow.handle(Finish()).screen == Screen.IDLE
+
+
+def test_tap_on_done_screen_starts_a_new_visit(flow: SessionFlow) -> None:
+    tap(flow)
+    flow.handle(ShowCatalogue())
+    flow.handle(Add("soap"))
+    flow.handle(ShowCart())
+    flow.handle(Confirm())
+    serial = flow.handle(Pay()).serial
+    flow.handle(CheckoutDone(serial, receipt(), None))
+    tap(flow)
+
+
+def test_refused_checkout_goes_back_to_cart_with_a_new_order_id(flow: SessionFlow) -> None:
+    tap(flow)
+    flow.handle(ShowCatalogue())
+    flow.handle(Add("soap"))
+    flow.handle(ShowCart())
+    flow.handle(Confirm())
+    serial = flow.handle(Pay()).serial
+    refusal = Notice.of(NotEnoughPoints(20, 30))
+    state = flow.handle(CheckoutFailed(serial, refusal))
+    assert state.screen == Screen.CART and state.notice == refusal and state.order_id is None
+    assert flow.handle(Confirm()).order_id == "order-2"
+
+
+def test_fault_keeps_the_order_id_so_a_retry_is_the_same_order(flow: SessionFlow) -> None:
+    tap(flow)
+    flow.handle(ShowCatalogue())
+    flow.handle(Add("soap"))
+    flow.handle(ShowCart())
+    flow.handle(Confirm())
+    serial = flow.handle(Pay()).serial
+    state = flow.handle(CheckoutFailed(serial, STAFF))
+    assert state.screen == Screen.CART and state.order_id == "order-1"
+    assert flow.handle(Confirm()).order_id == "order-1"
+    flow.handle(Back())
+    flow.handle(Back())
+    flow.handle(Add("soap"))  # a changed cart is a different order
+    flow.handle(ShowCart())
+    assert flow.handle(Confirm()).order_id == "order-2"
+
+
+def test_limit_reached_at_checkout_is_explained(flow: SessionFlow, clock: ManualClock) -> None:
+    tap(flow)
+    flow.handle(ShowCatalogue())
+    flow.handle(Add("soap"))
+    flow.handle(ShowCart())
+    flow.handle(Confirm())
+    serial = flow.handle(Pay()).serial
+    error = LimitReached("香皂", "Soap", "每周限 2 件", "2 per week", clock.now())
+    state = flow.handle(CheckoutFailed(serial, Notice.of(error)))
+    assert state.notice is not None and state.notice.code == "limit_reached"
+
+
+def test_card_blocked_meanwhile_ends_the_session(flow: SessionFlow) -> None:
+    tap(flow)
+    flow.handle(ShowCatalogue())
+    flow.handle(Add("soap"))
+    flow.handle(ShowCart())
+    flow.handle(Confirm())
+    serial = flow.handle(Pay()).serial
+    state = flow.handle(CheckoutFailed(serial, Notice.of(CardBlocked()), card_refused=True))
+    assert state.screen == Screen.REFUSED and state.card is None
+
+
+def test_inactivity_warning_countdown_then_idle(flow: SessionFlow, clock: ManualClock) -> None:
+    tap(flow)
+    flow.handle(ShowCatalogue())
+    flow.handle(Add("soap"))
+    clock.advance(seconds=59)
+    assert flow.handle(Tick()).warning_until is None
+    clock.advance(seconds=1)
+    state = flow.handle(Tick())
+    assert state.warning_until is not None and state.countdown_left(clock.now()) == 15
+    clock.advance(seconds=10)
+    state = flow.handle(Tick())
+    assert state.screen == Screen.CATALOGUE and state.countdown_left(clock.now()) == 5
+    clock.advance(seconds=5)
+    state = flow.handle(Tick())
+    assert state.screen == Screen.IDLE and state.cart.items == () and state.card is None
+
+
+def test_a_touch_answers_still_there(flow: SessionFlow, clock: ManualClock) -> None:
+    tap(flow)
+    flow.handle(ShowCatalogue())
+    flow.handle(Add("soap"))
+    clock.advance(seconds=61)
+    assert flow.handle(Tick()).warning_until is not None
+    state = flow.handle(Touch())
+    assert state.warning_until is None and state.countdown_left(clock.now()) == 0
+    clock.advance(seconds=59)
+    state = flow.handle(Tick())
+    assert state.screen == Screen.CATALOGUE and state.cart.count == 1
+
+
+def test_every_session_screen_times_out(flow: SessionFlow, clock: ManualClock) -> None:
+    for go in (Back, ShowCatalogue, ShowCart, ShowRecords):
+        tap(flow)
+        flow.handle(ShowCatalogue())
+        flow.handle(Add("soap"))
+        flow.handle(ShowCart())
+        if go is not Back:
+            flow.handle(Back())
+            flow.handle(Back())
+            flow.handle(go())
+        clock.advance(seconds=60)
+        flow.handle(Tick())
+        clock.advance(seconds=15)
+        assert flow.handle(Tick()).screen == Screen.IDLE, go
+
+
+def test_records_and_reprint(flow: SessionFlow) -> None:
+    tap(flow)
+    state = flow.handle(ShowRecords())
+    assert state.screen == Screen.RECORDS and state.records is None
+    assert state.effects == (LoadRecords(state.serial, CARD),)
+    state = flow.handle(RecordsLoaded(state.serial, (receipt(),)))
+    assert state.records == (receipt(),)
+    state = flow.handle(Reprint("order-1"))
+    assert state.effects == (ReprintReceipt(state.serial, "order-1"),)
+    state = flow.handle(ReprintDone(state.serial, None))
+    assert state.notice is not None and state.notice.code == "reprinted"
+    fault = Notice("printer_fault", "坏", "broken")
+    assert flow.handle(ReprintDone(state.serial, fault)).notice == fault
+    assert flow.handle(Back()).screen == Screen.BALANCE
+
+
+def test_results_for_the_wrong_screen_are_ignored(flow: SessionFlow) -> None:
+    tap(flow)
+    serial = flow.state.serial
+    for event in (CheckoutDone(serial, receipt(), None), CheckoutFailed(serial, STAFF),
+                  RecordsLoaded(serial, ()), ReprintDone(serial, None),
+                  LookupDone(serial, holder(), ())):
+        state = flow.handle(event)
+        assert state.screen == Screen.BALANCE and state.notice is None
+
+
+def test_screen_since_moves_only_on_a_screen_change(flow: SessionFlow,
+                                                    clock: ManualClock) -> None:
+    tap(flow)
+    entered = flow.state.screen_since
+    clock.advance(seconds=3)
+    assert flow.handle(Touch()).screen_since == entered
+    assert flow.handle(ShowCatalogue()).screen_since == clock.now()

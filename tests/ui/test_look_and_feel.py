@@ -1,0 +1,188 @@
+"""Look and feel that a volunteer depends on: Chinese first with English on every screen,
+large text, touch targets of ~15 mm, screens that fit the documented panels, full screen under
+a bare window system, a Chinese font, and translations that are complete and compiled."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+import xml.etree.ElementTree as ET
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from PySide6.QtGui import QGuiApplication
+from PySide6.QtWidgets import QPushButton
+
+from kiosk.core.models import Category
+from kiosk.core.session_flow import Add, Confirm, Screen, ShowCart, ShowCatalogue
+from kiosk.ui.fonts import chinese_font_family
+from kiosk.ui.screens.balance import BalanceScreen
+from kiosk.ui.theme import MIN_TOUCH_MM
+from tests.ui.conftest import WAIT_MS, ZHANG, Touchscreen
+
+ROOT = Path(__file__).resolve().parent.parent.parent
+I18N = ROOT / "assets" / "i18n"
+BIN = Path(sys.executable).parent
+SIZES = [(1920, 1080), (1080, 1920), (1280, 800)]
+KIOSK_DPI = 120  # the least a kiosk panel has; theme.metrics never assumes less
+
+
+def go(t: Touchscreen, screen: Screen) -> None:
+    c = t.kiosk.controller
+    if screen == Screen.CART:
+        c.send(ShowCart())
+    elif screen == Screen.CONFIRM:
+        c.send(ShowCart())
+        c.send(Confirm())
+    t.wait_for(screen)
+
+
+def buttons_on(t: Touchscreen) -> list[QPushButton]:
+    page = t.window.stack.currentWidget()
+    found = [*page.findChildren(QPushButton), *t.window.top.findChildren(QPushButton)]
+    return [b for b in found if b.isVisible()]
+
+
+def test_chinese_first_and_english_on_every_screen(touch: Touchscreen) -> None:
+    toggle = touch.window.top.language
+    assert toggle.text() == "English"
+    touch.tap(ZHANG)
+    balance = touch.page(Screen.BALANCE)
+    assert isinstance(balance, BalanceScreen)
+    assert balance.shop.text() == "开始兑换"
+    touch.click(toggle)
+    assert balance.shop.text() == "Start shopping" and toggle.text() == "中文"
+    assert touch.window.top.large.text() == "Larger text"
+    for screen in (Screen.CATALOGUE, Screen.CART, Screen.CONFIRM):
+        if screen == Screen.CATALOGUE:
+            touch.kiosk.controller.send(ShowCatalogue(Category.HEALTH))
+            touch.kiosk.controller.send(Add("soap"))
+        go(touch, screen)
+        texts = [b.text() for b in buttons_on(touch)]
+        assert "中文" in texts  # the toggle is on every screen
+        chinese = [text for text in texts if text != "中文"
+                   and any("\u4e00" <= ch <= "\u9fff" for ch in text)]
+        assert not chinese, f"{screen}: still in Chinese: {chinese}"
+    touch.click(touch.window.top.language)
+    assert touch.window.top.language.text() == "English"
+    # numbers follow the language's locale
+    assert touch.kiosk.language.number(12345) == "12,345"
+
+
+def test_the_next_visitor_starts_in_chinese(touch: Touchscreen) -> None:
+    touch.tap(ZHANG)
+    touch.click(touch.window.top.language)
+    touch.click(touch.window.top.large)
+    assert touch.window.large_text
+    balance = touch.page(Screen.BALANCE)
+    assert isinstance(balance, BalanceScreen)
+    touch.click(balance.leave)
+    touch.wait_for(Screen.IDLE)
+    assert touch.kiosk.language.code == "zh_CN" and not touch.window.large_text
+    assert touch.window.top.language.text() == "English"
+
+
+def test_large_text_toggle_keeps_the_session(touch: Touchscreen) -> None:
+    touch.tap(ZHANG)
+    touch.kiosk.controller.send(ShowCatalogue(Category.HEALTH))
+    touch.kiosk.controller.send(Add("soap"))
+    touch.wait_for(Screen.CATALOGUE)
+    before = touch.window.ctx.metrics.unit
+    touch.click(touch.window.top.large)
+    touch.wait_for(Screen.CATALOGUE)
+    assert touch.window.ctx.metrics.unit > before
+    assert touch.window.top.large.isChecked()
+    assert touch.kiosk.controller.state.cart.quantity_of("soap") == 1
+    shelf = touch.page(Screen.CATALOGUE)
+    assert shelf.tiles["soap"].name.fontInfo().pixelSize() >= touch.window.ctx.metrics.unit
+
+
+@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+@pytest.mark.parametrize("english_large", [False, True], ids=["zh", "en-large-text"])
+def test_touch_targets_and_screens_fit(touchscreen_factory: Callable[..., Touchscreen],
+                                       size: tuple[int, int], english_large: bool) -> None:
+    t = touchscreen_factory(size=size)
+    minimum = round(MIN_TOUCH_MM * KIOSK_DPI / 25.4)
+    c = t.kiosk.controller
+    if english_large:
+        t.click(t.window.top.language)
+        t.click(t.window.top.large)
+
+    def check(screen: Screen) -> None:
+        t.wait_for(screen)
+        page = t.window.pages[t.window.screens[screen]]
+        bar = page.verticalScrollBar()
+        # Word-wrapped text settles over a couple of layout passes; then nothing may scroll.
+        try:
+            t.qtbot.waitUntil(lambda: not bar.isVisible(), timeout=5000)
+        except Exception:
+            raise AssertionError(f"{screen} does not fit {size}") from None
+        small = [(b.text(), b.height()) for b in buttons_on(t) if b.height() < minimum]
+        assert not small, f"{screen} at {size}: buttons under {minimum}px: {small}"
+        cut = [b.text() for b in buttons_on(t)
+               if b.fontMetrics().horizontalAdvance(b.text()) > b.contentsRect().width()]
+        assert not cut, f"{screen} at {size}: button labels cut: {cut}"
+        assert page.widget().width() <= page.viewport().width(), f"{screen} too wide"
+        assert t.window.width() == size[0] and t.window.height() == size[1]
+
+    check(Screen.IDLE)
+    t.tap(ZHANG)
+    check(Screen.BALANCE)
+    c.send(ShowCatalogue(Category.HEALTH))
+    c.send(Add("soap"))
+    check(Screen.CATALOGUE)
+    c.send(ShowCart())
+    check(Screen.CART)
+    c.send(Confirm())
+    check(Screen.CONFIRM)
+
+
+def test_full_screen_is_sized_to_the_screen(touchscreen_factory: Callable[..., Touchscreen]
+                                            ) -> None:
+    t = touchscreen_factory(size=(1280, 800))
+    t.window.show_kiosk(fullscreen=True, hide_cursor=True)
+    screen = QGuiApplication.primaryScreen()
+    t.qtbot.waitUntil(lambda: t.window.geometry() == screen.geometry(), timeout=WAIT_MS)
+    assert t.window.ctx.metrics.width == screen.size().width()
+    QGuiApplication.restoreOverrideCursor()
+
+
+def test_a_chinese_font_is_installed(qapp: object) -> None:
+    from PySide6.QtGui import QFontDatabase
+
+    family = chinese_font_family()
+    assert QFontDatabase.WritingSystem.SimplifiedChinese in QFontDatabase.writingSystems(family)
+
+
+def test_translations_are_complete_and_compiled(tmp_path: Path) -> None:
+    lupdate, lrelease = BIN / "pyside6-lupdate", BIN / "pyside6-lrelease"
+    if not lupdate.exists():  # pragma: no cover - PySide6-Essentials ships both
+        lupdate = Path(shutil.which("pyside6-lupdate") or "pyside6-lupdate")
+        lrelease = Path(shutil.which("pyside6-lrelease") or "pyside6-lrelease")
+    fresh = tmp_path / "kiosk_zh_CN.ts"
+    shutil.copy(I18N / "kiosk_zh_CN.ts", fresh)
+    sources = sorted(str(p) for p in (ROOT / "kiosk" / "ui").rglob("*.py"))
+    subprocess.run([str(lupdate), *sources, "-ts", str(fresh), "-no-obsolete"], check=True,
+                   capture_output=True)
+    messages = list(ET.parse(fresh).iter("message"))  # noqa: S314 - our own file
+    assert messages
+    unfinished = [m.findtext("source") for m in messages
+                  if m.find("translation").get("type") == "unfinished"]  # type: ignore[union-attr]
+    assert not unfinished, f"untranslated: {unfinished}"
+    compiled = tmp_path / "kiosk_zh_CN.qm"
+    subprocess.run([str(lrelease), str(I18N / "kiosk_zh_CN.ts"), "-qm", str(compiled)],
+                   check=True, capture_output=True)
+    assert compiled.read_bytes() == (I18N / "kiosk_zh_CN.qm").read_bytes(), \
+        "assets/i18n/kiosk_zh_CN.qm is stale: run pyside6-lrelease"
+
+
+def test_idle_screen_rotates_the_featured_goods(touch: Touchscreen) -> None:
+    idle = touch.page(Screen.IDLE)
+    touch.qtbot.waitUntil(lambda: len(idle._entries) == 4, timeout=WAIT_MS)
+    first = [e.item_id for e in idle._entries]
+    assert all(e.stock for e in idle._entries)  # only goods still on the shelf
+    idle.rotate()  # what its timer does every few seconds
+    second = [e.item_id for e in idle._entries]
+    assert second != first and not set(first) & set(second)
