@@ -12,6 +12,13 @@ from pathlib import Path
 import sqlite_utils
 
 from kiosk import __version__
+from kiosk.cli import (
+    backup_commands,
+    card_commands,
+    hardware_commands,
+    printer_commands,
+    self_check,
+)
 from kiosk.config import ConfigError, load_config
 from kiosk.core import catalogue, stock
 from kiosk.core.catalogue_file import CatalogueFileError, read_catalogue
@@ -98,6 +105,11 @@ COMMANDS: dict[str, Callable[[Services, argparse.Namespace], int]] = {
     "restock": cmd_restock, "receipt": cmd_receipt, "void": cmd_void, "export": cmd_export,
     "demo": cmd_demo,
 }
+COMMANDS.update(printer_commands.COMMANDS)
+COMMANDS.update(card_commands.COMMANDS)
+COMMANDS.update(hardware_commands.COMMANDS)
+# Commands that take only the config: they must run on a damaged or locked database.
+CONFIG_COMMANDS = {**backup_commands.COMMANDS, **self_check.COMMANDS}
 
 
 def parser() -> argparse.ArgumentParser:
@@ -123,6 +135,11 @@ def parser() -> argparse.ArgumentParser:
     v.add_argument("--reason", required=True)
     sub.add_parser("export", help="write every ledger table as CSV").add_argument("folder")
     sub.add_parser("demo", help="seed the demo shop and run a scripted sale")
+    printer_commands.add_parsers(sub)
+    card_commands.add_parsers(sub)
+    hardware_commands.add_parsers(sub)
+    backup_commands.add_parsers(sub)
+    self_check.add_parsers(sub)
     return p
 
 
@@ -133,6 +150,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.database:
             config = replace(config, database=replace(
                 config.database, path=str(Path(args.database).resolve())))
+        if args.command in CONFIG_COMMANDS:
+            return CONFIG_COMMANDS[args.command](config, args)
         services = build(config)
         return COMMANDS[args.command](services, args)
     except (ConfigError, DatabaseError, CatalogueFileError, WrongKioskError,

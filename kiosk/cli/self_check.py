@@ -1,0 +1,157 @@
+"""kiosk-admin self-check: is this box ready to sell? For the installer, the package test and
+whoever is called when the kiosk looks wrong.
+
+Each check prints ``ok``, ``WARN`` (works, but someone should look) or ``FAIL`` (the kiosk
+cannot sell properly); the exit status is 1 if anything failed. It never writes the database:
+a self-check must be safe while the kiosk runs.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import sqlite3
+import subprocess
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+from kiosk import __version__
+from kiosk.cli.backup_commands import backup_dir
+from kiosk.config import Config
+from kiosk.core import backup, schema
+
+Check = tuple[str, str, str]  # (status, name, detail)
+PCSCD_SOCKET = Path("/run/pcscd/pcscd.comm")
+MIN_FREE_MB = 500
+
+
+def check_database(config: Config, full: bool) -> Iterator[Check]:
+    path = config.database_path
+    if not path.is_file():
+        yield "FAIL", "database", f"{path} does not exist (run: kiosk-admin init)"
+        return
+    try:
+        conn = sqlite3.connect(backup.readonly_uri(path), uri=True, timeout=5)
+    except sqlite3.Error as exc:
+        yield "FAIL", "database", f"{path} cannot be opened: {exc}"
+        return
+    try:
+        pragma = "integrity_check" if full else "quick_check"
+        rows = [str(r[0]) for r in conn.execute(f"PRAGMA {pragma}")]
+        if rows != ["ok"]:
+            yield "FAIL", "database", f"{path}: {pragma}: {'; '.join(rows[:3])}"
+            return
+        yield "ok", "database", f"{path} opens, {pragma} ok"
+        version = schema.current_version(conn)
+        if version > schema.LATEST_VERSION:
+            yield "FAIL", "schema", f"v{version} is newer than this program " \
+                                    f"(v{schema.LATEST_VERSION})"
+        elif version < schema.LATEST_VERSION:
+            yield "WARN", "schema", f"v{version}; the kiosk migrates it to " \
+                                    f"v{schema.LATEST_VERSION} on start"
+        else:
+            yield "ok", "schema", f"v{version}"
+        row = conn.execute("SELECT value FROM meta WHERE key = 'kiosk_id'").fetchone()
+        if row is not None and row[0] != config.kiosk.id:
+            yield "FAIL", "kiosk id", f"database belongs to {row[0]!r}, config says " \
+                                      f"{config.kiosk.id!r}"
+        else:
+            yield "ok", "kiosk id", config.kiosk.id
+    except sqlite3.DatabaseError as exc:
+        yield "FAIL", "database", f"{path}: {exc}"
+    finally:
+        conn.close()
+
+
+def check_font() -> Iterator[Check]:
+    """Without a CJK font every Chinese character is an empty box (see kiosk.ui.fonts)."""
+    fc_list = shutil.which("fc-list")
+    if fc_list is None:
+        yield "FAIL", "chinese font", "fc-list missing (Debian package fontconfig)"
+        return
+    out = subprocess.run([fc_list, ":lang=zh-cn", "family"], capture_output=True, text=True,  # noqa: S603
+                         timeout=60, check=False).stdout
+    families = sorted({f.split(",")[0].strip() for f in out.splitlines() if f.strip()},
+                      key=lambda name: (" SC" not in name, name))  # Simplified Chinese first
+    if families:
+        yield "ok", "chinese font", ", ".join(families[:3])
+    else:
+        yield "FAIL", "chinese font", "none found (apt-get install fonts-noto-cjk)"
+
+
+def check_printer(config: Config) -> Iterator[Check]:
+    p = config.printer
+    device = {"file": p.file_path, "serial": p.serial_device}.get(p.kind)
+    if p.kind == "none":
+        yield "WARN", "printer", "kind = 'none': receipts are recorded as unprinted"
+    elif p.kind == "dummy":
+        yield "WARN", "printer", "kind = 'dummy': receipts are thrown away (development only)"
+    elif device is not None and not Path(device).exists():
+        yield "WARN", "printer", f"{device} is not there (printer unplugged or off?)"
+    elif device is not None and not os.access(device, os.W_OK):
+        yield "WARN", "printer", f"{device} is not writable by this user (udev rules?)"
+    else:
+        yield "ok", "printer", f"kind = {p.kind!r}, {p.columns} columns, profile {p.profile!r}"
+
+
+def check_reader(config: Config) -> Iterator[Check]:
+    if not config.nfc.enabled:
+        yield "ok", "nfc reader", "disabled in the config"
+    elif PCSCD_SOCKET.exists():
+        yield "ok", "nfc reader", f"pcscd socket {PCSCD_SOCKET} present"
+    else:
+        yield "WARN", "nfc reader", "pcscd is not running (systemctl start pcscd.socket)"
+    if config.camera.source.startswith("/dev/") and not Path(config.camera.source).exists():
+        yield "WARN", "camera", f"{config.camera.source} is not there"
+
+
+def check_files(config: Config) -> Iterator[Check]:
+    if config.kiosk.id.startswith("demo-"):
+        yield "WARN", "kiosk id", f"{config.kiosk.id!r} is the demo id: not provisioned yet"
+    key = Path(config.district.key_path)
+    key = key if key.is_absolute() else config.base_dir / key
+    if key.is_file():
+        yield "ok", "kiosk key", str(key)
+    else:
+        yield "WARN", "kiosk key", f"{key} missing: sync cannot run (kiosk-sync keygen)"
+    folder = backup_dir(config)
+    found = backup.list_backups(folder, config.kiosk.id)
+    if found:
+        yield "ok", "backups", f"{len(found)} in {folder}, newest {found[0].taken_at:%Y-%m-%d}"
+    else:
+        yield "WARN", "backups", f"none yet in {folder} (kiosk-admin backup)"
+    existing = config.database_path.parent
+    while not existing.exists() and existing != existing.parent:
+        existing = existing.parent
+    free_mb = shutil.disk_usage(existing).free // (1 << 20)
+    status = "ok" if free_mb >= MIN_FREE_MB else "WARN"
+    yield status, "disk", f"{free_mb} MB free under {existing}"
+
+
+def run_checks(config: Config, full: bool) -> list[Check]:
+    checks: list[Check] = [("ok", "version", f"kiosk {__version__}"),
+                           ("ok", "config", f"loaded from {config.base_dir}")]
+    for group in (check_database(config, full), check_font(), check_printer(config),
+                  check_reader(config), check_files(config)):
+        checks.extend(group)
+    return checks
+
+
+def cmd_self_check(config: Config, args: argparse.Namespace) -> int:
+    checks = run_checks(config, args.full)
+    for status, name, detail in checks:
+        print(f"{status:<4}  {name}: {detail}")
+    failed = sum(status == "FAIL" for status, _, _ in checks)
+    print("self-check: " + (f"{failed} problem(s)" if failed else "ready"))
+    return 1 if failed else 0
+
+
+COMMANDS: dict[str, Callable[[Config, argparse.Namespace], int]] = {"self-check": cmd_self_check}
+
+
+def add_parsers(sub: Any) -> None:
+    s = sub.add_parser("self-check", help="check config, database, font, printer and reader")
+    s.add_argument("--full", action="store_true",
+                   help="full integrity check (reads every page; slow on a large database)")
