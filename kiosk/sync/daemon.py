@@ -1,15 +1,159 @@
-"""kiosk-sync: the sync daemon. The protocol and daemon arrive with the sync issue; until then
-this entry point refuses to run rather than pretend to sync."""
+"""kiosk-sync: the sync daemon, next to the app on the same database file.
+
+Rounds run every ``interval`` seconds plus random jitter; after a failure the wait doubles up to
+a cap. "Sync now" from the app (a row in ``sync_requests``) cuts the wait short. ``--once``
+runs a single round for a systemd timer. ``keygen`` makes the kiosk's key at provisioning.
+"""
 
 from __future__ import annotations
 
+import argparse
+import contextlib
+import logging
+import random
+import sqlite3
 import sys
+import threading
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from kiosk.config import Config, ConfigError, SyncSection, load_config
+from kiosk.core.clock import Clock, SystemClock, to_db
+from kiosk.core.db import DatabaseError, open_database
+from kiosk.core.ledger import bind_kiosk
+from kiosk.sync import signing, state
+from kiosk.sync.client import HttpTransport, InsecureUrlError
+from kiosk.sync.engine import RoundResult, SyncError, Transport, sync_round
+
+log = logging.getLogger("kiosk.sync.daemon")
 
 
-def main() -> int:
-    print("kiosk-sync: not built yet; sales wait in the outbox table until it is.",
-          file=sys.stderr)
-    return 1
+@dataclass
+class Backoff:
+    """Wait before the next round: interval + jitter when healthy, doubling after failures."""
+
+    interval: float
+    jitter: float
+    cap: float
+    rng: random.Random
+    failures: int = 0
+
+    def next_wait(self) -> float:
+        base = self.interval if self.failures == 0 else min(
+            self.cap, self.interval * 2 ** self.failures)
+        return base + self.rng.uniform(0, self.jitter)
+
+    def record(self, ok: bool) -> None:
+        self.failures = 0 if ok else min(self.failures + 1, 30)
+
+
+class Daemon:
+    def __init__(self, conn: sqlite3.Connection, transport: Transport, clock: Clock,
+                 kiosk_id: str, settings: SyncSection, *, rng: random.Random | None = None,
+                 poll_seconds: float = 1.0) -> None:
+        self.conn = conn
+        self.transport = transport
+        self.clock = clock
+        self.kiosk_id = kiosk_id
+        self.settings = settings
+        self.backoff = Backoff(settings.interval_seconds, settings.jitter_seconds,
+                               settings.backoff_cap_seconds, rng or random.Random())
+        self.poll_seconds = poll_seconds
+        self.stop_event = threading.Event()
+        bind_kiosk(conn, kiosk_id)
+
+    def run_once(self) -> RoundResult | None:
+        try:
+            result = sync_round(self.conn, self.transport, self.clock, self.kiosk_id,
+                                batch=self.settings.push_batch, page_size=self.settings.page_size)
+        except SyncError:
+            self.backoff.record(False)
+            return None
+        except sqlite3.OperationalError as exc:   # database busy for too long: try later
+            log.warning("database busy during sync: %s", exc)
+            state.mark_failure(self.conn, to_db(self.clock.now()), f"database: {exc}")
+            self.backoff.record(False)
+            return None
+        except Exception as exc:   # a bug or an answer we did not foresee: never die on it
+            log.exception("sync round failed unexpectedly")
+            state.mark_failure(self.conn, to_db(self.clock.now()),
+                               f"{type(exc).__name__}: {exc}")
+            self.backoff.record(False)
+            return None
+        self.backoff.record(True)
+        log.info("sync ok: pushed %d, pulled %d changes", result.pushed, result.pulled_rows)
+        return result
+
+    def run_forever(self, wait: Callable[[float], bool] | None = None) -> None:
+        """Round, then wait (polling for "sync now") until the next one or until stopped."""
+        sleeper = wait or self.stop_event.wait
+        while not self.stop_event.is_set():
+            state.take_requests(self.conn, to_db(self.clock.now()))
+            self.run_once()
+            remaining = self.backoff.next_wait()
+            while remaining > 0 and not self.stop_event.is_set():
+                step = min(self.poll_seconds, remaining)
+                if sleeper(step):
+                    return
+                remaining -= step
+                if state.take_requests(self.conn, to_db(self.clock.now())):
+                    break
+
+
+def make_transport(config: Config) -> HttpTransport:
+    key = signing.load_key_file(_path(config, config.district.key_path))
+    ca = str(_path(config, config.district.ca_file)) if config.district.ca_file else ""
+    s = config.sync
+    return HttpTransport(config.district.url, config.kiosk.id, key, ca_file=ca,
+                         connect_timeout=s.connect_timeout_seconds,
+                         read_timeout=s.read_timeout_seconds,
+                         max_bytes=s.max_response_mb << 20)
+
+
+def _path(config: Config, text: str) -> Path:
+    path = Path(text)
+    return path if path.is_absolute() else config.base_dir / path
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    p = argparse.ArgumentParser(prog="kiosk-sync", description=__doc__)
+    p.add_argument("--config", default="config.toml")
+    p.add_argument("--database", help="use this database file instead of the config's")
+    p.add_argument("--once", action="store_true", help="run one round and exit (0 = success)")
+    p.add_argument("command", nargs="?", choices=("run", "keygen", "now", "status"),
+                   default="run")
+    args = p.parse_args(argv)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
+    try:
+        config = load_config(args.config)
+        if args.database:
+            config = replace(config, database=replace(
+                config.database, path=str(Path(args.database).resolve())))
+        if args.command == "keygen":
+            key = signing.generate_key_file(_path(config, config.district.key_path))
+            print(signing.public_key_text(key))
+            return 0
+        conn = open_database(config.database_path,
+                             busy_timeout_ms=config.database.busy_timeout_ms,
+                             startup_check=config.database.startup_check)
+        if args.command == "now":
+            state.request_sync(conn, to_db(SystemClock().now()))
+            return 0
+        if args.command == "status":
+            for key_name, value in state.status(conn).items():
+                print(f"{key_name}: {value}")
+            return 0
+        daemon = Daemon(conn, make_transport(config), SystemClock(), config.kiosk.id,
+                        config.sync)
+    except (ConfigError, DatabaseError, InsecureUrlError, OSError, ValueError) as exc:
+        print(f"kiosk-sync: {exc}", file=sys.stderr)
+        return 2
+    if args.once:
+        return 0 if daemon.run_once() is not None else 1
+    with contextlib.suppress(KeyboardInterrupt):
+        daemon.run_forever()
+    return 0
 
 
 if __name__ == "__main__":

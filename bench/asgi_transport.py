@@ -1,0 +1,64 @@
+"""A kiosk transport that calls the district's ASGI app in-process: the real app, signing and
+store, without sockets, so the simulator controls every request (drop it, lose the reply)."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import time
+from typing import Any
+
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+from kiosk.sync import signing
+
+
+class AsgiTransport:
+    def __init__(self, app: Any, kiosk_id: str, key: Ed25519PrivateKey,
+                 loop: asyncio.AbstractEventLoop) -> None:
+        self.app = app
+        self.kiosk_id = kiosk_id
+        self.key = key
+        self.loop = loop
+
+    def request(self, method: str, path: str, body: bytes | None) -> tuple[int, bytes]:
+        payload = body or b""
+        headers = signing.signed_headers(self.key, self.kiosk_id, method=method, path=path,
+                                         body=payload, timestamp=int(time.time()))
+        headers["content-type"] = "application/json"
+        headers["content-length"] = str(len(payload))
+        return self.loop.run_until_complete(self._call(method, path, payload, headers))
+
+    async def _call(self, method: str, path: str, body: bytes,
+                    headers: dict[str, str]) -> tuple[int, bytes]:
+        bare, _, query = path.partition("?")
+        scope = {"type": "http", "asgi": {"version": "3.0"}, "http_version": "1.1",
+                 "method": method, "scheme": "http", "path": bare, "raw_path": bare.encode(),
+                 "query_string": query.encode(), "root_path": "",
+                 "headers": [(k.lower().encode(), v.encode()) for k, v in headers.items()],
+                 "client": ("127.0.0.1", 1), "server": ("district", 80)}
+        sent = False
+        status = 500
+        chunks: list[bytes] = []
+
+        async def receive() -> dict[str, Any]:
+            nonlocal sent
+            if not sent:
+                sent = True
+                return {"type": "http.request", "body": body, "more_body": False}
+            await asyncio.sleep(3600)
+            return {"type": "http.disconnect"}
+
+        async def send(message: dict[str, Any]) -> None:
+            nonlocal status
+            if message["type"] == "http.response.start":
+                status = int(message["status"])
+            elif message["type"] == "http.response.body":
+                chunks.append(message.get("body", b""))
+
+        await self.app(scope, receive, send)
+        return status, b"".join(chunks)
+
+
+def decode(answer: tuple[int, bytes]) -> Any:
+    return json.loads(answer[1])

@@ -1,0 +1,405 @@
+"""Seeded, deterministic simulation of a district: N kiosks with the real ledger, checkout and
+sync code against the real district app (called in-process), under partitions, dropped requests,
+lost replies, kiosk crashes before and after commit, and skewed clocks. After healing it checks
+the ledger invariants I1-I8 and the offline caps.
+
+    python bench/simulate.py --seeds 200
+
+Last line: JSON with ``seeds``, ``violations`` and ``first_failing_seed``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import json
+import logging
+import random
+import sqlite3
+import sys
+import tempfile
+import time
+from dataclasses import dataclass, replace
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from asgi_transport import AsgiTransport  # type: ignore[import-not-found]
+
+from district.app import create_app
+from district.store import Store
+from kiosk import demo
+from kiosk.config import (
+    Config,
+    DatabaseSection,
+    KioskSection,
+    OfflineSection,
+    SyncSection,
+)
+from kiosk.core import cards, ledger, stock
+from kiosk.core.catalogue_file import read_catalogue
+from kiosk.core.errors import UserFacingError
+from kiosk.core.ids import uuid7
+from kiosk.core.models import CartLine, PresentedCard
+from kiosk.core.periods import period_bounds
+from kiosk.core.voids import void_order
+from kiosk.services import Services, build
+from kiosk.sync import signing, state
+from kiosk.sync.daemon import Daemon
+from kiosk.sync.engine import SyncError
+
+GOODS = ("toothbrush", "toothpaste", "masks", "tissues", "sponges", "notebooks", "umbrella")
+CAP_VOLUNTEER = 150
+CAP_KIOSK = 600
+
+
+class SimClock:
+    def __init__(self, start: datetime) -> None:
+        self.moment = start
+
+    def now(self) -> datetime:
+        return self.moment
+
+
+class FaultyTransport:
+    """Between a kiosk and the district: a partition refuses everything; otherwise a request
+    may be dropped before the district sees it, or its reply lost after the district committed."""
+
+    def __init__(self, inner: AsgiTransport, rng: random.Random) -> None:
+        self.inner = inner
+        self.rng = rng
+        self.partitioned = False
+        self.p_drop = 0.1
+        self.p_lost = 0.15
+        self.failures = 0
+
+    def request(self, method: str, path: str, body: bytes | None) -> tuple[int, bytes]:
+        if self.partitioned:
+            self.failures += 1
+            raise SyncError("partitioned")
+        roll = self.rng.random()
+        if roll < self.p_drop:
+            self.failures += 1
+            raise SyncError("request dropped")
+        answer: tuple[int, bytes] = self.inner.request(method, path, body)
+        if roll < self.p_drop + self.p_lost:
+            self.failures += 1
+            raise SyncError("reply lost after the district answered")
+        return answer
+
+
+@dataclass
+class SimKiosk:
+    config: Config
+    clock: SimClock
+    transport: FaultyTransport
+    services: Services
+    daemon: Daemon
+
+    @property
+    def conn(self) -> sqlite3.Connection:
+        return self.services.conn
+
+    def restart(self) -> None:
+        """A crash: the process dies, the file stays; a new process opens it."""
+        self.services.conn.close()
+        self.services = build(self.config, self.clock)
+        self.daemon = Daemon(self.services.conn, self.transport, self.clock,
+                             self.config.kiosk.id, self.config.sync)
+
+
+@dataclass
+class Sale:
+    kiosk_id: str
+    order_id: str
+
+
+class World:
+    """One seed's district and kiosks; each ``act_*`` is one thing that can happen."""
+
+    def __init__(self, seed: int, workdir: Path, kiosks: int, volunteers: int) -> None:
+        self.seed = seed
+        self.rng = random.Random(seed)
+        self.store = Store(workdir / "district.sqlite")
+        self.app = create_app(self.store)
+        self.loop = asyncio.new_event_loop()
+        self.vids = [f"V{i}" for i in range(volunteers)]
+        self.sales: list[Sale] = []
+        self.store.upsert_volunteers([(v, "*", "active") for v in self.vids])
+        for v in self.vids:
+            self.store.upsert_card(f"card-{v}", v, "nfc")
+            self.store.credit(f"open-{v}", v, self.rng.randrange(0, 400))
+        specs = [s for s in read_catalogue(demo.DEMO_CATALOGUE) if s.item_id in GOODS]
+        self.store.upsert_items([{"id": s.item_id, "name_zh": s.name_zh, "name_en": s.name_en,
+                                  "category": s.category.value, "kind": s.kind.value,
+                                  "price": s.price} for s in specs])
+        self.sims = [self._kiosk(workdir, f"K{k}", k) for k in range(kiosks)]
+
+    def _kiosk(self, workdir: Path, kiosk_id: str, k: int) -> SimKiosk:
+        base = datetime(2026, 11, 30, 1, 0, tzinfo=UTC)
+        clock = SimClock(base + timedelta(minutes=self.rng.randint(-20, 20)))   # clock skew
+        config = replace(Config(), base_dir=workdir, kiosk=KioskSection(id=kiosk_id),
+                         database=DatabaseSection(path=str(workdir / f"{kiosk_id}.sqlite"),
+                                                  startup_check="none"),
+                         offline=OfflineSection(after_seconds=900,
+                                                cap_per_volunteer_per_day=CAP_VOLUNTEER,
+                                                cap_per_kiosk_per_day=CAP_KIOSK),
+                         sync=SyncSection(page_size=3, push_batch=3))
+        key = Ed25519PrivateKey.generate()
+        self.store.register_kiosk(kiosk_id, signing.public_key_text(key))
+        transport = FaultyTransport(AsgiTransport(self.app, kiosk_id, key, self.loop),
+                                    random.Random(self.seed * 1000 + k))
+        services = build(config, clock)
+        sim = SimKiosk(config, clock, transport, services,
+                       Daemon(services.conn, transport, clock, kiosk_id, config.sync))
+        transport.p_drop = transport.p_lost = 0.0
+        sim.daemon.run_once()                     # provisioning: first sync on a good line
+        transport.p_drop, transport.p_lost = 0.1, 0.15
+        stock.restock(sim.conn, clock, [stock.Restock(i, 30) for i in GOODS], donor_id=None)
+        return sim
+
+    def act_sale(self, sim: SimKiosk, step: int) -> None:
+        volunteer = self.rng.choice(self.vids)
+        lines = [CartLine(self.rng.choice(GOODS), self.rng.randint(1, 2))
+                 for _ in range(self.rng.randint(1, 2))]
+        order_id = uuid7()
+        with contextlib.suppress(UserFacingError):
+            sim.services.checkout.checkout(order_id, PresentedCard(f"card-{volunteer}"), lines)
+            self.sales.append(Sale(sim.config.kiosk.id, order_id))
+
+    def act_void(self, sim: SimKiosk, step: int) -> None:
+        mine = [s for s in self.sales if s.kiosk_id == sim.config.kiosk.id]
+        if mine:
+            with contextlib.suppress(UserFacingError):
+                void_order(sim.conn, sim.clock, sim.services.kiosk, sim.services.policy,
+                           void_id=uuid7(), order_id=self.rng.choice(mine).order_id,
+                           reason="mistake")
+
+    def act_sync(self, sim: SimKiosk, step: int) -> None:
+        sim.daemon.run_once()
+
+    def act_partition(self, sim: SimKiosk, step: int) -> None:
+        sim.transport.partitioned = not sim.transport.partitioned
+
+    def act_credit(self, sim: SimKiosk, step: int) -> None:
+        self.store.credit(f"svc-{self.seed}-{step}", self.rng.choice(self.vids),
+                          self.rng.randint(1, 80))
+
+    def act_card(self, sim: SimKiosk, step: int) -> None:
+        self.store.set_card_status(f"card-{self.rng.choice(self.vids)}",
+                                   self.rng.choice(["blocked", "active", "active"]))
+
+    def act_crash_before_commit(self, sim: SimKiosk, step: int) -> None:
+        """A half-written sale dies with the process: nothing of it may survive."""
+        sim.conn.execute("BEGIN IMMEDIATE")
+        sim.conn.execute("INSERT INTO outbox (seq, kind, entry_id, payload, created_at) "
+                         "SELECT COALESCE(MAX(seq), 0) + 1, 'sale', 'ghost-' || ?, '{}', "
+                         "'x' FROM outbox", (str(step),))
+        sim.restart()
+
+    def act_crash_after_commit(self, sim: SimKiosk, step: int) -> None:
+        sim.restart()
+
+    def act_time(self, sim: SimKiosk, step: int) -> None:
+        delta = timedelta(minutes=self.rng.randint(1, 240))
+        for s in self.sims:
+            s.clock.moment += delta
+
+    ACTIONS = ((0.40, act_sale), (0.45, act_void), (0.70, act_sync), (0.78, act_partition),
+               (0.83, act_credit), (0.86, act_card), (0.90, act_crash_before_commit),
+               (0.93, act_crash_after_commit), (1.01, act_time))
+
+    def run(self, steps: int) -> None:
+        for step in range(steps):
+            sim = self.rng.choice(self.sims)
+            roll = self.rng.random()
+            action = next(a for limit, a in self.ACTIONS if roll < limit)
+            action(self, sim, step)
+
+    def heal(self) -> list[str]:
+        """No partitions, no faults: every kiosk syncs until settled."""
+        for s in self.sims:
+            s.transport.partitioned = False
+            s.transport.p_drop = s.transport.p_lost = 0.0
+        problems = []
+        for _ in range(2):
+            for s in self.sims:
+                if s.daemon.run_once() is None:
+                    problems.append(f"{s.config.kiosk.id}: sync failed after healing: "
+                                    f"{state.status(s.conn)['last_error']}")
+        return problems
+
+    def stats(self) -> dict[str, int]:
+        def count(sql: str) -> int:
+            return sum(int(s.conn.execute(sql).fetchone()[0]) for s in self.sims)
+
+        return {
+            "sales": len(self.sales),
+            "offline_sales": count("SELECT COUNT(*) FROM orders WHERE offline = 1 "
+                                   "AND kind = 'sale'"),
+            "voids": count("SELECT COUNT(*) FROM orders WHERE kind = 'void'"),
+            "overspends": len([c for c in self.store.report("conflicts")
+                               if c["kind"] == "overspend"]),
+            "failed_rounds": sum(s.transport.failures for s in self.sims),
+        }
+
+    def close(self) -> None:
+        for s in self.sims:
+            s.conn.close()
+        self.loop.close()
+
+
+def run_seed(seed: int, workdir: Path, *, kiosks: int = 3, volunteers: int = 5,
+             steps: int = 50, stats: dict[str, int] | None = None) -> list[str]:
+    world = World(seed, workdir, kiosks, volunteers)
+    try:
+        world.run(steps)
+        problems = world.heal()
+        problems += check(world.store, world.sims, world.sales, world.vids)
+        if stats is not None:
+            for name, value in world.stats().items():
+                stats[name] = stats.get(name, 0) + value
+    finally:
+        world.close()
+    return problems
+
+
+def check(store: Store, sims: list[SimKiosk], sales: list[Sale], vids: list[str]) -> list[str]:
+    problems = list(store.verify())                                     # I1, I4, I5 (>= 0)
+    server = store.conn()
+    server_balance = {r["volunteer_id"]: r["balance"] for r in store.report("balances")}
+    server_transfers = {r[0]: (r[1], r[2], r[3]) for r in server.execute(
+        "SELECT id, from_account, to_account, amount FROM transfers")}
+    server_orders = {r[0] for r in server.execute("SELECT order_id FROM orders")}
+    for s in sims:
+        problems += check_kiosk(s, server, server_transfers, server_balance, vids)
+    for sale in sales:                                                     # I3
+        if sale.order_id not in server_orders:
+            problems.append(f"I3: sale {sale.order_id} of {sale.kiosk_id} never arrived")
+    try:
+        server.execute("DELETE FROM transfers")
+        problems.append("I6 district: transfers could be deleted")
+    except sqlite3.IntegrityError:
+        pass
+    problems += reused_id_refused(store, sims[0], server_balance)
+    return problems
+
+
+def check_kiosk(s: SimKiosk, server: sqlite3.Connection,
+                server_transfers: dict[str, tuple[str, str, int]],
+                server_balance: dict[str, int], vids: list[str]) -> list[str]:
+    problems: list[str] = []
+    kid = s.config.kiosk.id
+    conn = s.conn
+    if sum(ledger.account_fold(conn).values()) != 0:
+        problems.append(f"I1 {kid}: local transfers do not balance")
+    for tid, src, dst, amount in conn.execute(
+            "SELECT id, from_account, to_account, amount FROM transfers"):
+        if server_transfers.get(tid) != (src, dst, amount):                # I2, I3
+            problems.append(f"I2/I3 {kid}: transfer {tid} missing or different")
+    outbox = conn.execute("SELECT COUNT(*) FROM outbox").fetchone()[0]
+    entries = server.execute("SELECT COUNT(*) FROM entries WHERE kiosk_id = ?",
+                             (kid,)).fetchone()[0]
+    if outbox != entries or state.acked_seq(conn) != outbox:
+        problems.append(f"I2 {kid}: outbox {outbox}, district has {entries}")
+    if conn.execute("SELECT COUNT(*) FROM outbox WHERE entry_id LIKE 'ghost-%'"
+                    ).fetchone()[0]:
+        problems.append(f"{kid}: a sale rolled back by a crash survived")
+    for v in vids:                                                     # I7
+        if ledger.balance(conn, v) != server_balance[v]:
+            problems.append(f"I7 {kid}: {v} shows {ledger.balance(conn, v)}, "
+                            f"district {server_balance[v]}")
+        with contextlib.suppress(UserFacingError):        # a blocked card shows nothing
+            shown = cards.look_up(conn, PresentedCard(f"card-{v}")).balance
+            if shown != server_balance[v]:
+                problems.append(f"I7 {kid}: a tap of {v}'s card shows {shown}, "
+                                f"district {server_balance[v]}")
+    for table in ("transfers", "orders", "stock_movements"):           # I6
+        if conn.execute(f"SELECT 1 FROM {table} LIMIT 1").fetchone() is None:
+            continue                        # nothing to try to rewrite (a kiosk that sold nothing)
+        try:
+            conn.execute(f"UPDATE {table} SET created_at = created_at")
+            problems.append(f"I6 {kid}: {table} could be updated")
+        except sqlite3.IntegrityError:
+            pass
+    problems += offline_exposure(s)
+    return problems
+
+
+def offline_exposure(s: SimKiosk) -> list[str]:
+    """I5: offline sales stayed inside the caps, per kiosk and per volunteer, per shop day."""
+    per_kiosk: dict[str, int] = {}
+    per_person: dict[tuple[str, str], int] = {}
+    for volunteer, created, total in s.conn.execute(
+            "SELECT o.volunteer_id, o.created_at, o.total FROM orders o WHERE o.kind = 'sale' "
+            "AND o.offline = 1 AND NOT EXISTS (SELECT 1 FROM orders v "
+            "WHERE v.voids_order_id = o.id)"):
+        day = period_bounds(datetime.fromisoformat(created), "day",
+                            s.services.kiosk.timezone)[0].isoformat()
+        per_kiosk[day] = per_kiosk.get(day, 0) + total
+        per_person[(volunteer, day)] = per_person.get((volunteer, day), 0) + total
+    problems = [f"I5 {s.config.kiosk.id}: {spent} offline on {day} > {CAP_KIOSK}"
+                for day, spent in per_kiosk.items() if spent > CAP_KIOSK]
+    problems += [f"I5 {s.config.kiosk.id}: {v} spent {spent} offline on {day}"
+                 for (v, day), spent in per_person.items() if spent > CAP_VOLUNTEER]
+    return problems
+
+
+def reused_id_refused(store: Store, sim: SimKiosk, before: dict[str, int]) -> list[str]:
+    """I8: an old entry id sent again with other content is rejected and changes nothing."""
+    row = sim.conn.execute("SELECT seq, kind, entry_id, payload FROM outbox WHERE kind = 'sale' "
+                           "ORDER BY seq LIMIT 1").fetchone()
+    if row is None:
+        return []
+    payload = json.loads(row[3])
+    payload["total"] += 1
+    body = json.dumps({"idempotency_key": f"forged-{row[2]}", "entries": [
+        {"seq": row[0], "entry_id": row[2], "kind": row[1], "kiosk_id": sim.config.kiosk.id,
+         "payload": payload}]}).encode()
+    status, answer = sim.transport.inner.request("POST", "/v1/push", body)
+    result = json.loads(answer)["results"][0]["status"] if status == 200 else None
+    after = {r["volunteer_id"]: r["balance"] for r in store.report("balances")}
+    problems = []
+    if result != "rejected":
+        problems.append(f"I8: reused id with other content answered {result}")
+    if after != before:
+        problems.append("I8: a reused id changed balances")
+    return problems
+
+
+def main(argv: list[str] | None = None) -> int:
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p.add_argument("--seeds", type=int, default=50)
+    p.add_argument("--first-seed", type=int, default=1)
+    p.add_argument("--kiosks", type=int, default=3)
+    p.add_argument("--steps", type=int, default=50)
+    args = p.parse_args(argv)
+    logging.basicConfig(level=logging.CRITICAL)
+    violations = 0
+    first_failing: int | None = None
+    stats: dict[str, int] = {}
+    started = time.perf_counter()
+    # Crashes are simulated at the process level, so the files may live in memory (tmpfs):
+    # fsync there costs nothing and hundreds of seeds run in minutes.
+    shm = Path("/dev/shm")  # noqa: S108 (a private TemporaryDirectory inside it)
+    scratch = str(shm) if shm.is_dir() else None
+    for seed in range(args.first_seed, args.first_seed + args.seeds):
+        with tempfile.TemporaryDirectory(prefix=f"sim-{seed}-", dir=scratch) as tmp:
+            problems = run_seed(seed, Path(tmp), kiosks=args.kiosks, steps=args.steps,
+                                stats=stats)
+        if problems:
+            violations += len(problems)
+            first_failing = seed if first_failing is None else first_failing
+            print(f"seed {seed}: " + "; ".join(problems[:5]))
+    print(json.dumps({"seeds": args.seeds, "violations": violations,
+                      "first_failing_seed": first_failing, **stats,
+                      "seconds": round(time.perf_counter() - started, 1)}))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

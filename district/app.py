@@ -1,0 +1,157 @@
+"""The HTTP face of the district server (protocol v1), built on FastAPI.
+
+Endpoints are plain ``def`` so they run in the thread pool, each thread with its own SQLite
+connection. Every request must be signed by a registered kiosk (see ``kiosk.sync.signing``);
+the models below exist so the OpenAPI document in ``docs/protocol`` describes the wire format.
+"""
+
+
+import base64
+import hashlib
+import json
+import logging
+import time
+from collections.abc import Callable
+from typing import Annotated, Any, Literal
+
+from cryptography.exceptions import InvalidSignature
+from fastapi import Depends, FastAPI, HTTPException, Query, Request
+from fastapi.responses import Response
+from pydantic import BaseModel, Field
+
+from district.store import PushEntry, Store, UnknownKiosk
+from kiosk.sync import signing
+
+log = logging.getLogger("district.app")
+
+MAX_PUSH_ENTRIES = 1000
+MAX_PAGE = 20000
+
+
+PROTOCOL_TEXT = """Sync protocol v1 between kiosks and the district.
+
+**Signing.** Every request carries `X-Kiosk-Id`, `X-Kiosk-Time` (Unix seconds), `X-Kiosk-Nonce`
+(16-100 characters, never reused) and `X-Kiosk-Signature`: base64 of the Ed25519 signature, by
+the kiosk's registered key, over the UTF-8 lines
+`v1`, METHOD, path with query, time, nonce, hex SHA-256 of the body, joined by newlines.
+Bad signatures, times more than 300 s off and replayed nonces get 401.
+
+**Push.** Outbox entries in kiosk-sequence order. Per entry: `applied`; `duplicate` (same id,
+same content: already applied, nothing changes); `rejected` with a reason (never applied; the
+sequence moves on, the district lists it in its conflicts report; a reused id with different
+content is always rejected); `not_processed` (a gap before it: send the missing entries first).
+A sale that overspends is applied and the shortfall becomes the volunteer's debt.
+
+**Pull.** `GET /v1/changes?after=CURSOR`: entities as they are now, one row per changed entity;
+each balance row carries the highest sequence of the *calling* kiosk already counted in it.
+Apply a page and its `cursor` in one transaction; ask again while `more` is true. The cursor
+never passes a change that is not yet committed and never goes backwards.
+"""
+
+
+class PushEntryModel(BaseModel):
+    seq: int = Field(ge=1, description="The kiosk's gap-free outbox sequence number")
+    entry_id: str = Field(min_length=1, description="Made by the kiosk; reused on every retry")
+    kind: Literal["sale", "void", "restock", "count"] | str
+    kiosk_id: str = Field(description="Must be the kiosk that signs the request")
+    payload: dict[str, Any]
+
+
+class PushRequest(BaseModel):
+    idempotency_key: str = Field(min_length=8, max_length=200)
+    entries: list[PushEntryModel] = Field(max_length=MAX_PUSH_ENTRIES)
+
+
+class EntryResultModel(BaseModel):
+    seq: int
+    entry_id: str
+    status: Literal["applied", "duplicate", "rejected", "not_processed"]
+    reason: str | None = None
+
+
+class PushResponse(BaseModel):
+    applied_seq: int = Field(description="Highest kiosk sequence the district has handled")
+    results: list[EntryResultModel]
+
+
+class ChangePage(BaseModel):
+    cursor: int = Field(description="Pass as `after` for the next page; never goes backwards")
+    more: bool
+    as_of: str | None = None
+    volunteers: list[tuple[str, str, Literal["active", "blocked"]]]
+    cards: list[tuple[str, str, Literal["nfc", "qr"], Literal["active", "blocked"], int, bool]]
+    balances: list[tuple[str, int, int]] = Field(
+        description="[volunteer id, balance, highest sequence of THIS kiosk already counted]")
+    items: list[dict[str, Any]]
+    settings: list[tuple[str, Any]]
+
+
+class Authenticated(BaseModel):
+    kiosk_id: str
+
+
+def create_app(store: Store, *, clock: Callable[[], float] = time.time,
+               max_skew_s: float = 300.0) -> FastAPI:
+    app = FastAPI(title="Points-supermarket district server", version="1.0.0",
+                  description=PROTOCOL_TEXT)
+
+    async def authenticate(request: Request) -> Authenticated:
+        body = await request.body()
+        headers = request.headers
+        kiosk_id = headers.get(signing.HEADER_KIOSK, "")
+        public = store.kiosk_key(kiosk_id) if kiosk_id else None
+        if public is None:
+            raise HTTPException(401, "unknown kiosk")
+        try:
+            stamp = int(headers.get(signing.HEADER_TIME, ""))
+        except ValueError:
+            raise HTTPException(401, "missing or bad time") from None
+        if abs(clock() - stamp) > max_skew_s:
+            raise HTTPException(401, "request time too far from the district's clock")
+        nonce = headers.get(signing.HEADER_NONCE, "")
+        if not 16 <= len(nonce) <= 100:
+            raise HTTPException(401, "missing or bad nonce")
+        path = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+        message = signing.canonical(request.method, path, stamp, nonce, body)
+        try:
+            signature = base64.b64decode(
+                headers.get(signing.HEADER_SIGNATURE, ""), validate=True)
+            signing.load_public_key(public).verify(signature, message)
+        except (InvalidSignature, ValueError):
+            log.warning("bad signature from kiosk %s", kiosk_id)
+            raise HTTPException(401, "bad signature") from None
+        if not store.use_nonce(kiosk_id, nonce, clock(), max_skew_s):
+            raise HTTPException(401, "replayed nonce")
+        return Authenticated(kiosk_id=kiosk_id)
+
+    @app.post("/v1/push", response_model=PushResponse)
+    def push(body: PushRequest, who: Annotated[Authenticated, Depends(authenticate)]
+             ) -> PushResponse:
+        """Apply outbox entries in kiosk-sequence order; answer per entry."""
+        digest = hashlib.sha256(body.model_dump_json().encode()).hexdigest()
+        if not store.record_batch(who.kiosk_id, body.idempotency_key, digest):
+            raise HTTPException(409, "idempotency key reused with a different batch")
+        entries = sorted(body.entries, key=lambda e: e.seq)
+        results = store.push(who.kiosk_id, [
+            PushEntry(e.seq, e.entry_id, e.kind, e.kiosk_id, e.payload) for e in entries])
+        return PushResponse(applied_seq=store.applied_seq(who.kiosk_id), results=[
+            EntryResultModel(seq=r.seq, entry_id=r.entry_id, status=r.status,  # type: ignore[arg-type]
+                             reason=r.reason) for r in results])
+
+    @app.get("/v1/changes", responses={200: {"model": ChangePage}})
+    def changes(who: Annotated[Authenticated, Depends(authenticate)],
+                after: Annotated[int, Query(ge=0)] = 0,
+                limit: Annotated[int, Query(ge=1, le=MAX_PAGE)] = 5000) -> Response:
+        """A page of the change feed after ``after`` (encoded by hand: pages are large)."""
+        try:
+            page = store.changes(who.kiosk_id, after, limit)
+        except UnknownKiosk:
+            raise HTTPException(401, "unknown kiosk") from None
+        text = json.dumps(page, ensure_ascii=False, separators=(",", ":"))
+        return Response(text.encode(), media_type="application/json")
+
+    @app.get("/v1/health")
+    def health() -> dict[str, str]:
+        return {"status": "ok", "protocol": signing.PROTOCOL}
+
+    return app

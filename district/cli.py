@@ -1,0 +1,203 @@
+"""kiosk-district: run and administer the reference district server from the command line."""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import ipaddress
+import json
+import sys
+from collections.abc import Sequence
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import uvicorn
+
+from district.app import create_app
+from district.store import Store
+from kiosk.core import tokens
+from kiosk.core.catalogue_file import CatalogueFileError, read_catalogue
+from kiosk.core.names import mask_name
+from kiosk.sync.signing import load_public_key
+
+
+def _rows(path: str) -> list[dict[str, str]]:
+    with open(path, encoding="utf-8-sig", newline="") as fh:
+        return list(csv.DictReader(fh))
+
+
+def cmd_init(store: Store, args: argparse.Namespace) -> int:
+    print(f"district database {store.path} ready")
+    return 0
+
+
+def cmd_register_kiosk(store: Store, args: argparse.Namespace) -> int:
+    key = Path(args.public_key).read_text().strip() if Path(args.public_key).exists() \
+        else args.public_key
+    load_public_key(key)  # refuse a malformed key now, not at the first request
+    store.register_kiosk(args.kiosk_id, key, args.name or "")
+    print(f"kiosk {args.kiosk_id} registered")
+    return 0
+
+
+def cmd_import_volunteers(store: Store, args: argparse.Namespace) -> int:
+    """CSV with columns id,name[,status]; only the masked name is kept."""
+    rows = [(r["id"].strip(), mask_name(r["name"].strip()), (r.get("status") or "active").strip())
+            for r in _rows(args.file)]
+    changed = store.upsert_volunteers(rows)
+    cards = [(r["card_id"].strip(), r["id"].strip(), (r.get("card_kind") or "nfc").strip())
+             for r in _rows(args.file) if (r.get("card_id") or "").strip()]
+    if cards:
+        store.upsert_cards(cards)
+    print(f"{len(rows)} volunteers read, {changed} new or changed, {len(cards)} cards")
+    return 0
+
+
+def cmd_credit(store: Store, args: argparse.Namespace) -> int:
+    """CSV with columns record_id,volunteer_id,hours[,points]: each record credited once."""
+    records = [(r["record_id"].strip(), r["volunteer_id"].strip(),
+                int(r["points"]) if r.get("points") else round(
+                    float(r["hours"]) * args.points_per_hour)) for r in _rows(args.file)]
+    done = store.credit_many(records)
+    print(f"{done} records credited, {len(records) - done} already credited before")
+    return 0
+
+
+def cmd_issue_card(store: Store, args: argparse.Namespace) -> int:
+    store.upsert_card(args.card_id, args.volunteer_id, args.kind, is_operator=args.operator)
+    print(f"card {args.card_id} issued to {args.volunteer_id}")
+    return 0
+
+
+def cmd_qr_token(store: Store, args: argparse.Namespace) -> int:
+    """A signed QR token for a registered QR card, at the card's current generation (so a
+    token printed before a revocation no longer works)."""
+    row = store.conn().execute("SELECT kind, generation FROM cards WHERE card_id = ?",
+                               (args.card_id,)).fetchone()
+    if row is None or row[0] != "qr":
+        raise KeyError(f"no QR card {args.card_id}")
+    now = datetime.now(UTC)
+    expires = now + timedelta(days=args.expires_days) if args.expires_days else None
+    print(tokens.issue(tokens.load_private_key(Path(args.key)), args.district_id,
+                       args.card_id, int(row[1]), issued_at=now, expires_at=expires))
+    return 0
+
+
+def cmd_block(store: Store, args: argparse.Namespace) -> int:
+    store.set_card_status(args.card_id, "blocked", revoke=args.revoke)
+    print(f"card {args.card_id} blocked")
+    return 0
+
+
+def cmd_unblock(store: Store, args: argparse.Namespace) -> int:
+    store.set_card_status(args.card_id, "active")
+    print(f"card {args.card_id} unblocked")
+    return 0
+
+
+def cmd_import_catalogue(store: Store, args: argparse.Namespace) -> int:
+    specs = [{"id": s.item_id, "name_zh": s.name_zh, "name_en": s.name_en,
+              "category": s.category.value, "kind": s.kind.value, "price": s.price,
+              "image": s.image, "barcode": s.barcode, "limit_count": s.limit_count,
+              "limit_points": s.limit_points, "limit_period": s.limit_period,
+              "low_stock_threshold": s.low_stock_threshold, "active": s.active}
+             for s in read_catalogue(Path(args.file))]
+    print(f"{len(specs)} items read, {store.upsert_items(specs)} new or changed")
+    return 0
+
+
+def cmd_set(store: Store, args: argparse.Namespace) -> int:
+    store.set_setting(args.key, json.loads(args.value))
+    return 0
+
+
+def cmd_report(store: Store, args: argparse.Namespace) -> int:
+    rows = store.report(args.name)
+    writer = csv.writer(sys.stdout)
+    if rows:
+        writer.writerow(rows[0].keys())
+    for row in rows:
+        writer.writerow(row.values())
+    return 0
+
+
+def cmd_openapi(store: Store, args: argparse.Namespace) -> int:
+    print(json.dumps(create_app(store).openapi(), indent=2, ensure_ascii=False))
+    return 0
+
+
+def cmd_serve(store: Store, args: argparse.Namespace) -> int:
+    loopback = ipaddress.ip_address(args.host).is_loopback if args.host != "localhost" else True
+    if not loopback and not (args.certfile and args.keyfile):
+        print("kiosk-district: plain HTTP only on loopback; give --certfile and --keyfile",
+              file=sys.stderr)
+        return 2
+    uvicorn.run(create_app(store), host=args.host, port=args.port,
+                ssl_certfile=args.certfile, ssl_keyfile=args.keyfile, log_level="info")
+    return 0
+
+
+COMMANDS = {"init": cmd_init, "register-kiosk": cmd_register_kiosk,
+            "import-volunteers": cmd_import_volunteers, "credit": cmd_credit,
+            "issue-card": cmd_issue_card, "qr-token": cmd_qr_token, "block-card": cmd_block,
+            "unblock-card": cmd_unblock,
+            "import-catalogue": cmd_import_catalogue, "set": cmd_set, "report": cmd_report,
+            "openapi": cmd_openapi, "serve": cmd_serve}
+
+
+def parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="kiosk-district", description=__doc__)
+    p.add_argument("--database", default="var/district.sqlite")
+    sub = p.add_subparsers(dest="command", required=True)
+    sub.add_parser("init", help="create the district database")
+    r = sub.add_parser("register-kiosk", help="register a kiosk's Ed25519 public key")
+    r.add_argument("kiosk_id")
+    r.add_argument("public_key", help="base64 key or a file holding it")
+    r.add_argument("--name")
+    sub.add_parser("import-volunteers", help="CSV id,name[,status,card_id,card_kind]") \
+        .add_argument("file")
+    c = sub.add_parser("credit", help="credit points from a service-records CSV")
+    c.add_argument("file")
+    c.add_argument("--points-per-hour", type=float, default=10.0)
+    i = sub.add_parser("issue-card", help="register an NFC UID or a QR card")
+    i.add_argument("card_id")
+    i.add_argument("volunteer_id")
+    i.add_argument("--kind", choices=("nfc", "qr"), default="nfc")
+    i.add_argument("--operator", action="store_true")
+    q = sub.add_parser("qr-token", help="print a signed token for a QR card")
+    q.add_argument("card_id")
+    q.add_argument("--key", required=True, help="the district's Ed25519 private key (PEM)")
+    q.add_argument("--district-id", required=True)
+    q.add_argument("--expires-days", type=int, default=0)
+    b = sub.add_parser("block-card", help="block a card on every kiosk")
+    b.add_argument("card_id")
+    b.add_argument("--revoke", action="store_true", help="also bump the generation")
+    sub.add_parser("unblock-card").add_argument("card_id")
+    sub.add_parser("import-catalogue", help="central catalogue from a TOML file") \
+        .add_argument("file")
+    s = sub.add_parser("set", help="a kiosk setting, value as JSON")
+    s.add_argument("key")
+    s.add_argument("value")
+    sub.add_parser("report").add_argument(
+        "name", choices=("balances", "debts", "conflicts", "donors"))
+    sub.add_parser("openapi", help="print the protocol's OpenAPI document")
+    v = sub.add_parser("serve", help="run the HTTP server")
+    v.add_argument("--host", default="127.0.0.1")
+    v.add_argument("--port", type=int, default=8600)
+    v.add_argument("--certfile")
+    v.add_argument("--keyfile")
+    return p
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    Path(args.database).parent.mkdir(parents=True, exist_ok=True)
+    try:
+        return COMMANDS[args.command](Store(args.database), args)
+    except (KeyError, ValueError, OSError, CatalogueFileError) as exc:
+        print(f"kiosk-district: {exc}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,128 @@
+"""The district database's schema. Ledger tables are append-only, enforced by triggers."""
+
+from __future__ import annotations
+
+APPEND_ONLY = ("transfers", "entries", "conflicts", "stock_movements", "service_records",
+               "orders")
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS kiosks (
+    id TEXT PRIMARY KEY,
+    public_key TEXT NOT NULL,
+    name TEXT NOT NULL DEFAULT '',
+    registered_at TEXT NOT NULL,
+    applied_seq INTEGER NOT NULL DEFAULT 0
+);
+CREATE TABLE IF NOT EXISTS volunteers (
+    id TEXT PRIMARY KEY,
+    masked_name TEXT NOT NULL,
+    status TEXT NOT NULL DEFAULT 'active' CHECK (status IN ('active', 'blocked'))
+);
+CREATE TABLE IF NOT EXISTS cards (
+    card_id TEXT PRIMARY KEY,
+    volunteer_id TEXT NOT NULL REFERENCES volunteers (id),
+    kind TEXT NOT NULL CHECK (kind IN ('nfc', 'qr')),
+    status TEXT NOT NULL DEFAULT 'active' CHECK (status IN ('active', 'blocked')),
+    generation INTEGER NOT NULL DEFAULT 1,
+    is_operator INTEGER NOT NULL DEFAULT 0
+);
+-- A cache of each account's fold over transfers, written in the same transaction (I4 check:
+-- report.verify compares it with the fold).
+CREATE TABLE IF NOT EXISTS balances (
+    account TEXT PRIMARY KEY,
+    balance INTEGER NOT NULL
+);
+CREATE TABLE IF NOT EXISTS transfers (
+    id TEXT PRIMARY KEY,
+    group_id TEXT NOT NULL,
+    from_account TEXT NOT NULL,
+    to_account TEXT NOT NULL,
+    amount INTEGER NOT NULL CHECK (amount > 0),
+    kiosk_id TEXT,
+    recorded_at TEXT NOT NULL,
+    CHECK (from_account <> to_account)
+);
+CREATE TABLE IF NOT EXISTS entries (
+    entry_id TEXT PRIMARY KEY,
+    kiosk_id TEXT NOT NULL,
+    seq INTEGER NOT NULL,
+    kind TEXT NOT NULL,
+    payload_hash TEXT NOT NULL,
+    payload TEXT NOT NULL,
+    outcome TEXT NOT NULL CHECK (outcome IN ('applied', 'rejected')),
+    reason TEXT,
+    received_at TEXT NOT NULL,
+    UNIQUE (kiosk_id, seq)
+);
+CREATE TABLE IF NOT EXISTS orders (
+    order_id TEXT PRIMARY KEY,
+    kiosk_id TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    volunteer_id TEXT NOT NULL,
+    card_id TEXT NOT NULL,
+    total INTEGER NOT NULL,
+    offline INTEGER NOT NULL,
+    voids_order_id TEXT UNIQUE,
+    created_at TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS stock_movements (
+    id INTEGER PRIMARY KEY,
+    kiosk_id TEXT NOT NULL,
+    entry_id TEXT NOT NULL,
+    item_id TEXT NOT NULL,
+    delta INTEGER NOT NULL,
+    kind TEXT NOT NULL,
+    donor_id TEXT
+);
+CREATE TABLE IF NOT EXISTS conflicts (
+    id INTEGER PRIMARY KEY,
+    kind TEXT NOT NULL,
+    kiosk_id TEXT,
+    entry_id TEXT,
+    volunteer_id TEXT,
+    amount INTEGER,
+    detail TEXT NOT NULL,
+    at TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS service_records (
+    record_id TEXT PRIMARY KEY,
+    volunteer_id TEXT NOT NULL,
+    points INTEGER NOT NULL,
+    at TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS items (
+    id TEXT PRIMARY KEY,
+    spec TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS settings (
+    key TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS push_batches (
+    idempotency_key TEXT PRIMARY KEY,
+    kiosk_id TEXT NOT NULL,
+    body_hash TEXT NOT NULL,
+    at TEXT NOT NULL
+);
+-- The change feed: one row per entity, moved to a fresh id (AUTOINCREMENT: never reused) in
+-- the transaction that changes it. SQLite has one writer at a time, so a reader's snapshot
+-- never holds an id above one that is still uncommitted: the cursor can't skip a change.
+CREATE TABLE IF NOT EXISTS changes (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    entity TEXT NOT NULL,
+    key TEXT NOT NULL,
+    UNIQUE (entity, key)
+);
+"""
+
+
+def append_only(table: str) -> str:
+    return f"""
+CREATE TRIGGER IF NOT EXISTS {table}_no_update BEFORE UPDATE ON {table}
+BEGIN SELECT RAISE(ABORT, '{table} is append-only'); END;
+CREATE TRIGGER IF NOT EXISTS {table}_no_delete BEFORE DELETE ON {table}
+BEGIN SELECT RAISE(ABORT, '{table} is append-only'); END;
+"""
+
+
+FULL_SCHEMA = SCHEMA + "".join(append_only(t) for t in APPEND_ONLY)

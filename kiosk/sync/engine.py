@@ -1,0 +1,123 @@
+"""One sync round: push the outbox in order, then pull the change feed page by page.
+
+The transport is injected: the daemon uses HTTP (``kiosk.sync.client``), the simulator calls
+the district app in-process through a transport it controls (drops, lost replies).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import sqlite3
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass
+from typing import Protocol
+
+from kiosk.core.clock import Clock, to_db
+from kiosk.core.ledger import SnapshotError
+from kiosk.sync import apply, protocol, state
+
+log = logging.getLogger("kiosk.sync")
+
+
+class SyncError(Exception):
+    """A round that could not finish; the daemon logs it, records it and retries later."""
+
+
+class Transport(Protocol):
+    def request(self, method: str, path: str, body: bytes | None) -> tuple[int, bytes]:
+        """Send a signed request; returns (HTTP status, body). Raises SyncError when there
+        is no answer at all (refused, reset, timeout, too large)."""
+        ...
+
+
+@dataclass(frozen=True)
+class RoundResult:
+    pushed: int
+    pulled_rows: int
+    pages: int
+
+
+def _call(transport: Transport, method: str, path: str, body: bytes | None) -> object:
+    status, answer = transport.request(method, path, body)
+    if status != 200:
+        raise SyncError(f"{method} {path.split('?', 1)[0]}: HTTP {status}: {answer[:120]!r}")
+    return protocol.decode(answer)
+
+
+def push(conn: sqlite3.Connection, transport: Transport, clock: Clock, kiosk_id: str,
+         batch: int) -> int:
+    pushed = 0
+    while entries := state.pending_entries(conn, batch):
+        wire = [{"seq": e.seq, "entry_id": e.entry_id, "kind": e.kind, "kiosk_id": kiosk_id,
+                 "payload": e.payload} for e in entries]
+        digest = hashlib.sha256(json.dumps(wire, sort_keys=True).encode()).hexdigest()[:32]
+        key = f"{kiosk_id}:{entries[0].seq}-{entries[-1].seq}:{digest}"
+        body = json.dumps({"idempotency_key": key, "entries": wire},
+                          ensure_ascii=False).encode()
+        data = _call(transport, "POST", protocol.PUSH_PATH, body)
+        results = protocol.parse_push_response(data, {e.seq: e.entry_id for e in entries})
+        for r in results:
+            if r.status == "rejected":
+                log.error("district rejected entry %d (%s): %s", r.seq, r.entry_id, r.reason)
+        advanced = state.record_results(conn, results, to_db(clock.now()))
+        pushed += advanced
+        if advanced == 0:
+            reasons = {r.reason for r in results if r.status == "not_processed"}
+            raise SyncError(f"district accepted none of entries {entries[0].seq}.."
+                            f"{entries[-1].seq}: {', '.join(sorted(map(str, reasons)))}")
+    return pushed
+
+
+def _fetch_page(transport: Transport, after: int, page_size: int) -> protocol.ChangePage:
+    data = _call(transport, "GET", f"{protocol.CHANGES_PATH}?after={after}&limit={page_size}",
+                 None)
+    return protocol.parse_change_page(data, after)
+
+
+def pull(conn: sqlite3.Connection, transport: Transport, clock: Clock, page_size: int) -> tuple[
+        int, int]:
+    """Pages are applied one transaction each, in order; while one is being written the next
+    is already being fetched and checked (a first sync of a district is ~270 pages)."""
+    rows = pages = 0
+    after = apply.pull_cursor(conn)
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="sync-fetch") as fetcher:
+        page = _fetch_page(transport, after, page_size)
+        while True:
+            upcoming: Future[protocol.ChangePage] | None = None
+            if page.more:
+                upcoming = fetcher.submit(_fetch_page, transport, page.cursor, page_size)
+            try:
+                apply.apply_page(conn, page, after, to_db(clock.now()))
+            except BaseException as exc:
+                if upcoming is not None:
+                    upcoming.cancel()
+                if isinstance(exc, sqlite3.IntegrityError):
+                    raise SyncError(f"page after {after} does not fit the local database: "
+                                    f"{exc}") from None
+                raise
+            rows += page.size
+            pages += 1
+            if upcoming is None:
+                return rows, pages
+            state.mark_progress(conn, f"pulled {rows} changes in {pages} pages")
+            if pages % 20 == 0:
+                log.info("first sync: %d changes in %d pages so far", rows, pages)
+            after = page.cursor
+            page = upcoming.result()
+
+
+def sync_round(conn: sqlite3.Connection, transport: Transport, clock: Clock, kiosk_id: str, *,
+               batch: int = 200, page_size: int = 5000) -> RoundResult:
+    """Push then pull; records status. Raises SyncError (after recording it) on failure."""
+    state.mark_attempt(conn, to_db(clock.now()))
+    try:
+        pushed = push(conn, transport, clock, kiosk_id, batch)
+        rows, pages = pull(conn, transport, clock, page_size)
+    except (SyncError, protocol.ProtocolError, SnapshotError) as exc:
+        log.warning("sync round failed: %s", exc)
+        state.mark_failure(conn, to_db(clock.now()), str(exc))
+        raise SyncError(str(exc)) from exc
+    state.mark_success(conn, to_db(clock.now()))
+    return RoundResult(pushed=pushed, pulled_rows=rows, pages=pages)

@@ -1,0 +1,74 @@
+"""kiosk-district's admin commands on a real database file, and the published protocol."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+from district.cli import main
+from district.store import Store
+from kiosk.core import tokens
+from kiosk.sync import signing
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def run(db: Path, *args: str) -> int:
+    return main(["--database", str(db), *args])
+
+
+def test_admin_commands(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    db = tmp_path / "d.sqlite"
+    people = tmp_path / "people.csv"
+    people.write_text("id,name,card_id\nV1,张小华,04AA\nV2,李明,\n", encoding="utf-8")
+    assert run(db, "init") == 0
+    assert run(db, "import-volunteers", str(people)) == 0
+    assert run(db, "import-volunteers", str(people)) == 0
+    assert "0 new or changed" in capsys.readouterr().out    # idempotent
+    records = tmp_path / "service.csv"
+    records.write_text("record_id,volunteer_id,hours\nr1,V1,2\nr2,V2,1.5\n", encoding="utf-8")
+    assert run(db, "credit", str(records), "--points-per-hour", "10") == 0
+    assert run(db, "credit", str(records)) == 0
+    assert "0 records credited, 2 already" in capsys.readouterr().out  # each record once
+    assert run(db, "issue-card", "QR-9", "V2", "--kind", "qr") == 0
+    district_key = Ed25519PrivateKey.generate()
+    (tmp_path / "district.pem").write_bytes(tokens.private_key_pem(district_key))
+    capsys.readouterr()
+    assert run(db, "qr-token", "QR-9", "--key", str(tmp_path / "district.pem"),
+               "--district-id", "hanyang") == 0
+    token = capsys.readouterr().out.strip()
+    card = tokens.verify(token, district_key.public_key(), "hanyang", datetime.now(UTC))
+    assert (card.card_id, card.generation) == ("QR-9", 1)
+    assert run(db, "block-card", "QR-9", "--revoke") == 0
+    assert run(db, "block-card", "nope") == 2
+    assert run(db, "import-catalogue", str(ROOT / "assets/demo/catalogue.toml")) == 0
+    key = signing.public_key_text(Ed25519PrivateKey.generate())
+    assert run(db, "register-kiosk", "k9", key) == 0
+    assert run(db, "register-kiosk", "k9", "not-a-key") == 2
+    capsys.readouterr()
+    assert run(db, "report", "balances") == 0
+    report = capsys.readouterr().out.splitlines()
+    assert report[0] == "volunteer_id,masked_name,balance,debt"
+    assert report[1:] == ["V1,张*华,20,0", "V2,李*,15,0"]
+    store = Store(db)
+    card = store.conn().execute("SELECT status, generation FROM cards WHERE card_id = 'QR-9'") \
+        .fetchone()
+    assert tuple(card) == ("blocked", 2)
+    assert store.verify() == []
+
+
+def test_serve_refuses_plain_http_off_loopback(tmp_path: Path) -> None:
+    assert run(tmp_path / "d.sqlite", "serve", "--host", "0.0.0.0") == 2  # noqa: S104
+
+
+def test_published_openapi_matches_the_server(tmp_path: Path,
+                                              capsys: pytest.CaptureFixture[str]) -> None:
+    assert run(tmp_path / "d.sqlite", "openapi") == 0
+    generated = json.loads(capsys.readouterr().out)
+    published = json.loads((ROOT / "docs/protocol/openapi-v1.json").read_text("utf-8"))
+    assert generated == published, "regenerate with: kiosk-district openapi"
+    assert {"/v1/push", "/v1/changes"} <= set(published["paths"])

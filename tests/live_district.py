@@ -1,0 +1,112 @@
+"""A real district server for tests: the reference app on uvicorn, on a free 127.0.0.1 port,
+plus helpers to give it the demo district and to build kiosks that sync with it."""
+
+from __future__ import annotations
+
+import socket
+import threading
+import time
+import tomllib
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+import uvicorn
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+from district.app import create_app
+from district.cli import cmd_import_catalogue
+from district.store import Store
+from kiosk import demo
+from kiosk.config import Config, DatabaseSection, KioskSection, SyncSection
+from kiosk.core.clock import Clock
+from kiosk.core.names import mask_name
+from kiosk.services import Services, build
+from kiosk.sync import signing
+from kiosk.sync.client import HttpTransport
+from kiosk.sync.daemon import Daemon
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+class LiveServer:
+    """uvicorn in a thread; ``stop`` asks it to exit and waits."""
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+        self.port = free_port()
+        config = uvicorn.Config(create_app(store), host="127.0.0.1", port=self.port,
+                                log_level="warning", lifespan="off")
+        self.server = uvicorn.Server(config)
+        self.thread = threading.Thread(target=self.server.run, daemon=True)
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def start(self) -> LiveServer:
+        self.thread.start()
+        deadline = time.monotonic() + 30
+        while not self.server.started:
+            if time.monotonic() > deadline or not self.thread.is_alive():
+                raise RuntimeError("district server did not start")
+            time.sleep(0.02)
+        return self
+
+    def stop(self) -> None:
+        self.server.should_exit = True
+        self.thread.join(timeout=30)
+
+
+def seed_district(store: Store) -> None:
+    """The demo district: the demo people with their balances as credits, and the catalogue."""
+    people = tomllib.loads(demo.DEMO_PEOPLE.read_text("utf-8"))
+    store.upsert_volunteers([(v["id"], mask_name(v["name"]), "active")
+                             for v in people["volunteer"]])
+    for v in people["volunteer"]:
+        for c in v["cards"]:
+            store.upsert_card(c["id"], v["id"], c["kind"], is_operator=c.get("operator", False))
+            if c.get("status") == "blocked":
+                store.set_card_status(c["id"], "blocked")
+        if v["balance"]:
+            store.credit(f"opening-{v['id']}", v["id"], v["balance"])
+
+    class Args:
+        file = str(demo.DEMO_CATALOGUE)
+
+    cmd_import_catalogue(store, Args())  # type: ignore[arg-type]
+
+
+@dataclass
+class Kiosk:
+    services: Services
+    key: Ed25519PrivateKey
+    transport: HttpTransport
+    daemon: Daemon
+
+    @property
+    def conn(self):  # type: ignore[no-untyped-def]
+        return self.services.conn
+
+    def close(self) -> None:
+        self.transport.close()
+        self.services.conn.close()
+
+
+def make_kiosk(tmp: Path, kiosk_id: str, store: Store, url: str, clock: Clock,
+               **sync: int) -> Kiosk:
+    """A kiosk with its own SQLite file and the demo shop, registered with the district."""
+    config = replace(Config(), base_dir=tmp,
+                     kiosk=KioskSection(id=kiosk_id),
+                     database=DatabaseSection(path=str(tmp / f"{kiosk_id}.sqlite")),
+                     sync=SyncSection(**sync))
+    services = build(config, clock)
+    demo.seed(services)
+    key = Ed25519PrivateKey.generate()
+    store.register_kiosk(kiosk_id, signing.public_key_text(key))
+    transport = HttpTransport(url, kiosk_id, key, connect_timeout=5, read_timeout=30)
+    daemon = Daemon(services.conn, transport, clock, kiosk_id, config.sync)
+    return Kiosk(services, key, transport, daemon)

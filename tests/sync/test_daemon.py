@@ -1,0 +1,212 @@
+"""The daemon loop, "sync now", backoff, the kiosk-sync command, and answers that are wrong."""
+
+from __future__ import annotations
+
+import json
+import random
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Callable, Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+import pytest
+
+from district.store import Store
+from kiosk.core import cards
+from kiosk.core.ids import uuid7
+from kiosk.core.models import CartLine, PresentedCard
+from kiosk.sync import signing, state
+from kiosk.sync.client import InsecureUrlError, check_url
+from kiosk.sync.daemon import Backoff
+from tests.conftest import ManualClock
+from tests.live_district import LiveServer, make_kiosk
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def wait_for(condition: Callable[[], bool], timeout: float = 30.0) -> None:
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            pytest.fail("condition not reached in time")
+        time.sleep(0.02)
+
+
+def test_backoff_doubles_to_the_cap_and_resets() -> None:
+    b = Backoff(interval=10, jitter=0, cap=60, rng=random.Random(1))
+    waits = []
+    for _ in range(5):
+        b.record(False)
+        waits.append(b.next_wait())
+    assert waits == [20, 40, 60, 60, 60]
+    b.record(True)
+    assert b.next_wait() == 10
+    jittered = Backoff(interval=10, jitter=5, cap=60, rng=random.Random(1))
+    assert all(10 <= jittered.next_wait() <= 15 for _ in range(50))
+
+
+def test_plain_http_only_on_loopback() -> None:
+    check_url("http://127.0.0.1:8600")
+    check_url("http://localhost:8600")
+    check_url("https://district.example")
+    for bad in ("http://192.168.1.10:8600", "http://district.example", "ftp://x"):
+        with pytest.raises(InsecureUrlError):
+            check_url(bad)
+
+
+def test_sync_now_wakes_the_running_daemon(district: LiveServer, tmp_path: Path,
+                                           clock: ManualClock) -> None:
+    kiosk = make_kiosk(tmp_path, "k1", district.store, district.url, clock,
+                       interval_seconds=3600, jitter_seconds=0)
+    kiosk.daemon.poll_seconds = 0.05
+    thread = threading.Thread(target=kiosk.daemon.run_forever, daemon=True)
+    thread.start()
+    wait_for(lambda: state.status(kiosk.conn)["last_success_at"] is not None)
+    kiosk.services.checkout.checkout(uuid7(), PresentedCard("04A1B2C3D4E5F6"),
+                                     [CartLine("masks", 1)])
+    state.request_sync(kiosk.conn, "2026-11-30T02:00:00+00:00")
+    wait_for(lambda: state.acked_seq(kiosk.conn) == state.highest_seq(kiosk.conn))
+    kiosk.daemon.stop_event.set()
+    thread.join(timeout=30)
+    assert not thread.is_alive()
+    assert kiosk.conn.execute(
+        "SELECT COUNT(*) FROM sync_requests WHERE handled_at IS NULL").fetchone()[0] == 0
+    kiosk.close()
+
+
+def test_kiosk_sync_command_once(district: LiveServer, tmp_path: Path) -> None:
+    config = tmp_path / "config.toml"
+    config.write_text(
+        f'[kiosk]\nid = "cli-kiosk"\n[database]\npath = "kiosk.sqlite"\n'
+        f'[district]\nurl = "{district.url}"\nkey_path = "key.pem"\n', encoding="utf-8")
+    run = [sys.executable, "-m", "kiosk.sync.daemon", "--config", str(config)]
+    keygen = subprocess.run([*run, "keygen"], capture_output=True, text=True, cwd=ROOT,
+                            timeout=120, check=True)
+    district.store.register_kiosk("cli-kiosk", keygen.stdout.strip())
+    once = subprocess.run([*run, "--once"], capture_output=True, text=True, cwd=ROOT, check=False,
+                          timeout=120)
+    assert once.returncode == 0, once.stderr
+    status = subprocess.run([*run, "status"], capture_output=True, text=True, cwd=ROOT,
+                            timeout=120, check=True)
+    assert "last_success_at: 20" in status.stdout
+    assert "pull_cursor: 0" not in status.stdout
+
+
+class StubDistrict:
+    """A real HTTP server on 127.0.0.1 that answers the change feed with what a test says."""
+
+    def __init__(self) -> None:
+        self.answer: bytes = b"{}"
+        stub = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def log_message(self, format: str, *args: object) -> None:
+                pass
+
+            def do_GET(self) -> None:
+                self.send_response(200)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(stub.answer)))
+                self.end_headers()
+                self.wfile.write(stub.answer)
+
+            do_POST = do_GET
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.server.daemon_threads = True
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.server.server_address[1]}"
+
+
+@pytest.fixture
+def stub() -> Iterator[StubDistrict]:
+    s = StubDistrict()
+    yield s
+    s.server.shutdown()
+    s.server.server_close()
+
+
+def _page(**overrides: object) -> bytes:
+    page: dict[str, object] = {"cursor": 5, "more": False, "as_of": "2026-11-30T02:00:00+00:00",
+                               "volunteers": [["V0001", "张*华", "active"]], "cards": [],
+                               "balances": [["V0001", 5, 0]], "items": [], "settings": []}
+    page.update(overrides)
+    return json.dumps(page).encode()
+
+
+@pytest.mark.parametrize("answer", [
+    b"<html>oops</html>",
+    _page()[:40],
+    _page(cursor="5"),
+    _page(volunteers=[["V0001", 7, "active"]]),
+    _page(balances=[["V0001", "lots", 0]]),
+    _page(balances=[["V0001", 5, 999]]),               # counts sales this kiosk never made
+    _page(cards=[["c", "V0001", "nfc", "stolen", 1, False]]),
+    _page(items=[{"id": "x", "name_zh": "x", "name_en": "x", "category": "weapons",
+                  "kind": "goods", "price": 1}]),       # violates the local schema
+    _page(items=[{"id": "x", "name_zh": "x", "name_en": "x", "category": "health",
+                  "kind": "goods", "price": 1, "low_stock_threshold": "lots"}]),
+    _page(cursor=0, more=True, volunteers=[], balances=[]),
+    b"[" * 100 + b"]" * 100,
+    b"x" * (2 << 20),                                   # over the 1 MB limit below
+])
+def test_bad_answers_are_refused_and_change_nothing(answer: bytes, stub: StubDistrict,
+                                                    tmp_path: Path, clock: ManualClock) -> None:
+    stub.answer = answer
+    kiosk = make_kiosk(tmp_path, "k1", Store(tmp_path / "unused.sqlite"), stub.url, clock,
+                       max_response_mb=1)
+    kiosk.conn.execute("UPDATE sync_status SET push_acked_seq = 3")  # nothing to push
+    before = kiosk.conn.execute(
+        "SELECT balance FROM balance_snapshots WHERE volunteer_id = 'V0001'").fetchone()[0]
+    assert kiosk.daemon.run_once() is None
+    status = state.status(kiosk.conn)
+    assert status["last_error"] and status["last_success_at"] is None
+    assert status["pull_cursor"] == 0
+    assert kiosk.conn.execute("SELECT balance FROM balance_snapshots WHERE volunteer_id = "
+                              "'V0001'").fetchone()[0] == before
+    assert kiosk.conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    kiosk.close()
+
+
+def test_a_cursor_going_backwards_is_refused(stub: StubDistrict, tmp_path: Path,
+                                             clock: ManualClock) -> None:
+    kiosk = make_kiosk(tmp_path, "k1", Store(tmp_path / "unused.sqlite"), stub.url, clock)
+    kiosk.conn.execute("UPDATE sync_status SET push_acked_seq = 3")
+    stub.answer = _page(cursor=9)
+    assert kiosk.daemon.run_once() is not None
+    stub.answer = _page(cursor=4)
+    assert kiosk.daemon.run_once() is None
+    assert "backwards" in state.status(kiosk.conn)["last_error"]
+    assert state.status(kiosk.conn)["pull_cursor"] == 9
+    kiosk.close()
+
+
+def test_key_file_round_trip(tmp_path: Path) -> None:
+    key = signing.generate_key_file(tmp_path / "k.pem")
+    assert (tmp_path / "k.pem").stat().st_mode & 0o077 == 0
+    loaded = signing.load_key_file(tmp_path / "k.pem")
+    assert signing.public_key_text(loaded) == signing.public_key_text(key)
+    with pytest.raises(FileExistsError):
+        signing.generate_key_file(tmp_path / "k.pem")   # never overwrite a kiosk's identity
+
+
+def test_a_card_before_its_volunteer_gets_a_placeholder(stub: StubDistrict, tmp_path: Path,
+                                                        clock: ManualClock) -> None:
+    kiosk = make_kiosk(tmp_path, "k1", Store(tmp_path / "unused.sqlite"), stub.url, clock)
+    kiosk.conn.execute("UPDATE sync_status SET push_acked_seq = 3")
+    stub.answer = _page(cursor=7, volunteers=[], balances=[["V9", 40, 0]],
+                        cards=[["c9", "V9", "nfc", "active", 1, False]])
+    assert kiosk.daemon.run_once() is not None
+    assert kiosk.conn.execute("SELECT masked_name FROM volunteers WHERE id = 'V9'"
+                              ).fetchone()[0] == "*"
+    stub.answer = _page(cursor=8, volunteers=[["V9", "王*", "active"]], balances=[])
+    assert kiosk.daemon.run_once() is not None
+    holder = cards.look_up(kiosk.conn, PresentedCard("c9"))
+    assert (holder.masked_name, holder.balance) == ("王*", 40)
+    kiosk.close()
