@@ -10,7 +10,16 @@ from pathlib import Path
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QPixmap
-from PySide6.QtWidgets import QLabel, QLayout, QPushButton, QSizePolicy, QWidget
+from PySide6.QtWidgets import (
+    QFrame,
+    QLabel,
+    QLayout,
+    QPushButton,
+    QScrollArea,
+    QScroller,
+    QSizePolicy,
+    QWidget,
+)
 
 from kiosk.core.session_flow import Event, FlowState
 from kiosk.ui.i18n import Language
@@ -89,6 +98,18 @@ class Screen(QWidget):
 
     def show_state(self, state: FlowState) -> None:
         raise NotImplementedError
+
+
+def kinetic_scroll_area(content: QWidget, *, frameless: bool = False) -> QScrollArea:
+    """A vertical scroll area a finger can flick (touch panels have no scroll wheel)."""
+    area = QScrollArea()
+    area.setWidgetResizable(True)
+    area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+    if frameless:
+        area.setFrameShape(QFrame.Shape.NoFrame)
+    area.setWidget(content)
+    QScroller.grabGesture(area.viewport(), QScroller.ScrollerGestureType.LeftMouseButtonGesture)
+    return area
 
 
 def clear_layout(layout: QLayout) -> None:

@@ -8,10 +8,8 @@ from PySide6.QtGui import QCloseEvent, QGuiApplication, QResizeEvent
 from PySide6.QtWidgets import (
     QAbstractScrollArea,
     QApplication,
-    QFrame,
     QHBoxLayout,
     QScrollArea,
-    QScroller,
     QStackedWidget,
     QVBoxLayout,
     QWidget,
@@ -34,7 +32,7 @@ from kiosk.ui.screens.records import RecordsScreen
 from kiosk.ui.screens.refused import RefusedScreen
 from kiosk.ui.theme import metrics, stylesheet
 from kiosk.ui.widgets import Screen as ScreenWidget
-from kiosk.ui.widgets import UiContext
+from kiosk.ui.widgets import UiContext, kinetic_scroll_area
 
 
 class KioskWindow(QWidget):
@@ -105,13 +103,7 @@ class KioskWindow(QWidget):
         self.pages: dict[ScreenWidget, QScrollArea] = {}
         for screen in dict.fromkeys(self.screens.values()):
             # A safety net: with large text on a small panel a screen scrolls, never clips.
-            page = QScrollArea()
-            page.setWidgetResizable(True)
-            page.setFrameShape(QFrame.Shape.NoFrame)
-            page.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-            page.setWidget(screen)
-            QScroller.grabGesture(page.viewport(),
-                                  QScroller.ScrollerGestureType.LeftMouseButtonGesture)
+            page = kinetic_scroll_area(screen, frameless=True)
             self.pages[screen] = page
             self.stack.addWidget(page)
         self.overlay = StillThere(self.ctx, body)

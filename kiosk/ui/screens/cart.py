@@ -8,8 +8,6 @@ from PySide6.QtWidgets import (
     QBoxLayout,
     QFrame,
     QHBoxLayout,
-    QScrollArea,
-    QScroller,
     QSizePolicy,
     QVBoxLayout,
     QWidget,
@@ -17,7 +15,16 @@ from PySide6.QtWidgets import (
 
 from kiosk.core.session_flow import Add, Back, CartItem, Confirm, Decrease, FlowState, Remove
 from kiosk.ui.screens.tile import limit_text
-from kiosk.ui.widgets import Screen, UiContext, button, clear_layout, label, picture, picture_label
+from kiosk.ui.widgets import (
+    Screen,
+    UiContext,
+    button,
+    clear_layout,
+    kinetic_scroll_area,
+    label,
+    picture,
+    picture_label,
+)
 
 
 class CartScreen(Screen):
@@ -29,14 +36,10 @@ class CartScreen(Screen):
         box.setSpacing(m.unit // 2)
         self.title = label("", "Title")
         box.addWidget(self.title)
-        self.scroller = QScrollArea()
-        self.scroller.setWidgetResizable(True)
-        QScroller.grabGesture(self.scroller.viewport(),
-                              QScroller.ScrollerGestureType.LeftMouseButtonGesture)
         rows = QWidget()
         self.rows = QVBoxLayout(rows)
         self.rows.setSpacing(m.unit // 2)
-        self.scroller.setWidget(rows)
+        self.scroller = kinetic_scroll_area(rows)
         self.empty = label("", "Big", align=Qt.AlignmentFlag.AlignCenter)
         left = QVBoxLayout()
         left.addWidget(self.scroller, 1)

@@ -10,8 +10,6 @@ from PySide6.QtWidgets import (
     QFrame,
     QGridLayout,
     QHBoxLayout,
-    QScrollArea,
-    QScroller,
     QVBoxLayout,
     QWidget,
 )
@@ -20,7 +18,7 @@ from kiosk.core.catalogue import CatalogueEntry
 from kiosk.core.models import Category
 from kiosk.core.session_flow import Add, Back, FlowState, ShowCart, ShowCatalogue
 from kiosk.ui.screens.tile import ItemTile
-from kiosk.ui.widgets import Screen, UiContext, button, clear_layout, label
+from kiosk.ui.widgets import Screen, UiContext, button, clear_layout, kinetic_scroll_area, label
 
 CATEGORY_ORDER = (Category.HEALTH, Category.CULTURE_LEISURE, Category.GROWTH_EDUCATION,
                   Category.DAILY_LIFE, Category.SERVICES, Category.DONATE)
@@ -50,15 +48,10 @@ class CatalogueScreen(Screen):
         body = QBoxLayout(QBoxLayout.Direction.TopToBottom if m.portrait
                           else QBoxLayout.Direction.LeftToRight)
         body.setSpacing(m.unit)
-        self.scroller = QScrollArea()
-        self.scroller.setWidgetResizable(True)
-        self.scroller.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        QScroller.grabGesture(self.scroller.viewport(),
-                              QScroller.ScrollerGestureType.LeftMouseButtonGesture)
         shelf = QWidget()
         self.grid = QGridLayout(shelf)
         self.grid.setSpacing(m.unit // 2)
-        self.scroller.setWidget(shelf)
+        self.scroller = kinetic_scroll_area(shelf)
         body.addWidget(self.scroller, 1)
         body.addWidget(self._summary(ctx))
         outer.addLayout(body, 1)

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QFrame, QHBoxLayout, QScrollArea, QScroller, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QFrame, QHBoxLayout, QVBoxLayout, QWidget
 
 from kiosk.core.models import Receipt
 from kiosk.core.session_flow import Back, FlowState, Reprint
-from kiosk.ui.widgets import Screen, UiContext, button, clear_layout, label
+from kiosk.ui.widgets import Screen, UiContext, button, clear_layout, kinetic_scroll_area, label
 
 
 class RecordsScreen(Screen):
@@ -18,13 +18,9 @@ class RecordsScreen(Screen):
         box.setSpacing(m.unit // 2)
         self.title = label("", "Title")
         box.addWidget(self.title)
-        self.scroller = QScrollArea()
-        self.scroller.setWidgetResizable(True)
-        QScroller.grabGesture(self.scroller.viewport(),
-                              QScroller.ScrollerGestureType.LeftMouseButtonGesture)
         rows = QWidget()
         self.rows = QVBoxLayout(rows)
-        self.scroller.setWidget(rows)
+        self.scroller = kinetic_scroll_area(rows)
         box.addWidget(self.scroller, 1)
         self.notice = label("", "Notice")
         box.addWidget(self.notice)
