@@ -31,3 +31,19 @@ def receipt_for(conn: sqlite3.Connection, kiosk: KioskInfo, order_id: str) -> Re
         masked_name=order["masked_name"], lines=lines, total=int(order["total"]),
         balance_after=int(order["balance_after"]), offline=bool(order["offline"]),
         voids_order_id=order["voids_order_id"])
+
+
+_RECENT_SALES_SQL = """
+SELECT o.id FROM orders o
+WHERE o.card_id = ? AND o.kind = 'sale'
+  AND NOT EXISTS (SELECT 1 FROM orders v WHERE v.voids_order_id = o.id)
+ORDER BY o.created_at DESC, o.id DESC LIMIT ?
+"""
+
+
+def recent_sales(conn: sqlite3.Connection, kiosk: KioskInfo, card_id: str,
+                 limit: int) -> tuple[Receipt, ...]:
+    """This card's latest sales at this kiosk, newest first ("my records"); voided ones left
+    out, since their points came back."""
+    ids = [r[0] for r in conn.execute(_RECENT_SALES_SQL, (card_id, limit))]
+    return tuple(receipt_for(conn, kiosk, order_id) for order_id in ids)

@@ -6,14 +6,13 @@ code; every outcome, including a crash in the core, comes back as a flow event.
 from __future__ import annotations
 
 import logging
-import sqlite3
 
 from kiosk.core import cards, catalogue, printing
 from kiosk.core.catalogue import CatalogueEntry
 from kiosk.core.devices import PrinterFault, ReceiptPrinter
 from kiosk.core.errors import CardBlocked, CardRevoked, CardUnknown, UserFacingError
 from kiosk.core.models import Receipt
-from kiosk.core.receipts import receipt_for
+from kiosk.core.receipts import recent_sales
 from kiosk.core.session_flow import (
     STAFF,
     CheckoutDone,
@@ -34,14 +33,6 @@ from kiosk.services import Services
 log = logging.getLogger("kiosk.ui.session")
 
 RECORDS_SHOWN = 10
-
-_RECENT_SQL = """
-SELECT o.id FROM orders o
-WHERE o.card_id = ? AND o.kind = 'sale'
-  AND NOT EXISTS (SELECT 1 FROM orders v WHERE v.voids_order_id = o.id)
-ORDER BY o.created_at DESC, o.id DESC LIMIT ?
-"""
-
 
 class SessionWork:
     def __init__(self, services: Services, printer: ReceiptPrinter) -> None:
@@ -84,9 +75,7 @@ class SessionWork:
         return None if outcome.printed else _fault(outcome)
 
     def recent(self, card_id: str) -> tuple[Receipt, ...]:
-        conn: sqlite3.Connection = self.services.conn
-        ids = [r[0] for r in conn.execute(_RECENT_SQL, (card_id, RECORDS_SHOWN))]
-        return tuple(receipt_for(conn, self.services.kiosk, i) for i in ids)
+        return recent_sales(self.services.conn, self.services.kiosk, card_id, RECORDS_SHOWN)
 
     def featured(self) -> list[CatalogueEntry]:
         return catalogue.entries(self.services.conn)

@@ -57,3 +57,15 @@ def test_void_outside_the_window_refused(shop: Services, clock: ManualClock) -> 
         void(shop, clock, "void", "sale")
     with pytest.raises(VoidRefused, match="No such order"):
         void(shop, clock, "void", "nope")
+
+
+def test_recent_sales_leave_out_voided_ones(shop: Services, clock: ManualClock) -> None:
+    from kiosk.core.receipts import recent_sales
+    for order_id in ("a", "b", "c"):
+        shop.checkout.checkout(order_id, ZHANG, [CartLine("toothbrush", 1)])
+        clock.advance(minutes=1)
+    void(shop, clock, "void-b", "b")
+    assert [r.order_id for r in recent_sales(shop.conn, shop.kiosk, ZHANG.card_id, 10)] == [
+        "c", "a"]
+    assert [r.order_id for r in recent_sales(shop.conn, shop.kiosk, ZHANG.card_id, 1)] == ["c"]
+    assert recent_sales(shop.conn, shop.kiosk, "04B7C8D9E0F1A2", 10) == ()
