@@ -130,6 +130,13 @@ def entry(conn: sqlite3.Connection, item_id: str) -> CatalogueEntry | None:
     return None if row is None else _entry(row)
 
 
+def entries_by_id(conn: sqlite3.Connection, item_ids: list[str]) -> dict[str, CatalogueEntry]:
+    """The given items (retired ones included) in one query; unknown ids are simply absent."""
+    marks = ", ".join("?" * len(item_ids))
+    rows = conn.execute(_ENTRY_SQL + f" WHERE i.id IN ({marks})", item_ids).fetchall()
+    return {row["id"]: _entry(row) for row in rows}
+
+
 def find_by_barcode(conn: sqlite3.Connection, barcode: str) -> CatalogueEntry | None:
     row = conn.execute(_ENTRY_SQL + " WHERE i.barcode = ?", (barcode,)).fetchone()
     return None if row is None else _entry(row)

@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from datetime import datetime, timedelta
 
 from kiosk.core import cards, catalogue, ledger
+from kiosk.core.catalogue import CatalogueEntry
 from kiosk.core.clock import Clock, from_db, to_db
 from kiosk.core.db import write_transaction
 from kiosk.core.errors import (
@@ -38,7 +39,7 @@ from kiosk.core.models import (
 )
 from kiosk.core.orders import NewOrder, Transfer, fingerprint, write_order
 from kiosk.core.periods import period_bounds
-from kiosk.core.receipts import receipt_for
+from kiosk.core.receipts import make_receipt, receipt_for
 
 _PERIOD_ZH = {"day": "每天", "week": "每周", "month": "每月"}
 
@@ -109,8 +110,10 @@ class Checkout:
             if not basket:
                 raise EmptyBasket()
             volunteer_id = holder["volunteer_id"]
-            receipt_lines = tuple(self._price_line(item_id, quantity, volunteer_id, now)
-                                  for item_id, quantity in basket)
+            items = catalogue.entries_by_id(conn, [item_id for item_id, _ in basket])
+            receipt_lines = tuple(
+                self._price_line(item_id, items.get(item_id), quantity, volunteer_id, now)
+                for item_id, quantity in basket)
             total = sum(line.amount for line in receipt_lines)
             balance = int(holder["balance"])
             if total > balance:
@@ -121,7 +124,7 @@ class Checkout:
             if offline:
                 self._check_offline_caps(volunteer_id, total, now)
             account = ledger.volunteer_account(volunteer_id)
-            write_order(conn, NewOrder(
+            order = NewOrder(
                 order_id=order_id, kind="sale", card_id=card.card_id,
                 volunteer_id=volunteer_id, created_at=to_db(now), total=total,
                 balance_after=balance - total, offline=offline, request_hash=request_hash,
@@ -131,12 +134,15 @@ class Checkout:
                              if line.kind == ItemKind.DONATION else self._sales, line.amount)
                     for line in receipt_lines if line.amount > 0),
                 stock_deltas=tuple((line.item_id, -line.quantity) for line in receipt_lines
-                                   if ItemKind(line.kind).has_stock)))
-            return receipt_for(conn, self._kiosk, order_id)
+                                   if ItemKind(line.kind).has_stock))
+            write_order(conn, order)
+        return make_receipt(
+            self._kiosk, order_id=order_id, kind="sale", created_at=order.created_at,
+            masked_name=holder["masked_name"], lines=receipt_lines, total=total,
+            balance_after=order.balance_after, offline=offline, voids_order_id=None)
 
-    def _price_line(self, item_id: str, quantity: int, volunteer_id: str,
-                    now: datetime) -> ReceiptLine:
-        item = catalogue.entry(self._conn, item_id)
+    def _price_line(self, item_id: str, item: CatalogueEntry | None, quantity: int,
+                    volunteer_id: str, now: datetime) -> ReceiptLine:
         if item is None:
             raise ItemUnavailable(item_id, item_id)
         if not item.active:

@@ -84,5 +84,5 @@ def write_order(conn: sqlite3.Connection, order: NewOrder) -> int:
         "transfers": [{"id": r[0], "from": r[3], "to": r[4], "amount": r[5]}
                       for r in transfer_rows],
         "stock": [{"item_id": item_id, "delta": delta} for item_id, delta in order.stock_deltas],
-    }, order.created_at)
+    }, order.created_at, seq=seq)
     return seq

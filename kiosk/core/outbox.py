@@ -12,11 +12,15 @@ from typing import Any
 
 
 def append(conn: sqlite3.Connection, kind: str, entry_id: str, payload: dict[str, Any],
-           created_at: str) -> int:
-    """Add an entry inside the caller's write transaction; returns its sequence number."""
+           created_at: str, *, seq: int | None = None) -> int:
+    """Add an entry inside the caller's write transaction; returns its sequence number.
+
+    ``seq`` is the one :func:`next_seq` gave earlier in the same transaction, when the caller
+    needed it first (the schema's trigger refuses any other number)."""
     if not conn.in_transaction:
         raise RuntimeError("outbox.append must run inside a write transaction")
-    seq = int(conn.execute("SELECT COALESCE(MAX(seq), 0) + 1 FROM outbox").fetchone()[0])
+    if seq is None:
+        seq = next_seq(conn)
     conn.execute(
         "INSERT INTO outbox (seq, kind, entry_id, payload, created_at) VALUES (?, ?, ?, ?, ?)",
         (seq, kind, entry_id, json.dumps(payload, ensure_ascii=False, sort_keys=True),

@@ -12,6 +12,19 @@ class OrderNotFound(LookupError):
     pass
 
 
+def make_receipt(kiosk: KioskInfo, *, order_id: str, kind: str, created_at: str,
+                 masked_name: str, lines: tuple[ReceiptLine, ...], total: int,
+                 balance_after: int, offline: bool, voids_order_id: str | None) -> Receipt:
+    """The one way a receipt is put together, from an order as stored (``created_at`` in the
+    database's text form), so a fresh sale and its reprint are equal."""
+    return Receipt(order_id=order_id, kind=kind, kiosk_id=kiosk.kiosk_id,
+                   kiosk_name=kiosk.name, community=kiosk.community,
+                   created_at=from_db(created_at).astimezone(kiosk.timezone),
+                   masked_name=masked_name, lines=lines, total=total,
+                   balance_after=balance_after, offline=offline,
+                   voids_order_id=voids_order_id)
+
+
 def receipt_for(conn: sqlite3.Connection, kiosk: KioskInfo, order_id: str) -> Receipt:
     order = conn.execute(
         """SELECT o.*, v.masked_name FROM orders o JOIN volunteers v ON v.id = o.volunteer_id
@@ -24,10 +37,8 @@ def receipt_for(conn: sqlite3.Connection, kiosk: KioskInfo, order_id: str) -> Re
                     unit_price=int(r["unit_price"]), amount=int(r["amount"]))
         for r in conn.execute(
             "SELECT * FROM order_lines WHERE order_id = ? ORDER BY line_no", (order_id,)))
-    return Receipt(
-        order_id=order["id"], kind=order["kind"], kiosk_id=kiosk.kiosk_id,
-        kiosk_name=kiosk.name, community=kiosk.community,
-        created_at=from_db(order["created_at"]).astimezone(kiosk.timezone),
+    return make_receipt(
+        kiosk, order_id=order["id"], kind=order["kind"], created_at=order["created_at"],
         masked_name=order["masked_name"], lines=lines, total=int(order["total"]),
         balance_after=int(order["balance_after"]), offline=bool(order["offline"]),
         voids_order_id=order["voids_order_id"])
