@@ -8,7 +8,6 @@ the models below exist so the OpenAPI document in ``docs/protocol`` describes th
 
 import base64
 import hashlib
-import json
 import logging
 import time
 from collections.abc import Callable
@@ -147,8 +146,7 @@ def create_app(store: Store, *, clock: Callable[[], float] = time.time,
             page = store.changes(who.kiosk_id, after, limit)
         except UnknownKiosk:
             raise HTTPException(401, "unknown kiosk") from None
-        text = json.dumps(page, ensure_ascii=False, separators=(",", ":"))
-        return Response(text.encode(), media_type="application/json")
+        return Response(page, media_type="application/json")
 
     @app.get("/v1/health")
     def health() -> dict[str, str]:

@@ -63,7 +63,12 @@ class HttpTransport:
             with self._session.request(method, self._base + path, data=payload or None,
                                        headers=headers, timeout=self._timeouts,
                                        verify=self._verify, stream=True) as answer:
-                declared = int(answer.headers.get("Content-Length") or 0)
+                length = answer.headers.get("Content-Length") or "0"
+                try:
+                    declared = int(length)
+                except ValueError:
+                    raise SyncError(f"answer with a nonsense Content-Length: {length[:40]!r}") \
+                        from None
                 if declared > self._max_bytes:
                     raise SyncError(f"answer of {declared} bytes is over the limit")
                 chunks, size = [], 0

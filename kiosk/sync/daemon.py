@@ -72,24 +72,37 @@ class Daemon:
             return None
         except sqlite3.OperationalError as exc:   # database busy for too long: try later
             log.warning("database busy during sync: %s", exc)
-            state.mark_failure(self.conn, to_db(self.clock.now()), f"database: {exc}")
-            self.backoff.record(False)
+            self._record_failure(f"database: {exc}")
             return None
         except Exception as exc:   # a bug or an answer we did not foresee: never die on it
             log.exception("sync round failed unexpectedly")
-            state.mark_failure(self.conn, to_db(self.clock.now()),
-                               f"{type(exc).__name__}: {exc}")
-            self.backoff.record(False)
+            self._record_failure(f"{type(exc).__name__}: {exc}")
             return None
         self.backoff.record(True)
         log.info("sync ok: pushed %d, pulled %d changes", result.pushed, result.pulled_rows)
         return result
 
+    def _record_failure(self, error: str) -> None:
+        """Back off, and write the error for the screens if the database lets us: when it is
+        the database that is busy, the status write may meet the same lock."""
+        self.backoff.record(False)
+        try:
+            state.mark_failure(self.conn, to_db(self.clock.now()), error)
+        except sqlite3.OperationalError as exc:
+            log.warning("could not record the sync failure: %s", exc)
+
+    def _sync_requested(self) -> bool:
+        try:
+            return state.take_requests(self.conn, to_db(self.clock.now()))
+        except sqlite3.OperationalError as exc:   # busy: the next poll or round will see it
+            log.warning("could not check for \"sync now\": %s", exc)
+            return False
+
     def run_forever(self, wait: Callable[[float], bool] | None = None) -> None:
         """Round, then wait (polling for "sync now") until the next one or until stopped."""
         sleeper = wait or self.stop_event.wait
         while not self.stop_event.is_set():
-            state.take_requests(self.conn, to_db(self.clock.now()))
+            self._sync_requested()
             self.run_once()
             remaining = self.backoff.next_wait()
             while remaining > 0 and not self.stop_event.is_set():
@@ -97,7 +110,7 @@ class Daemon:
                 if sleeper(step):
                     return
                 remaining -= step
-                if state.take_requests(self.conn, to_db(self.clock.now())):
+                if self._sync_requested():
                     break
 
 

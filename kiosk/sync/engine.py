@@ -89,11 +89,13 @@ def pull(conn: sqlite3.Connection, transport: Transport, clock: Clock, page_size
             if page.more:
                 upcoming = fetcher.submit(_fetch_page, transport, page.cursor, page_size)
             try:
-                apply.apply_page(conn, page, after, to_db(clock.now()))
+                apply.apply_page(conn, page, after, to_db(clock.now()),
+                                 f"pulled {rows + page.size} changes in {pages + 1} pages")
             except BaseException as exc:
                 if upcoming is not None:
                     upcoming.cancel()
-                if isinstance(exc, sqlite3.IntegrityError):
+                # A value the schema refuses, or an integer no SQLite column can hold.
+                if isinstance(exc, (sqlite3.IntegrityError, OverflowError)):
                     raise SyncError(f"page after {after} does not fit the local database: "
                                     f"{exc}") from None
                 raise
@@ -101,7 +103,6 @@ def pull(conn: sqlite3.Connection, transport: Transport, clock: Clock, page_size
             pages += 1
             if upcoming is None:
                 return rows, pages
-            state.mark_progress(conn, f"pulled {rows} changes in {pages} pages")
             if pages % 20 == 0:
                 log.info("first sync: %d changes in %d pages so far", rows, pages)
             after = page.cursor

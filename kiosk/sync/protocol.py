@@ -46,7 +46,7 @@ def _rows(page: dict[str, Any], key: str, types: tuple[Any, ...]) -> list[list[A
     return rows
 
 
-_STATUSES = frozenset({"active", "blocked"})
+_STATUSES = ("active", "blocked")   # a tuple: ``in`` a set would raise on a list or dict
 
 
 def _volunteer_rows(page: dict[str, Any]) -> list[list[Any]]:
@@ -94,7 +94,7 @@ def parse_push_response(data: Any, sent: dict[int, str]) -> list[EntryResult]:
     results = []
     for raw in data["results"]:
         if not isinstance(raw, dict) or not _is_int(raw.get("seq")) \
-                or raw.get("status") not in ENTRY_STATUSES:
+                or not _is_str(raw.get("status")) or raw["status"] not in ENTRY_STATUSES:
             raise ProtocolError(f"push answer: malformed result {str(raw)[:120]}")
         if sent.get(raw["seq"]) != raw.get("entry_id"):
             raise ProtocolError(f"push answer: result for an entry not sent: {raw['seq']}")
@@ -159,7 +159,9 @@ def parse_change_page(data: Any, after: int) -> ChangePage:
         raise ProtocolError("change page: 'cursor' must be an integer and 'more' a boolean")
     if cursor < after:
         raise ProtocolError(f"change page: cursor went backwards ({after} -> {cursor})")
-    as_of = data.get("as_of", "")
+    as_of = data.get("as_of")
+    if as_of is None:   # optional in the published model (an empty page has none)
+        as_of = ""
     if not _is_str(as_of):
         raise ProtocolError("change page: 'as_of' must be text")
     items = data.get("items")
@@ -174,6 +176,6 @@ def parse_change_page(data: Any, after: int) -> ChangePage:
         balances=_balance_rows(data),
         items=items,
         settings=_rows(data, "settings", (_is_str, _anything)))
-    if more and page.size == 0 and cursor == after:
-        raise ProtocolError("change page: 'more' with an empty page would loop forever")
+    if more and cursor == after:
+        raise ProtocolError("change page: 'more' without moving the cursor would loop forever")
     return page

@@ -62,11 +62,6 @@ def mark_attempt(conn: sqlite3.Connection, now: str) -> None:
                      (now, highest_seq(conn) - acked_seq(conn)))
 
 
-def mark_progress(conn: sqlite3.Connection, text: str) -> None:
-    with write_transaction(conn):
-        conn.execute("UPDATE sync_status SET progress = ? WHERE id = 1", (text,))
-
-
 def mark_success(conn: sqlite3.Connection, now: str) -> None:
     with write_transaction(conn):
         conn.execute("UPDATE sync_status SET last_success_at = ?, last_error = NULL, "

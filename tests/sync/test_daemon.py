@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import random
+import sqlite3
 import subprocess
 import sys
 import threading
@@ -100,6 +101,8 @@ class StubDistrict:
 
     def __init__(self) -> None:
         self.answer: bytes = b"{}"
+        self.requests = 0
+        self.content_length: str | None = None   # what to declare instead of the true length
         stub = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -107,9 +110,11 @@ class StubDistrict:
                 pass
 
             def do_GET(self) -> None:
+                stub.requests += 1
                 self.send_response(200)
                 self.send_header("Content-Type", "application/json")
-                self.send_header("Content-Length", str(len(stub.answer)))
+                self.send_header("Content-Length",
+                                 stub.content_length or str(len(stub.answer)))
                 self.end_headers()
                 self.wfile.write(stub.answer)
 
@@ -209,4 +214,99 @@ def test_a_card_before_its_volunteer_gets_a_placeholder(stub: StubDistrict, tmp_
     assert kiosk.daemon.run_once() is not None
     holder = cards.look_up(kiosk.conn, PresentedCard("c9"))
     assert (holder.masked_name, holder.balance) == ("王*", 40)
+    kiosk.close()
+
+
+def test_more_without_progress_is_refused_not_looped(stub: StubDistrict, tmp_path: Path,
+                                                     clock: ManualClock) -> None:
+    """A page that says "more" but does not move the cursor would be asked for again and
+    again in the same round: the daemon would never push or finish."""
+    kiosk = make_kiosk(tmp_path, "k1", Store(tmp_path / "unused.sqlite"), stub.url, clock)
+    kiosk.conn.execute("UPDATE sync_status SET push_acked_seq = 3")
+    stub.answer = _page(cursor=0, more=True)
+
+    done = threading.Event()
+
+    def html_after_a_while() -> None:   # so that the loop, if any, ends and the test tells
+        while not done.wait(0.02):
+            if stub.requests >= 20:
+                stub.answer = b"<html>stop</html>"
+
+    watchdog = threading.Thread(target=html_after_a_while, daemon=True)
+    watchdog.start()
+    assert kiosk.daemon.run_once() is None
+    done.set()
+    watchdog.join(timeout=60)
+    assert stub.requests == 1
+    assert "more" in state.status(kiosk.conn)["last_error"]
+    kiosk.close()
+
+
+@pytest.mark.parametrize("answer", [
+    _page(volunteers=[["V0001", "张*华", ["active"]]]),   # unhashable where a status goes
+    _page(balances=[["V0001", 2**70, 0]]),               # no SQLite integer holds it
+    _page(cursor=2**70),
+])
+def test_wrong_types_are_protocol_errors_not_crashes(
+        answer: bytes, stub: StubDistrict, tmp_path: Path, clock: ManualClock,
+        caplog: pytest.LogCaptureFixture) -> None:
+    stub.answer = answer
+    kiosk = make_kiosk(tmp_path, "k1", Store(tmp_path / "unused.sqlite"), stub.url, clock)
+    kiosk.conn.execute("UPDATE sync_status SET push_acked_seq = 3")
+    assert kiosk.daemon.run_once() is None
+    assert not [r for r in caplog.records if r.exc_info], "logged as an unexpected crash"
+    assert state.status(kiosk.conn)["pull_cursor"] == 0
+    kiosk.close()
+
+
+def test_the_daemon_survives_a_database_locked_for_too_long(
+        district: LiveServer, tmp_path: Path, clock: ManualClock) -> None:
+    """The app (or an operator's tool) may hold the write lock longer than busy_timeout: the
+    round fails and is retried later; the daemon itself must not die of it."""
+    kiosk = make_kiosk(tmp_path, "k1", district.store, district.url, clock,
+                       interval_seconds=3600, jitter_seconds=0)
+    kiosk.daemon.poll_seconds = 0.05
+    kiosk.conn.execute("PRAGMA busy_timeout = 50")
+    # The app's own connection, on the test's thread (the daemon's is not shared with it).
+    holder = sqlite3.connect(tmp_path / "k1.sqlite", isolation_level=None, timeout=30)
+    holder.row_factory = sqlite3.Row
+    holder.execute("BEGIN IMMEDIATE")
+    assert kiosk.daemon.run_once() is None
+    assert kiosk.daemon.backoff.failures == 1
+    thread = threading.Thread(target=kiosk.daemon.run_forever, daemon=True)
+    thread.start()
+    # Its first round (and its polls for "sync now") meet the lock too.
+    wait_for(lambda: kiosk.daemon.backoff.failures >= 2 or not thread.is_alive())
+    assert thread.is_alive(), "the daemon died of a busy database"
+    holder.execute("ROLLBACK")
+    state.request_sync(holder, "2026-11-30T02:00:00+00:00")
+    wait_for(lambda: state.status(holder)["last_success_at"] is not None)
+    kiosk.daemon.stop_event.set()
+    thread.join(timeout=30)
+    assert not thread.is_alive()
+    holder.close()
+    kiosk.close()
+
+
+def test_a_page_without_as_of_is_accepted(stub: StubDistrict, tmp_path: Path,
+                                          clock: ManualClock) -> None:
+    """``as_of`` is optional and nullable in the published OpenAPI model."""
+    kiosk = make_kiosk(tmp_path, "k1", Store(tmp_path / "unused.sqlite"), stub.url, clock)
+    kiosk.conn.execute("UPDATE sync_status SET push_acked_seq = 3")
+    stub.answer = _page(as_of=None)
+    assert kiosk.daemon.run_once() is not None, state.status(kiosk.conn)["last_error"]
+    assert state.status(kiosk.conn)["pull_cursor"] == 5
+    kiosk.close()
+
+
+def test_a_nonsense_content_length_is_a_bad_answer_not_a_crash(
+        stub: StubDistrict, tmp_path: Path, clock: ManualClock,
+        caplog: pytest.LogCaptureFixture) -> None:
+    stub.answer = _page()
+    stub.content_length = "lots"
+    kiosk = make_kiosk(tmp_path, "k1", Store(tmp_path / "unused.sqlite"), stub.url, clock)
+    kiosk.conn.execute("UPDATE sync_status SET push_acked_seq = 3")
+    assert kiosk.daemon.run_once() is None
+    assert not [r for r in caplog.records if r.exc_info], "logged as an unexpected crash"
+    assert "Content-Length" in state.status(kiosk.conn)["last_error"]
     kiosk.close()
