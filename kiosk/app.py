@@ -17,7 +17,7 @@ from pathlib import Path
 from PySide6.QtCore import QSize
 from PySide6.QtWidgets import QApplication, QWidget
 
-from kiosk import __version__
+from kiosk import __version__, logs
 from kiosk import demo as demo_shop
 from kiosk.config import Config, ConfigError, load_config
 from kiosk.core.clock import Clock
@@ -27,7 +27,9 @@ from kiosk.core.ledger import WrongKioskError
 from kiosk.core.session_flow import FlowTiming, SessionFlow
 from kiosk.core.tokens import TokenVerifier, load_public_key
 from kiosk.hardware.simulated import SimulatedCardReader, TextFilePrinter
-from kiosk.services import Services, build
+from kiosk.services import Services, build, pin_policy
+from kiosk.ui.admin.gate import AdminGate
+from kiosk.ui.admin.work import AdminWork
 from kiosk.ui.controller import SessionController
 from kiosk.ui.demo_panel import DemoPanel
 from kiosk.ui.device_bridge import DeviceBridge
@@ -42,6 +44,7 @@ log = logging.getLogger("kiosk.app")
 
 DEMO_DATABASE = "var/demo.sqlite"
 DEMO_RECEIPTS = "var/demo-receipts.txt"
+REPORTS_DIR = "var/reports"  # CSV exports when no USB stick is plugged in
 
 
 @dataclass
@@ -55,6 +58,7 @@ class Kiosk:
     language: Language
     sources: list[CardSource] = field(default_factory=list)
     window: KioskWindow | None = None
+    admin: AdminGate | None = None
 
     def start_devices(self) -> None:
         for source in self.sources:
@@ -89,7 +93,6 @@ def build_kiosk(services: Services, printer: ReceiptPrinter, sources: Sequence[C
     flow = SessionFlow(clock, flow_timing(config))
     controller = SessionController(flow, SessionWork(services, printer), worker)
     bridge = DeviceBridge()
-    bridge.device_event.connect(controller.on_device_event)
     kiosk = Kiosk(services=services, controller=controller, bridge=bridge, worker=worker,
                   language=language, sources=list(sources))
     panel = side_panel_factory(kiosk) if side_panel_factory is not None else None
@@ -98,6 +101,15 @@ def build_kiosk(services: Services, printer: ReceiptPrinter, sources: Sequence[C
                          size=QSize(*size) if size else None)
     window.initial_language = config.ui.language
     kiosk.window = window
+    # Every device event passes the operator gate first (operator cards, admin screens).
+    kiosk.admin = AdminGate(window, controller, worker,
+                            AdminWork(services, printer, pin_policy(config)),
+                            idle_seconds=config.operator.idle_signout_seconds,
+                            export_dir=config.base_dir / REPORTS_DIR)
+    bridge.device_event.connect(kiosk.admin.on_device_event)
+    for source in sources:
+        if isinstance(source, WedgeScanner):
+            source.scanned.connect(kiosk.admin.on_scanned)
     window.show_state(controller.state)
     controller.refresh_featured()
     return kiosk
@@ -188,7 +200,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     p.add_argument("--windowed", action="store_true", help="a window, not the whole screen")
     p.add_argument("--version", action="version", version=f"kiosk {__version__}")
     args = p.parse_args(argv)
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
+    logs.setup()
     try:
         config = load_config(args.config)
     except ConfigError as exc:

@@ -257,6 +257,24 @@ class BackupSection:
 
 
 @dataclass(frozen=True)
+class OperatorSection:
+    pin_min_length: int = setting(6, "Shortest operator PIN accepted; a 4-digit PIN falls to "
+                                  "a patient guesser even with the lockout below.",
+                                  minimum=4, maximum=12)
+    free_tries: int = setting(3, "Wrong PINs allowed in a row before the PIN pad locks "
+                              "(fat fingers on a touchscreen are common).",
+                              minimum=1, maximum=10)
+    lockout_seconds: int = setting(30, "First lockout after the free tries; it doubles with "
+                                   "each further wrong PIN.", minimum=1, maximum=3600)
+    lockout_max_seconds: int = setting(1800, "The lockout never grows beyond this, so a "
+                                       "prankster cannot lock staff out for the whole day.",
+                                       minimum=1, maximum=86400)
+    idle_signout_seconds: int = setting(120, "An operator is signed out after this long "
+                                        "without a touch, so the next volunteer never finds "
+                                        "the admin screens open.", minimum=15, maximum=3600)
+
+
+@dataclass(frozen=True)
 class Config:
     kiosk: KioskSection = field(default_factory=KioskSection)
     database: DatabaseSection = field(default_factory=DatabaseSection)
@@ -271,6 +289,7 @@ class Config:
     camera: CameraSection = field(default_factory=CameraSection)
     scanner: ScannerSection = field(default_factory=ScannerSection)
     backup: BackupSection = field(default_factory=BackupSection)
+    operator: OperatorSection = field(default_factory=OperatorSection)
     base_dir: Path = field(default=Path("."), compare=False)
 
     @property

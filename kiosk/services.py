@@ -11,6 +11,7 @@ from kiosk.core.checkout import Checkout
 from kiosk.core.clock import Clock, SystemClock
 from kiosk.core.db import open_database
 from kiosk.core.models import KioskInfo, SalesPolicy
+from kiosk.core.operators import PinPolicy
 
 
 @dataclass
@@ -37,6 +38,13 @@ def sales_policy(config: Config) -> SalesPolicy:
         max_quantity_per_line=config.checkout.max_quantity_per_line,
         void_window_minutes=config.checkout.void_window_minutes,
         uid_only_cap_per_day=config.nfc.uid_only_cap_per_day)
+
+
+def pin_policy(config: Config) -> PinPolicy:
+    section = config.operator
+    return PinPolicy(pin_min_length=section.pin_min_length, free_tries=section.free_tries,
+                     lockout_seconds=section.lockout_seconds,
+                     lockout_max_seconds=section.lockout_max_seconds)
 
 
 def build(config: Config, clock: Clock | None = None) -> Services:

@@ -1,150 +1,560 @@
-<?xml version='1.0' encoding='utf-8'?>
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
 <TS version="2.1" language="zh_CN">
+<context>
+    <name>AdminPanel</name>
+    <message>
+        <location filename="../../kiosk/ui/admin/panel.py" line="89"/>
+        <source>Sign out</source>
+        <translation>退出管理</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/admin/panel.py" line="92"/>
+        <source>Operator: %1</source>
+        <translation>管理员：%1</translation>
+    </message>
+</context>
+<context>
+    <name>AuditScreen</name>
+    <message>
+        <location filename="../../kiosk/ui/admin/audit_log.py" line="31"/>
+        <source>Audit log</source>
+        <translation>操作记录</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/admin/audit_log.py" line="34"/>
+        <source>Every operator action, newest first</source>
+        <translation>所有管理员操作，最新的在前</translation>
+    </message>
+</context>
 <context>
     <name>BalanceScreen</name>
     <message>
-        <location filename="../../kiosk/ui/screens/balance.py" line="54" />
+        <location filename="../../kiosk/ui/screens/balance.py" line="56"/>
         <source>Hello, %1</source>
         <translation>您好，%1</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/balance.py" line="55" />
+        <location filename="../../kiosk/ui/screens/balance.py" line="57"/>
         <source>Your points</source>
         <translation>您的积分</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/balance.py" line="57" />
+        <location filename="../../kiosk/ui/screens/balance.py" line="59"/>
         <source>Start shopping</source>
         <translation>开始兑换</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/balance.py" line="58" />
+        <location filename="../../kiosk/ui/screens/balance.py" line="60"/>
         <source>Services and vouchers</source>
         <translation>服务与抵扣</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/balance.py" line="59" />
+        <location filename="../../kiosk/ui/screens/balance.py" line="61"/>
         <source>Donate points</source>
         <translation>捐积分</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/balance.py" line="60" />
+        <location filename="../../kiosk/ui/screens/balance.py" line="62"/>
         <source>My records</source>
         <translation>我的记录</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/balance.py" line="61" />
+        <location filename="../../kiosk/ui/screens/balance.py" line="63"/>
         <source>Leave</source>
         <translation>退出</translation>
     </message>
 </context>
 <context>
+    <name>CardsScreen</name>
+    <message>
+        <location filename="../../kiosk/ui/admin/cards.py" line="64"/>
+        <source>Cards</source>
+        <translation>积分卡</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/admin/cards.py" line="67"/>
+        <source>Tap the card on the reader, or type its number</source>
+        <translation>把卡放在读卡器上，或输入卡号</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/admin/cards.py" line="68"/>
+        <source>Card number</source>
+        <translation>卡号</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/admin/cards.py" line="69"/>
+        <source>Find</source>
+        <translation>查找</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/admin/cards.py" line="70"/>
+        <source>Block this card</source>
+        <translation>停用这张卡</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/admin/cards.py" line="71"/>
+        <source>Unblock this card</source>
+        <translation>恢复这张卡</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/admin/cards.py" line="72"/>
+        <source>Register a new card</source>
+        <translation>登记新卡</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/admin/cards.py" line="73"/>
+        <source>Wait for the card</source>
+        <translation>等待刷卡</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/admin/cards.py" line="74"/>
+        <source>Cancel</source>
+        <translation>取消</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/admin/cards.py" line="101"/>
+        <source>Tap the new card on the reader now: it will be registered to %1</source>
+        <translation>请现在把新卡放到读卡器上：它将登记给 %1</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/admin/cards.py" line="103"/>
+        <source>Choose the volunteer, then press the button and tap the new card</source>
+        <translation>先选择志愿者，再按按钮，然后刷新卡</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/admin/cards.py" line="107"/>
+        <source>Choose a volunteer first</source>
+        <translation>请先选择志愿者</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/admin/cards.py" line="123"/>
+        <source>No card %1 on this kiosk</source>
+        <translation>本机没有卡号为 %1 的卡</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/admin/cards.py" line="134"/>
+        <source>active</source>
+        <translation>正常</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/admin/cards.py" line="134"/>
+        <source>blocked</source>
+        <translation>已停用</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/admin/cards.py" line="135"/>
+        <source>NFC card</source>
+        <translation>NFC 卡</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/admin/cards.py" line="135"/>
+        <source>QR card</source>
+        <translation>二维码卡</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/admin/cards.py" line="136"/>
+        <source>%1 · %2 · %3</source>
+        <translation>%1 · %2 · %3</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/admin/cards.py" line="139"/>
+        <source>Operator card</source>
+        <translation>管理员卡</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/admin/cards.py" line="161"/>
+        <source>Card %1 registered to %2</source>
+        <translation>卡 %1 已登记给 %2</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/admin/cards.py" line="162"/>
+        <source>Card %1 was already registered to %2</source>
+        <translation>卡 %1 本来就登记给 %2</translation>
+    </message>
+</context>
+<context>
     <name>CartScreen</name>
     <message>
-        <location filename="../../kiosk/ui/screens/cart.py" line="73" />
+        <location filename="../../kiosk/ui/screens/cart.py" line="89"/>
         <source>%1 points each</source>
         <translation>每件 %1 分</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/cart.py" line="86" />
+        <location filename="../../kiosk/ui/screens/cart.py" line="116"/>
         <source>%1 points</source>
         <translation>%1 分</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/cart.py" line="90" />
+        <location filename="../../kiosk/ui/screens/cart.py" line="103"/>
         <source>Remove</source>
         <translation>移除</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/cart.py" line="103" />
+        <location filename="../../kiosk/ui/screens/cart.py" line="127"/>
         <source>Your cart</source>
         <translation>购物车</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/cart.py" line="108" />
+        <location filename="../../kiosk/ui/screens/cart.py" line="132"/>
         <source>The cart is empty.</source>
         <translation>购物车是空的。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/cart.py" line="110" />
+        <location filename="../../kiosk/ui/screens/cart.py" line="134"/>
         <source>Total: %1 points</source>
         <translation>合计：%1 分</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/cart.py" line="111" />
+        <location filename="../../kiosk/ui/screens/cart.py" line="135"/>
         <source>Your points: %1</source>
         <translation>您的积分：%1</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/cart.py" line="112" />
+        <location filename="../../kiosk/ui/screens/cart.py" line="136"/>
         <source>Left after: %1 points</source>
         <translation>兑换后剩余：%1 分</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/cart.py" line="116" />
+        <location filename="../../kiosk/ui/screens/cart.py" line="140"/>
         <source>Keep shopping</source>
         <translation>继续选购</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/cart.py" line="117" />
+        <location filename="../../kiosk/ui/screens/cart.py" line="141"/>
         <source>Next: confirm</source>
         <translation>下一步：确认</translation>
     </message>
 </context>
 <context>
-    <name>CatalogueScreen</name>
+    <name>CatalogueAdminScreen</name>
     <message>
-        <location filename="../../kiosk/ui/screens/catalogue.py" line="130" />
+        <location filename="../../kiosk/ui/admin/catalogue.py" line="146"/>
+        <source>Catalogue</source>
+        <translation>商品目录</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/admin/catalogue.py" line="149"/>
+        <source>Items (retired ones greyed)</source>
+        <translation>商品（已停售的为灰色）</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/admin/catalogue.py" line="150"/>
+        <source>Item code</source>
+        <translation>商品编号</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/admin/catalogue.py" line="150"/>
+        <source>Status</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/admin/catalogue.py" line="151"/>
+        <source>Name (Chinese)</source>
+        <translation>中文名称</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/admin/catalogue.py" line="151"/>
+        <source>Name (English)</source>
+        <translation>英文名称</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/admin/catalogue.py" line="152"/>
+        <source>Category</source>
+        <translation>类别</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/admin/catalogue.py" line="152"/>
+        <source>Kind</source>
+        <translation>类型</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/admin/catalogue.py" line="153"/>
+        <source>Points price</source>
+        <translation>积分价格</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/admin/catalogue.py" line="153"/>
+        <source>Low stock at</source>
+        <translation>库存预警</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/admin/catalogue.py" line="154"/>
+        <source>Barcode</source>
+        <translation>条码</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/admin/catalogue.py" line="154"/>
+        <source>Limit per</source>
+        <translation>限购周期</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/admin/catalogue.py" line="155"/>
+        <source>At most (pieces)</source>
+        <translation>最多（件）</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/admin/catalogue.py" line="156"/>
+        <source>At most (points)</source>
+        <translation>最多（积分）</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/admin/catalogue.py" line="156"/>
+        <source>Picture</source>
+        <translation>图片</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/admin/catalogue.py" line="159"/>
+        <source>Type or scan</source>
+        <translation>输入或扫码</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/admin/catalogue.py" line="160"/>
+        <source>Picture file (PNG or JPG)</source>
+        <translation>图片文件（PNG 或 JPG）</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/admin/catalogue.py" line="161"/>
+        <source>Choose…</source>
+        <translation>选择…</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/admin/catalogue.py" line="162"/>
+        <location filename="../../kiosk/ui/admin/catalogue.py" line="285"/>
+        <source>New item</source>
+        <translation>新增商品</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/admin/catalogue.py" line="163"/>
+        <source>Save</source>
+        <translation>保存</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/admin/catalogue.py" line="167"/>
+        <source>no limit</source>
+        <translation>不限购</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/admin/catalogue.py" line="167"/>
+        <source>day</source>
+        <translation>每天</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/admin/catalogue.py" line="167"/>
+        <source>week</source>
+        <translation>每周</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/admin/catalogue.py" line="168"/>
+        <source>month</source>
+        <translation>每月</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/admin/catalogue.py" line="174"/>
         <source>Health</source>
         <translation>健康</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/catalogue.py" line="131" />
+        <location filename="../../kiosk/ui/admin/catalogue.py" line="175"/>
         <source>Culture and leisure</source>
         <translation>文化休闲</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/catalogue.py" line="132" />
+        <location filename="../../kiosk/ui/admin/catalogue.py" line="176"/>
         <source>Growth and education</source>
         <translation>成长教育</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/catalogue.py" line="133" />
+        <location filename="../../kiosk/ui/admin/catalogue.py" line="177"/>
         <source>Daily life</source>
         <translation>日常生活</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/catalogue.py" line="134" />
+        <location filename="../../kiosk/ui/admin/catalogue.py" line="178"/>
         <source>Services</source>
         <translation>服务</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/catalogue.py" line="135" />
+        <location filename="../../kiosk/ui/admin/catalogue.py" line="179"/>
         <source>Donate</source>
         <translation>爱心捐赠</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/catalogue.py" line="145" />
+        <location filename="../../kiosk/ui/admin/catalogue.py" line="182"/>
+        <source>Goods on the shelf</source>
+        <translation>实物（有库存）</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/admin/catalogue.py" line="183"/>
+        <source>Service (voucher)</source>
+        <translation>服务（兑换券）</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/admin/catalogue.py" line="184"/>
+        <source>Donation</source>
+        <translation>捐赠</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/admin/catalogue.py" line="185"/>
+        <source>Fee offset (voucher)</source>
+        <translation>抵扣物业费（兑换券）</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/admin/catalogue.py" line="221"/>
+        <source>%1 · %2 points</source>
+        <translation>%1 · %2 积分</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/admin/catalogue.py" line="224"/>
+        <source>%1 (retired)</source>
+        <translation>%1（已停售）</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/admin/catalogue.py" line="274"/>
+        <source>Price history:</source>
+        <translation>价格记录：</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/admin/catalogue.py" line="276"/>
+        <source>%1: %2 points</source>
+        <translation>%1：%2 积分</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/admin/catalogue.py" line="286"/>
+        <source>new</source>
+        <translation>新商品</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/admin/catalogue.py" line="288"/>
+        <location filename="../../kiosk/ui/admin/catalogue.py" line="293"/>
+        <source>Retire</source>
+        <translation>停售</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/admin/catalogue.py" line="290"/>
+        <source>Edit: %1</source>
+        <translation>编辑：%1</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/admin/catalogue.py" line="291"/>
+        <source>on sale</source>
+        <translation>在售</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/admin/catalogue.py" line="291"/>
+        <source>retired</source>
+        <translation>已停售</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/admin/catalogue.py" line="293"/>
+        <source>Bring back</source>
+        <translation>恢复销售</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/admin/catalogue.py" line="324"/>
+        <source>Choose a picture</source>
+        <translation>选择图片</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/admin/catalogue.py" line="325"/>
+        <source>Pictures (*.png *.jpg *.jpeg *.webp)</source>
+        <translation>图片 (*.png *.jpg *.jpeg *.webp)</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/admin/catalogue.py" line="341"/>
+        <source>The item code must be letters, digits, - or _</source>
+        <translation>商品编号只能用字母、数字、- 或 _</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/admin/catalogue.py" line="344"/>
+        <source>Give the item a name in both languages</source>
+        <translation>请填写中文和英文名称</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/admin/catalogue.py" line="347"/>
+        <source>Enter the points price</source>
+        <translation>请填写积分价格</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/admin/catalogue.py" line="352"/>
+        <source>A limit needs a period: day, week or month</source>
+        <translation>限购需要选择周期：每天、每周或每月</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/admin/catalogue.py" line="375"/>
+        <source>There is already an item with the code %1</source>
+        <translation>已经有编号为 %1 的商品</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/admin/catalogue.py" line="383"/>
+        <source>Saved</source>
+        <translation>已保存</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/admin/catalogue.py" line="394"/>
+        <source>Retired: volunteers no longer see it</source>
+        <translation>已停售：志愿者不会再看到它</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/admin/catalogue.py" line="395"/>
+        <source>Back on sale</source>
+        <translation>已恢复销售</translation>
+    </message>
+</context>
+<context>
+    <name>CatalogueScreen</name>
+    <message>
+        <location filename="../../kiosk/ui/screens/catalogue.py" line="124"/>
+        <source>Health</source>
+        <translation>健康</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/screens/catalogue.py" line="125"/>
+        <source>Culture and leisure</source>
+        <translation>文化休闲</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/screens/catalogue.py" line="126"/>
+        <source>Growth and education</source>
+        <translation>成长教育</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/screens/catalogue.py" line="127"/>
+        <source>Daily life</source>
+        <translation>日常生活</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/screens/catalogue.py" line="128"/>
+        <source>Services</source>
+        <translation>服务</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/screens/catalogue.py" line="129"/>
+        <source>Donate</source>
+        <translation>爱心捐赠</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/screens/catalogue.py" line="139"/>
         <source>Your points: %1</source>
         <translation>您的积分：%1</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/catalogue.py" line="146" />
+        <location filename="../../kiosk/ui/screens/catalogue.py" line="140"/>
         <source>In cart: %1 points</source>
         <translation>已选：%1 分</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/catalogue.py" line="147" />
+        <location filename="../../kiosk/ui/screens/catalogue.py" line="141"/>
         <source>Left after: %1</source>
         <translation>兑换后剩余：%1</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/catalogue.py" line="150" />
+        <location filename="../../kiosk/ui/screens/catalogue.py" line="144"/>
         <source>View cart (%1)</source>
         <translation>查看购物车（%1）</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/catalogue.py" line="152" />
+        <location filename="../../kiosk/ui/screens/catalogue.py" line="146"/>
         <source>Back</source>
         <translation>返回</translation>
     </message>
@@ -152,108 +562,329 @@
 <context>
     <name>ConfirmScreen</name>
     <message>
-        <location filename="../../kiosk/ui/screens/confirm.py" line="53" />
+        <location filename="../../kiosk/ui/screens/confirm.py" line="53"/>
         <source>Please check your exchange</source>
         <translation>请核对兑换内容</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/confirm.py" line="57" />
+        <location filename="../../kiosk/ui/screens/confirm.py" line="57"/>
         <source>%1 points</source>
         <translation>%1 分</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/confirm.py" line="58" />
+        <location filename="../../kiosk/ui/screens/confirm.py" line="58"/>
         <source>Points left after: %1</source>
         <translation>兑换后剩余积分：%1</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/confirm.py" line="60" />
+        <location filename="../../kiosk/ui/screens/confirm.py" line="60"/>
         <source>Exchanging and printing your receipt…</source>
         <translation>正在兑换并打印小票，请稍候……</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/confirm.py" line="63" />
+        <location filename="../../kiosk/ui/screens/confirm.py" line="63"/>
         <source>Exchange now</source>
         <translation>确认兑换</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/confirm.py" line="64" />
+        <location filename="../../kiosk/ui/screens/confirm.py" line="64"/>
         <source>Change</source>
         <translation>返回修改</translation>
     </message>
 </context>
 <context>
+    <name>CountScreen</name>
+    <message>
+        <location filename="../../kiosk/ui/admin/count.py" line="73"/>
+        <source>Stock count</source>
+        <translation>盘点</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/admin/count.py" line="76"/>
+        <source>Shelf count</source>
+        <translation>日常盘点</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/admin/count.py" line="76"/>
+        <source>Damaged</source>
+        <translation>损坏</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/admin/count.py" line="77"/>
+        <source>Expired</source>
+        <translation>过期</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/admin/count.py" line="77"/>
+        <source>Lost</source>
+        <translation>丢失</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/admin/count.py" line="78"/>
+        <source>Found</source>
+        <translation>找到多余</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/admin/count.py" line="81"/>
+        <source>Pick an item on the shelf</source>
+        <translation>选择货架上的商品</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/admin/count.py" line="82"/>
+        <source>Counted</source>
+        <translation>实际数量</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/admin/count.py" line="83"/>
+        <source>Set the count</source>
+        <translation>记下数量</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/admin/count.py" line="84"/>
+        <source>Counted so far</source>
+        <translation>已盘点</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/admin/count.py" line="85"/>
+        <source>Reason for differences</source>
+        <translation>差异原因</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/admin/count.py" line="86"/>
+        <source>Save the count</source>
+        <translation>保存盘点</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/admin/count.py" line="87"/>
+        <source>Low stock</source>
+        <translation>库存不足</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/admin/count.py" line="116"/>
+        <source>%1 · in stock %2</source>
+        <translation>%1 · 库存 %2</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/admin/count.py" line="123"/>
+        <source>%1: %2 left (alert at %3)</source>
+        <translation>%1：剩 %2 件（提醒线 %3）</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/admin/count.py" line="151"/>
+        <source>Choose an item first</source>
+        <translation>请先选择商品</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/admin/count.py" line="165"/>
+        <source>Enter the counted quantity (0 if none)</source>
+        <translation>请输入实际数量（没有就输 0）</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/admin/count.py" line="183"/>
+        <source>Saved: the shelf matches the records.</source>
+        <translation>已保存：货架与记录一致。</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/admin/count.py" line="185"/>
+        <source>Saved: %1 items adjusted.</source>
+        <translation>已保存：调整了 %1 种商品。</translation>
+    </message>
+</context>
+<context>
     <name>DoneScreen</name>
     <message>
-        <location filename="../../kiosk/ui/screens/done.py" line="44" />
+        <location filename="../../kiosk/ui/screens/done.py" line="44"/>
         <source>Done! Please take your receipt.</source>
         <translation>兑换成功！请取走小票。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/done.py" line="45" />
+        <location filename="../../kiosk/ui/screens/done.py" line="45"/>
         <source>Done! Your exchange went through.</source>
         <translation>兑换成功！</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/done.py" line="46" />
+        <location filename="../../kiosk/ui/screens/done.py" line="46"/>
         <source>Points left</source>
         <translation>剩余积分</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/done.py" line="49" />
+        <location filename="../../kiosk/ui/screens/done.py" line="49"/>
         <source>The receipt could not be printed this time. Nothing is wrong with your exchange: please ask staff to print it again.</source>
         <translation>这次小票没有打印出来。您的兑换已经成功，请联系工作人员补打小票。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/done.py" line="52" />
+        <location filename="../../kiosk/ui/screens/done.py" line="52"/>
         <source>Thank you for volunteering!</source>
         <translation>感谢您的志愿服务！</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/done.py" line="53" />
+        <location filename="../../kiosk/ui/screens/done.py" line="53"/>
         <source>Finish</source>
         <translation>完成</translation>
     </message>
 </context>
 <context>
+    <name>HealthScreen</name>
+    <message>
+        <location filename="../../kiosk/ui/admin/health.py" line="42"/>
+        <source>Health</source>
+        <translation>运行状态</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/admin/health.py" line="45"/>
+        <source>Sync with the district</source>
+        <translation>与区平台同步</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/admin/health.py" line="46"/>
+        <source>Sync now</source>
+        <translation>立即同步</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/admin/health.py" line="47"/>
+        <source>Receipt printer</source>
+        <translation>小票打印机</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/admin/health.py" line="48"/>
+        <source>Card reader and camera</source>
+        <translation>读卡器和摄像头</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/admin/health.py" line="49"/>
+        <source>Check again</source>
+        <translation>重新检查</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/admin/health.py" line="50"/>
+        <source>Test print</source>
+        <translation>打印测试页</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/admin/health.py" line="61"/>
+        <source>never</source>
+        <translation>从未</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/admin/health.py" line="65"/>
+        <source>ready</source>
+        <translation>正常</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/admin/health.py" line="65"/>
+        <source>not found</source>
+        <translation>未找到</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/admin/health.py" line="68"/>
+        <source>No card reader or camera has reported yet</source>
+        <translation>读卡器和摄像头尚未报告状态</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/admin/health.py" line="73"/>
+        <source>Last success: %1</source>
+        <translation>上次成功：%1</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/admin/health.py" line="74"/>
+        <source>Last attempt: %1</source>
+        <translation>上次尝试：%1</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/admin/health.py" line="75"/>
+        <source>Waiting to be sent: %1</source>
+        <translation>等待上传：%1 条</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/admin/health.py" line="76"/>
+        <source>Refused by the district: %1</source>
+        <translation>被区平台拒绝：%1 条</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/admin/health.py" line="78"/>
+        <source>Last error: %1</source>
+        <translation>上次错误：%1</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/admin/health.py" line="80"/>
+        <source>A sync has been asked for and will run shortly.</source>
+        <translation>已请求同步，稍后进行。</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/admin/health.py" line="82"/>
+        <source>Paper: OK</source>
+        <translation>纸张：正常</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/admin/health.py" line="82"/>
+        <source>Paper: running low</source>
+        <translation>纸张：快用完了</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/admin/health.py" line="83"/>
+        <source>Paper: OUT — change the roll</source>
+        <translation>纸张：已用完——请换纸卷</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/admin/health.py" line="84"/>
+        <source>Printer not reachable</source>
+        <translation>连接不上打印机</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/admin/health.py" line="85"/>
+        <source>Paper: this printer cannot report it</source>
+        <translation>纸张：这台打印机无法报告</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/admin/health.py" line="103"/>
+        <source>Test page printed</source>
+        <translation>测试页已打印</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/admin/health.py" line="104"/>
+        <source>Test print failed: %1</source>
+        <translation>测试打印失败：%1</translation>
+    </message>
+</context>
+<context>
     <name>IdleScreen</name>
     <message>
-        <location filename="../../kiosk/ui/screens/idle.py" line="75" />
+        <location filename="../../kiosk/ui/screens/idle.py" line="101"/>
         <source>%1 points</source>
         <translation>%1 分</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/idle.py" line="84" />
+        <location filename="../../kiosk/ui/screens/idle.py" line="111"/>
         <source>Exchange your volunteer points for everyday goods</source>
         <translation>用志愿服务积分兑换生活用品</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/idle.py" line="85" />
+        <location filename="../../kiosk/ui/screens/idle.py" line="112"/>
         <source>1. Tap your card on the reader, or show your QR code</source>
         <translation>① 在读卡器上刷卡，或出示二维码</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/idle.py" line="86" />
+        <location filename="../../kiosk/ui/screens/idle.py" line="113"/>
         <source>2. Pick what you need</source>
         <translation>② 选择需要的物品</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/idle.py" line="87" />
+        <location filename="../../kiosk/ui/screens/idle.py" line="114"/>
         <source>3. Confirm and take your receipt</source>
         <translation>③ 确认兑换，取走小票</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/idle.py" line="90" />
+        <location filename="../../kiosk/ui/screens/idle.py" line="117"/>
         <source>On the shelves today</source>
         <translation>今日货架</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/idle.py" line="92" />
+        <location filename="../../kiosk/ui/screens/idle.py" line="119"/>
         <source>Reading your card…</source>
         <translation>正在读卡……</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/idle.py" line="94" />
+        <location filename="../../kiosk/ui/screens/idle.py" line="121"/>
         <source>Tap your card to start</source>
         <translation>请刷卡开始</translation>
     </message>
@@ -261,70 +892,246 @@
 <context>
     <name>ItemTile</name>
     <message>
-        <location filename="../../kiosk/ui/screens/tile.py" line="52" />
+        <location filename="../../kiosk/ui/screens/tile.py" line="52"/>
         <source>%1 points</source>
         <translation>%1 分</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/tile.py" line="55" />
+        <location filename="../../kiosk/ui/screens/tile.py" line="55"/>
         <source>Out of stock</source>
         <translation>已兑完</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/tile.py" line="57" />
+        <location filename="../../kiosk/ui/screens/tile.py" line="57"/>
         <source>Not enough points</source>
         <translation>积分不足</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/tile.py" line="59" />
+        <location filename="../../kiosk/ui/screens/tile.py" line="59"/>
         <source>Goes to families in need</source>
         <translation>捐给困难家庭</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/tile.py" line="61" />
+        <location filename="../../kiosk/ui/screens/tile.py" line="61"/>
         <source>Voucher printed on the receipt</source>
         <translation>凭小票享受服务</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/tile.py" line="63" />
+        <location filename="../../kiosk/ui/screens/tile.py" line="63"/>
         <source>%1 left</source>
         <translation>剩 %1 件</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/tile.py" line="65" />
+        <location filename="../../kiosk/ui/screens/tile.py" line="65"/>
         <source>In cart: %1</source>
         <translation>已选 %1</translation>
     </message>
 </context>
 <context>
+    <name>OrdersScreen</name>
+    <message>
+        <location filename="../../kiosk/ui/admin/orders.py" line="70"/>
+        <source>Orders</source>
+        <translation>订单</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/admin/orders.py" line="73"/>
+        <source>Wrong item</source>
+        <translation>拿错商品</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/admin/orders.py" line="74"/>
+        <source>Volunteer changed their mind</source>
+        <translation>志愿者不想要了</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/admin/orders.py" line="75"/>
+        <source>Sold twice by mistake</source>
+        <translation>重复兑换</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/admin/orders.py" line="76"/>
+        <source>Test sale</source>
+        <translation>测试订单</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/admin/orders.py" line="79"/>
+        <source>Find an order: scan the receipt, type its number, or tap the card</source>
+        <translation>查找订单：扫小票二维码、输入单号或刷卡</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/admin/orders.py" line="81"/>
+        <source>Order number or card number</source>
+        <translation>单号或卡号</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/admin/orders.py" line="82"/>
+        <source>Find</source>
+        <translation>查找</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/admin/orders.py" line="83"/>
+        <source>Recent</source>
+        <translation>最近订单</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/admin/orders.py" line="84"/>
+        <source>Order</source>
+        <translation>订单详情</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/admin/orders.py" line="85"/>
+        <source>Reason for the void</source>
+        <translation>撤销原因</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/admin/orders.py" line="86"/>
+        <source>Print the receipt again</source>
+        <translation>补打小票</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/admin/orders.py" line="116"/>
+        <source>No order found for %1</source>
+        <translation>没有找到 %1 的订单</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/admin/orders.py" line="126"/>
+        <source>void</source>
+        <translation>撤销单</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/admin/orders.py" line="127"/>
+        <source>voided</source>
+        <translation>已撤销</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/admin/orders.py" line="127"/>
+        <source>sale</source>
+        <translation>兑换</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/admin/orders.py" line="143"/>
+        <source>Void this order</source>
+        <translation>撤销这笔订单</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/admin/orders.py" line="147"/>
+        <source>No order selected</source>
+        <translation>未选择订单</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/admin/orders.py" line="149"/>
+        <source>Number: %1</source>
+        <translation>单号：%1</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/admin/orders.py" line="150"/>
+        <source>Time: %1</source>
+        <translation>时间：%1</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/admin/orders.py" line="151"/>
+        <source>Volunteer: %1</source>
+        <translation>志愿者：%1</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/admin/orders.py" line="152"/>
+        <source>Card: %1</source>
+        <translation>卡号：%1</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/admin/orders.py" line="153"/>
+        <source>Points: %1</source>
+        <translation>积分：%1</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/admin/orders.py" line="154"/>
+        <source>Receipt printed</source>
+        <translation>小票已打印</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/admin/orders.py" line="154"/>
+        <source>Receipt not printed</source>
+        <translation>小票未打印</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/admin/orders.py" line="156"/>
+        <source>Voided by %1</source>
+        <translation>已由 %1 撤销</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/admin/orders.py" line="165"/>
+        <source>Tap again to void</source>
+        <translation>再点一次确认撤销</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/admin/orders.py" line="174"/>
+        <source>Voided: %1 points returned, goods back on the shelf.</source>
+        <translation>已撤销：退回 %1 分，商品已回到货架。</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/admin/orders.py" line="190"/>
+        <source>Receipt printed.</source>
+        <translation>小票已打印。</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/admin/orders.py" line="193"/>
+        <source>The printer did not print: %1</source>
+        <translation>打印机没有打印：%1</translation>
+    </message>
+</context>
+<context>
+    <name>PinPadScreen</name>
+    <message>
+        <location filename="../../kiosk/ui/admin/pin_pad.py" line="57"/>
+        <source>Operator sign-in</source>
+        <translation>管理员登录</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/admin/pin_pad.py" line="60"/>
+        <source>Type your operator PIN, or tap your operator card</source>
+        <translation>请输入管理员密码，或刷管理员卡</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/admin/pin_pad.py" line="61"/>
+        <source>Cancel</source>
+        <translation>取消</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/admin/pin_pad.py" line="62"/>
+        <source>Sign in</source>
+        <translation>登录</translation>
+    </message>
+</context>
+<context>
     <name>RecordsScreen</name>
     <message>
-        <location filename="../../kiosk/ui/screens/records.py" line="45" />
+        <location filename="../../kiosk/ui/screens/records.py" line="41"/>
         <source>%1 points</source>
         <translation>%1 分</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/records.py" line="47" />
+        <location filename="../../kiosk/ui/screens/records.py" line="43"/>
         <source>Print again</source>
         <translation>补打小票</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/records.py" line="55" />
+        <location filename="../../kiosk/ui/screens/records.py" line="51"/>
         <source>My records at this kiosk</source>
         <translation>我在本机的兑换记录</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/records.py" line="58" />
+        <location filename="../../kiosk/ui/screens/records.py" line="54"/>
         <source>Loading…</source>
         <translation>正在加载……</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/records.py" line="60" />
+        <location filename="../../kiosk/ui/screens/records.py" line="56"/>
         <source>No exchanges yet.</source>
         <translation>还没有兑换记录。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/records.py" line="67" />
+        <location filename="../../kiosk/ui/screens/records.py" line="63"/>
         <source>Back</source>
         <translation>返回</translation>
     </message>
@@ -332,38 +1139,239 @@
 <context>
     <name>RefusedScreen</name>
     <message>
-        <location filename="../../kiosk/ui/screens/refused.py" line="34" />
+        <location filename="../../kiosk/ui/screens/refused.py" line="34"/>
         <source>Sorry, this card cannot be used here</source>
         <translation>抱歉，这张卡暂时不能使用</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/refused.py" line="36" />
+        <location filename="../../kiosk/ui/screens/refused.py" line="36"/>
         <source>Back to the start</source>
         <translation>返回首页</translation>
     </message>
 </context>
 <context>
+    <name>ReportsScreen</name>
+    <message>
+        <location filename="../../kiosk/ui/admin/reports.py" line="82"/>
+        <source>Reports</source>
+        <translation>报表</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/admin/reports.py" line="85"/>
+        <source>Today</source>
+        <translation>今天</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/admin/reports.py" line="85"/>
+        <source>This week</source>
+        <translation>本周</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/admin/reports.py" line="86"/>
+        <source>Last 30 days</source>
+        <translation>最近 30 天</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/admin/reports.py" line="90"/>
+        <source>Points per day</source>
+        <translation>每日积分</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/admin/reports.py" line="91"/>
+        <source>Goods given out, per donor</source>
+        <translation>各捐赠方物品兑出数量</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/admin/reports.py" line="92"/>
+        <source>Top items</source>
+        <translation>热门商品</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/admin/reports.py" line="93"/>
+        <source>Export CSV</source>
+        <translation>导出 CSV</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/admin/reports.py" line="128"/>
+        <source>Period: %1</source>
+        <translation>期间：%1</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/admin/reports.py" line="129"/>
+        <source>Orders: %1 (voided: %2)</source>
+        <translation>订单：%1 笔（撤销 %2 笔）</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/admin/reports.py" line="131"/>
+        <source>Points redeemed: %1</source>
+        <translation>兑换积分：%1</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/admin/reports.py" line="132"/>
+        <source>Items out: %1</source>
+        <translation>兑出件数：%1</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/admin/reports.py" line="133"/>
+        <source>Low stock: %1 items</source>
+        <translation>库存不足：%1 种</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/admin/reports.py" line="134"/>
+        <source>Offline sales: %1, not yet confirmed: %2</source>
+        <translation>离线兑换：%1 笔，未确认：%2 条</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/admin/reports.py" line="137"/>
+        <source>Below zero: %1 volunteers, %2 points</source>
+        <translation>透支：%1 人，共 %2 分</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/admin/reports.py" line="144"/>
+        <source>(no donor)</source>
+        <translation>（无捐赠方）</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/admin/reports.py" line="160"/>
+        <source>%1 files written to %2</source>
+        <translation>已写入 %1 个文件到 %2</translation>
+    </message>
+</context>
+<context>
+    <name>RestockScreen</name>
+    <message>
+        <location filename="../../kiosk/ui/admin/restock.py" line="123"/>
+        <source>Restock</source>
+        <translation>补货</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/admin/restock.py" line="126"/>
+        <source>1. Scan or pick the item</source>
+        <translation>1. 扫码或选择商品</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/admin/restock.py" line="127"/>
+        <source>Barcode</source>
+        <translation>条码</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/admin/restock.py" line="128"/>
+        <source>Find</source>
+        <translation>查找</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/admin/restock.py" line="129"/>
+        <source>2. How many</source>
+        <translation>2. 数量</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/admin/restock.py" line="130"/>
+        <source>Add to the delivery</source>
+        <translation>加入本批</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/admin/restock.py" line="131"/>
+        <source>3. This delivery</source>
+        <translation>3. 本批到货</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/admin/restock.py" line="132"/>
+        <source>Remove the selected line</source>
+        <translation>删除选中的一行</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/admin/restock.py" line="133"/>
+        <source>Donor</source>
+        <translation>捐赠方</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/admin/restock.py" line="134"/>
+        <source>New donor</source>
+        <translation>新捐赠方</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/admin/restock.py" line="135"/>
+        <source>Donor name</source>
+        <translation>捐赠方名称</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/admin/restock.py" line="136"/>
+        <source>Contact (optional)</source>
+        <translation>联系方式（可不填）</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/admin/restock.py" line="137"/>
+        <source>Save</source>
+        <translation>保存</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/admin/restock.py" line="138"/>
+        <source>Note (optional)</source>
+        <translation>备注（可不填）</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/admin/restock.py" line="139"/>
+        <source>Receive the delivery</source>
+        <translation>确认入库</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/admin/restock.py" line="160"/>
+        <source>(no donor)</source>
+        <translation>（无捐赠方）</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/admin/restock.py" line="175"/>
+        <source>%1 · in stock %2</source>
+        <translation>%1 · 库存 %2</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/admin/restock.py" line="196"/>
+        <source>Choose an item first</source>
+        <translation>请先选择商品</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/admin/restock.py" line="209"/>
+        <source>No goods with barcode %1</source>
+        <translation>没有条码为 %1 的商品</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/admin/restock.py" line="218"/>
+        <source>Enter a quantity above zero</source>
+        <translation>请输入大于 0 的数量</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/admin/restock.py" line="242"/>
+        <source>Enter the donor&apos;s name</source>
+        <translation>请输入捐赠方名称</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/admin/restock.py" line="272"/>
+        <source>Received.</source>
+        <translation>已入库。</translation>
+    </message>
+</context>
+<context>
     <name>StillThere</name>
     <message>
-        <location filename="../../kiosk/ui/chrome.py" line="77" />
+        <location filename="../../kiosk/ui/chrome.py" line="77"/>
         <source>Are you still there?</source>
         <translation>您还在吗？</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/chrome.py" line="79" />
+        <location filename="../../kiosk/ui/chrome.py" line="79"/>
         <source>Going back to the start; your cart will be emptied and nothing is exchanged.</source>
         <translation>即将返回首页，购物车会清空，不会扣积分。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/chrome.py" line="81" />
-        <source>I'm still here</source>
+        <location filename="../../kiosk/ui/chrome.py" line="81"/>
+        <source>I&apos;m still here</source>
         <translation>我还在</translation>
     </message>
 </context>
 <context>
     <name>TopBar</name>
     <message>
-        <location filename="../../kiosk/ui/chrome.py" line="42" />
+        <location filename="../../kiosk/ui/chrome.py" line="42"/>
         <source>Larger text</source>
         <translation>大字</translation>
     </message>

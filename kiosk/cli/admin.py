@@ -17,6 +17,7 @@ from kiosk.cli import (
     card_commands,
     hardware_commands,
     printer_commands,
+    report_commands,
     self_check,
 )
 from kiosk.config import ConfigError, load_config
@@ -108,6 +109,7 @@ COMMANDS: dict[str, Callable[[Services, argparse.Namespace], int]] = {
 COMMANDS.update(printer_commands.COMMANDS)
 COMMANDS.update(card_commands.COMMANDS)
 COMMANDS.update(hardware_commands.COMMANDS)
+COMMANDS.update(report_commands.COMMANDS)
 # Commands that take only the config: they must run on a damaged or locked database.
 CONFIG_COMMANDS = {**backup_commands.COMMANDS, **self_check.COMMANDS}
 
@@ -138,6 +140,7 @@ def parser() -> argparse.ArgumentParser:
     printer_commands.add_parsers(sub)
     card_commands.add_parsers(sub)
     hardware_commands.add_parsers(sub)
+    report_commands.add_parsers(sub)
     backup_commands.add_parsers(sub)
     self_check.add_parsers(sub)
     return p

@@ -13,6 +13,7 @@ Two processes share the file (the touchscreen app and the sync daemon), so:
 from __future__ import annotations
 
 import sqlite3
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -40,25 +41,65 @@ def connect(path: Path | str, *, busy_timeout_ms: int = 5000,
     return conn
 
 
+# Transactions this thread opened, per connection (by id): only those may be joined by a
+# nested write or read. A transaction some other thread has open on a shared connection is
+# never joined; the nested BEGIN then fails loudly, as it always did.
+_opened_here = threading.local()
+
+
+def _mine() -> dict[int, str]:
+    opened: dict[int, str] | None = getattr(_opened_here, "conns", None)
+    if opened is None:
+        opened = _opened_here.conns = {}
+    return opened
+
+
 @contextmanager
 def write_transaction(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
-    """One short write transaction: BEGIN IMMEDIATE ... COMMIT, rolled back on any error."""
+    """One short write transaction: BEGIN IMMEDIATE ... COMMIT, rolled back on any error.
+
+    Inside a write transaction this thread already has open on ``conn`` it becomes a
+    SAVEPOINT, so an action and the audit row that records it (kiosk.core.audit) commit
+    together or not at all, without copying each action's code.
+    """
+    mine = _mine()
+    if conn.in_transaction and mine.get(id(conn)) == "write":
+        conn.execute("SAVEPOINT nested_write")
+        try:
+            yield conn
+        except BaseException:
+            conn.execute("ROLLBACK TO nested_write")
+            conn.execute("RELEASE nested_write")
+            raise
+        conn.execute("RELEASE nested_write")
+        return
     conn.execute("BEGIN IMMEDIATE")
+    mine[id(conn)] = "write"
     try:
         yield conn
     except BaseException:
+        del mine[id(conn)]
         conn.execute("ROLLBACK")
         raise
+    del mine[id(conn)]
     conn.execute("COMMIT")
 
 
 @contextmanager
 def read_transaction(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
-    """A consistent snapshot for several reads (WAL: never blocks the writer)."""
+    """A consistent snapshot for several reads (WAL: never blocks the writer). Inside a
+    transaction this thread has open on ``conn`` it reads in that one (a report calls helpers
+    that read on their own)."""
+    mine = _mine()
+    if conn.in_transaction and id(conn) in mine:
+        yield conn
+        return
     conn.execute("BEGIN")
+    mine[id(conn)] = "read"
     try:
         yield conn
     finally:
+        del mine[id(conn)]
         conn.execute("COMMIT")
 
 

@@ -17,7 +17,7 @@ from typing import Literal
 from kiosk.core.clock import Clock, to_db
 from kiosk.core.db import write_transaction
 from kiosk.core.devices import PrinterFault, ReceiptPrinter
-from kiosk.core.models import KioskInfo, Receipt
+from kiosk.core.models import KioskInfo, Receipt, ReceiptLine
 from kiosk.core.receipts import receipt_for
 
 log = logging.getLogger("kiosk.printing")
@@ -110,3 +110,32 @@ def unprinted_orders(conn: sqlite3.Connection) -> list[UnprintedOrder]:
                            masked_name=r["masked_name"], attempts=int(r["attempts"]),
                            last_detail=r["detail"])
             for r in conn.execute(_UNPRINTED_SQL)]
+
+
+TEST_ORDER_ID = "TEST-PRINT"  # never an order: a test print is not recorded in receipt_prints
+
+
+def sample_receipt(kiosk: KioskInfo, clock: Clock) -> Receipt:
+    """A zero-point receipt laid out like a real one, so the operator sees the Chinese, the
+    widths and the cut exactly as a volunteer's receipt would come out."""
+    line = ReceiptLine(item_id="test", name_zh="打印测试", name_en="Test print", kind="goods",
+                       quantity=1, unit_price=0, amount=0)
+    return Receipt(order_id=TEST_ORDER_ID, kind="sale", kiosk_id=kiosk.kiosk_id,
+                   kiosk_name=kiosk.name, community=kiosk.community, created_at=clock.now(),
+                   masked_name="测试 TEST", lines=(line,), total=0, balance_after=0,
+                   offline=False)
+
+
+def print_test_page(printer: ReceiptPrinter, kiosk: KioskInfo, clock: Clock) -> PrintOutcome:
+    """Print :func:`sample_receipt`; a printer problem is returned, never raised."""
+    try:
+        printer.print_receipt(sample_receipt(kiosk, clock))
+    except PrinterFault as fault:
+        log.warning("test print failed: %s", fault.detail)
+        return PrintOutcome(TEST_ORDER_ID, printed=False, detail=fault.detail, fault=fault)
+    except Exception as exc:
+        detail = f"unexpected {type(exc).__name__}: {exc}"
+        log.exception("test print failed")
+        return PrintOutcome(TEST_ORDER_ID, printed=False, detail=detail,
+                            fault=PrinterFault(detail))
+    return PrintOutcome(TEST_ORDER_ID, printed=True)

@@ -251,7 +251,52 @@ CREATE TABLE district_settings (
 );
 """ + _append_only("sync_rejections")
 
-MIGRATIONS: tuple[str, ...] = (V1, V2, V3)
+# v4: the operator's side. Operators sign in with a PIN kept only as a salted scrypt hash
+# (kiosk.core.operators); one row holds the PIN pad's wrong-try count and lockout, which grows
+# with each wrong try. The audit log records every operator action (who, when, what, before
+# and after as JSON) in the action's own transaction, and is append-only like the ledger.
+V4 = """
+CREATE TABLE operators (
+    id TEXT PRIMARY KEY,
+    name TEXT NOT NULL,
+    pin_hash BLOB NOT NULL,
+    pin_salt BLOB NOT NULL,
+    pin_params TEXT NOT NULL,
+    active INTEGER NOT NULL DEFAULT 1 CHECK (active IN (0, 1)),
+    created_at TEXT NOT NULL
+);
+CREATE TABLE operator_lockout (
+    id INTEGER PRIMARY KEY CHECK (id = 1),
+    failed_tries INTEGER NOT NULL DEFAULT 0 CHECK (failed_tries >= 0),
+    locked_until TEXT
+);
+INSERT INTO operator_lockout (id) VALUES (1);
+CREATE TABLE audit_log (
+    id INTEGER PRIMARY KEY,
+    at TEXT NOT NULL,
+    operator_id TEXT NOT NULL,
+    action TEXT NOT NULL,
+    subject TEXT,
+    before TEXT,
+    after TEXT
+);
+CREATE INDEX audit_log_by_time ON audit_log (at);
+""" + _append_only("audit_log")
+
+# v5: the last known state of each device (printer, card readers), written by the touchscreen
+# app and read by the sync daemon for its heartbeat, which must not open the devices itself.
+# One mutable row per device: this is a status board, not a ledger.
+V5 = """
+CREATE TABLE device_status (
+    device TEXT PRIMARY KEY,
+    kind TEXT NOT NULL CHECK (kind IN ('printer', 'reader')),
+    status TEXT NOT NULL CHECK (status IN ('ok', 'fault')),
+    detail TEXT,
+    at TEXT NOT NULL
+);
+"""
+
+MIGRATIONS: tuple[str, ...] = (V1, V2, V3, V4, V5)
 LATEST_VERSION = len(MIGRATIONS)
 
 

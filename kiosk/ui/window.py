@@ -3,7 +3,7 @@ demo panel. It only draws :class:`FlowState`; decisions live in the session flow
 
 from __future__ import annotations
 
-from PySide6.QtCore import QSize, Qt
+from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtGui import QCloseEvent, QGuiApplication, QResizeEvent
 from PySide6.QtWidgets import (
     QAbstractScrollArea,
@@ -36,6 +36,8 @@ from kiosk.ui.widgets import UiContext, kinetic_scroll_area
 
 
 class KioskWindow(QWidget):
+    rebuilt = Signal()  # screens built again (text size, panel size): layers re-attach
+
     def __init__(self, controller: SessionController, language: Language, shop_name: str,
                  clock: Clock,
                  *, large_text: bool = False, side_panel: QWidget | None = None,
@@ -131,6 +133,7 @@ class KioskWindow(QWidget):
         self._build()
         self.idle.set_featured(entries)
         self.show_state(self.controller.state)
+        self.rebuilt.emit()
 
     def _reset_preferences(self) -> None:
         """A visit is over: the next person starts in the shop's language and text size."""

@@ -1,0 +1,180 @@
+"""Who may open the operator screens: PIN sign-in with a growing lockout, or an operator card.
+
+A PIN is stored only as a salted scrypt hash (memory-hard, so a stolen database file does not
+give the PINs away in seconds). The PIN alone identifies the operator: staff type a PIN on the
+hidden PIN pad, nothing else, and two operators may not share one. Wrong tries are counted for
+the whole PIN pad (not per operator: the guesser does not say whom they guess), and after
+``free_tries`` wrong PINs in a row the pad locks for a delay that doubles with each further
+wrong PIN, up to a ceiling. Time comes from the injected clock, so tests move it by hand.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import math
+import os
+import sqlite3
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Literal, cast
+
+from kiosk.core import audit, cards
+from kiosk.core.clock import Clock, from_db, to_db
+from kiosk.core.db import write_transaction
+from kiosk.core.errors import UserFacingError
+from kiosk.core.models import PresentedCard
+
+# scrypt cost: 2**14 * 8 * 128 bytes = 16 MiB and ~50 ms per try on a low-end kiosk PC;
+# kept per row so the cost can be raised later without locking anyone out.
+SCRYPT_N, SCRYPT_R, SCRYPT_P = 2**14, 8, 1
+
+
+@dataclass(frozen=True)
+class PinPolicy:
+    pin_min_length: int = 6
+    free_tries: int = 3
+    lockout_seconds: int = 30
+    lockout_max_seconds: int = 1800
+
+
+@dataclass(frozen=True)
+class Operator:
+    """A signed-in operator; ``operator_id`` is what the audit log records."""
+
+    operator_id: str
+    name: str
+    via: Literal["pin", "card"]
+
+
+class PinRejected(UserFacingError):
+    """A PIN that cannot be set (too short, not digits, or another operator's)."""
+
+    code = "pin_rejected"
+
+
+class WrongPin(UserFacingError):
+    code = "wrong_pin"
+
+    def __init__(self, tries_left: int) -> None:
+        self.tries_left = tries_left
+        super().__init__(f"密码不对，还可以再试 {tries_left} 次。",
+                         f"Wrong PIN; {tries_left} more tries before the pad locks.")
+
+
+class PinLocked(UserFacingError):
+    code = "pin_locked"
+
+    def __init__(self, until: datetime, seconds_left: int) -> None:
+        self.until = until
+        self.seconds_left = seconds_left
+        super().__init__(f"密码输错太多次，请 {seconds_left} 秒后再试。",
+                         f"Too many wrong PINs; try again in {seconds_left} s.")
+
+
+class NotAnOperatorCard(UserFacingError):
+    code = "not_an_operator_card"
+
+    def __init__(self) -> None:
+        super().__init__("这张卡不是管理员卡。", "This is not an operator card.")
+
+
+def hash_pin(pin: str, salt: bytes, n: int = SCRYPT_N, r: int = SCRYPT_R,
+             p: int = SCRYPT_P) -> bytes:
+    return hashlib.scrypt(pin.encode(), salt=salt, n=n, r=r, p=p, maxmem=64 * 1024 * 1024,
+                          dklen=32)
+
+
+def _matches(pin: str, row: sqlite3.Row) -> bool:
+    n, r, p = (int(x) for x in str(row["pin_params"]).split(","))
+    return hmac.compare_digest(hash_pin(pin, bytes(row["pin_salt"]), n, r, p),
+                               bytes(row["pin_hash"]))
+
+
+def _find(conn: sqlite3.Connection, pin: str, *, exclude: str | None = None) -> sqlite3.Row | None:
+    for row in conn.execute("SELECT * FROM operators WHERE active = 1 ORDER BY id").fetchall():
+        if row["id"] != exclude and _matches(pin, row):
+            return cast(sqlite3.Row, row)
+    return None
+
+
+def set_operator(conn: sqlite3.Connection, clock: Clock, policy: PinPolicy, operator_id: str,
+                 *, name: str, pin: str, by: str = "kiosk-admin") -> None:
+    """Add an operator or change their name and PIN (audited; the PIN never appears)."""
+    if not pin.isdigit() or len(pin) < policy.pin_min_length:
+        raise PinRejected(f"密码要至少 {policy.pin_min_length} 位数字。",
+                          f"A PIN needs at least {policy.pin_min_length} digits.")
+    if _find(conn, pin, exclude=operator_id) is not None:
+        raise PinRejected("这个密码已被别的管理员使用，请换一个。",
+                          "Another operator already uses this PIN; choose another.")
+    salt = os.urandom(16)
+    digest = hash_pin(pin, salt)
+    with write_transaction(conn):
+        old = conn.execute("SELECT name, active FROM operators WHERE id = ?",
+                           (operator_id,)).fetchone()
+        conn.execute(
+            """INSERT INTO operators (id, name, pin_hash, pin_salt, pin_params, created_at)
+               VALUES (?, ?, ?, ?, ?, ?)
+               ON CONFLICT (id) DO UPDATE SET name = excluded.name,
+                   pin_hash = excluded.pin_hash, pin_salt = excluded.pin_salt,
+                   pin_params = excluded.pin_params, active = 1""",
+            (operator_id, name, digest, salt, f"{SCRYPT_N},{SCRYPT_R},{SCRYPT_P}",
+             to_db(clock.now())))
+        audit.record(conn, clock, by, "operator_set", subject=operator_id,
+                     before=None if old is None else {"name": old["name"],
+                                                      "active": old["active"]},
+                     after={"name": name, "active": 1, "pin": "changed"})
+
+
+def lockout_left(conn: sqlite3.Connection, clock: Clock) -> int:
+    """Whole seconds until the PIN pad accepts a try again (0: open)."""
+    row = conn.execute("SELECT locked_until FROM operator_lockout WHERE id = 1").fetchone()
+    if row is None or row[0] is None:
+        return 0
+    left = (from_db(row[0]) - clock.now()).total_seconds()
+    return max(0, math.ceil(left))
+
+
+def _delay(policy: PinPolicy, failed: int) -> int:
+    if failed < policy.free_tries:
+        return 0
+    doublings: int = min(failed - policy.free_tries, 20)
+    return min(policy.lockout_seconds << doublings, policy.lockout_max_seconds)
+
+
+def sign_in_with_pin(conn: sqlite3.Connection, clock: Clock, policy: PinPolicy,
+                     pin: str) -> Operator:
+    """The operator whose PIN this is; raises :class:`PinLocked` or :class:`WrongPin`."""
+    left = lockout_left(conn, clock)
+    if left:
+        raise PinLocked(clock.now() + timedelta(seconds=left), left)
+    row = _find(conn, pin)  # slow on purpose: outside the write lock
+    now = clock.now()
+    with write_transaction(conn):
+        if row is not None:
+            conn.execute(
+                "UPDATE operator_lockout SET failed_tries = 0, locked_until = NULL WHERE id = 1")
+            audit.record(conn, clock, row["id"], "sign_in", subject=row["id"], before=None,
+                         after={"via": "pin"})
+            return Operator(row["id"], row["name"], "pin")
+        failed = int(conn.execute(
+            "SELECT failed_tries FROM operator_lockout WHERE id = 1").fetchone()[0]) + 1
+        delay = _delay(policy, failed)
+        until = now + timedelta(seconds=delay)
+        conn.execute("UPDATE operator_lockout SET failed_tries = ?, locked_until = ? WHERE id = 1",
+                      (failed, to_db(until) if delay else None))
+    if delay:
+        raise PinLocked(until, delay)
+    raise WrongPin(policy.free_tries - failed)
+
+
+def sign_in_with_card(conn: sqlite3.Connection, clock: Clock, card: PresentedCard) -> Operator:
+    """An active card flagged as operator; any other card is refused (volunteers never get in)."""
+    row = cards.check_card(conn, card)
+    if not row["is_operator"]:
+        raise NotAnOperatorCard()
+    operator_id = f"card:{row['card_id']}"
+    with write_transaction(conn):
+        audit.record(conn, clock, operator_id, "sign_in", subject=operator_id, before=None,
+                     after={"via": "card"})
+    return Operator(operator_id, str(row["masked_name"]), "card")

@@ -1,0 +1,1 @@
+"""The operator screens (restock, count, orders, cards, reports, health) and their gate."""

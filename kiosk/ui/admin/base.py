@@ -1,0 +1,149 @@
+"""What every operator screen shares: the context, running work off the GUI thread, a notice
+line, and a number pad (the kiosk has a touchscreen, often no keyboard)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import partial
+from typing import Any
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import QGridLayout, QLabel, QLineEdit, QPushButton, QWidget
+
+from kiosk.core.clock import Clock
+from kiosk.core.operators import Operator
+from kiosk.core.session_flow import Notice
+from kiosk.ui.admin.work import AdminWork, Result
+from kiosk.ui.i18n import Language
+from kiosk.ui.theme import Metrics
+from kiosk.ui.widgets import button, label
+from kiosk.ui.worker import Worker
+
+
+@dataclass
+class AdminContext:
+    language: Language
+    metrics: Metrics
+    worker: Worker
+    work: AdminWork
+    clock: Clock
+    operator: Callable[[], Operator | None]
+
+
+class AdminScreen(QWidget):
+    """One operator screen. ``refresh`` runs when it is opened; ``card``/``scanned`` receive a
+    tapped card or a scanned code while it is showing."""
+
+    def __init__(self, ctx: AdminContext) -> None:
+        super().__init__()
+        self.ctx = ctx
+        self.notice = label("", "Notice")
+        self.notice.hide()
+        self.busy = 0
+
+    @property
+    def lang(self) -> Language:
+        return self.ctx.language
+
+    @property
+    def operator_id(self) -> str:
+        op = self.ctx.operator()
+        if op is None:  # signed out while a job was on its way: nothing may be done
+            raise PermissionError("no operator signed in")
+        return op.operator_id
+
+    def title(self) -> str:
+        raise NotImplementedError
+
+    def refresh(self) -> None:
+        """Load what the screen shows (called when opened)."""
+
+    def retranslate(self) -> None:
+        """Set every text in the current language."""
+
+    def card(self, card_id: str) -> None:
+        """A card was tapped while this screen shows."""
+
+    def scanned(self, text: str) -> None:
+        """A barcode or receipt QR was scanned while this screen shows."""
+
+    def run(self, job: Callable[[], Result], done: Callable[[Result], None]) -> None:
+        """``job`` on the worker thread, then ``done`` here; a refusal goes to the notice."""
+        self.busy += 1
+
+        def finish(result: Result) -> None:
+            self.busy -= 1
+            if result.error is not None:
+                self.say(result.error)
+            done(result)
+        self.ctx.worker.submit(job, finish)
+
+    def say(self, notice: Notice | str | None) -> None:
+        if notice is None:
+            self.notice.hide()
+            return
+        self.notice.setText(notice if isinstance(notice, str) else notice.text(self.lang.code))
+        self.notice.show()
+
+    def n(self, value: int) -> str:
+        return self.lang.number(value)
+
+
+class NumberPad(QWidget):
+    """Digits into a line edit; big keys for a finger. ``entered`` on the check key."""
+
+    entered = Signal()
+
+    def __init__(self, target: QLineEdit, metrics: Metrics, *, max_length: int = 6) -> None:
+        super().__init__()
+        self.target = target
+        self.max_length = max_length
+        grid = QGridLayout(self)
+        grid.setSpacing(metrics.unit // 3)
+        grid.setContentsMargins(0, 0, 0, 0)
+        self.keys: dict[str, QPushButton] = {}
+        layout = ("789", "456", "123", "C0⌫")
+        for row, keys in enumerate(layout):
+            for col, key in enumerate(keys):
+                b = button(key)
+                b.clicked.connect(partial(self.press, key))
+                grid.addWidget(b, row, col)
+                self.keys[key] = b
+
+    def press(self, key: str) -> None:
+        text = self.target.text()
+        if key == "C":
+            text = ""
+        elif key == "⌫":
+            text = text[:-1]
+        elif len(text) < self.max_length:
+            text += key
+        self.target.setText(text)
+
+    def value(self) -> int | None:
+        text = self.target.text()
+        return int(text) if text.isdigit() else None
+
+
+def number_field(metrics: Metrics) -> QLineEdit:
+    field = QLineEdit()
+    field.setAlignment(Qt.AlignmentFlag.AlignRight)
+    field.setMinimumHeight(metrics.touch)
+    return field
+
+
+def text_field(metrics: Metrics, placeholder: str = "") -> QLineEdit:
+    field = QLineEdit()
+    field.setMinimumHeight(metrics.touch)
+    field.setPlaceholderText(placeholder)
+    return field
+
+
+def heading(text: str = "") -> QLabel:
+    return label(text, "Big")
+
+
+def clicked(widget: QPushButton, slot: Callable[[], Any]) -> None:
+    """Connect without the ``checked`` argument Qt passes (slots here take none)."""
+    widget.clicked.connect(lambda _checked=False: slot())

@@ -1,0 +1,394 @@
+"""Catalogue: every item (retired ones too, marked), and a form to add one or edit the chosen
+one: names, category, kind, points price (its history shown under the list), barcode, limits,
+low-stock threshold and a picture copied from a file or USB stick. Nothing is ever deleted: an
+item is retired, and can be brought back. Scanning a barcode picks the item it belongs to, or
+fills the form's barcode field when no item has it yet."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QIntValidator
+from PySide6.QtWidgets import (
+    QComboBox,
+    QFileDialog,
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from kiosk.core.catalogue import CatalogueEntry, ItemSpec
+from kiosk.core.models import Category, ItemKind
+from kiosk.ui.admin.base import AdminContext, AdminScreen, clicked, heading, text_field
+from kiosk.ui.admin.work import Result
+from kiosk.ui.theme import Metrics
+from kiosk.ui.widgets import ASSETS, button, label, picture, picture_label
+
+ROLE = Qt.ItemDataRole.UserRole
+PERIODS = (None, "day", "week", "month")
+
+
+class CatalogueAdminScreen(AdminScreen):
+    def __init__(self, ctx: AdminContext) -> None:
+        super().__init__(ctx)
+        m = ctx.metrics
+        self.entries: dict[str, CatalogueEntry] = {}
+        self.history: list[tuple[str, int]] = []
+        self.editing: str | None = None  # the item in the form; None: a new item
+        row = QHBoxLayout(self)
+        row.setSpacing(m.unit)
+        left = QVBoxLayout()
+        self.list_heading = heading()
+        self.items = QListWidget()
+        self.items.currentItemChanged.connect(lambda *_: self._pick())
+        self.history_label = label("", "Muted")
+        left.addWidget(self.list_heading)
+        left.addWidget(self.items, 1)
+        left.addWidget(self.history_label)
+        row.addLayout(left, 2)
+        row.addLayout(self._form(m), 3)
+
+    def _make_fields(self, m: Metrics) -> None:
+        self.item_id = text_field(m)
+        self.name_zh = text_field(m)
+        self.name_en = text_field(m)
+        self.category = self._combo(m)
+        self.kind = self._combo(m)
+        self.price = self._number(m)
+        self.threshold = self._number(m)
+        self.barcode = text_field(m)
+        self.limit_count = self._number(m)
+        self.limit_points = self._number(m)
+        self.limit_period = self._combo(m)
+        self.picture_path = text_field(m)
+        self.choose = button()
+        clicked(self.choose, self.choose_picture)
+        self.preview = picture_label(picture(ASSETS, None, m.touch), m.touch)
+
+    def _form(self, m: Metrics) -> QVBoxLayout:
+        self._make_fields(m)
+        box = QVBoxLayout()
+        self.form_heading = heading()
+        grid = QGridLayout()
+        grid.setHorizontalSpacing(m.unit // 2)
+        grid.setVerticalSpacing(m.unit // 4)
+        picture_row = QWidget()
+        pr = QHBoxLayout(picture_row)
+        pr.setContentsMargins(0, 0, 0, 0)
+        pr.addWidget(self.preview)
+        pr.addWidget(self.picture_path, 3)
+        pr.addWidget(self.choose, 1)
+        self.captions: dict[str, QLabel] = {}
+        cells = (("id", self.item_id), ("status", None),
+                 ("name_zh", self.name_zh), ("name_en", self.name_en),
+                 ("category", self.category), ("kind", self.kind),
+                 ("price", self.price), ("threshold", self.threshold),
+                 ("barcode", self.barcode), ("period", self.limit_period),
+                 ("limit_count", self.limit_count), ("limit_points", self.limit_points))
+        for n, (key, widget) in enumerate(cells):
+            caption = label("", "Muted")
+            self.captions[key] = caption
+            r, c = n // 2, (n % 2) * 2
+            grid.addWidget(caption, r, c)
+            if widget is not None:
+                grid.addWidget(widget, r, c + 1)
+        self.status = label()
+        grid.addWidget(self.status, 0, 3)
+        picture_caption = label("", "Muted")
+        self.captions["picture"] = picture_caption
+        last = len(cells) // 2
+        grid.addWidget(picture_caption, last, 0)
+        grid.addWidget(picture_row, last, 1, 1, 3)
+        grid.setColumnStretch(1, 1)
+        grid.setColumnStretch(3, 1)
+        self.new_item = button()
+        clicked(self.new_item, self.start_new)
+        self.save = button(role="go")
+        clicked(self.save, self.submit)
+        self.retire = button(role="back")
+        clicked(self.retire, self.toggle_active)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.new_item)
+        buttons.addWidget(self.retire)
+        buttons.addWidget(self.save)
+        box.addWidget(self.form_heading)
+        box.addLayout(grid)
+        box.addLayout(buttons)
+        box.addWidget(self.notice)
+        box.addStretch(1)
+        return box
+
+    @staticmethod
+    def _combo(m: Metrics) -> QComboBox:
+        combo = QComboBox()
+        combo.setMinimumHeight(m.touch)
+        return combo
+
+    @staticmethod
+    def _number(m: Metrics) -> QLineEdit:
+        field = text_field(m)
+        field.setValidator(QIntValidator(0, 999_999, field))
+        field.setAlignment(Qt.AlignmentFlag.AlignRight)
+        return field
+
+    # -- words -----------------------------------------------------------------------------------
+
+    def title(self) -> str:
+        return self.tr("Catalogue")
+
+    def retranslate(self) -> None:
+        self.list_heading.setText(self.tr("Items (retired ones greyed)"))
+        captions = {"id": self.tr("Item code"), "status": self.tr("Status"),
+                    "name_zh": self.tr("Name (Chinese)"), "name_en": self.tr("Name (English)"),
+                    "category": self.tr("Category"), "kind": self.tr("Kind"),
+                    "price": self.tr("Points price"), "threshold": self.tr("Low stock at"),
+                    "barcode": self.tr("Barcode"), "period": self.tr("Limit per"),
+                    "limit_count": self.tr("At most (pieces)"),
+                    "limit_points": self.tr("At most (points)"), "picture": self.tr("Picture")}
+        for key, text in captions.items():
+            self.captions[key].setText(text)
+        self.barcode.setPlaceholderText(self.tr("Type or scan"))
+        self.picture_path.setPlaceholderText(self.tr("Picture file (PNG or JPG)"))
+        self.choose.setText(self.tr("Choose…"))
+        self.new_item.setText(self.tr("New item"))
+        self.save.setText(self.tr("Save"))
+        self._fill_combo(self.category, [(c.value, self._category(c)) for c in Category])
+        self._fill_combo(self.kind, [(k.value, self._kind(k)) for k in ItemKind])
+        self._fill_combo(self.limit_period, [
+            (None, self.tr("no limit")), ("day", self.tr("day")), ("week", self.tr("week")),
+            ("month", self.tr("month"))])
+        self._show_items()
+        self._show_form_state()
+        self._show_history()
+
+    def _category(self, c: Category) -> str:
+        return {Category.HEALTH: self.tr("Health"),
+                Category.CULTURE_LEISURE: self.tr("Culture and leisure"),
+                Category.GROWTH_EDUCATION: self.tr("Growth and education"),
+                Category.DAILY_LIFE: self.tr("Daily life"),
+                Category.SERVICES: self.tr("Services"),
+                Category.DONATE: self.tr("Donate")}[c]
+
+    def _kind(self, k: ItemKind) -> str:
+        return {ItemKind.GOODS: self.tr("Goods on the shelf"),
+                ItemKind.SERVICE: self.tr("Service (voucher)"),
+                ItemKind.DONATION: self.tr("Donation"),
+                ItemKind.FEE_OFFSET: self.tr("Fee offset (voucher)")}[k]
+
+    @staticmethod
+    def _fill_combo(combo: QComboBox, choices: list[tuple[object, str]]) -> None:
+        current = combo.currentData()
+        combo.clear()
+        for data, text in choices:
+            combo.addItem(text, data)
+        combo.setCurrentIndex(max(0, combo.findData(current)))
+
+    # -- loading and showing ---------------------------------------------------------------------
+
+    def refresh(self) -> None:
+        self.say(None)
+        self._load(self.editing)
+
+    def _load(self, select: str | None, then_say: str | None = None) -> None:
+        def done(result: Result) -> None:
+            if result.ok:
+                self.entries = {e.item_id: e for e in result.value}
+                self._show_items()
+                if select is not None and select in self.entries:
+                    self.select(select)
+                    self._pick()  # the row may have been current already
+                elif self.editing is None:
+                    self.start_new()
+                self.say(then_say)
+        self.run(self.ctx.work.catalogue_items, done)
+
+    def _name(self, e: CatalogueEntry) -> str:
+        return self.lang.pick(e.name_zh, e.name_en)
+
+    def _show_items(self) -> None:
+        self.items.blockSignals(True)
+        self.items.clear()
+        for e in self.entries.values():
+            text = self.tr("%1 · %2 points").replace("%1", self._name(e)) \
+                .replace("%2", self.n(e.price))
+            if not e.active:
+                text = self.tr("%1 (retired)").replace("%1", text)
+            row = QListWidgetItem(text)
+            row.setData(ROLE, e.item_id)
+            if not e.active:
+                row.setForeground(Qt.GlobalColor.gray)
+            self.items.addItem(row)
+            if e.item_id == self.editing:
+                self.items.setCurrentItem(row)
+        self.items.blockSignals(False)
+
+    def select(self, item_id: str) -> None:
+        for i in range(self.items.count()):
+            if self.items.item(i).data(ROLE) == item_id:
+                self.items.setCurrentRow(i)  # -> _pick
+                return
+
+    def _pick(self) -> None:
+        row = self.items.currentItem()
+        if row is None:
+            return
+        e = self.entries[row.data(ROLE)]
+        self.editing = e.item_id
+        self.say(None)
+        self.item_id.setText(e.item_id)
+        self.item_id.setReadOnly(True)
+        self.name_zh.setText(e.name_zh)
+        self.name_en.setText(e.name_en)
+        self.category.setCurrentIndex(self.category.findData(e.category.value))
+        self.kind.setCurrentIndex(self.kind.findData(e.kind.value))
+        self.price.setText(str(e.price))
+        self.threshold.setText(str(e.low_stock_threshold))
+        self.barcode.setText(e.barcode or "")
+        self.limit_count.setText("" if e.limit_count is None else str(e.limit_count))
+        self.limit_points.setText("" if e.limit_points is None else str(e.limit_points))
+        self.limit_period.setCurrentIndex(max(0, self.limit_period.findData(e.limit_period)))
+        self.picture_path.setText(e.image or "")
+        self._show_form_state()
+        self._load_history(e.item_id)
+
+    def _load_history(self, item_id: str) -> None:
+        def done(result: Result) -> None:
+            if result.ok and self.editing == item_id:
+                self.history = result.value
+                self._show_history()
+        self.run(lambda: self.ctx.work.price_history(item_id), done)
+
+    def _show_history(self) -> None:
+        if self.editing is None or not self.history:
+            self.history_label.setText("")
+            return
+        lines = [self.tr("Price history:")]
+        for stamp, price in reversed(self.history[-5:]):  # newest first, the last five
+            lines.append(self.tr("%1: %2 points").replace(
+                "%1", self.lang.when(datetime.fromisoformat(stamp))).replace("%2", self.n(price)))
+        self.history_label.setText("\n".join(lines))
+
+    def _show_form_state(self) -> None:
+        e = self.entries.get(self.editing) if self.editing is not None else None
+        m = self.ctx.metrics
+        self.preview.setPixmap(picture(ASSETS, e.image if e else None, m.touch))
+        if e is None:
+            self.form_heading.setText(self.tr("New item"))
+            self.status.setText(self.tr("new"))
+            self.retire.setEnabled(False)
+            self.retire.setText(self.tr("Retire"))
+            return
+        self.form_heading.setText(self.tr("Edit: %1").replace("%1", self._name(e)))
+        self.status.setText(self.tr("on sale") if e.active else self.tr("retired"))
+        self.retire.setEnabled(True)
+        self.retire.setText(self.tr("Retire") if e.active else self.tr("Bring back"))
+
+    def start_new(self) -> None:
+        self.editing = None
+        self.history = []
+        self.items.blockSignals(True)
+        self.items.setCurrentRow(-1)
+        self.items.blockSignals(False)
+        for field in (self.item_id, self.name_zh, self.name_en, self.price, self.barcode,
+                      self.limit_count, self.limit_points, self.picture_path):
+            field.clear()
+        self.threshold.setText("0")
+        self.item_id.setReadOnly(False)
+        for combo in (self.category, self.kind, self.limit_period):
+            combo.setCurrentIndex(0)
+        self._show_form_state()
+        self._show_history()
+
+    # -- scanner and picture ---------------------------------------------------------------------
+
+    def scanned(self, text: str) -> None:
+        code = text.strip()
+        owner = next((e.item_id for e in self.entries.values() if e.barcode == code), None)
+        if owner is not None:
+            self.select(owner)
+        else:
+            self.barcode.setText(code)
+
+    def choose_picture(self) -> None:
+        start = str(Path(self.picture_path.text()).parent) if self.picture_path.text() else ""
+        path, _filter = QFileDialog.getOpenFileName(
+            self, self.tr("Choose a picture"), start,
+            self.tr("Pictures (*.png *.jpg *.jpeg *.webp)"))
+        if path:
+            self.picture_path.setText(path)
+
+    # -- saving ----------------------------------------------------------------------------------
+
+    def _int(self, field: QLineEdit) -> int | None:
+        text = field.text().strip()
+        return int(text) if text.isdigit() else None
+
+    def spec(self) -> tuple[ItemSpec, Path | None] | None:
+        """The form as an item and a new picture to copy, or None (and why, on the notice)."""
+        item_id = self.item_id.text().strip()
+        name_zh, name_en = self.name_zh.text().strip(), self.name_en.text().strip()
+        price = self._int(self.price)
+        if not item_id or not all(c.isascii() and (c.isalnum() or c in "-_") for c in item_id):
+            self.say(self.tr("The item code must be letters, digits, - or _"))
+            return None
+        if not name_zh or not name_en:
+            self.say(self.tr("Give the item a name in both languages"))
+            return None
+        if price is None:
+            self.say(self.tr("Enter the points price"))
+            return None
+        count, points = self._int(self.limit_count) or None, self._int(self.limit_points) or None
+        period = self.limit_period.currentData()
+        if (count or points) and period is None:
+            self.say(self.tr("A limit needs a period: day, week or month"))
+            return None
+        if not (count or points):
+            period = None
+        old = self.entries.get(self.editing) if self.editing is not None else None
+        chosen = self.picture_path.text().strip()
+        keep = old.image if old is not None else None
+        new_picture = Path(chosen) if chosen and chosen != keep else None
+        spec = ItemSpec(
+            item_id=item_id, name_zh=name_zh, name_en=name_en,
+            category=Category(self.category.currentData()), kind=ItemKind(self.kind.currentData()),
+            price=price, image=(keep if chosen else None) if new_picture is None else None,
+            barcode=self.barcode.text().strip() or None, limit_count=count, limit_points=points,
+            limit_period=period, low_stock_threshold=self._int(self.threshold) or 0,
+            active=old.active if old is not None else True)
+        return spec, new_picture
+
+    def submit(self) -> None:
+        made = self.spec()
+        if made is None:
+            return
+        spec, new_picture = made
+        if self.editing is None and spec.item_id in self.entries:
+            self.say(self.tr("There is already an item with the code %1").replace(
+                "%1", spec.item_id))
+            return
+        op = self.operator_id
+
+        def done(result: Result) -> None:
+            if result.ok:
+                self.editing = spec.item_id
+                self._load(spec.item_id, self.tr("Saved"))
+        self.run(lambda: self.ctx.work.save_item(op, spec, new_picture), done)
+
+    def toggle_active(self) -> None:
+        e = self.entries.get(self.editing) if self.editing is not None else None
+        if e is None:
+            return
+        op, item_id, active = self.operator_id, e.item_id, not e.active
+
+        def done(result: Result) -> None:
+            if result.ok:
+                self._load(item_id, self.tr("Retired: volunteers no longer see it")
+                           if not active else self.tr("Back on sale"))
+        self.run(lambda: self.ctx.work.set_item_active(op, item_id, active), done)

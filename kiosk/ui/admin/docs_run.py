@@ -1,0 +1,193 @@
+"""Screenshots of every operator screen for docs/screenshots/admin/, both languages, drawn by
+the real screens against a fresh demo shop with simulated devices (no display needed):
+
+    QT_QPA_PLATFORM=offscreen .venv/bin/python -m kiosk.ui.admin.docs_run docs/screenshots/admin
+"""
+
+from __future__ import annotations
+
+import argparse
+import shutil
+import sys
+import tempfile
+from pathlib import Path
+
+from kiosk.core import audit, operators
+from kiosk.core.clock import to_db
+from kiosk.core.devices import DeviceFound, DeviceLost
+from kiosk.core.models import CartLine, PresentedCard
+from kiosk.services import pin_policy
+from kiosk.ui.admin.base import AdminScreen
+from kiosk.ui.admin.cards import CardsScreen
+from kiosk.ui.admin.catalogue import CatalogueAdminScreen
+from kiosk.ui.admin.count import CountScreen
+from kiosk.ui.admin.health import HealthScreen
+from kiosk.ui.admin.orders import OrdersScreen
+from kiosk.ui.admin.restock import RestockScreen
+from kiosk.ui.demo_run import Script, shrink
+
+SIZE = (1920, 1080)
+OPERATOR_CARD = "04D9E8F7A6B5C4"
+
+
+class AdminScript(Script):
+    def gate_settled(self, screen: AdminScreen | None = None) -> None:
+        self.settle(lambda: screen is None or screen.busy == 0)
+
+    def trade(self) -> None:
+        """A morning's trade, an operator with a PIN and the devices' reports."""
+        s, clock = self.services, self.clock
+        self.settle()  # the worker thread is idle: this thread may use the connection
+        clock.advance(2 * 3600)  # the shop opens two hours after the catalogue was loaded
+        s.conn.execute("UPDATE sync_status SET last_success_at = ?, last_attempt_at = ? "
+                       "WHERE id = 1", (to_db(clock.now()), to_db(clock.now())))
+        zhang, li = PresentedCard("04A1B2C3D4E5F6"), PresentedCard("04B7C8D9E0F1A2")
+        s.checkout.checkout("0193a1b2-demo-0001", zhang, [CartLine("soap", 2),
+                                                          CartLine("detergent", 1)])
+        s.checkout.checkout("0193a1b2-demo-0002", li, [CartLine("toothbrush", 1),
+                                                       CartLine("tissues", 2)])
+        s.checkout.checkout("0193a1b2-demo-0003", zhang, [CartLine("notebooks", 2)])
+        audit.void(s.conn, clock, s.kiosk, s.policy, "kiosk-admin",
+                   void_id="0193a1b2-demo-void", order_id="0193a1b2-demo-0003",
+                   reason="wrong item")
+        audit.record_count(s.conn, clock, "kiosk-admin", {"schoolbag": 2}, "lost")
+        operators.set_operator(s.conn, clock, pin_policy(s.config), "op1", name="刘社工",
+                               pin="482913")
+        self.kiosk.bridge(DeviceFound("ACS ACR122U 00 00"))
+        self.kiosk.bridge(DeviceLost("camera /dev/video0", "not plugged in"))
+
+    def run(self) -> list[Path]:
+        self.trade()
+        gate = self.kiosk.admin
+        assert gate is not None
+        shots = []
+        gate.open_pin_pad()
+        pad = gate.panel.pin_pad
+        for digit in "123456":
+            pad.pad.press(digit)
+        pad.submit()
+        self.gate_settled(pad)
+        for digit in "4829":
+            pad.pad.press(digit)
+        shots.append(self.shot("pin-pad"))
+        pad.pin.clear()
+        self.reader.present(OPERATOR_CARD)
+        self.settle(lambda: gate.operator is not None)
+        self.reader.remove()
+        screens = gate.panel.screens
+        restock = screens["restock"]
+        assert isinstance(restock, RestockScreen)
+        gate.panel.open("restock")
+        self.gate_settled(restock)
+        restock.scanned("6901234500017")
+        self.gate_settled(restock)
+        restock.quantity.setText("12")
+        restock.add_line()
+        restock.select("rice")
+        restock.quantity.setText("5")
+        restock.add_line()
+        restock.donor.setCurrentIndex(restock.donor.findText("汉阳惠民超市"))
+        shots.append(self.shot("restock"))
+        restock.submit()
+        self.gate_settled(restock)
+        shots.append(self.shot("restock-received"))
+        return shots + self.other_screens()
+
+    def other_screens(self) -> list[Path]:
+        gate = self.kiosk.admin
+        assert gate is not None
+        screens, shots = gate.panel.screens, []
+        count = screens["count"]
+        assert isinstance(count, CountScreen)
+        gate.panel.open("count")
+        self.gate_settled(count)
+        count.select("soap")
+        count.quantity.setText("48")
+        count.add_count()
+        count.select("schoolbag")
+        count.quantity.setText("1")
+        count.add_count()
+        shots.append(self.shot("count"))
+        shots += self.catalogue()
+        orders = screens["orders"]
+        assert isinstance(orders, OrdersScreen)
+        gate.panel.open("orders")
+        self.gate_settled(orders)
+        orders.look_up("")
+        self.gate_settled(orders)
+        orders.results.setCurrentRow(1)
+        shots.append(self.shot("orders"))
+        cards = screens["cards"]
+        assert isinstance(cards, CardsScreen)
+        gate.panel.open("cards")
+        self.reader.present("04B7C8D9E0F1A2")
+        self.gate_settled(cards)
+        self.settle(lambda: cards.info is not None)
+        self.reader.remove()
+        shots.append(self.shot("cards"))
+        cards.volunteer.setCurrentIndex(cards.volunteer.findData("V0003"))
+        cards.wait_for_card()
+        self.reader.present("04AA11BB22CC33")  # a new card, registered by tapping it
+        self.gate_settled(cards)
+        self.settle(lambda: cards.info is not None and cards.info.card_id == "04AA11BB22CC33")
+        self.reader.remove()
+        shots.append(self.shot("cards-register"))
+        for key in ("reports", "audit", "health"):
+            gate.panel.open(key)
+            self.gate_settled(screens[key])
+            if key == "health":
+                health = screens[key]
+                assert isinstance(health, HealthScreen)
+                health.print_test_page()
+                self.gate_settled(health)
+            shots.append(self.shot(key))
+        return shots
+
+    def catalogue(self) -> list[Path]:
+        """Kite retired (greyed in the list), then soap's price changed: its history shows."""
+        gate = self.kiosk.admin
+        assert gate is not None
+        screen = gate.panel.screens["catalogue"]
+        assert isinstance(screen, CatalogueAdminScreen)
+        gate.panel.open("catalogue")
+        self.gate_settled(screen)
+        screen.select("kite")
+        screen.toggle_active()
+        self.gate_settled(screen)
+        screen.select("soap")
+        self.gate_settled(screen)
+        screen.price.setText(str(int(screen.price.text()) + 5))
+        screen.submit()
+        self.gate_settled(screen)
+        self.settle(lambda: len(screen.history) == 2)
+        return [self.shot("catalogue")]
+
+
+def admin_screenshots(folder: Path) -> None:
+    for language in ("zh_CN", "en"):
+        out = folder / f"{SIZE[0]}x{SIZE[1]}" / language
+        if out.exists():
+            shutil.rmtree(out)
+        out.mkdir(parents=True)
+        with tempfile.TemporaryDirectory() as tmp:
+            script = AdminScript(out, SIZE, language, Path(tmp) / "shop.sqlite", False)
+            try:
+                shots = script.run()
+            finally:
+                script.close()
+        (out / "receipts.txt").unlink(missing_ok=True)
+        for png in shots:
+            shrink(png)
+        print(out)
+
+
+def main(argv: list[str] | None = None) -> int:
+    p = argparse.ArgumentParser(prog="kiosk-admin-docs", description=__doc__)
+    p.add_argument("folder")
+    args = p.parse_args(argv)
+    admin_screenshots(Path(args.folder))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

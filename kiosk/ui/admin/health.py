@@ -1,0 +1,106 @@
+"""Health: is the kiosk talking to the district (last success, what waits, last error, with
+"sync now"), does the printer have paper, are the card reader and camera there."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from PySide6.QtWidgets import QVBoxLayout
+
+from kiosk.ui.admin.base import AdminContext, AdminScreen, clicked, heading
+from kiosk.ui.admin.work import HealthInfo, Result
+from kiosk.ui.widgets import button, label
+
+
+class HealthScreen(AdminScreen):
+    def __init__(self, ctx: AdminContext, devices: dict[str, bool]) -> None:
+        super().__init__(ctx)
+        m = ctx.metrics
+        self.devices = devices  # source name -> present, kept by the gate from device events
+        self.info: HealthInfo | None = None
+        box = QVBoxLayout(self)
+        box.setSpacing(m.unit // 2)
+        self.sync_heading = heading()
+        self.sync = label()
+        self.sync_now = button(role="go")
+        clicked(self.sync_now, self.request_sync)
+        self.printer_heading = heading()
+        self.printer = label()
+        self.test_print = button()
+        clicked(self.test_print, self.print_test_page)
+        self.devices_heading = heading()
+        self.device_text = label()
+        self.check = button()
+        clicked(self.check, self.refresh)
+        for widget in (self.sync_heading, self.sync, self.sync_now, self.printer_heading,
+                       self.printer, self.test_print, self.devices_heading, self.device_text,
+                       self.check, self.notice):
+            box.addWidget(widget)
+        box.addStretch(1)
+
+    def title(self) -> str:
+        return self.tr("Health")
+
+    def retranslate(self) -> None:
+        self.sync_heading.setText(self.tr("Sync with the district"))
+        self.sync_now.setText(self.tr("Sync now"))
+        self.printer_heading.setText(self.tr("Receipt printer"))
+        self.devices_heading.setText(self.tr("Card reader and camera"))
+        self.check.setText(self.tr("Check again"))
+        self.test_print.setText(self.tr("Test print"))
+        self._show()
+
+    def refresh(self) -> None:
+        def done(result: Result) -> None:
+            if result.ok:
+                self.info = result.value
+                self._show()
+        self.run(self.ctx.work.health, done)
+
+    def _when(self, stamp: str | None) -> str:
+        return self.tr("never") if stamp is None else \
+            self.lang.when(datetime.fromisoformat(stamp))
+
+    def _show(self) -> None:
+        ready, missing = self.tr("ready"), self.tr("not found")
+        self.device_text.setText("\n".join(
+            f"{name}: {ready if self.devices[name] else missing}"
+            for name in sorted(self.devices)) or self.tr("No card reader or camera has "
+                                                         "reported yet"))
+        if self.info is None:
+            return
+        s = self.info.sync
+        lines = [self.tr("Last success: %1").replace("%1", self._when(s.last_success_at)),
+                 self.tr("Last attempt: %1").replace("%1", self._when(s.last_attempt_at)),
+                 self.tr("Waiting to be sent: %1").replace("%1", self.n(s.waiting)),
+                 self.tr("Refused by the district: %1").replace("%1", self.n(s.rejected))]
+        if s.last_error:
+            lines.append(self.tr("Last error: %1").replace("%1", s.last_error))
+        if s.sync_requested:
+            lines.append(self.tr("A sync has been asked for and will run shortly."))
+        self.sync.setText("\n".join(lines))
+        paper = {"ok": self.tr("Paper: OK"), "low": self.tr("Paper: running low"),
+                 "out": self.tr("Paper: OUT — change the roll"),
+                 "offline": self.tr("Printer not reachable"),
+                 "unknown": self.tr("Paper: this printer cannot report it")}
+        self.printer.setText(paper.get(self.info.paper, self.info.paper))
+
+    def request_sync(self) -> None:
+        def done(result: Result) -> None:
+            if result.ok:
+                self.refresh()
+        self.run(self.ctx.work.sync_now, done)
+
+    def print_test_page(self) -> None:
+        """A sample receipt through the real printer (on the worker thread: a printer can
+        stall), then the paper status read again."""
+        op = self.operator_id
+        self.test_print.setEnabled(False)
+
+        def done(result: Result) -> None:
+            self.test_print.setEnabled(True)
+            if result.ok:
+                self.say(self.tr("Test page printed") if result.value.printed else
+                         self.tr("Test print failed: %1").replace("%1", str(result.value.detail)))
+                self.refresh()
+        self.run(lambda: self.ctx.work.test_print(op), done)

@@ -1,0 +1,126 @@
+"""The operator's side as one layer over the kiosk window: the PIN pad, or (signed in) a row
+of screen buttons on the left, the chosen screen, and who is signed in with a sign-out button.
+It covers the volunteer screens completely while it is open."""
+
+from __future__ import annotations
+
+from functools import partial
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QFrame,
+    QHBoxLayout,
+    QPushButton,
+    QSizePolicy,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from kiosk.ui.admin.base import AdminContext, AdminScreen, clicked
+from kiosk.ui.admin.pin_pad import PinPadScreen
+from kiosk.ui.theme import PAPER
+from kiosk.ui.widgets import button, label
+
+
+class AdminPanel(QFrame):
+    sign_out_clicked = Signal()
+
+    def __init__(self, ctx: AdminContext, screens: dict[str, AdminScreen],
+                 parent: QWidget) -> None:
+        super().__init__(parent)
+        self.setObjectName("AdminPanel")
+        self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
+        self.ctx = ctx
+        m = ctx.metrics
+        self.pin_pad = PinPadScreen(ctx)
+        self.screens = screens
+        # Lists are touched too: rows get room above and below the text.
+        self.setStyleSheet(f"#AdminPanel {{ background: {PAPER}; }}\n"
+                           f"#AdminPanel QListWidget::item {{ padding: {m.unit // 4}px 0; }}")
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        outer.setSpacing(0)
+        header = QFrame()
+        header.setObjectName("TopBar")  # the volunteer screens' red bar, same look
+        header.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
+        header.setMinimumHeight(m.touch + m.unit // 2)  # same height with or without sign-out
+        top = QHBoxLayout(header)
+        top.setContentsMargins(m.unit, m.unit // 4, m.unit // 2, m.unit // 4)
+        self.who = label()
+        self.sign_out = button()
+        self.sign_out.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)
+        clicked(self.sign_out, self.sign_out_clicked.emit)
+        top.addWidget(self.who, 1)
+        top.addWidget(self.sign_out)
+        outer.addWidget(header)
+        self.pages = QStackedWidget()
+        outer.addWidget(self.pages, 1)
+        self.pages.addWidget(self.pin_pad)
+        shell = QWidget()
+        body = QHBoxLayout(shell)
+        body.setContentsMargins(m.unit, m.unit // 2, m.unit, m.unit // 2)
+        body.setSpacing(m.unit)
+        nav = QVBoxLayout()
+        self.nav: dict[str, QPushButton] = {}
+        self.stack = QStackedWidget()
+        for key, screen in screens.items():
+            b = button(role="tab")
+            b.setCheckable(True)
+            clicked(b, partial(self.open, key))
+            nav.addWidget(b)
+            self.nav[key] = b
+            self.stack.addWidget(screen)
+        nav.addStretch(1)
+        body.addLayout(nav, 1)
+        body.addWidget(self.stack, 7)
+        self.pages.addWidget(shell)
+        self.shell = shell
+        self.current = next(iter(screens))
+        ctx.language.changed.connect(lambda _code: self.retranslate())
+        self.retranslate()
+        self.hide()
+
+    def retranslate(self) -> None:
+        self.pin_pad.retranslate()
+        for key, screen in self.screens.items():
+            screen.retranslate()
+            self.nav[key].setText(screen.title())
+        self.sign_out.setText(self.tr("Sign out"))
+        op = self.ctx.operator()
+        self.who.setText(self.pin_pad.title() if op is None
+                         else self.tr("Operator: %1").replace("%1", op.name))
+        self.sign_out.setVisible(op is not None)
+
+    def cover(self) -> None:
+        parent = self.parentWidget()
+        if parent is not None:
+            self.setGeometry(parent.rect())
+        self.show()
+        self.raise_()
+
+    def show_pin_pad(self) -> None:
+        self.retranslate()
+        self.pin_pad.refresh()
+        self.pages.setCurrentWidget(self.pin_pad)
+        self.cover()
+
+    def show_shell(self) -> None:
+        self.retranslate()
+        self.pages.setCurrentWidget(self.shell)
+        self.cover()
+        self.open(self.current)
+
+    def open(self, key: str) -> None:
+        self.current = key
+        for k, b in self.nav.items():
+            b.setChecked(k == key)
+        screen = self.screens[key]
+        self.stack.setCurrentWidget(screen)
+        screen.refresh()
+
+    def showing(self) -> AdminScreen | None:
+        """The operator screen showing now (None on the PIN pad or when closed)."""
+        if not self.isVisible() or self.pages.currentWidget() is not self.shell:
+            return None
+        return self.screens[self.current]

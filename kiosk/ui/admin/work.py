@@ -1,0 +1,283 @@
+"""What the operator screens ask of the core, run on the worker thread.
+
+Plain calls with no Qt (like :mod:`kiosk.ui.session_work`), each returning a :class:`Result`:
+the worker drops ``None`` and must never see an exception, and the screens want a refusal in
+both languages to show, not a traceback. Every action that changes something goes through
+:mod:`kiosk.core.audit`, so it is recorded with the operator who did it.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Any
+
+from kiosk.core import (
+    audit,
+    catalogue,
+    health,
+    item_pictures,
+    operators,
+    order_search,
+    report_csv,
+    reports,
+)
+from kiosk.core import stock as stock_store
+from kiosk.core.catalogue import CatalogueEntry
+from kiosk.core.clock import to_db
+from kiosk.core.devices import PrinterFault, ReceiptPrinter
+from kiosk.core.errors import UserFacingError
+from kiosk.core.ids import uuid7
+from kiosk.core.models import PresentedCard
+from kiosk.core.receipts import OrderNotFound
+from kiosk.core.session_flow import STAFF, Notice
+from kiosk.services import Services
+
+log = logging.getLogger("kiosk.ui.admin")
+
+
+@dataclass(frozen=True)
+class Result:
+    value: Any = None
+    error: Notice | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.error is None
+
+
+def attempt(job: Callable[[], Any]) -> Result:
+    """Run ``job``; a refusal becomes its words, anything else is logged and "ask staff"."""
+    try:
+        return Result(job())
+    except UserFacingError as refusal:
+        return Result(error=Notice.of(refusal))
+    except stock_store.StockError as exc:
+        return Result(error=Notice("stock", f"库存操作不能完成：{exc}",
+                                   f"The stock entry cannot be applied: {exc}"))
+    except OrderNotFound:
+        return Result(error=Notice("no_order", "找不到这笔订单。", "No such order."))
+    except Exception:
+        log.exception("operator action failed")
+        return Result(error=STAFF)
+
+
+@dataclass(frozen=True)
+class CardInfo:
+    card_id: str
+    volunteer_id: str
+    masked_name: str
+    kind: str
+    status: str
+    is_operator: bool
+
+
+@dataclass(frozen=True)
+class HealthInfo:
+    sync: health.SyncHealth
+    paper: str  # ok / low / out / unknown / offline
+
+
+class AdminWork:
+    def __init__(self, services: Services, printer: ReceiptPrinter,
+                 policy: operators.PinPolicy) -> None:
+        self.services = services
+        self.printer = printer
+        self.policy = policy
+
+    # -- getting in ------------------------------------------------------------------------------
+
+    def sign_in_pin(self, pin: str) -> Result:
+        s = self.services
+        return attempt(lambda: operators.sign_in_with_pin(s.conn, s.clock, self.policy, pin))
+
+    def operator_card(self, card: PresentedCard) -> Result:
+        """The operator behind this card, or Result(None) for any other card (a volunteer's
+        tap then goes on to the volunteer screens, whatever is wrong with the card)."""
+        s = self.services
+        try:
+            return Result(operators.sign_in_with_card(s.conn, s.clock, card))
+        except UserFacingError:
+            return Result(None)
+        except Exception:
+            log.exception("operator card check failed")
+            return Result(None)
+
+    # -- stock -----------------------------------------------------------------------------------
+
+    def goods(self) -> Result:
+        def job() -> list[CatalogueEntry]:
+            return [e for e in catalogue.entries(self.services.conn) if e.stock is not None]
+        return attempt(job)
+
+    def by_barcode(self, code: str) -> Result:
+        return attempt(lambda: catalogue.find_by_barcode(self.services.conn, code.strip()))
+
+    def donors(self) -> Result:
+        def job() -> list[tuple[str, str]]:
+            return [(r["id"], r["name"]) for r in self.services.conn.execute(
+                "SELECT id, name FROM donors ORDER BY name")]
+        return attempt(job)
+
+    def add_donor(self, operator_id: str, name: str, contact: str | None) -> Result:
+        s = self.services
+
+        def job() -> str:
+            donor_id = uuid7()
+            audit.add_donor(s.conn, s.clock, operator_id, donor_id, name=name.strip(),
+                            contact=contact or None)
+            return donor_id
+        return attempt(job)
+
+    def restock(self, operator_id: str, lines: Mapping[str, int], donor_id: str | None,
+                note: str | None) -> Result:
+        s = self.services
+
+        def job() -> dict[str, tuple[int, int]]:
+            before = {i: stock_store.on_hand(s.conn, i) for i in lines}
+            audit.restock(s.conn, s.clock, operator_id,
+                          [stock_store.Restock(i, q) for i, q in lines.items()],
+                          donor_id=donor_id, note=note or None)
+            return {i: (before[i], stock_store.on_hand(s.conn, i)) for i in lines}
+        return attempt(job)
+
+    def count(self, operator_id: str, counted: Mapping[str, int], reason: str) -> Result:
+        s = self.services
+        return attempt(lambda: audit.record_count(s.conn, s.clock, operator_id, counted, reason))
+
+    # -- orders ----------------------------------------------------------------------------------
+
+    def find_orders(self, text: str) -> Result:
+        return attempt(lambda: order_search.find(self.services.conn, text))
+
+    def void(self, operator_id: str, order_id: str, reason: str) -> Result:
+        s = self.services
+        return attempt(lambda: audit.void(s.conn, s.clock, s.kiosk, s.policy, operator_id,
+                                          void_id=uuid7(), order_id=order_id, reason=reason))
+
+    def reprint(self, operator_id: str, order_id: str) -> Result:
+        s = self.services
+        return attempt(lambda: audit.reprint(s.conn, s.clock, self.printer, s.kiosk,
+                                             operator_id=operator_id, order_id=order_id))
+
+    # -- cards -----------------------------------------------------------------------------------
+
+    def card(self, card_id: str) -> Result:
+        def job() -> CardInfo | None:
+            r = self.services.conn.execute(
+                """SELECT c.*, v.masked_name FROM cards c JOIN volunteers v ON v.id = c.volunteer_id
+                   WHERE c.card_id = ?""", (card_id.strip(),)).fetchone()
+            return None if r is None else CardInfo(r["card_id"], r["volunteer_id"],
+                                                   r["masked_name"], r["kind"], r["status"],
+                                                   bool(r["is_operator"]))
+        return attempt(job)
+
+    def set_card_status(self, operator_id: str, card_id: str, status: str) -> Result:
+        s = self.services
+
+        def job() -> CardInfo | None:
+            audit.set_card_status(s.conn, s.clock, operator_id, card_id, status)
+            return self.card(card_id).value  # type: ignore[no-any-return]
+        return attempt(job)
+
+    def volunteers(self) -> Result:
+        def job() -> list[tuple[str, str]]:
+            return [(r["id"], r["masked_name"]) for r in self.services.conn.execute(
+                "SELECT id, masked_name FROM volunteers WHERE status = 'active' ORDER BY id")]
+        return attempt(job)
+
+    def register_card(self, operator_id: str, card_id: str, volunteer_id: str) -> Result:
+        """Result(True) registered, Result(False) it already was this volunteer's."""
+        s = self.services
+        return attempt(lambda: audit.register_card(s.conn, s.clock, operator_id,
+                                                   card_id.strip(), volunteer_id))
+
+    # -- catalogue -------------------------------------------------------------------------------
+
+    def catalogue_items(self) -> Result:
+        """Every item, retired ones too (the operator can bring them back)."""
+        return attempt(lambda: catalogue.entries(self.services.conn, include_retired=True))
+
+    def price_history(self, item_id: str) -> Result:
+        return attempt(lambda: catalogue.price_history(self.services.conn, item_id))
+
+    def save_item(self, operator_id: str, spec: catalogue.ItemSpec,
+                  picture: Path | None) -> Result:
+        """Add or edit ``spec``; ``picture`` (a file anywhere, e.g. a USB stick) is copied
+        into the kiosk's data folder first and the item points at the copy."""
+        s = self.services
+
+        def job() -> CatalogueEntry | None:
+            owner = catalogue.find_by_barcode(s.conn, spec.barcode) if spec.barcode else None
+            if owner is not None and owner.item_id != spec.item_id:
+                raise UserFacingError(
+                    f"条码 {spec.barcode} 已经属于“{owner.name_zh}”。",
+                    f"Barcode {spec.barcode} already belongs to \"{owner.name_en}\".")
+            item = spec
+            if picture is not None:
+                folder = s.config.base_dir / item_pictures.PICTURE_DIR
+                stored = item_pictures.store_picture(picture, folder, spec.item_id)
+                item = replace(spec, image=str(stored))
+            audit.upsert_item(s.conn, s.clock, operator_id, item)
+            return catalogue.entry(s.conn, spec.item_id)
+        return attempt(job)
+
+    def set_item_active(self, operator_id: str, item_id: str, active: bool) -> Result:
+        s = self.services
+
+        def job() -> CatalogueEntry | None:
+            audit.set_active(s.conn, s.clock, operator_id, item_id, active)
+            return catalogue.entry(s.conn, item_id)
+        return attempt(job)
+
+    # -- reports and health ----------------------------------------------------------------------
+
+    def report(self, period: reports.Period) -> Result:
+        s = self.services
+        return attempt(lambda: reports.report(s.conn, period, s.kiosk.timezone))
+
+    def export(self, rep: reports.Report, folder: Path) -> Result:
+        s = self.services
+
+        def job() -> list[Path]:
+            rows = audit.entries(s.conn, to_db(rep.period.start), to_db(rep.period.end))
+            return report_csv.write_report(rep, folder, rows)
+        return attempt(job)
+
+    def low_stock(self) -> Result:
+        def job() -> list[CatalogueEntry]:
+            return [e for e in catalogue.entries(self.services.conn)
+                    if e.stock is not None and e.stock <= e.low_stock_threshold]
+        return attempt(job)
+
+    def audit(self, limit: int) -> Result:
+        def job() -> list[audit.AuditEntry]:
+            return audit.latest(self.services.conn, limit)
+        return attempt(job)
+
+    def health(self) -> Result:
+        def job() -> HealthInfo:
+            paper = "unknown"
+            ask = getattr(self.printer, "paper_status", None)
+            if callable(ask):
+                try:
+                    paper = str(ask())
+                except PrinterFault:
+                    paper = "offline"
+            return HealthInfo(health.sync_health(self.services.conn), paper)
+        return attempt(job)
+
+    def test_print(self, operator_id: str) -> Result:
+        s = self.services
+        return attempt(lambda: audit.print_test_page(s.conn, s.clock, self.printer, s.kiosk,
+                                                     operator_id=operator_id))
+
+    def sync_now(self) -> Result:
+        s = self.services
+
+        def job() -> bool:
+            health.request_sync(s.conn, s.clock)
+            return True
+        return attempt(job)
