@@ -25,6 +25,7 @@ log = logging.getLogger("district.app")
 
 MAX_PUSH_ENTRIES = 1000
 MAX_PAGE = 20000
+MAX_DEVICES = 32
 
 
 PROTOCOL_TEXT = """Sync protocol v1 between kiosks and the district.
@@ -45,6 +46,10 @@ A sale that overspends is applied and the shortfall becomes the volunteer's debt
 each balance row carries the highest sequence of the *calling* kiosk already counted in it.
 Apply a page and its `cursor` in one transaction; ask again while `more` is true. The cursor
 never passes a change that is not yet committed and never goes backwards.
+
+**Heartbeat.** `POST /v1/heartbeat` after every sync round, successful or not: version, last
+sale, pending outbox entries, device states, disk free. The district keeps the last one per
+kiosk and flags kiosks that fall silent or report a dead printer or reader.
 """
 
 
@@ -83,6 +88,32 @@ class ChangePage(BaseModel):
         description="[volunteer id, balance, highest sequence of THIS kiosk already counted]")
     items: list[dict[str, Any]]
     settings: list[tuple[str, Any]]
+
+
+class DeviceModel(BaseModel):
+    device: str = Field(min_length=1, max_length=200,
+                        description="`printer` or `reader:<reader or camera name>`")
+    kind: Literal["printer", "reader"]
+    status: Literal["ok", "fault"]
+    detail: str | None = Field(default=None, max_length=200,
+                               description="Why it failed, for the operator")
+    at: str = Field(max_length=40, description="When the kiosk app last saw this state")
+
+
+class HeartbeatRequest(BaseModel):
+    version: str = Field(min_length=1, max_length=40, description="The kiosk program's version")
+    sent_at: str = Field(max_length=40, description="The kiosk's clock (UTC, ISO 8601)")
+    last_sale_at: str | None = Field(default=None, max_length=40,
+                                     description="Time of the kiosk's latest sale, if any")
+    pending: int = Field(ge=0, description="Outbox entries the district has not answered yet")
+    last_round_ok: bool = Field(description="Whether the sync round just before succeeded")
+    disk_free_bytes: int | None = Field(default=None, ge=0,
+                                        description="Free space beside the kiosk's database")
+    devices: list[DeviceModel] = Field(default_factory=list, max_length=MAX_DEVICES)
+
+
+class HeartbeatResponse(BaseModel):
+    received_at: float = Field(description="The district's clock, Unix seconds")
 
 
 class Authenticated(BaseModel):
@@ -147,6 +178,14 @@ def create_app(store: Store, *, clock: Callable[[], float] = time.time,
         except UnknownKiosk:
             raise HTTPException(401, "unknown kiosk") from None
         return Response(page, media_type="application/json")
+
+    @app.post("/v1/heartbeat", response_model=HeartbeatResponse)
+    def heartbeat(body: HeartbeatRequest, who: Annotated[Authenticated, Depends(authenticate)]
+                  ) -> HeartbeatResponse:
+        """Keep the kiosk's latest state; ``kiosk-district kiosks`` lists it."""
+        received = clock()
+        store.record_heartbeat(who.kiosk_id, received, body.model_dump())
+        return HeartbeatResponse(received_at=received)
 
     @app.get("/v1/health")
     def health() -> dict[str, str]:

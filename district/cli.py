@@ -7,6 +7,7 @@ import csv
 import ipaddress
 import json
 import sys
+import time
 from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -14,7 +15,9 @@ from pathlib import Path
 import uvicorn
 
 from district.app import create_app
+from district.kiosk_health import DEFAULT_SILENT_AFTER, assess
 from district.store import Store
+from kiosk import logs
 from kiosk.core import tokens
 from kiosk.core.catalogue_file import CatalogueFileError, read_catalogue
 from kiosk.core.names import mask_name
@@ -121,6 +124,25 @@ def cmd_report(store: Store, args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_kiosks(store: Store, args: argparse.Namespace) -> int:
+    """Every registered kiosk with its last heartbeat; exit 1 if any needs attention (for a
+    cron mail or a monitoring check)."""
+    now = args.now if args.now is not None else time.time()
+    rows = assess(store, now, args.silent_after)
+    if args.json:
+        print(json.dumps([r.as_dict() for r in rows], indent=2, ensure_ascii=False))
+    else:
+        writer = csv.writer(sys.stdout)
+        writer.writerow(("kiosk_id", "name", "problems", "last_heartbeat", "seconds_silent",
+                         "version", "last_sale_at", "pending", "printer", "reader",
+                         "disk_free_mb"))
+        for r in rows:
+            writer.writerow((r.kiosk_id, r.name, " ".join(r.problems) or "ok",
+                             r.last_heartbeat or "never", r.seconds_silent, r.version,
+                             r.last_sale_at, r.pending, r.printer, r.reader, r.disk_free_mb))
+    return 1 if any(r.problems for r in rows) else 0
+
+
 def cmd_openapi(store: Store, args: argparse.Namespace) -> int:
     print(json.dumps(create_app(store).openapi(), indent=2, ensure_ascii=False))
     return 0
@@ -133,7 +155,8 @@ def cmd_serve(store: Store, args: argparse.Namespace) -> int:
               file=sys.stderr)
         return 2
     uvicorn.run(create_app(store), host=args.host, port=args.port,
-                ssl_certfile=args.certfile, ssl_keyfile=args.keyfile, log_level="info")
+                ssl_certfile=args.certfile, ssl_keyfile=args.keyfile, log_level="info",
+                log_config=None)  # uvicorn's records go through kiosk.logs like ours
     return 0
 
 
@@ -142,7 +165,7 @@ COMMANDS = {"init": cmd_init, "register-kiosk": cmd_register_kiosk,
             "issue-card": cmd_issue_card, "qr-token": cmd_qr_token, "block-card": cmd_block,
             "unblock-card": cmd_unblock,
             "import-catalogue": cmd_import_catalogue, "set": cmd_set, "report": cmd_report,
-            "openapi": cmd_openapi, "serve": cmd_serve}
+            "kiosks": cmd_kiosks, "openapi": cmd_openapi, "serve": cmd_serve}
 
 
 def parser() -> argparse.ArgumentParser:
@@ -180,6 +203,12 @@ def parser() -> argparse.ArgumentParser:
     s.add_argument("value")
     sub.add_parser("report").add_argument(
         "name", choices=("balances", "debts", "conflicts", "donors"))
+    k = sub.add_parser("kiosks", help="list kiosks with their last heartbeat; flag problems")
+    k.add_argument("--silent-after", type=float, default=DEFAULT_SILENT_AFTER,
+                   help="seconds without a heartbeat before a kiosk counts as silent "
+                        f"(default {DEFAULT_SILENT_AFTER})")
+    k.add_argument("--now", type=float, help="judge as of this Unix time (default: now)")
+    k.add_argument("--json", action="store_true", help="JSON instead of CSV")
     sub.add_parser("openapi", help="print the protocol's OpenAPI document")
     v = sub.add_parser("serve", help="run the HTTP server")
     v.add_argument("--host", default="127.0.0.1")
@@ -191,6 +220,7 @@ def parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = parser().parse_args(argv)
+    logs.setup()
     Path(args.database).parent.mkdir(parents=True, exist_ok=True)
     try:
         return COMMANDS[args.command](Store(args.database), args)

@@ -170,6 +170,26 @@ class Store:
         conn.execute("COMMIT")
         return cur.rowcount == 1
 
+    # -- health ------------------------------------------------------------------------------
+    def record_heartbeat(self, kiosk_id: str, received_at: float, body: dict[str, Any]) -> None:
+        """Keep only the latest heartbeat of a kiosk."""
+        with self.write() as conn:
+            conn.execute(
+                """INSERT INTO heartbeats (kiosk_id, received_at, body) VALUES (?, ?, ?)
+                   ON CONFLICT (kiosk_id) DO UPDATE SET received_at = excluded.received_at,
+                                                        body = excluded.body""",
+                (kiosk_id, received_at, json.dumps(body, ensure_ascii=False)))
+
+    def kiosk_heartbeats(self) -> list[tuple[str, str, float | None, dict[str, Any] | None]]:
+        """(kiosk id, name, received_at or None, last heartbeat body or None) for every
+        registered kiosk, by id."""
+        with self.read() as conn:
+            rows = conn.execute(
+                "SELECT k.id, k.name, h.received_at, h.body FROM kiosks k "
+                "LEFT JOIN heartbeats h ON h.kiosk_id = k.id ORDER BY k.id").fetchall()
+        return [(str(r[0]), str(r[1]), None if r[2] is None else float(r[2]),
+                 None if r[3] is None else json.loads(r[3])) for r in rows]
+
     # -- push --------------------------------------------------------------------------------
     def record_batch(self, kiosk_id: str, key: str, body_hash: str) -> bool:
         """Remember an idempotency key; False if it was used before with another body."""

@@ -107,6 +107,14 @@ CREATE TABLE IF NOT EXISTS push_batches (
 -- The change feed: one row per entity, moved to a fresh id (AUTOINCREMENT: never reused) in
 -- the transaction that changes it. SQLite has one writer at a time, so a reader's snapshot
 -- never holds an id above one that is still uncommitted: the cursor can't skip a change.
+-- The last heartbeat of each kiosk (one mutable row: a status board, not a ledger).
+-- received_at is the district's own clock (Unix seconds), so a kiosk with a wrong clock still
+-- counts as silent or not by the district's time.
+CREATE TABLE IF NOT EXISTS heartbeats (
+    kiosk_id TEXT PRIMARY KEY REFERENCES kiosks (id),
+    received_at REAL NOT NULL,
+    body TEXT NOT NULL
+);
 CREATE TABLE IF NOT EXISTS changes (
     id INTEGER PRIMARY KEY AUTOINCREMENT,
     entity TEXT NOT NULL,

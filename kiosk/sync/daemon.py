@@ -18,11 +18,12 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+from kiosk import logs
 from kiosk.config import Config, ConfigError, SyncSection, load_config
 from kiosk.core.clock import Clock, SystemClock, to_db
 from kiosk.core.db import DatabaseError, open_database
 from kiosk.core.ledger import bind_kiosk
-from kiosk.sync import signing, state
+from kiosk.sync import heartbeat, signing, state
 from kiosk.sync.client import HttpTransport, InsecureUrlError
 from kiosk.sync.engine import RoundResult, SyncError, Transport, sync_round
 
@@ -64,6 +65,20 @@ class Daemon:
         bind_kiosk(conn, kiosk_id)
 
     def run_once(self) -> RoundResult | None:
+        """One round, then the heartbeat (whatever the round's outcome)."""
+        result = self._round()
+        self._heartbeat(round_ok=result is not None)
+        return result
+
+    def _heartbeat(self, *, round_ok: bool) -> None:
+        """A failed heartbeat is only logged: it must never break or slow the sync loop's
+        bookkeeping (no backoff, no sync_status error)."""
+        try:
+            heartbeat.send(self.conn, self.transport, self.clock, round_ok=round_ok)
+        except Exception as exc:
+            log.warning("heartbeat not sent: %s", exc)
+
+    def _round(self) -> RoundResult | None:
         try:
             result = sync_round(self.conn, self.transport, self.clock, self.kiosk_id,
                                 batch=self.settings.push_batch, page_size=self.settings.page_size)
@@ -137,7 +152,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     p.add_argument("command", nargs="?", choices=("run", "keygen", "now", "status"),
                    default="run")
     args = p.parse_args(argv)
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
+    logs.setup()
     try:
         config = load_config(args.config)
         if args.database:

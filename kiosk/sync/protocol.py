@@ -13,6 +13,7 @@ from typing import Any
 
 PUSH_PATH = "/v1/push"
 CHANGES_PATH = "/v1/changes"
+HEARTBEAT_PATH = "/v1/heartbeat"
 ENTRY_STATUSES = frozenset({"applied", "duplicate", "rejected", "not_processed"})
 
 

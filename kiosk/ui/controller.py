@@ -85,6 +85,8 @@ class SessionController(QObject):
             log.warning("device %s lost: %s", event.source, event.reason)
         elif isinstance(event, DeviceFound):
             log.info("device %s ready", event.source)
+        if isinstance(event, (DeviceFound, DeviceLost)):   # for the heartbeat (device_status)
+            self.worker.submit(partial(self.work.device_changed, event), lambda _: None)
 
     def _tick(self) -> None:
         self.send(Tick())

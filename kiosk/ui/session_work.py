@@ -7,9 +7,9 @@ from __future__ import annotations
 
 import logging
 
-from kiosk.core import cards, catalogue, printing
+from kiosk.core import cards, catalogue, device_status, printing
 from kiosk.core.catalogue import CatalogueEntry
-from kiosk.core.devices import PrinterFault, ReceiptPrinter
+from kiosk.core.devices import DeviceFound, DeviceLost, PrinterFault, ReceiptPrinter
 from kiosk.core.errors import CardBlocked, CardRevoked, CardUnknown, UserFacingError
 from kiosk.core.models import Receipt
 from kiosk.core.receipts import recent_sales
@@ -63,6 +63,7 @@ class SessionWork:
         if isinstance(effect, LoadRecords):
             return RecordsLoaded(effect.serial, self.recent(effect.card.card_id))
         outcome = printing.reprint(s.conn, s.clock, self.printer, s.kiosk, effect.order_id)
+        self._note_printer(outcome)
         return ReprintDone(effect.serial, None if outcome.printed else _fault(outcome))
 
     def _print(self, receipt: Receipt) -> Notice | None:
@@ -72,7 +73,24 @@ class SessionWork:
         except Exception as exc:  # e.g. the print record could not be written: still sold
             log.exception("printing order %s failed", receipt.order_id)
             return _fault_text(str(exc))
+        self._note_printer(outcome)
         return None if outcome.printed else _fault(outcome)
+
+    def _note_printer(self, outcome: printing.PrintOutcome) -> None:
+        self.note_device(device_status.PRINTER, outcome.printed, outcome.detail)
+
+    def device_changed(self, event: DeviceFound | DeviceLost) -> None:
+        """A reader or camera came or went (worker thread: the write may wait for a lock)."""
+        reason = event.reason if isinstance(event, DeviceLost) else None
+        self.note_device(device_status.reader(event.source), reason is None, reason)
+
+    def note_device(self, device: str, ok: bool, detail: str | None) -> None:
+        """For the sync daemon's heartbeat; a failure to write it never reaches the screen."""
+        try:
+            device_status.record(self.services.conn, self.services.clock, device,
+                                 "ok" if ok else "fault", detail)
+        except Exception:
+            log.exception("could not record the state of %s", device)
 
     def recent(self, card_id: str) -> tuple[Receipt, ...]:
         return recent_sales(self.services.conn, self.services.kiosk, card_id, RECORDS_SHOWN)

@@ -101,7 +101,8 @@ class StubDistrict:
 
     def __init__(self) -> None:
         self.answer: bytes = b"{}"
-        self.requests = 0
+        self.requests = 0     # sync requests; the heartbeat after each round is not one
+        self.heartbeats = 0
         self.content_length: str | None = None   # what to declare instead of the true length
         stub = self
 
@@ -110,7 +111,10 @@ class StubDistrict:
                 pass
 
             def do_GET(self) -> None:
-                stub.requests += 1
+                if self.path == "/v1/heartbeat":
+                    stub.heartbeats += 1
+                else:
+                    stub.requests += 1
                 self.send_response(200)
                 self.send_header("Content-Type", "application/json")
                 self.send_header("Content-Length",

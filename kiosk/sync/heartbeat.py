@@ -1,0 +1,61 @@
+"""The heartbeat: after every sync round the daemon tells the district how the kiosk is.
+
+A social worker cannot watch twenty kiosks; the district can, if each one reports: program
+version, last sale, how many entries still wait to be sent, printer and readers, disk space.
+Everything here is read from the database (the app records device states in
+``kiosk.core.device_status``), so the daemon never touches a device. Sent signed like any other
+request; a heartbeat that fails is logged and forgotten: the next round sends a fresh one.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import sqlite3
+from pathlib import Path
+from typing import Any
+
+from kiosk import __version__
+from kiosk.core import device_status
+from kiosk.core.clock import Clock, to_db
+from kiosk.core.db import read_transaction
+from kiosk.sync import protocol, state
+from kiosk.sync.engine import SyncError, Transport
+
+
+def disk_free_bytes(conn: sqlite3.Connection) -> int | None:
+    """Free bytes on the filesystem that holds the main database file (None: in memory)."""
+    row = conn.execute("SELECT file FROM pragma_database_list WHERE name = 'main'").fetchone()
+    if row is None or not row[0]:
+        return None
+    return shutil.disk_usage(Path(row[0]).parent).free
+
+
+def build(conn: sqlite3.Connection, clock: Clock, *, round_ok: bool) -> dict[str, Any]:
+    """The heartbeat body (see docs/protocol/README.md)."""
+    with read_transaction(conn):
+        last_sale = conn.execute(
+            "SELECT MAX(created_at) FROM orders WHERE kind = 'sale'").fetchone()[0]
+        pending = state.highest_seq(conn) - state.acked_seq(conn)
+        devices = device_status.latest(conn)
+    return {
+        "version": __version__,
+        "sent_at": to_db(clock.now()),
+        "last_sale_at": last_sale,
+        "pending": max(pending, 0),
+        "last_round_ok": round_ok,
+        "disk_free_bytes": disk_free_bytes(conn),
+        "devices": [{"device": d.device, "kind": d.kind, "status": d.status,
+                     "detail": d.detail, "at": d.at} for d in devices],
+    }
+
+
+def send(conn: sqlite3.Connection, transport: Transport, clock: Clock, *,
+         round_ok: bool) -> dict[str, Any]:
+    """Build and post one heartbeat; raises SyncError unless the district took it."""
+    body = build(conn, clock, round_ok=round_ok)
+    status, answer = transport.request(
+        "POST", protocol.HEARTBEAT_PATH, json.dumps(body, ensure_ascii=False).encode())
+    if status != 200:
+        raise SyncError(f"heartbeat: HTTP {status}: {answer[:120]!r}")
+    return body
