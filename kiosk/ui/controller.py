@@ -38,6 +38,12 @@ log = logging.getLogger("kiosk.ui.controller")
 TICK_MS = 250
 
 
+
+def presented_card(event: CardPresented) -> PresentedCard:
+    """The card as checkout sees it. ``signed`` must survive the trip: a QR card verified by
+    its signature is not held to the cap for cloneable UID-only cards."""
+    return PresentedCard(event.card_id, event.generation, signed=event.signed)
+
 class SessionController(QObject):
     changed = Signal(object)     # FlowState, after every change
     ticked = Signal()            # for countdown texts
@@ -76,7 +82,7 @@ class SessionController(QObject):
 
     def on_device_event(self, event: DeviceEvent) -> None:
         if isinstance(event, CardPresented):
-            self.send(CardTapped(PresentedCard(event.card_id, event.generation)))
+            self.send(CardTapped(presented_card(event)))
         elif isinstance(event, CardRemoved):
             self.send(CardLifted())
         elif isinstance(event, CardRejected):

@@ -312,3 +312,35 @@ def test_taps_while_committing_do_not_interrupt(touch: Touchscreen) -> None:
     touch.qtbot.waitUntil(lambda: touch.kiosk.worker.pending == 0, timeout=WAIT_MS)
     assert balance_of(touch, ZHANG) == 600
     controller.send(Finish())
+
+
+def test_qr_cards_are_not_held_to_the_uid_only_cap(touch: Touchscreen) -> None:
+    """A QR card's signature is checked at the scanner: the sale must not be capped as if it
+    were a cloneable NFC UID (the flag has to survive device -> flow -> checkout)."""
+    from dataclasses import replace
+
+    from kiosk.core.checkout import Checkout
+    s = touch.services
+    s.checkout = Checkout(s.conn, s.clock, s.kiosk,
+                          replace(s.policy, uid_only_cap_per_day=50))
+    qr = DemoQr(touch.clock)
+    qr.show(touch.reader, qr.genuine())   # QR-0001 belongs to 张*华 too
+    touch.wait_for(Screen.BALANCE)
+    shelf = open_catalogue(touch)
+    touch.click(shelf.tiles["soap"])
+    touch.click(shelf.tiles["soap"])      # 60 points: above the UID-only cap of 50
+    pay(touch)
+    touch.wait_for(Screen.DONE)
+    assert orders(touch) == 1
+    touch.click(touch.page(Screen.DONE).finish)  # type: ignore[attr-defined]
+    touch.wait_for(Screen.IDLE)
+    touch.tap(ZHANG)                      # the same volunteer's bare NFC UID is capped
+    shelf = open_catalogue(touch)
+    touch.click(shelf.tiles["toothpaste"])
+    touch.click(shelf.tiles["toothpaste"])  # 80 points
+    pay(touch)
+    touch.wait_for(Screen.CART)
+    cart = touch.page(Screen.CART)
+    assert isinstance(cart, CartScreen)
+    assert "最多还能兑换 50 分" in cart.notice.text()
+    assert orders(touch) == 1

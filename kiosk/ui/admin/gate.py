@@ -18,7 +18,6 @@ from pathlib import Path
 from PySide6.QtCore import QCoreApplication, QEvent, QObject, QTimer, Signal
 
 from kiosk.core.devices import CardPresented, DeviceEvent, DeviceFound, DeviceLost
-from kiosk.core.models import PresentedCard
 from kiosk.core.operators import Operator
 from kiosk.core.session_flow import Screen
 from kiosk.ui.admin.audit_log import AuditScreen
@@ -32,7 +31,7 @@ from kiosk.ui.admin.panel import AdminPanel
 from kiosk.ui.admin.reports import ReportsScreen
 from kiosk.ui.admin.restock import RestockScreen
 from kiosk.ui.admin.work import AdminWork, Result
-from kiosk.ui.controller import SessionController
+from kiosk.ui.controller import SessionController, presented_card
 from kiosk.ui.window import KioskWindow
 from kiosk.ui.worker import Worker
 
@@ -160,7 +159,7 @@ class AdminGate(QObject):
 
     def _check_card(self, event: CardPresented, *, forward: bool) -> None:
         self._held = []
-        card = PresentedCard(event.card_id, event.generation)
+        card = presented_card(event)
 
         def done(result: Result) -> None:
             held, self._held = self._held or [], None
