@@ -41,6 +41,9 @@ class Screen(StrEnum):
 #: Screens of a running session: the inactivity countdown applies to these.
 SESSION_SCREENS = frozenset({Screen.BALANCE, Screen.CATALOGUE, Screen.CART, Screen.CONFIRM,
                              Screen.RECORDS})
+# Refusals that are no reason to end a visit: a card lifted mid-read, a product's barcode or a
+# stray QR code in front of the scanner. A forged, expired or revoked card still ends it.
+MISREADS = frozenset({"card_unreadable", "not_a_card_code", "card_token_unreadable"})
 
 
 @dataclass(frozen=True)
@@ -370,6 +373,8 @@ class SessionFlow:
         if isinstance(event, CardUnusable):
             if s.screen == Screen.CHECKING_OUT:
                 return s
+            if s.screen in SESSION_SCREENS and event.notice.code in MISREADS:
+                return replace(s, notice=event.notice)  # say so; keep the visit and the cart
             return self._refused(s, event.notice, now)
         if isinstance(event, CardLifted):
             return s

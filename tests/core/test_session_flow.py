@@ -122,6 +122,22 @@ def test_forged_qr_is_refused_from_any_session_screen(flow: SessionFlow) -> None
     assert flow.handle(Finish()).screen == Screen.IDLE
 
 
+@pytest.mark.parametrize("code", ["card_unreadable", "not_a_card_code",
+                                  "card_token_unreadable"])
+def test_a_misread_mid_visit_keeps_the_cart(flow: SessionFlow, code: str) -> None:
+    tap(flow)
+    flow.handle(ShowCatalogue())
+    flow.handle(Add("soap"))
+    state = flow.handle(CardUnusable(Notice(code, "读不到", "misread")))
+    assert state.screen == Screen.CATALOGUE and state.cart.count == 1
+    assert state.notice is not None and state.notice.code == code
+
+
+def test_a_misread_on_idle_is_still_explained(flow: SessionFlow) -> None:
+    state = flow.handle(CardUnusable(Notice("card_unreadable", "读不到", "misread")))
+    assert state.screen == Screen.REFUSED
+
+
 def test_lifting_the_card_ends_nothing(flow: SessionFlow) -> None:
     tap(flow)
     flow.handle(ShowCatalogue())
