@@ -8,6 +8,7 @@ from __future__ import annotations
 import argparse
 import logging
 import os
+import sqlite3
 import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -25,7 +26,7 @@ from kiosk.core.db import DatabaseError
 from kiosk.core.devices import CardSource, ReceiptPrinter
 from kiosk.core.ledger import WrongKioskError
 from kiosk.core.session_flow import FlowTiming, SessionFlow
-from kiosk.core.tokens import TokenVerifier, load_public_key
+from kiosk.core.tokens import TokenVerifier
 from kiosk.hardware.simulated import SimulatedCardReader, TextFilePrinter
 from kiosk.services import Services, build, pin_policy
 from kiosk.ui.admin.gate import AdminGate
@@ -36,7 +37,7 @@ from kiosk.ui.device_bridge import DeviceBridge
 from kiosk.ui.fonts import NoChineseFont
 from kiosk.ui.i18n import Language
 from kiosk.ui.session_work import SessionWork
-from kiosk.ui.wedge import WedgeScanner
+from kiosk.ui.wedge import WedgeScanner, wedge_from_config
 from kiosk.ui.window import KioskWindow
 from kiosk.ui.worker import Worker
 
@@ -128,17 +129,17 @@ def real_devices(config: Config, clock: Clock) -> tuple[ReceiptPrinter, list[Car
     if config.nfc.enabled:
         sources.append(PcscCardReader(config.nfc.reader,
                                       retry_seconds=config.nfc.retry_seconds))
-    if config.qr.public_key.strip():
-        verifier = TokenVerifier(load_public_key(config.qr.public_key, config.base_dir),
-                                 config.qr.district_id, clock, config.qr.max_token_length)
+    verifier = TokenVerifier.from_settings(
+        config.qr.public_key, config.qr.district_id, clock, base_dir=config.base_dir,
+        max_length=config.qr.max_token_length)
+    if verifier is not None:
         camera = camera_from_config(config, verifier.card_event)
         if camera is not None:
             sources.append(camera)
-        if config.scanner.wedge_enabled:
-            sources.append(WedgeScanner(max_gap_ms=config.scanner.max_gap_ms,
-                                        min_length=config.scanner.min_length,
-                                        keymap=config.scanner.keymap,
-                                        to_event=verifier.card_event))
+    # The wedge also serves the operator screens (barcodes, order numbers) with QR cards off.
+    wedge = wedge_from_config(config, verifier.card_event if verifier else None)
+    if wedge is not None:
+        sources.append(wedge)
     return EscposReceiptPrinter(config.printer), sources
 
 
@@ -154,8 +155,8 @@ def run(config: Config, *, demo: bool, windowed: bool) -> int:
     app = QApplication.instance() or QApplication(sys.argv[:1])
     try:
         services = build(config)
-    except (DatabaseError, WrongKioskError) as exc:
-        print(f"kiosk: {exc}", file=sys.stderr)
+    except (DatabaseError, WrongKioskError, sqlite3.Error) as exc:
+        print(f"kiosk: {exc}", file=sys.stderr)  # e.g. locked by a stuck process: no traceback
         return 2
     factory: Callable[[Kiosk], QWidget] | None = None
     printer: ReceiptPrinter

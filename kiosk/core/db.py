@@ -82,7 +82,18 @@ def write_transaction(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
         conn.execute("ROLLBACK")
         raise
     del mine[id(conn)]
-    conn.execute("COMMIT")
+    _commit(conn)
+
+
+def _commit(conn: sqlite3.Connection) -> None:
+    """COMMIT, and if it fails (disk full, I/O error) roll back rather than leave the
+    connection inside a transaction that every later BEGIN would trip over."""
+    try:
+        conn.execute("COMMIT")
+    except sqlite3.Error:
+        if conn.in_transaction:
+            conn.execute("ROLLBACK")
+        raise
 
 
 @contextmanager
@@ -100,7 +111,7 @@ def read_transaction(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
         yield conn
     finally:
         del mine[id(conn)]
-        conn.execute("COMMIT")
+        _commit(conn)
 
 
 def check_integrity(conn: sqlite3.Connection, mode: str) -> None:
@@ -116,12 +127,14 @@ def open_database(path: Path | str, *, busy_timeout_ms: int = 5000,
                   startup_check: str = "quick", cache_mb: int = 32) -> sqlite3.Connection:
     """Connect, check integrity, and bring the schema up to date."""
     path = Path(path)
-    if str(path) != ":memory:":
-        path.parent.mkdir(parents=True, exist_ok=True)
     try:
+        if str(path) != ":memory:":
+            path.parent.mkdir(parents=True, exist_ok=True)
         conn = connect(path, busy_timeout_ms=busy_timeout_ms, cache_mb=cache_mb)
         check_integrity(conn, startup_check)
         schema.migrate(conn)
-    except (sqlite3.DatabaseError, schema.SchemaTooNewError) as exc:
+    except OSError as exc:  # an unwritable folder: a message, not a traceback
+        raise DatabaseError(f"{path}: {exc.strerror or exc}") from exc
+    except (sqlite3.Error, schema.SchemaTooNewError) as exc:
         raise DatabaseError(f"{path}: {exc}") from exc
     return conn

@@ -5,6 +5,9 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
+# How a limit's period reads in Chinese ("每周限 2 件"); shared by refusals and cart hints.
+PERIOD_ZH = {"day": "每天", "week": "每周", "month": "每月"}
+
 
 def period_bounds(moment: datetime, period: str, tz: ZoneInfo) -> tuple[datetime, datetime]:
     """The [start, end) of the day, ISO week (from Monday) or month containing ``moment``."""

@@ -23,6 +23,7 @@ from kiosk.core.clock import Clock
 from kiosk.core.errors import UserFacingError
 from kiosk.core.ids import uuid7
 from kiosk.core.models import CardHolder, CartLine, Category, PresentedCard, Receipt
+from kiosk.core.periods import PERIOD_ZH
 
 
 class Screen(StrEnum):
@@ -316,8 +317,7 @@ def cart_hint(entry: CatalogueEntry, wanted: int, balance_after: int, step_price
         return Notice("out_of_stock", f"“{zh}”只剩 {entry.stock} 件。",
                       f"Only {entry.stock} of “{en}” left.")
     if entry.limit_count is not None and wanted > entry.limit_count:
-        period_zh = {"day": "每天", "week": "每周", "month": "每月"}.get(
-            entry.limit_period or "", "每次")
+        period_zh = PERIOD_ZH.get(entry.limit_period or "", "每次")
         return Notice("limit_reached", f"“{zh}”每人{period_zh}限 {entry.limit_count} 件。",
                       f"“{en}” is limited to {entry.limit_count} per person per "
                       f"{entry.limit_period or 'visit'}.")

@@ -94,3 +94,23 @@ def test_database_belongs_to_one_kiosk(tmp_path: Path) -> None:
     bind_kiosk(conn, "kiosk-a")
     with pytest.raises(WrongKioskError, match="kiosk-a"):
         bind_kiosk(conn, "kiosk-b")
+
+
+def test_unwritable_folder_is_a_message_not_a_traceback(tmp_path: Path) -> None:
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("a file where the data folder should be")
+    with pytest.raises(DatabaseError, match="not-a-folder"):
+        open_database(blocker / "kiosk.sqlite")
+
+
+def test_a_failed_commit_leaves_no_transaction_open(tmp_path: Path) -> None:
+    conn = open_database(tmp_path / "k.sqlite")
+    # A deferred foreign key is only checked at COMMIT, which then fails.
+    conn.execute("CREATE TABLE parent (id INTEGER PRIMARY KEY)")
+    conn.execute("CREATE TABLE child (pid INTEGER REFERENCES parent (id) "
+                 "DEFERRABLE INITIALLY DEFERRED)")
+    with pytest.raises(sqlite3.IntegrityError), write_transaction(conn):
+        conn.execute("INSERT INTO child VALUES (42)")
+    assert not conn.in_transaction
+    with write_transaction(conn):  # the connection is usable again
+        conn.execute("INSERT INTO parent VALUES (1)")

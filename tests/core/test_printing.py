@@ -16,6 +16,7 @@ from kiosk.core.receipts import OrderNotFound
 from kiosk.core.voids import void_order
 from kiosk.hardware.simulated import TextFilePrinter
 from kiosk.services import Services
+from tests.conftest import ManualClock
 
 CARD = "04A1B2C3D4E5F6"
 
@@ -113,3 +114,20 @@ def test_printer_columns_count_every_double_byte_character_as_two() -> None:
     line = left_right("兑换后余额", "1234 分", 32)
     assert text_width(line) == 32 and line.endswith("1234 分")
     assert fit("香皂香皂", 5) == "香皂"  # never half a character
+
+
+def test_a_print_whose_record_cannot_be_written_still_counts_as_printed(
+        shop: Services, clock: ManualClock) -> None:
+    """Telling the volunteer 'not printed' with the paper in hand only brings a duplicate."""
+    receipt = shop.checkout.checkout("sold", PresentedCard("04A1B2C3D4E5F6"),
+                                     [CartLine("soap", 1)])
+
+    class Paper:
+        def print_receipt(self, receipt: object) -> None:
+            # the printer works, then the database refuses the record (a lock held too long)
+            shop.conn.execute("PRAGMA query_only = ON")
+
+    outcome = print_and_record(shop.conn, clock, Paper(), receipt)
+    shop.conn.execute("PRAGMA query_only = OFF")
+    assert outcome.printed
+    assert shop.conn.execute("SELECT COUNT(*) FROM receipt_prints").fetchone()[0] == 0

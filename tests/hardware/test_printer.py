@@ -256,8 +256,14 @@ def test_cups_without_pycups_is_a_fault_not_a_crash(shop: Services) -> None:
     assert "pycups is not installed" in caught.value.detail
 
 
-def test_dummy_printer_accepts_a_receipt(shop: Services) -> None:
-    EscposReceiptPrinter(PrinterSection(kind="dummy")).print_receipt(sell(shop))
+def test_dummy_printer_takes_the_whole_job(shop: Services) -> None:
+    printer = EscposReceiptPrinter(PrinterSection(kind="dummy"))
+    receipt = sell(shop)
+    printer.print_receipt(receipt)  # kind = "dummy" discards, but must not fail
+    job = printer.render(receipt)
+    assert receipt.order_id in decode_text(job).replace("\n", "")
+    assert has_cut(job)
+    assert printer.paper_status() == "unknown"
 
 
 def test_an_unknown_profile_is_refused_at_start() -> None:
