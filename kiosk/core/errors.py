@@ -141,6 +141,19 @@ class OfflineCapReached(UserFacingError):
             "points today. Please come back later.")
 
 
+class PriceChanged(UserFacingError):
+    """The price moved (a catalogue sync) between the screen and the sale: never charge a
+    total the volunteer did not see."""
+
+    code = "price_changed"
+
+    def __init__(self, name_zh: str, name_en: str, seen: int, now: int) -> None:
+        super().__init__(f"“{name_zh}”的积分价格刚刚更新（{seen} → {now} 分），请再确认一次。",
+                         f"The price of “{name_en}” has just changed ({seen} -> {now} points). "
+                         "Please check and confirm again.")
+        self.seen, self.now = seen, now
+
+
 class VoidRefused(UserFacingError):
     code = "void_refused"
 

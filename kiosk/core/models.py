@@ -63,6 +63,7 @@ class PresentedCard:
 class CartLine:
     item_id: str
     quantity: int
+    seen_price: int | None = None  # the unit price the volunteer was shown, if any
 
 
 @dataclass(frozen=True)

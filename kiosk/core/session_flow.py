@@ -102,7 +102,13 @@ class Cart:
         return Cart((*self.items, CartItem(entry, quantity)))
 
     def lines(self) -> tuple[CartLine, ...]:
-        return tuple(CartLine(i.entry.item_id, i.quantity) for i in self.items)
+        return tuple(CartLine(i.entry.item_id, i.quantity, i.entry.price) for i in self.items)
+
+    def repriced(self, entries: tuple[CatalogueEntry, ...]) -> Cart:
+        """The same goods with the catalogue as it is now (items gone from it are dropped)."""
+        current = {e.item_id: e for e in entries}
+        return Cart(tuple(CartItem(current[i.entry.item_id], i.quantity) for i in self.items
+                          if i.entry.item_id in current))
 
 
 # --- effects: slow work the flow asks its runner to do ---------------------------------------
@@ -230,6 +236,7 @@ class CheckoutFailed:
     serial: int
     notice: Notice
     card_refused: bool = False  # the card itself was refused (blocked meanwhile)
+    entries: tuple[CatalogueEntry, ...] | None = None  # the catalogue now, if prices moved
 
 
 @dataclass(frozen=True)
@@ -446,8 +453,11 @@ class SessionFlow:
             if event.card_refused:
                 return self._refused(s, event.notice, now)
             keep_id = event.notice.code == STAFF.code  # same basket retried: same order id
-            return replace(s, screen=Screen.CART, notice=event.notice, last_activity=now,
-                           order_id=s.order_id if keep_id else None)
+            s = replace(s, screen=Screen.CART, notice=event.notice, last_activity=now,
+                        order_id=s.order_id if keep_id else None)
+            if event.entries is not None:  # show the new prices before asking again
+                s = replace(s, entries=event.entries, cart=s.cart.repriced(event.entries))
+            return s
         if isinstance(event, RecordsLoaded) and s.screen == Screen.RECORDS:
             return replace(s, records=event.receipts)
         if isinstance(event, ReprintDone) and s.screen == Screen.RECORDS:

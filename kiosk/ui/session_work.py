@@ -10,7 +10,13 @@ import logging
 from kiosk.core import cards, catalogue, device_status, printing
 from kiosk.core.catalogue import CatalogueEntry
 from kiosk.core.devices import DeviceFound, DeviceLost, PrinterFault, ReceiptPrinter
-from kiosk.core.errors import CardBlocked, CardRevoked, CardUnknown, UserFacingError
+from kiosk.core.errors import (
+    CardBlocked,
+    CardRevoked,
+    CardUnknown,
+    PriceChanged,
+    UserFacingError,
+)
 from kiosk.core.models import Receipt
 from kiosk.core.receipts import recent_sales
 from kiosk.core.session_flow import (
@@ -58,6 +64,9 @@ class SessionWork:
                 receipt = s.checkout.checkout(effect.order_id, effect.card, effect.lines)
             except (CardUnknown, CardBlocked, CardRevoked) as refusal:
                 return CheckoutFailed(effect.serial, Notice.of(refusal), card_refused=True)
+            except PriceChanged as refusal:
+                return CheckoutFailed(effect.serial, Notice.of(refusal),
+                                      entries=tuple(catalogue.entries(s.conn)))
             # Committed: from here on the sale stands whatever the printer does.
             return CheckoutDone(effect.serial, receipt, self._print(receipt))
         if isinstance(effect, LoadRecords):

@@ -233,3 +233,22 @@ def test_snapshot_claiming_unknown_kiosk_seq_is_refused(shop: Services,
                                                         clock: ManualClock) -> None:
     with pytest.raises(ledger.SnapshotError):
         ledger.apply_snapshots(shop.conn, [ledger.Snapshot("V0001", 1, 10_000, clock.now())])
+
+
+def test_a_price_changed_since_the_screen_is_refused_not_charged(shop: Services,
+                                                                 clock: ManualClock) -> None:
+    from dataclasses import replace
+
+    from kiosk.core.catalogue import upsert_items
+    from kiosk.core.catalogue_file import read_catalogue
+    from kiosk.core.errors import PriceChanged
+    from kiosk.demo import DEMO_CATALOGUE
+    soap = next(s for s in read_catalogue(DEMO_CATALOGUE) if s.item_id == "soap")
+    upsert_items(shop.conn, clock, [replace(soap, price=90)])  # a sync lands meanwhile
+    with pytest.raises(PriceChanged) as caught:
+        shop.checkout.checkout(uuid7(), ZHANG, [CartLine("soap", 1, seen_price=30)])
+    assert (caught.value.seen, caught.value.now) == (30, 90)
+    assert "30 → 90" in caught.value.zh
+    assert count(shop, "orders") == 0
+    receipt = shop.checkout.checkout(uuid7(), ZHANG, [CartLine("soap", 1, seen_price=90)])
+    assert receipt.total == 90

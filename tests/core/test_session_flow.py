@@ -3,6 +3,7 @@ timeouts driven by a manual clock (no sleeping)."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, datetime
 
 import pytest
@@ -405,3 +406,23 @@ def test_screen_since_moves_only_on_a_screen_change(flow: SessionFlow,
     clock.advance(seconds=3)
     assert flow.handle(Touch()).screen_since == entered
     assert flow.handle(ShowCatalogue()).screen_since == clock.now()
+
+
+def test_a_price_change_at_checkout_shows_the_new_prices_in_the_cart(flow: SessionFlow) -> None:
+    tap(flow)
+    flow.handle(ShowCatalogue())
+    flow.handle(Add("soap"))
+    flow.handle(ShowCart())
+    flow.handle(Confirm())
+    state = flow.handle(Pay())
+    run = state.effects[0]
+    assert isinstance(run, RunCheckout)
+    soap = state.entry("soap")
+    assert soap is not None and run.lines[0].seen_price == soap.price
+    dearer = tuple(replace(e, price=e.price + 5) if e.item_id == "soap" else e
+                   for e in state.entries)
+    notice = Notice("price_changed", "价格更新", "price changed")
+    state = flow.handle(CheckoutFailed(state.serial, notice, entries=dearer))
+    assert state.screen == Screen.CART and state.notice == notice
+    assert state.cart.items[0].entry.price == soap.price + 5
+    assert state.cart.total == soap.price + 5
