@@ -52,10 +52,6 @@ def new_job(profile: str) -> Dummy:
                              "profile (e.g. 'default', 'TM-T88V', 'POS-5890')") from None
 
 
-def supports_native_qr(profile: str) -> bool:
-    return bool(new_job(profile).profile.supports("qrCode"))
-
-
 def render_job(receipt: Receipt, *, columns: int, footer: str, profile: str = "default",
                native_qr: bool = True) -> bytes:
     """The whole receipt as bytes, from reset to cut."""

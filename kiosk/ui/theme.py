@@ -10,8 +10,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from PySide6.QtGui import QGuiApplication
-
 # High-contrast palette (WCAG AA for large text on every pair used below).
 INK = "#1a1a1a"
 PAPER = "#faf7f0"
@@ -52,12 +50,6 @@ def metrics(width: int, height: int, large_text: bool, dpi: float = 96.0) -> Met
     mm = max(dpi, 120.0) / 25.4  # kiosk panels are rarely below 120 dpi; never trust less
     touch = max(round(MIN_TOUCH_MM * mm), round(unit * 2.6))
     return Metrics(unit=unit, touch=touch, width=width, height=height, large_text=large_text)
-
-
-def screen_metrics(large_text: bool) -> Metrics:
-    screen = QGuiApplication.primaryScreen()
-    size = screen.size()
-    return metrics(size.width(), size.height(), large_text, screen.physicalDotsPerInch())
 
 
 def stylesheet(m: Metrics, font_family: str | None) -> str:
