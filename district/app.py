@@ -14,7 +14,7 @@ from collections.abc import Callable
 from typing import Annotated, Any, Literal
 
 from cryptography.exceptions import InvalidSignature
-from fastapi import Depends, FastAPI, HTTPException, Query, Request
+from fastapi import Depends, FastAPI, HTTPException, Path, Query, Request
 from fastapi.responses import Response
 from pydantic import BaseModel, Field
 
@@ -41,11 +41,20 @@ same content: already applied, nothing changes); `rejected` with a reason (never
 sequence moves on, the district lists it in its conflicts report; a reused id with different
 content is always rejected); `not_processed` (a gap before it: send the missing entries first).
 A sale that overspends is applied and the shortfall becomes the volunteer's debt.
+Kinds: `sale`, `void`, `restock`, `count`; `card` (payload `card_id`, `action`
+`block`/`unblock`/`register`, `at`; `status` for a block or unblock, `volunteer_id` and `kind`
+for a registration: applied to the central card, which the change feed then carries to every
+kiosk); `audit` (one row of the kiosk's operator log: `audit_id`, `at`, `operator_id`,
+`action`, `subject`, `before`, `after`; stored per kiosk).
 
 **Pull.** `GET /v1/changes?after=CURSOR`: entities as they are now, one row per changed entity;
 each balance row carries the highest sequence of the *calling* kiosk already counted in it.
 Apply a page and its `cursor` in one transaction; ask again while `more` is true. The cursor
 never passes a change that is not yet committed and never goes backwards.
+
+**Pictures.** An item's `image_sha256` names its picture; `GET /v1/images/{sha256}` (signed
+like every request) returns the bytes. The kiosk refuses an answer over its size limit, one
+that does not hash to the name or is not a picture, and keeps trying in later rounds.
 
 **Heartbeat.** `POST /v1/heartbeat` after every sync round, successful or not: version, last
 sale, pending outbox entries, device states, disk free. The district keeps the last one per
@@ -56,7 +65,7 @@ kiosk and flags kiosks that fall silent or report a dead printer or reader.
 class PushEntryModel(BaseModel):
     seq: int = Field(ge=1, description="The kiosk's gap-free outbox sequence number")
     entry_id: str = Field(min_length=1, description="Made by the kiosk; reused on every retry")
-    kind: Literal["sale", "void", "restock", "count"] | str
+    kind: Literal["sale", "void", "restock", "count", "card", "audit"] | str
     kiosk_id: str = Field(description="Must be the kiosk that signs the request")
     payload: dict[str, Any]
 
@@ -86,7 +95,9 @@ class ChangePage(BaseModel):
     cards: list[tuple[str, str, Literal["nfc", "qr"], Literal["active", "blocked"], int, bool]]
     balances: list[tuple[str, int, int]] = Field(
         description="[volunteer id, balance, highest sequence of THIS kiosk already counted]")
-    items: list[dict[str, Any]]
+    items: list[dict[str, Any]] = Field(
+        description="Item specs as the district holds them; `image_sha256` (when set) names "
+                    "the picture to fetch from /v1/images/{sha256}")
     settings: list[tuple[str, Any]]
 
 
@@ -186,6 +197,19 @@ def create_app(store: Store, *, clock: Callable[[], float] = time.time,
         received = clock()
         store.record_heartbeat(who.kiosk_id, received, body.model_dump())
         return HeartbeatResponse(received_at=received)
+
+    @app.get("/v1/images/{sha256}", response_class=Response,
+             responses={200: {"content": {"application/octet-stream": {}},
+                              "description": "The picture's bytes; their SHA-256 is the name"},
+                        404: {"description": "No picture with this hash"}})
+    def image(sha256: Annotated[str, Path(pattern="^[0-9a-f]{64}$")],
+              who: Annotated[Authenticated, Depends(authenticate)]) -> Response:
+        """A catalogue picture by content hash; the kiosk checks the hash and size itself."""
+        data = store.image(sha256)
+        if data is None:
+            raise HTTPException(404, "no such picture")
+        return Response(data, media_type="application/octet-stream",
+                        headers={"Cache-Control": "public, max-age=31536000, immutable"})
 
     @app.get("/v1/health")
     def health() -> dict[str, str]:

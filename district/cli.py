@@ -18,9 +18,12 @@ from district.app import create_app
 from district.kiosk_health import DEFAULT_SILENT_AFTER, assess
 from district.store import Store
 from kiosk import logs
+from kiosk.config import Config
 from kiosk.core import tokens
 from kiosk.core.catalogue_file import CatalogueFileError, read_catalogue
 from kiosk.core.names import mask_name
+from kiosk.services import district_overrides
+from kiosk.sync.images import picture_format
 from kiosk.sync.signing import load_public_key
 
 
@@ -105,12 +108,73 @@ def cmd_import_catalogue(store: Store, args: argparse.Namespace) -> int:
               "limit_points": s.limit_points, "limit_period": s.limit_period,
               "low_stock_threshold": s.low_stock_threshold, "active": s.active}
              for s in read_catalogue(Path(args.file))]
+    folder = getattr(args, "images", None)
+    if folder:
+        pictures = {}
+        for spec in specs:
+            if not spec["image"]:
+                continue
+            path = Path(folder) / str(spec["image"])
+            if not path.is_file():
+                print(f"{spec['id']}: no picture file {path}; the item is imported without",
+                      file=sys.stderr)
+                continue
+            try:
+                pictures[spec["id"]] = _read_picture(path)
+            except ValueError as exc:
+                print(f"{spec['id']}: {exc}; nothing imported", file=sys.stderr)
+                return 2
+        for spec in specs:
+            if spec["id"] in pictures:
+                spec["image_sha256"] = store.add_image(pictures[spec["id"]])
     print(f"{len(specs)} items read, {store.upsert_items(specs)} new or changed")
     return 0
 
 
+# Larger pictures are refused when added: kiosks fetch each one, by default up to 2 MB
+# (sync.max_image_kb), and a tile on a touchscreen needs far less.
+MAX_IMAGE_BYTES = 8 << 20
+
+
+def _read_picture(path: Path) -> bytes:
+    data = path.read_bytes()
+    if len(data) > MAX_IMAGE_BYTES:
+        raise ValueError(f"{path} is {len(data)} bytes, over {MAX_IMAGE_BYTES}")
+    if picture_format(data) is None:
+        raise ValueError(f"{path} is not a PNG, JPEG, GIF or WebP picture")
+    return data
+
+
+def cmd_add_image(store: Store, args: argparse.Namespace) -> int:
+    """Store a picture by content hash and point an item at it (kiosks fetch it next sync)."""
+    try:
+        data = _read_picture(Path(args.file))
+        sha = store.add_image(data)
+        changed = store.set_item_image(args.item_id, sha)
+    except (ValueError, OSError, KeyError) as exc:
+        print(f"add-image: {exc}", file=sys.stderr)
+        return 2
+    print(f"{args.item_id}: picture {sha}" + ("" if changed else " (unchanged)"))
+    return 0
+
+
 def cmd_set(store: Store, args: argparse.Namespace) -> int:
-    store.set_setting(args.key, json.loads(args.value))
+    """A kiosk setting. The keys the kiosks' checkout obeys over their config.toml
+    (``kiosk.services.DISTRICT_POLICY_KEYS``) are checked here against the same ranges, so a
+    typo is refused at the district instead of being ignored at every kiosk."""
+    try:
+        value = json.loads(args.value)
+    except ValueError:
+        print(f"{args.key}: the value must be JSON (a number, a string in quotes, ...)",
+              file=sys.stderr)
+        return 2
+    rule = district_overrides(Config()).get(args.key)
+    if rule is not None and (isinstance(value, bool) or not isinstance(value, int)
+                             or not rule.minimum <= value <= rule.maximum):
+        print(f"{args.key}: a whole number in {rule.minimum}..{rule.maximum} is needed",
+              file=sys.stderr)
+        return 2
+    store.set_setting(args.key, value)
     return 0
 
 
@@ -165,6 +229,7 @@ COMMANDS = {"init": cmd_init, "register-kiosk": cmd_register_kiosk,
             "issue-card": cmd_issue_card, "qr-token": cmd_qr_token, "block-card": cmd_block,
             "unblock-card": cmd_unblock,
             "import-catalogue": cmd_import_catalogue, "set": cmd_set, "report": cmd_report,
+            "add-image": cmd_add_image,
             "kiosks": cmd_kiosks, "openapi": cmd_openapi, "serve": cmd_serve}
 
 
@@ -196,13 +261,21 @@ def parser() -> argparse.ArgumentParser:
     b.add_argument("card_id")
     b.add_argument("--revoke", action="store_true", help="also bump the generation")
     sub.add_parser("unblock-card").add_argument("card_id")
-    sub.add_parser("import-catalogue", help="central catalogue from a TOML file") \
-        .add_argument("file")
-    s = sub.add_parser("set", help="a kiosk setting, value as JSON")
+    c = sub.add_parser("import-catalogue", help="central catalogue from a TOML file")
+    c.add_argument("file")
+    c.add_argument("--images", help="folder the items' image paths are relative to: each "
+                   "picture is stored by its SHA-256 and sent to the kiosks")
+    a = sub.add_parser("add-image", help="store a picture and point an item at it")
+    a.add_argument("item_id")
+    a.add_argument("file")
+    s = sub.add_parser("set", help="a kiosk setting, value as JSON (offline.after_seconds, "
+                       "offline.cap_per_volunteer_per_day, offline.cap_per_kiosk_per_day, "
+                       "nfc.uid_only_cap_per_day, checkout.max_quantity_per_line override "
+                       "the kiosks' config.toml)")
     s.add_argument("key")
     s.add_argument("value")
     sub.add_parser("report").add_argument(
-        "name", choices=("balances", "debts", "conflicts", "donors"))
+        "name", choices=("balances", "debts", "conflicts", "donors", "audit"))
     k = sub.add_parser("kiosks", help="list kiosks with their last heartbeat; flag problems")
     k.add_argument("--silent-after", type=float, default=DEFAULT_SILENT_AFTER,
                    help="seconds without a heartbeat before a kiosk counts as silent "

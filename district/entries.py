@@ -30,11 +30,35 @@ class OrderFact:
     voids_order_id: str | None
 
 
+@dataclass(frozen=True)
+class CardFact:
+    """A block, unblock or registration made by an operator at the kiosk."""
+    card_id: str
+    action: str                 # block | unblock | register
+    at: str
+    volunteer_id: str | None    # register only
+    kind: str | None            # register only: nfc | qr
+
+
+@dataclass(frozen=True)
+class AuditFact:
+    """One row of the kiosk's audit log, stored as the kiosk wrote it."""
+    audit_id: int
+    at: str
+    operator_id: str
+    action: str
+    subject: str | None
+    before: Any
+    after: Any
+
+
 @dataclass
 class Effect:
     transfers: list[tuple[str, str, str, int]] = field(default_factory=list)  # id, from, to, n
     stock: list[tuple[str, int, str, str | None]] = field(default_factory=list)  # item, delta,
     order: OrderFact | None = None                                               # kind, donor
+    card: CardFact | None = None
+    audit: AuditFact | None = None
 
 
 def _str(payload: dict[str, Any], key: str, *, optional: bool = False) -> Any:
@@ -66,6 +90,10 @@ def effect_of(kiosk_id: str, kind: str, entry_id: str, payload: dict[str, Any]) 
         return _restock(payload)
     if kind == "count":
         return _count(payload)
+    if kind == "card":
+        return _card(payload)
+    if kind == "audit":
+        return _audit(payload)
     raise EntryRejected(f"unknown entry kind {kind!r}")
 
 
@@ -142,3 +170,34 @@ def _count(payload: dict[str, Any]) -> Effect:
             raise EntryRejected("a count adjustment cannot be zero")
         effect.stock.append((item_id, delta, "count", None))
     return effect
+
+
+_CARD_STATUS = {"block": "blocked", "unblock": "active"}
+
+
+def _card(payload: dict[str, Any]) -> Effect:
+    action = payload.get("action")
+    card_id, at = _str(payload, "card_id"), _str(payload, "at")
+    if action in _CARD_STATUS:
+        if payload.get("status") != _CARD_STATUS[action]:
+            raise EntryRejected(f"a card {action} must set status {_CARD_STATUS[action]!r}")
+        return Effect(card=CardFact(card_id, action, at, None, None))
+    if action == "register":
+        kind = payload.get("kind")
+        if kind not in ("nfc", "qr"):
+            raise EntryRejected("a card registration's kind must be 'nfc' or 'qr'")
+        return Effect(card=CardFact(card_id, action, at, _str(payload, "volunteer_id"), kind))
+    raise EntryRejected(f"unknown card action {action!r}")
+
+
+def _audit(payload: dict[str, Any]) -> Effect:
+    audit_id = _int(payload.get("audit_id"), "audit_id")
+    if audit_id <= 0:
+        raise EntryRejected("audit_id must be positive")
+    for key in ("before", "after"):
+        if key not in payload:
+            raise EntryRejected(f"payload field {key!r} is missing (null when empty)")
+    return Effect(audit=AuditFact(
+        audit_id=audit_id, at=_str(payload, "at"), operator_id=_str(payload, "operator_id"),
+        action=_str(payload, "action"), subject=_str(payload, "subject", optional=True),
+        before=payload["before"], after=payload["after"]))

@@ -21,7 +21,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from district.entries import Effect, EntryRejected, effect_of
+from district.entries import AuditFact, CardFact, Effect, EntryRejected, effect_of
 from district.store_schema import FULL_SCHEMA
 from kiosk.core.schema import _split_statements
 
@@ -316,6 +316,66 @@ class Store:
         if order is not None:
             self._cover_overspend(conn, order.volunteer_id, kiosk_id, entry.entry_id)
             self._changed(conn, "balance", [order.volunteer_id])
+        if effect.card is not None:
+            self._apply_card(conn, kiosk_id, entry.entry_id, effect.card)
+        if effect.audit is not None:
+            self._apply_audit(conn, kiosk_id, entry.entry_id, effect.audit)
+
+    def _apply_card(self, conn: sqlite3.Connection, kiosk_id: str, entry_id: str,
+                    card: CardFact) -> None:
+        """A block made at one kiosk is a block everywhere: the card row changes and the
+        change feed carries it to the other kiosks. A registration of a card someone else
+        holds is refused (the kiosk checked too, but with a possibly stale copy)."""
+        row = conn.execute("SELECT volunteer_id FROM cards WHERE card_id = ?",
+                           (card.card_id,)).fetchone()
+        if card.action == "register":
+            if conn.execute("SELECT 1 FROM volunteers WHERE id = ?",
+                            (card.volunteer_id,)).fetchone() is None:
+                raise EntryRejected(f"card {card.card_id}: unknown volunteer "
+                                    f"{card.volunteer_id}")
+            if row is not None and row[0] != card.volunteer_id:
+                raise EntryRejected(f"card {card.card_id} is registered to another volunteer")
+            if row is None:
+                conn.execute("INSERT INTO cards (card_id, volunteer_id, kind) VALUES (?, ?, ?)",
+                             (card.card_id, card.volunteer_id, card.kind))
+        else:
+            if row is None:
+                raise EntryRejected(f"card {card.card_id} is unknown to the district")
+            conn.execute("UPDATE cards SET status = ? WHERE card_id = ?",
+                         ("blocked" if card.action == "block" else "active", card.card_id))
+        conn.execute("INSERT INTO card_events VALUES (?, ?, ?, ?, ?, ?)",
+                     (entry_id, kiosk_id, card.card_id, card.action, card.volunteer_id,
+                      card.at))
+        self._changed(conn, "card", [card.card_id])
+
+    def _apply_audit(self, conn: sqlite3.Connection, kiosk_id: str, entry_id: str,
+                     audit: AuditFact) -> None:
+        try:
+            conn.execute(
+                "INSERT INTO kiosk_audit VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (kiosk_id, audit.audit_id, entry_id, audit.at, audit.operator_id,
+                 audit.action, audit.subject,
+                 None if audit.before is None else json.dumps(audit.before, ensure_ascii=False,
+                                                              sort_keys=True),
+                 None if audit.after is None else json.dumps(audit.after, ensure_ascii=False,
+                                                             sort_keys=True)))
+        except sqlite3.IntegrityError:
+            raise EntryRejected(f"audit row {audit.audit_id} of kiosk {kiosk_id} is already "
+                                "stored from another entry") from None
+
+    def audit_log(self, kiosk_id: str | None = None) -> list[dict[str, Any]]:
+        """The kiosks' audit rows as pushed, oldest first per kiosk."""
+        with self.read() as conn:
+            cur = conn.execute(
+                "SELECT kiosk_id, audit_id, at, operator_id, action, subject, before, after "
+                "FROM kiosk_audit WHERE ? IS NULL OR kiosk_id = ? ORDER BY kiosk_id, audit_id",
+                (kiosk_id, kiosk_id))
+            names = [d[0] for d in cur.description]
+            rows = [dict(zip(names, r, strict=True)) for r in cur]
+        for row in rows:
+            for key in ("before", "after"):
+                row[key] = None if row[key] is None else json.loads(row[key])
+        return rows
 
     def _transfer(self, conn: sqlite3.Connection, tid: str, group: str, src: str, dst: str,  # noqa: PLR0917
                   amount: int, kiosk_id: str | None) -> None:
@@ -457,6 +517,38 @@ class Store:
             self._changed(conn, "item", changed)
         return len(changed)
 
+    def add_image(self, data: bytes) -> str:
+        """Store a picture (checked by the caller) under its SHA-256; idempotent."""
+        sha = hashlib.sha256(data).hexdigest()
+        with self.write() as conn:
+            conn.execute("INSERT OR IGNORE INTO images (sha256, data, added_at) VALUES (?, ?, ?)",
+                         (sha, data, now_text()))
+        return sha
+
+    def image(self, sha256: str) -> bytes | None:
+        row = self.conn().execute("SELECT data FROM images WHERE sha256 = ?",
+                                  (sha256,)).fetchone()
+        return None if row is None else bytes(row[0])
+
+    def set_item_image(self, item_id: str, sha256: str) -> bool:
+        """Point an item at a stored picture; False if nothing changed. The item moves in the
+        change feed, so every kiosk fetches the new picture."""
+        with self.write() as conn:
+            row = conn.execute("SELECT spec FROM items WHERE id = ?", (item_id,)).fetchone()
+            if row is None:
+                raise KeyError(f"unknown item {item_id}")
+            if conn.execute("SELECT 1 FROM images WHERE sha256 = ?",
+                            (sha256,)).fetchone() is None:
+                raise KeyError(f"no stored picture {sha256}")
+            spec = json.loads(row[0])
+            if spec.get("image_sha256") == sha256:
+                return False
+            spec["image_sha256"] = sha256
+            conn.execute("UPDATE items SET spec = ? WHERE id = ?",
+                         (json.dumps(spec, ensure_ascii=False, sort_keys=True), item_id))
+            self._changed(conn, "item", [item_id])
+        return True
+
     def set_setting(self, key: str, value: Any) -> None:
         with self.write() as conn:
             conn.execute("INSERT OR REPLACE INTO settings (key, value) VALUES (?, ?)",
@@ -506,6 +598,8 @@ class Store:
                          FROM stock_movements r WHERE r.kind = 'restock'
                          GROUP BY r.donor_id, r.item_id, r.kiosk_id
                          ORDER BY r.donor_id, r.item_id, r.kiosk_id""",
+            "audit": """SELECT kiosk_id, audit_id, at, operator_id, action, subject, before,
+                            after FROM kiosk_audit ORDER BY kiosk_id, audit_id""",
         }
         with self.read() as conn:
             cur = conn.execute(queries[name])

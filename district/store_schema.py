@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 APPEND_ONLY = ("transfers", "entries", "conflicts", "stock_movements", "service_records",
-               "orders")
+               "orders", "card_events", "kiosk_audit")
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS kiosks (
@@ -89,6 +89,35 @@ CREATE TABLE IF NOT EXISTS service_records (
     volunteer_id TEXT NOT NULL,
     points INTEGER NOT NULL,
     at TEXT NOT NULL
+);
+-- Card blocks, unblocks and registrations made at kiosks (the card row holds the result).
+CREATE TABLE IF NOT EXISTS card_events (
+    entry_id TEXT PRIMARY KEY,
+    kiosk_id TEXT NOT NULL,
+    card_id TEXT NOT NULL,
+    action TEXT NOT NULL CHECK (action IN ('block', 'unblock', 'register')),
+    volunteer_id TEXT,
+    at TEXT NOT NULL
+);
+-- Each kiosk's operator audit log as the kiosk wrote it (its row id is per kiosk).
+CREATE TABLE IF NOT EXISTS kiosk_audit (
+    kiosk_id TEXT NOT NULL,
+    audit_id INTEGER NOT NULL,
+    entry_id TEXT NOT NULL UNIQUE,
+    at TEXT NOT NULL,
+    operator_id TEXT NOT NULL,
+    action TEXT NOT NULL,
+    subject TEXT,
+    before TEXT,
+    after TEXT,
+    PRIMARY KEY (kiosk_id, audit_id)
+);
+-- Catalogue pictures, addressed by the SHA-256 of their bytes (an item's spec names it in
+-- image_sha256): kiosks fetch each once and can check what they got.
+CREATE TABLE IF NOT EXISTS images (
+    sha256 TEXT PRIMARY KEY,
+    data BLOB NOT NULL,
+    added_at TEXT NOT NULL
 );
 CREATE TABLE IF NOT EXISTS items (
     id TEXT PRIMARY KEY,

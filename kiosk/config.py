@@ -190,6 +190,9 @@ class SyncSection:
                                         minimum=1, maximum=3600)
     max_response_mb: int = setting(64, "A larger answer is refused as broken (guards memory).",
                                    minimum=1, maximum=1024)
+    max_image_kb: int = setting(2048, "Largest catalogue picture fetched from the district; a "
+                                "bigger one is refused (a touchscreen tile needs far less).",
+                                minimum=16, maximum=65536)
 
 
 @dataclass(frozen=True)

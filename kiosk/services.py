@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import sqlite3
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from zoneinfo import ZoneInfo
 
 from kiosk.config import Config
 from kiosk.core.checkout import Checkout
 from kiosk.core.clock import Clock, SystemClock
 from kiosk.core.db import open_database
+from kiosk.core.district_policy import Override
 from kiosk.core.models import KioskInfo, SalesPolicy
 from kiosk.core.operators import PinPolicy
 
@@ -40,6 +41,30 @@ def sales_policy(config: Config) -> SalesPolicy:
         uid_only_cap_per_day=config.nfc.uid_only_cap_per_day)
 
 
+# District setting keys (as given to ``kiosk-district set``) the checkout obeys over
+# config.toml: key -> (config section, setting, SalesPolicy field). The keys are the
+# config.toml names, so an operator reads one name in both places.
+DISTRICT_POLICY_KEYS = {
+    "offline.after_seconds": ("offline", "after_seconds", "offline_after_seconds"),
+    "offline.cap_per_volunteer_per_day": ("offline", "cap_per_volunteer_per_day",
+                                          "offline_cap_per_volunteer_per_day"),
+    "offline.cap_per_kiosk_per_day": ("offline", "cap_per_kiosk_per_day",
+                                      "offline_cap_per_kiosk_per_day"),
+    "nfc.uid_only_cap_per_day": ("nfc", "uid_only_cap_per_day", "uid_only_cap_per_day"),
+    "checkout.max_quantity_per_line": ("checkout", "max_quantity_per_line",
+                                       "max_quantity_per_line"),
+}
+
+
+def district_overrides(config: Config) -> dict[str, Override]:
+    """The district keys with the ranges config.py declares for the same settings."""
+    found = {}
+    for key, (section, name, target) in DISTRICT_POLICY_KEYS.items():
+        meta = {f.name: f.metadata for f in fields(getattr(config, section))}[name]
+        found[key] = Override(target, int(meta["min"]), int(meta["max"]))
+    return found
+
+
 def pin_policy(config: Config) -> PinPolicy:
     section = config.operator
     return PinPolicy(pin_min_length=section.pin_min_length, free_tries=section.free_tries,
@@ -54,4 +79,4 @@ def build(config: Config, clock: Clock | None = None) -> Services:
                          cache_mb=config.database.cache_mb)
     kiosk, policy = kiosk_info(config), sales_policy(config)
     return Services(config=config, conn=conn, clock=clock, kiosk=kiosk, policy=policy,
-                    checkout=Checkout(conn, clock, kiosk, policy))
+                    checkout=Checkout(conn, clock, kiosk, policy, district_overrides(config)))

@@ -19,11 +19,12 @@ from dataclasses import asdict, dataclass
 from typing import Any
 
 from kiosk.core import cards as card_store
-from kiosk.core import catalogue, printing, stock
+from kiosk.core import catalogue, outbox, printing, stock
 from kiosk.core.clock import Clock, to_db
 from kiosk.core.db import write_transaction
 from kiosk.core.devices import ReceiptPrinter
 from kiosk.core.errors import CardUnknown, UserFacingError
+from kiosk.core.ids import uuid7
 from kiosk.core.models import KioskInfo, Receipt, SalesPolicy
 from kiosk.core.voids import void_order
 
@@ -45,14 +46,30 @@ def _json(value: Any) -> str | None:
 
 def record(conn: sqlite3.Connection, clock: Clock, operator_id: str, action: str, *,
            subject: str | None, before: Any, after: Any) -> int:
-    """Append one row inside the caller's write transaction (refused outside one)."""
+    """Append one row inside the caller's write transaction (refused outside one), and an
+    outbox entry (kind ``audit``) for it in the same transaction, so the district keeps every
+    kiosk's audit log too: a kiosk that is stolen or wiped loses none of its history."""
     if not conn.in_transaction:
         raise RuntimeError("audit.record must run inside the action's write transaction")
+    at = to_db(clock.now())
     cur = conn.execute(
         """INSERT INTO audit_log (at, operator_id, action, subject, before, after)
            VALUES (?, ?, ?, ?, ?, ?)""",
-        (to_db(clock.now()), operator_id, action, subject, _json(before), _json(after)))
-    return int(cur.lastrowid or 0)
+        (at, operator_id, action, subject, _json(before), _json(after)))
+    audit_id = int(cur.lastrowid or 0)
+    outbox.append(conn, "audit", uuid7(), {
+        "audit_id": audit_id, "at": at, "operator_id": operator_id, "action": action,
+        "subject": subject, "before": before, "after": after}, at)
+    return audit_id
+
+
+def _push_card(conn: sqlite3.Connection, clock: Clock, card_id: str, action: str,
+               **fields: Any) -> None:
+    """Outbox entry (kind ``card``) for a block, unblock or registration made here, so the
+    district applies it and the change feed carries it to every other kiosk."""
+    at = to_db(clock.now())
+    outbox.append(conn, "card", uuid7(), {"card_id": card_id, "action": action, "at": at,
+                                          **fields}, at)
 
 
 def _entry(r: sqlite3.Row) -> AuditEntry:
@@ -139,6 +156,8 @@ def set_card_status(conn: sqlite3.Connection, clock: Clock, operator_id: str, ca
         if row is None:
             raise CardUnknown()
         card_store.set_card_status(conn, card_id, status)
+        _push_card(conn, clock, card_id, "block" if status == "blocked" else "unblock",
+                   status=status)
         record(conn, clock, operator_id, "block" if status == "blocked" else "unblock",
                subject=card_id, before={"status": row["status"]}, after={"status": status})
 
@@ -219,6 +238,7 @@ def register_card(conn: sqlite3.Connection, clock: Clock, operator_id: str, card
                         (volunteer_id,)).fetchone() is None:
             raise UserFacingError("没有这位志愿者。", "No such volunteer.")
         card_store.upsert_cards(conn, [card_store.CardRecord(card_id, volunteer_id, kind=kind)])
+        _push_card(conn, clock, card_id, "register", volunteer_id=volunteer_id, kind=kind)
         record(conn, clock, operator_id, "card_register", subject=card_id, before=None,
                after={"volunteer_id": volunteer_id, "kind": kind})
     return True

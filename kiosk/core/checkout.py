@@ -10,10 +10,10 @@ the same id is refused (I2, I8).
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import datetime, timedelta
 
-from kiosk.core import cards, catalogue, ledger
+from kiosk.core import cards, catalogue, district_policy, ledger
 from kiosk.core.catalogue import CatalogueEntry
 from kiosk.core.clock import Clock, from_db, to_db
 from kiosk.core.db import write_transaction
@@ -25,6 +25,7 @@ from kiosk.core.errors import (
     NotEnoughPoints,
     OfflineCapReached,
     OutOfStock,
+    PriceChanged,
     QuantityTooLarge,
     UidOnlyCapReached,
 )
@@ -38,10 +39,8 @@ from kiosk.core.models import (
     SalesPolicy,
 )
 from kiosk.core.orders import NewOrder, Transfer, fingerprint, write_order
-from kiosk.core.periods import period_bounds
+from kiosk.core.periods import PERIOD_ZH, period_bounds
 from kiosk.core.receipts import make_receipt, receipt_for
-
-_PERIOD_ZH = {"day": "每天", "week": "每周", "month": "每月"}
 
 # Net purchases of one item by one volunteer since a moment; voided sales do not count.
 _BOUGHT_SQL = """
@@ -84,11 +83,16 @@ def is_offline(conn: sqlite3.Connection, now: datetime, policy: SalesPolicy) -> 
 
 class Checkout:
     def __init__(self, conn: sqlite3.Connection, clock: Clock, kiosk: KioskInfo,
-                 policy: SalesPolicy) -> None:
+                 policy: SalesPolicy,
+                 district: Mapping[str, district_policy.Override] | None = None) -> None:
+        """``policy`` comes from config.toml; ``district`` names the district settings that
+        override it (see :mod:`kiosk.core.district_policy`), read afresh for every sale."""
         self._conn = conn
         self._clock = clock
         self._kiosk = kiosk
+        self._base_policy = policy
         self._policy = policy
+        self._district = dict(district or {})
         self._sales = ledger.sales_account(kiosk.kiosk_id)
         ledger.bind_kiosk(conn, kiosk.kiosk_id)
 
@@ -100,6 +104,8 @@ class Checkout:
         now = self._clock.now()
         conn = self._conn
         with write_transaction(conn):
+            # The district's settings as synced so far, in this sale's own transaction.
+            self._policy = district_policy.effective(conn, self._base_policy, self._district)
             existing = conn.execute(
                 "SELECT kind, request_hash FROM orders WHERE id = ?", (order_id,)).fetchone()
             if existing is not None:
@@ -111,8 +117,11 @@ class Checkout:
                 raise EmptyBasket()
             volunteer_id = holder["volunteer_id"]
             items = catalogue.entries_by_id(conn, [item_id for item_id, _ in basket])
+            seen = {line.item_id: line.seen_price for line in lines
+                    if line.seen_price is not None}
             receipt_lines = tuple(
-                self._price_line(item_id, items.get(item_id), quantity, volunteer_id, now)
+                self._price_line(item_id, items.get(item_id), quantity, volunteer_id, now,
+                                 seen_price=seen.get(item_id))
                 for item_id, quantity in basket)
             total = sum(line.amount for line in receipt_lines)
             balance = int(holder["balance"])
@@ -142,11 +151,14 @@ class Checkout:
             balance_after=order.balance_after, offline=offline, voids_order_id=None)
 
     def _price_line(self, item_id: str, item: CatalogueEntry | None, quantity: int,
-                    volunteer_id: str, now: datetime) -> ReceiptLine:
+                    volunteer_id: str, now: datetime, *,
+                    seen_price: int | None) -> ReceiptLine:
         if item is None:
             raise ItemUnavailable(item_id, item_id)
         if not item.active:
             raise ItemUnavailable(item.name_zh, item.name_en)
+        if seen_price is not None and seen_price != item.price:
+            raise PriceChanged(item.name_zh, item.name_en, seen_price, item.price)
         if quantity > self._policy.max_quantity_per_line:
             raise QuantityTooLarge(item.name_zh, item.name_en,
                                    self._policy.max_quantity_per_line)
@@ -157,7 +169,7 @@ class Checkout:
             start, end = period_bounds(now, item.limit_period, self._kiosk.timezone)
             got_qty, got_points = self._conn.execute(
                 _BOUGHT_SQL, (volunteer_id, to_db(start), item_id)).fetchone()
-            period_zh = _PERIOD_ZH[item.limit_period]
+            period_zh = PERIOD_ZH[item.limit_period]
             if item.limit_count is not None and got_qty + quantity > item.limit_count:
                 raise LimitReached(
                     item.name_zh, item.name_en,

@@ -296,7 +296,20 @@ CREATE TABLE device_status (
 );
 """
 
-MIGRATIONS: tuple[str, ...] = (V1, V2, V3, V4, V5)
+# v6: catalogue pictures by content hash. The district's change feed names each item's
+# picture by SHA-256; the sync daemon fetches the missing ones into the data folder and then
+# points the item at the local file. Until then the item keeps the picture name it had, and
+# the last refusal (bad hash, too large, not a picture) is kept for the admin screen.
+V6 = """
+CREATE TABLE item_images (
+    item_id TEXT PRIMARY KEY REFERENCES items (id),
+    sha256 TEXT NOT NULL CHECK (length(sha256) = 64),
+    fetched_at TEXT,
+    last_error TEXT
+);
+"""
+
+MIGRATIONS: tuple[str, ...] = (V1, V2, V3, V4, V5, V6)
 LATEST_VERSION = len(MIGRATIONS)
 
 

@@ -13,6 +13,7 @@ from collections.abc import Sequence
 
 from kiosk.core.db import write_transaction
 from kiosk.core.ledger import SnapshotError
+from kiosk.sync import images
 from kiosk.sync.protocol import ChangePage, ProtocolError
 
 
@@ -100,16 +101,40 @@ _ITEM_COLUMNS = ("name_zh", "name_en", "category", "kind", "image", "barcode", "
 
 
 def _items(conn: sqlite3.Connection, page: ChangePage, as_of: str) -> None:
+    if not page.items:
+        return
+    by_hash = any(isinstance(spec.get("image_sha256"), str) for spec in page.items)
+    folder = images.image_dir(conn) if by_hash else None
+    pictures = {row[0]: row for row in images.wanted_rows(page.items, folder, as_of)}
     for spec in page.items:
         values = [spec.get(c) for c in _ITEM_COLUMNS]
         values[9] = values[9] or 0
         values[10] = int(values[10] if values[10] is not None else True)
+        _, sha, here = pictures[spec["id"]]
+        if sha is not None:
+            # A picture by hash: the local file once it is here; until then the picture the
+            # item already shows (or, for a new item, the district's file name).
+            old = conn.execute("SELECT image FROM items WHERE id = ?",
+                               (spec["id"],)).fetchone()
+            if here is not None and folder is not None:
+                values[4] = str(images.local_path(folder, sha))
+            elif old is not None:
+                values[4] = old[0]
         conn.execute(
             f"""INSERT INTO items (id, {", ".join(_ITEM_COLUMNS)})
                 VALUES (?, {", ".join("?" * len(_ITEM_COLUMNS))})
                 ON CONFLICT (id) DO UPDATE SET
                 {", ".join(f"{c} = excluded.{c}" for c in _ITEM_COLUMNS)}""",
             [spec["id"], *values])
+        if sha is None:
+            conn.execute("DELETE FROM item_images WHERE item_id = ?", (spec["id"],))
+        else:
+            conn.execute(
+                """INSERT INTO item_images (item_id, sha256, fetched_at) VALUES (?, ?, ?)
+                   ON CONFLICT (item_id) DO UPDATE SET sha256 = excluded.sha256,
+                       fetched_at = excluded.fetched_at, last_error = NULL
+                   WHERE item_images.sha256 <> excluded.sha256
+                      OR item_images.fetched_at IS NULL""", (spec["id"], sha, here))
         row = conn.execute("SELECT price FROM item_prices WHERE item_id = ? ORDER BY id DESC "
                            "LIMIT 1", (spec["id"],)).fetchone()
         if row is None or int(row[0]) != spec["price"]:

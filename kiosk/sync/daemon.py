@@ -81,7 +81,8 @@ class Daemon:
     def _round(self) -> RoundResult | None:
         try:
             result = sync_round(self.conn, self.transport, self.clock, self.kiosk_id,
-                                batch=self.settings.push_batch, page_size=self.settings.page_size)
+                                batch=self.settings.push_batch, page_size=self.settings.page_size,
+                                max_image_bytes=self.settings.max_image_kb * 1024)
         except SyncError:
             self.backoff.record(False)
             return None

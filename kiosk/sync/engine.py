@@ -16,7 +16,7 @@ from typing import Protocol
 
 from kiosk.core.clock import Clock, to_db
 from kiosk.core.ledger import SnapshotError
-from kiosk.sync import apply, protocol, state
+from kiosk.sync import apply, images, protocol, state
 
 log = logging.getLogger("kiosk.sync")
 
@@ -37,6 +37,8 @@ class RoundResult:
     pushed: int
     pulled_rows: int
     pages: int
+    pictures: int = 0
+    pictures_refused: int = 0
 
 
 def _call(transport: Transport, method: str, path: str, body: bytes | None) -> object:
@@ -110,8 +112,11 @@ def pull(conn: sqlite3.Connection, transport: Transport, clock: Clock, page_size
 
 
 def sync_round(conn: sqlite3.Connection, transport: Transport, clock: Clock, kiosk_id: str, *,
-               batch: int = 200, page_size: int = 5000) -> RoundResult:
-    """Push then pull; records status. Raises SyncError (after recording it) on failure."""
+               batch: int = 200, page_size: int = 5000,
+               max_image_bytes: int = 2048 * 1024) -> RoundResult:
+    """Push, pull, then fetch missing catalogue pictures; records status. Raises SyncError
+    (after recording it) when the push or pull fails. A picture that cannot be had is logged
+    and kept for the next round; it never fails the round (the ledger is what must agree)."""
     state.mark_attempt(conn, to_db(clock.now()))
     try:
         pushed = push(conn, transport, clock, kiosk_id, batch)
@@ -120,5 +125,8 @@ def sync_round(conn: sqlite3.Connection, transport: Transport, clock: Clock, kio
         log.warning("sync round failed: %s", exc)
         state.mark_failure(conn, to_db(clock.now()), str(exc))
         raise SyncError(str(exc)) from exc
+    pictures = images.fetch_missing(conn, transport, to_db(clock.now()),
+                                    max_bytes=max_image_bytes)
     state.mark_success(conn, to_db(clock.now()))
-    return RoundResult(pushed=pushed, pulled_rows=rows, pages=pages)
+    return RoundResult(pushed=pushed, pulled_rows=rows, pages=pages,
+                       pictures=pictures.fetched, pictures_refused=pictures.refused)

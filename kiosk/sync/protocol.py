@@ -11,6 +11,8 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
+from kiosk.sync.images import SHA256_RE
+
 PUSH_PATH = "/v1/push"
 CHANGES_PATH = "/v1/changes"
 HEARTBEAT_PATH = "/v1/heartbeat"
@@ -128,6 +130,8 @@ def _optional(check: Any) -> Any:
 
 _ITEM_KEYS = {"id": _is_str, "name_zh": _is_str, "name_en": _is_str, "category": _is_str,
               "kind": _is_str, "price": _nonneg, "image": _optional(_is_str),
+              "image_sha256": _optional(lambda v: isinstance(v, str)
+                                        and SHA256_RE.match(v) is not None),
               "barcode": _optional(_is_str), "limit_count": _optional(_nonneg),
               "limit_points": _optional(_nonneg),
               "limit_period": _optional(lambda v: v in ("day", "week", "month")),

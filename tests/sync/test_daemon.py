@@ -17,11 +17,12 @@ import pytest
 
 from district.store import Store
 from kiosk.core import cards
+from kiosk.core.db import open_database
 from kiosk.core.ids import uuid7
 from kiosk.core.models import CartLine, PresentedCard
 from kiosk.sync import signing, state
 from kiosk.sync.client import InsecureUrlError, check_url
-from kiosk.sync.daemon import Backoff
+from kiosk.sync.daemon import Backoff, Daemon
 from tests.conftest import ManualClock
 from tests.live_district import LiveServer, make_kiosk
 
@@ -62,19 +63,25 @@ def test_sync_now_wakes_the_running_daemon(district: LiveServer, tmp_path: Path,
                                            clock: ManualClock) -> None:
     kiosk = make_kiosk(tmp_path, "k1", district.store, district.url, clock,
                        interval_seconds=3600, jitter_seconds=0)
-    kiosk.daemon.poll_seconds = 0.05
-    thread = threading.Thread(target=kiosk.daemon.run_forever, daemon=True)
+    # As on a kiosk, the daemon has its own connection (its own process there): a connection
+    # shared by two threads would interleave their transactions.
+    config = kiosk.services.config
+    daemon_conn = open_database(config.database_path)
+    daemon = Daemon(daemon_conn, kiosk.transport, clock, config.kiosk.id, config.sync)
+    daemon.poll_seconds = 0.05
+    thread = threading.Thread(target=daemon.run_forever, daemon=True)
     thread.start()
     wait_for(lambda: state.status(kiosk.conn)["last_success_at"] is not None)
     kiosk.services.checkout.checkout(uuid7(), PresentedCard("04A1B2C3D4E5F6"),
                                      [CartLine("masks", 1)])
     state.request_sync(kiosk.conn, "2026-11-30T02:00:00+00:00")
     wait_for(lambda: state.acked_seq(kiosk.conn) == state.highest_seq(kiosk.conn))
-    kiosk.daemon.stop_event.set()
+    daemon.stop_event.set()
     thread.join(timeout=30)
     assert not thread.is_alive()
     assert kiosk.conn.execute(
         "SELECT COUNT(*) FROM sync_requests WHERE handled_at IS NULL").fetchone()[0] == 0
+    daemon_conn.close()
     kiosk.close()
 
 

@@ -1,0 +1,173 @@
+"""Catalogue pictures by content hash: fetched from the district, verified, kept locally.
+
+The change feed names an item's picture by SHA-256 (``image_sha256``). Applying a page only
+records which hash each item wants (``item_images``); after the pull, the daemon fetches each
+missing hash with a signed ``GET /v1/images/{sha256}``, refuses an answer that is too large,
+does not hash to the name, or is not a picture, and writes a good one to
+``<data folder>/images/<sha256>`` (temporary file, fsync, rename: never half a picture). Only
+then is the item pointed at the local file. A refused or unreachable picture is logged and
+kept as the item's ``last_error``; it never fails the sync round, and the next round tries
+again. The file is named by its hash, so the same picture for two items is fetched once, and a
+file already there is trusted only after its hash is checked again.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import os
+import re
+import sqlite3
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Protocol
+
+from kiosk.core.db import write_transaction
+
+log = logging.getLogger("kiosk.sync.images")
+
+IMAGES_PATH = "/v1/images/"
+SHA256_RE = re.compile(r"^[0-9a-f]{64}$")
+
+# Leading bytes of the formats a touchscreen tile shows (Qt reads all four).
+_MAGIC = ((b"\x89PNG\r\n\x1a\n", "png"), (b"\xff\xd8\xff", "jpeg"), (b"GIF87a", "gif"),
+          (b"GIF89a", "gif"))
+
+
+class _Transport(Protocol):
+    def request(self, method: str, path: str, body: bytes | None) -> tuple[int, bytes]: ...
+
+
+class ImageRefused(Exception):
+    """The answer is not the picture asked for; ``str()`` says why."""
+
+
+def picture_format(data: bytes) -> str | None:
+    """'png', 'jpeg', 'gif' or 'webp' from the leading bytes, else None."""
+    for magic, name in _MAGIC:
+        if data.startswith(magic):
+            return name
+    if len(data) >= 12 and data[:4] == b"RIFF" and data[8:12] == b"WEBP":
+        return "webp"
+    return None
+
+
+def check_picture(data: bytes, sha256: str, max_bytes: int) -> None:
+    """Raise :class:`ImageRefused` unless ``data`` is a picture of at most ``max_bytes`` whose
+    SHA-256 is ``sha256``."""
+    if len(data) > max_bytes:
+        raise ImageRefused(f"{len(data)} bytes, over the {max_bytes}-byte limit")
+    actual = hashlib.sha256(data).hexdigest()
+    if actual != sha256:
+        raise ImageRefused(f"content hashes to {actual[:16]}..., not to its name")
+    if picture_format(data) is None:
+        raise ImageRefused("not a PNG, JPEG, GIF or WebP picture")
+
+
+def image_dir(conn: sqlite3.Connection) -> Path:
+    """``images/`` beside the kiosk's database file (the kiosk's data folder)."""
+    for _, name, file in conn.execute("PRAGMA database_list").fetchall():
+        if name == "main" and file:
+            return Path(file).parent / "images"
+    raise RuntimeError("the kiosk database has no file; pictures need a data folder")
+
+
+def local_path(folder: Path, sha256: str) -> Path:
+    return folder / sha256
+
+
+def wanted_rows(items: list[dict[str, object]], folder: Path | None, now: str) -> list[
+        tuple[str, str | None, str | None]]:
+    """(item id, hash or None, fetched_at) for the items of a pulled page; fetched_at is set
+    when the picture is already here (then the item can point at it at once)."""
+    rows: list[tuple[str, str | None, str | None]] = []
+    for spec in items:
+        sha = spec.get("image_sha256")
+        if not isinstance(sha, str) or folder is None:
+            rows.append((str(spec["id"]), None, None))
+            continue
+        rows.append((str(spec["id"]), sha,
+                     now if local_path(folder, sha).is_file() else None))
+    return rows
+
+
+@dataclass(frozen=True)
+class FetchResult:
+    fetched: int
+    refused: int
+
+
+def _write_atomically(folder: Path, sha256: str, data: bytes) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    target = local_path(folder, sha256)
+    fd, tmp = tempfile.mkstemp(dir=folder, prefix=".part-")
+    try:
+        with os.fdopen(fd, "wb") as out:
+            out.write(data)
+            out.flush()
+            os.fsync(out.fileno())
+        os.replace(tmp, target)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    dir_fd = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(dir_fd)
+    finally:
+        os.close(dir_fd)
+    return target
+
+
+def _get(transport: _Transport, folder: Path, sha256: str, max_bytes: int) -> Path:
+    """The local file of ``sha256``, fetching it if it is not here (or is not right)."""
+    target = local_path(folder, sha256)
+    if target.is_file():
+        try:
+            check_picture(target.read_bytes(), sha256, max_bytes)
+            return target
+        except ImageRefused:
+            log.warning("local picture %s is damaged; fetching it again", sha256[:16])
+    status, data = transport.request("GET", IMAGES_PATH + sha256, None)
+    if status != 200:
+        raise ImageRefused(f"HTTP {status}")
+    check_picture(data, sha256, max_bytes)
+    return _write_atomically(folder, sha256, data)
+
+
+def fetch_missing(conn: sqlite3.Connection, transport: _Transport, now: str, *,
+                  max_bytes: int, folder: Path | None = None) -> FetchResult:
+    """Fetch every wanted picture not yet here; never raises for one picture's fault.
+
+    A transport failure (no answer at all) is recorded like a refusal: the round's own push
+    and pull already succeeded, and the next round asks again."""
+    from kiosk.sync.engine import SyncError  # noqa: PLC0415 (engine imports this module)
+
+    wanted = conn.execute("SELECT sha256, group_concat(item_id, char(31)) FROM item_images "
+                          "WHERE fetched_at IS NULL GROUP BY sha256 ORDER BY sha256").fetchall()
+    if not wanted:
+        return FetchResult(0, 0)
+    folder = folder or image_dir(conn)
+    fetched = refused = 0
+    for sha256, joined in wanted:
+        item_ids = str(joined).split("\x1f")
+        try:
+            if not SHA256_RE.match(sha256):
+                raise ImageRefused("malformed hash")
+            path = _get(transport, folder, sha256, max_bytes)
+        except (ImageRefused, SyncError, OSError) as exc:
+            refused += 1
+            log.warning("picture %s for %s refused: %s", sha256[:16], ", ".join(item_ids), exc)
+            with write_transaction(conn):
+                conn.execute("UPDATE item_images SET last_error = ? WHERE sha256 = ? "
+                             "AND fetched_at IS NULL", (str(exc)[:300], sha256))
+            continue
+        fetched += 1
+        with write_transaction(conn):
+            # Only items still wanting this hash: a page applied meanwhile may have moved on.
+            conn.execute("UPDATE items SET image = ? WHERE id IN (SELECT item_id FROM "
+                         "item_images WHERE sha256 = ? AND fetched_at IS NULL)",
+                         (str(path), sha256))
+            conn.execute("UPDATE item_images SET fetched_at = ?, last_error = NULL "
+                         "WHERE sha256 = ? AND fetched_at IS NULL", (now, sha256))
+    return FetchResult(fetched, refused)
