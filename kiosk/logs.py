@@ -46,10 +46,18 @@ _STANDARD = frozenset(logging.LogRecord("", 0, "", 0, "", None, None).__dict__) 
     "message", "asctime", "taskName", "color_message"}
 
 
+def _is_path(run: str) -> bool:
+    """An absolute path, not base64 that happens to start with '/' (1 signature in 64 does):
+    paths have no '+' and few capitals, random base64 is ~40 % capitals."""
+    if not run.startswith("/") or "+" in run:
+        return False
+    return sum(c.isupper() for c in run) <= len(run) * 0.15
+
+
 def _looks_secret(run: str) -> bool:
     """Random base64 of 40+ characters has digits and both cases; words do not. A hex digest
     or UUID (an idempotency key, an entry id) is not a secret, nor an absolute path."""
-    if _HEX.fullmatch(run.rstrip("=")) or run.startswith("/"):
+    if _HEX.fullmatch(run.rstrip("=")) or _is_path(run):
         return False
     return (any(c.isdigit() for c in run) and any(c.isupper() for c in run)
             and any(c.islower() for c in run))
