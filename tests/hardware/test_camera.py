@@ -20,7 +20,9 @@ from kiosk.hardware.qr_decoders import DecoderUnavailable, make_decoder
 from tests.hardware.qr_frames import card_in_hand, write_image_sequence, write_video
 
 DISTRICT = "test-district"
-KEY = Ed25519PrivateKey.generate()
+# Fixed keys (Ed25519 signatures are deterministic): the same QR frames on every run, so a
+# frame that is hard to read is hard on every run, not one run in a thousand.
+KEY = Ed25519PrivateKey.from_private_bytes(bytes(range(32)))
 NOW = datetime(2026, 11, 30, 2, 0, tzinfo=UTC)
 SIZE = (640, 480)
 FORGET = 15
@@ -37,7 +39,7 @@ def token(card_id: str, generation: int = 1, key: Ed25519PrivateKey = KEY) -> st
 
 
 GOOD, OTHER = token("QR-0001", 2), token("QR-0002")
-FORGED = token("QR-0003", key=Ed25519PrivateKey.generate())
+FORGED = token("QR-0003", key=Ed25519PrivateKey.from_private_bytes(bytes(range(1, 33))))
 URL = "https://example.com/not-a-card"
 
 
