@@ -9,7 +9,14 @@ from functools import partial
 from typing import Any
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QGridLayout, QLabel, QLineEdit, QPushButton, QWidget
+from PySide6.QtWidgets import (
+    QGridLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
 
 from kiosk.core.clock import Clock
 from kiosk.core.operators import Operator
@@ -55,6 +62,23 @@ class AdminScreen(QWidget):
 
     def title(self) -> str:
         raise NotImplementedError
+
+    def quantity_column(self, go: Callable[[], Any]) -> tuple[QVBoxLayout, QPushButton]:
+        """The chosen item, a number field with its pad, and the button that takes the
+        quantity: the middle column that restock and stock count share."""
+        m = self.ctx.metrics
+        column = QVBoxLayout()
+        self.qty_heading = heading()
+        self.chosen = label("", "Muted")
+        self.quantity = number_field(m)
+        self.quantity.setReadOnly(True)
+        self.pad = NumberPad(self.quantity, m, max_length=4)
+        take = button(role="go")
+        clicked(take, go)
+        for widget in (self.qty_heading, self.chosen, self.quantity, self.pad, take):
+            column.addWidget(widget)
+        column.addStretch(1)
+        return column, take
 
     def refresh(self) -> None:
         """Load what the screen shows (called when opened)."""

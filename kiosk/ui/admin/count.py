@@ -8,7 +8,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QListWidget, QListWidgetItem, QVBoxLayout
 
 from kiosk.core.catalogue import CatalogueEntry
-from kiosk.ui.admin.base import AdminContext, AdminScreen, NumberPad, clicked, heading, number_field
+from kiosk.ui.admin.base import AdminContext, AdminScreen, clicked, heading
 from kiosk.ui.admin.work import Result
 from kiosk.ui.widgets import button, label
 
@@ -32,20 +32,7 @@ class CountScreen(AdminScreen):
         left.addWidget(self.items_heading)
         left.addWidget(self.items, 1)
         row.addLayout(left, 3)
-        mid = QVBoxLayout()
-        self.qty_heading = heading()
-        self.chosen = label("", "Muted")
-        self.quantity = number_field(m)
-        self.quantity.setReadOnly(True)
-        self.pad = NumberPad(self.quantity, m, max_length=4)
-        self.set_count = button(role="go")
-        clicked(self.set_count, self.add_count)
-        mid.addWidget(self.qty_heading)
-        mid.addWidget(self.chosen)
-        mid.addWidget(self.quantity)
-        mid.addWidget(self.pad)
-        mid.addWidget(self.set_count)
-        mid.addStretch(1)
+        mid, self.set_count = self.quantity_column(self.add_count)
         row.addLayout(mid, 2)
         right = QVBoxLayout()
         self.counted_heading = heading()

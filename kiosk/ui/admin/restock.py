@@ -17,10 +17,8 @@ from kiosk.core.catalogue import CatalogueEntry
 from kiosk.ui.admin.base import (
     AdminContext,
     AdminScreen,
-    NumberPad,
     clicked,
     heading,
-    number_field,
     text_field,
 )
 from kiosk.ui.admin.work import Result
@@ -61,20 +59,7 @@ class RestockScreen(AdminScreen):
 
     def _quantity_column(self, m: Metrics) -> QVBoxLayout:
         # 2: how many
-        qty = QVBoxLayout()
-        self.qty_heading = heading()
-        self.chosen = label("", "Muted")
-        self.quantity = number_field(m)
-        self.quantity.setReadOnly(True)
-        self.pad = NumberPad(self.quantity, m, max_length=4)
-        self.add = button(role="go")
-        clicked(self.add, self.add_line)
-        qty.addWidget(self.qty_heading)
-        qty.addWidget(self.chosen)
-        qty.addWidget(self.quantity)
-        qty.addWidget(self.pad)
-        qty.addWidget(self.add)
-        qty.addStretch(1)
+        qty, self.add = self.quantity_column(self.add_line)
         return qty
 
     def _delivery_column(self, m: Metrics) -> QVBoxLayout:
