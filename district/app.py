@@ -11,14 +11,18 @@ import hashlib
 import logging
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import Annotated, Any, Literal
 
 from cryptography.exceptions import InvalidSignature
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from fastapi import Depends, FastAPI, HTTPException, Path, Query, Request
 from fastapi.responses import Response
 from pydantic import BaseModel, Field
 
-from district.store import PushEntry, Store, UnknownKiosk
+from district.store import PushEntry, QrIssueRefused, Store, UnknownKiosk
+from kiosk.core import tokens
 from kiosk.sync import signing
 
 log = logging.getLogger("district.app")
@@ -55,6 +59,12 @@ never passes a change that is not yet committed and never goes backwards.
 **Pictures.** An item's `image_sha256` names its picture; `GET /v1/images/{sha256}` (signed
 like every request) returns the bytes. The kiosk refuses an answer over its size limit, one
 that does not hash to the name or is not a picture, and keeps trying in later rounds.
+
+**QR cards.** `POST /v1/qr-cards` with `request_id` and `volunteer_id`: the district issues
+the volunteer's QR card (a new card, or the next generation of their existing one, which
+revokes the old paper) and answers with the signed token for the kiosk to print. The same
+request id always gets the same answer. 409: refused (the detail says why); 503: this district
+has no QR signing key.
 
 **Heartbeat.** `POST /v1/heartbeat` after every sync round, successful or not: version, last
 sale, pending outbox entries, device states, disk free. The district keeps the last one per
@@ -127,12 +137,34 @@ class HeartbeatResponse(BaseModel):
     received_at: float = Field(description="The district's clock, Unix seconds")
 
 
+class QrCardRequest(BaseModel):
+    request_id: str = Field(min_length=8, max_length=100,
+                            description="Made by the kiosk; reused on every retry")
+    volunteer_id: str = Field(min_length=1, max_length=100)
+
+
+class QrCardResponse(BaseModel):
+    card_id: str
+    generation: int = Field(ge=1, description="Older printouts of this card stop working")
+    token: str = Field(description="The signed token to print as the card's QR code")
+    expires_at: int = Field(ge=0, description="Unix seconds; 0: the card does not expire")
+
+
+@dataclass(frozen=True)
+class QrIssuer:
+    """The district's QR signing key; without one the server issues no QR cards."""
+
+    key: Ed25519PrivateKey
+    district_id: str
+    valid_days: int = 0
+
+
 class Authenticated(BaseModel):
     kiosk_id: str
 
 
 def create_app(store: Store, *, clock: Callable[[], float] = time.time,
-               max_skew_s: float = 300.0) -> FastAPI:
+               max_skew_s: float = 300.0, qr_issuer: QrIssuer | None = None) -> FastAPI:
     app = FastAPI(title="Points-supermarket district server", version="1.0.0",
                   description=PROTOCOL_TEXT)
 
@@ -198,6 +230,46 @@ def create_app(store: Store, *, clock: Callable[[], float] = time.time,
         store.record_heartbeat(who.kiosk_id, received, body.model_dump())
         return HeartbeatResponse(received_at=received)
 
+    _add_images(app, store, authenticate)
+    _add_qr_cards(app, store, authenticate, clock, qr_issuer)
+
+    @app.get("/v1/health")
+    def health() -> dict[str, str]:
+        return {"status": "ok", "protocol": signing.PROTOCOL}
+
+    return app
+
+
+def _add_qr_cards(app: FastAPI, store: Store, authenticate: Callable[..., Any],
+                  clock: Callable[[], float], qr_issuer: QrIssuer | None) -> None:
+    @app.post("/v1/qr-cards", response_model=QrCardResponse,
+              responses={409: {"description": "Refused: unknown or blocked volunteer, or a "
+                                              "request id reused for another volunteer"},
+                         503: {"description": "This district issues no QR cards"}})
+    def qr_card(body: QrCardRequest, who: Annotated[Authenticated, Depends(authenticate)]
+                ) -> QrCardResponse:
+        """Issue (or re-issue, revoking the old paper) a volunteer's QR card for the kiosk to
+        print. A retry with the same request id returns the same token."""
+        if qr_issuer is None:
+            raise HTTPException(503, "this district server has no QR signing key")
+        try:
+            issue = store.issue_qr_card(who.kiosk_id, body.request_id, body.volunteer_id,
+                                        now=int(clock()),
+                                        valid_seconds=qr_issuer.valid_days * 86400)
+        except QrIssueRefused as exc:
+            raise HTTPException(409, str(exc)) from None
+        token = tokens.issue(
+            qr_issuer.key, qr_issuer.district_id, issue.card_id, issue.generation,
+            issued_at=datetime.fromtimestamp(issue.issued_at, UTC),
+            expires_at=datetime.fromtimestamp(issue.expires_at, UTC) if issue.expires_at
+            else None)
+        log.info("kiosk %s issued QR card %s generation %d", who.kiosk_id, issue.card_id,
+                 issue.generation)
+        return QrCardResponse(card_id=issue.card_id, generation=issue.generation, token=token,
+                              expires_at=issue.expires_at)
+
+
+def _add_images(app: FastAPI, store: Store, authenticate: Callable[..., Any]) -> None:
     @app.get("/v1/images/{sha256}", response_class=Response,
              responses={200: {"content": {"application/octet-stream": {}},
                               "description": "The picture's bytes; their SHA-256 is the name"},
@@ -210,9 +282,3 @@ def create_app(store: Store, *, clock: Callable[[], float] = time.time,
             raise HTTPException(404, "no such picture")
         return Response(data, media_type="application/octet-stream",
                         headers={"Cache-Control": "public, max-age=31536000, immutable"})
-
-    @app.get("/v1/health")
-    def health() -> dict[str, str]:
-        return {"status": "ok", "protocol": signing.PROTOCOL}
-
-    return app

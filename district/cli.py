@@ -14,7 +14,7 @@ from pathlib import Path
 
 import uvicorn
 
-from district.app import create_app
+from district.app import QrIssuer, create_app
 from district.kiosk_health import DEFAULT_SILENT_AFTER, assess
 from district.store import Store
 from kiosk import logs
@@ -218,7 +218,15 @@ def cmd_serve(store: Store, args: argparse.Namespace) -> int:
         print("kiosk-district: plain HTTP only on loopback; give --certfile and --keyfile",
               file=sys.stderr)
         return 2
-    uvicorn.run(create_app(store), host=args.host, port=args.port,
+    issuer = None
+    if args.qr_key and not args.district_id:
+        print("kiosk-district: --qr-key needs --district-id (the kiosks' [qr] district_id)",
+              file=sys.stderr)
+        return 2
+    if args.qr_key:
+        issuer = QrIssuer(tokens.load_private_key(Path(args.qr_key)), args.district_id,
+                          args.qr_valid_days)
+    uvicorn.run(create_app(store, qr_issuer=issuer), host=args.host, port=args.port,
                 ssl_certfile=args.certfile, ssl_keyfile=args.keyfile, log_level="info",
                 log_config=None)  # uvicorn's records go through kiosk.logs like ours
     return 0
@@ -288,6 +296,12 @@ def parser() -> argparse.ArgumentParser:
     v.add_argument("--port", type=int, default=8600)
     v.add_argument("--certfile")
     v.add_argument("--keyfile")
+    v.add_argument("--qr-key", help="the district's Ed25519 private key (PEM): lets kiosks "
+                   "issue QR cards (POST /v1/qr-cards); without it they cannot")
+    v.add_argument("--district-id", default="", help="signed into issued QR cards; must be "
+                   "the kiosks' [qr] district_id")
+    v.add_argument("--qr-valid-days", type=int, default=0,
+                   help="issued QR cards expire after this many days (0: never)")
     return p
 
 

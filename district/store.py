@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import secrets
 import sqlite3
 import threading
 from collections.abc import Iterable, Iterator
@@ -86,6 +87,18 @@ _FEED_QUERIES = (
 
 class UnknownKiosk(Exception):
     pass
+
+
+class QrIssueRefused(Exception):
+    """The district will not issue this QR card (the message says why, for the operator)."""
+
+
+@dataclass(frozen=True)
+class QrIssue:
+    card_id: str
+    generation: int
+    issued_at: int     # Unix seconds, as signed into the token
+    expires_at: int    # 0: never
 
 
 class Store:
@@ -501,6 +514,45 @@ class Store:
             if cur.rowcount == 0:
                 raise KeyError(f"unknown card {card_id}")
             self._changed(conn, "card", [card_id])
+
+    def issue_qr_card(self, kiosk_id: str, request_id: str, volunteer_id: str, *,
+                      now: int, valid_seconds: int) -> QrIssue:
+        """A QR card for a volunteer, asked for by a kiosk's operator. A volunteer keeps one QR
+        card: issuing again bumps its generation (the lost paper stops working) and unblocks
+        it; the first one gets a fresh card id. The same request id gives the same answer."""
+        with self.write() as conn:
+            row = conn.execute(
+                "SELECT kiosk_id, volunteer_id, card_id, generation, issued_at, expires_at "
+                "FROM qr_issues WHERE request_id = ?", (request_id,)).fetchone()
+            if row is not None:
+                if (row[0], row[1]) != (kiosk_id, volunteer_id):
+                    raise QrIssueRefused("request id already used for another card")
+                return QrIssue(row[2], int(row[3]), int(row[4]), int(row[5]))
+            volunteer = conn.execute("SELECT status FROM volunteers WHERE id = ?",
+                                     (volunteer_id,)).fetchone()
+            if volunteer is None:
+                raise QrIssueRefused(f"unknown volunteer {volunteer_id}")
+            if volunteer[0] != "active":
+                raise QrIssueRefused(f"volunteer {volunteer_id} is blocked")
+            card = conn.execute(
+                "SELECT card_id FROM cards WHERE volunteer_id = ? AND kind = 'qr' "
+                "AND is_operator = 0 ORDER BY card_id LIMIT 1", (volunteer_id,)).fetchone()
+            if card is None:
+                card_id = f"QR{secrets.token_hex(6).upper()}"
+                conn.execute("INSERT INTO cards (card_id, volunteer_id, kind) VALUES (?, ?, 'qr')",
+                             (card_id, volunteer_id))
+            else:
+                card_id = str(card[0])
+                conn.execute("UPDATE cards SET generation = generation + 1, status = 'active' "
+                             "WHERE card_id = ?", (card_id,))
+            generation = int(conn.execute("SELECT generation FROM cards WHERE card_id = ?",
+                                          (card_id,)).fetchone()[0])
+            issue = QrIssue(card_id, generation, now, now + valid_seconds if valid_seconds else 0)
+            conn.execute("INSERT INTO qr_issues VALUES (?, ?, ?, ?, ?, ?, ?)",
+                         (request_id, kiosk_id, volunteer_id, card_id, generation,
+                          issue.issued_at, issue.expires_at))
+            self._changed(conn, "card", [card_id])
+        return issue
 
     def upsert_items(self, specs: Iterable[dict[str, Any]]) -> int:
         changed = []

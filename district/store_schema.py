@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 APPEND_ONLY = ("transfers", "entries", "conflicts", "stock_movements", "service_records",
-               "orders", "card_events", "kiosk_audit")
+               "orders", "card_events", "kiosk_audit", "qr_issues")
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS kiosks (
@@ -111,6 +111,18 @@ CREATE TABLE IF NOT EXISTS kiosk_audit (
     before TEXT,
     after TEXT,
     PRIMARY KEY (kiosk_id, audit_id)
+);
+-- QR cards issued at a kiosk's request. The kiosk's request id makes a retry (a lost answer)
+-- return the same card, generation and issue time, so the same token, instead of revoking the
+-- card it has just printed.
+CREATE TABLE IF NOT EXISTS qr_issues (
+    request_id TEXT PRIMARY KEY,
+    kiosk_id TEXT NOT NULL,
+    volunteer_id TEXT NOT NULL,
+    card_id TEXT NOT NULL,
+    generation INTEGER NOT NULL,
+    issued_at INTEGER NOT NULL,
+    expires_at INTEGER NOT NULL
 );
 -- Catalogue pictures, addressed by the SHA-256 of their bytes (an item's spec names it in
 -- image_sha256): kiosks fetch each once and can check what they got.

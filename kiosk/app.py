@@ -32,7 +32,7 @@ from kiosk.services import Services, build, pin_policy
 from kiosk.ui.admin.gate import AdminGate
 from kiosk.ui.admin.work import AdminWork
 from kiosk.ui.controller import SessionController
-from kiosk.ui.demo_panel import DemoPanel
+from kiosk.ui.demo_panel import DEMO_QR_SETTINGS, DemoPanel
 from kiosk.ui.device_bridge import DeviceBridge
 from kiosk.ui.fonts import NoChineseFont
 from kiosk.ui.i18n import Language
@@ -147,7 +147,7 @@ def demo_config(config: Config, root: Path) -> Config:
     """The demo: its own database, the demo panel, a window rather than the whole screen."""
     ui = dc_replace(config.ui, demo_panel=True, fullscreen=config.ui.fullscreen,
                     hide_cursor=False)
-    return dc_replace(config, base_dir=root, ui=ui,
+    return dc_replace(config, base_dir=root, ui=ui, qr=DEMO_QR_SETTINGS,
                       database=dc_replace(config.database, path=DEMO_DATABASE))
 
 

@@ -13,13 +13,15 @@ from pathlib import Path
 import uvicorn
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-from district.app import create_app
+from district.app import QrIssuer, create_app
 from district.cli import cmd_import_catalogue
 from district.store import Store
 from kiosk import demo
-from kiosk.config import Config, DatabaseSection, KioskSection, SyncSection
+from kiosk.config import Config, DatabaseSection, KioskSection, QrSection, SyncSection
+from kiosk.core import tokens
 from kiosk.core.clock import Clock
 from kiosk.core.names import mask_name
+from kiosk.core.tokens import TokenVerifier
 from kiosk.services import Services, build
 from kiosk.sync import signing
 from kiosk.sync.client import HttpTransport
@@ -35,11 +37,11 @@ def free_port() -> int:
 class LiveServer:
     """uvicorn in a thread; ``stop`` asks it to exit and waits."""
 
-    def __init__(self, store: Store) -> None:
+    def __init__(self, store: Store, qr_issuer: QrIssuer | None = None) -> None:
         self.store = store
         self.port = free_port()
-        config = uvicorn.Config(create_app(store), host="127.0.0.1", port=self.port,
-                                log_level="warning", lifespan="off")
+        config = uvicorn.Config(create_app(store, qr_issuer=qr_issuer), host="127.0.0.1",
+                                port=self.port, log_level="warning", lifespan="off")
         self.server = uvicorn.Server(config)
         self.thread = threading.Thread(target=self.server.run, daemon=True)
 
@@ -96,17 +98,31 @@ class Kiosk:
         self.services.conn.close()
 
 
+DEMO_QR = QrSection(district_id="demo-district",
+                    public_key=str(demo.DEMO_PEOPLE.parent / "demo-district-public.key"))
+
+
+def demo_qr_issuer() -> QrIssuer:
+    """The district side of :data:`DEMO_QR` (the demo key pair shipped in assets/demo)."""
+    pem = demo.DEMO_PEOPLE.parent / "demo-district-key.DEMO-ONLY.pem"
+    return QrIssuer(tokens.load_private_key(pem), "demo-district")
+
+
 def make_kiosk(tmp: Path, kiosk_id: str, store: Store, url: str, clock: Clock,
-               **sync: int) -> Kiosk:
-    """A kiosk with its own SQLite file and the demo shop, registered with the district."""
+               *, qr: QrSection | None = None, **sync: int) -> Kiosk:
+    """A kiosk with its own SQLite file and the demo shop, registered with the district;
+    with ``qr`` it accepts (and can have the district issue) QR cards."""
     config = replace(Config(), base_dir=tmp,
                      kiosk=KioskSection(id=kiosk_id),
                      database=DatabaseSection(path=str(tmp / f"{kiosk_id}.sqlite")),
-                     sync=SyncSection(**sync))
+                     sync=SyncSection(**sync), qr=qr or QrSection())
     services = build(config, clock)
     demo.seed(services)
     key = Ed25519PrivateKey.generate()
     store.register_kiosk(kiosk_id, signing.public_key_text(key))
     transport = HttpTransport(url, kiosk_id, key, connect_timeout=5, read_timeout=30)
-    daemon = Daemon(services.conn, transport, clock, kiosk_id, config.sync)
+    verifier = TokenVerifier.from_settings(config.qr.public_key, config.qr.district_id, clock,
+                                           base_dir=tmp)
+    daemon = Daemon(services.conn, transport, clock, kiosk_id, config.sync,
+                    verify_card=None if verifier is None else verifier.verify)
     return Kiosk(services, key, transport, daemon)

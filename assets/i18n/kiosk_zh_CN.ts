@@ -172,6 +172,61 @@
         <source>Card %1 was already registered to %2</source>
         <translation>卡 %1 本来就登记给 %2</translation>
     </message>
+    <message>
+        <location filename="../../kiosk/ui/admin/cards.py" line="1"/>
+        <source>Print a QR card</source>
+        <translation>打印二维码卡</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/admin/cards.py" line="1"/>
+        <source>Issue a QR card</source>
+        <translation>签发二维码卡</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/admin/cards.py" line="1"/>
+        <source>Print</source>
+        <translation>打印</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/admin/cards.py" line="1"/>
+        <source>Signed by the district at the next sync (needs the network), then printed here; the old QR card stops working.</source>
+        <translation>由区里在下次同步时签发（需要联网），签好后在这里打印；旧二维码卡随之作废。</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/admin/cards.py" line="1"/>
+        <source>A new card for this volunteer:</source>
+        <translation>给这位志愿者制新卡：</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/admin/cards.py" line="1"/>
+        <source>QR cards are switched off on this kiosk ([qr] public_key).</source>
+        <translation>本机没有启用二维码卡（[qr] public_key）。</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/admin/cards.py" line="1"/>
+        <source>waiting for the district</source>
+        <translation>等待区里签发</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/admin/cards.py" line="1"/>
+        <source>ready to print</source>
+        <translation>可以打印</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/admin/cards.py" line="1"/>
+        <source>printed</source>
+        <translation>已打印</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/admin/cards.py" line="1"/>
+        <source>refused: %1</source>
+        <translation>被拒绝：%1</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/admin/cards.py" line="1"/>
+        <source>QR card %1 printed for %2</source>
+        <translation>已为 %2 打印二维码卡 %1</translation>
+    </message>
 </context>
 <context>
     <name>CartScreen</name>

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import Literal, Protocol
 
 from kiosk.core.errors import UserFacingError
-from kiosk.core.models import Receipt
+from kiosk.core.models import Receipt, Slip
 
 CardKind = Literal["nfc", "qr"]
 
@@ -87,4 +87,8 @@ class PrinterFault(UserFacingError):
 class ReceiptPrinter(Protocol):
     def print_receipt(self, receipt: Receipt) -> None:
         """Print or raise :class:`PrinterFault`; never called before the sale committed."""
+        ...
+
+    def print_slip(self, slip: Slip) -> None:
+        """Print other paper (a QR card) or raise :class:`PrinterFault`."""
         ...

@@ -104,3 +104,14 @@ class Receipt:
     balance_after: int
     offline: bool
     voids_order_id: str | None = None
+
+
+@dataclass(frozen=True)
+class Slip:
+    """Paper laid out as text lines, a QR code, then more text lines: how every receipt
+    prints, and what a printed QR card is. Lines are already fitted to the paper's columns."""
+
+    above: tuple[str, ...]
+    qr: str
+    below: tuple[str, ...]
+    qr_module_dots: int = 6   # a long code (a card token) needs smaller modules to fit 58 mm

@@ -12,8 +12,9 @@ The printer sends :func:`receipt_body_lines`, then the order's QR code, then
 from __future__ import annotations
 
 import unicodedata
+from datetime import datetime
 
-from kiosk.core.models import Receipt
+from kiosk.core.models import Receipt, Slip
 
 
 def text_width(text: str) -> int:
@@ -47,6 +48,13 @@ def receipt_lines(receipt: Receipt, width: int = 32, footer: str = "") -> list[s
     return receipt_body_lines(receipt, width) + receipt_footer_lines(footer, width)
 
 
+def receipt_slip(receipt: Receipt, width: int = 32, footer: str = "") -> Slip:
+    """The receipt as the printer lays it out: body, the order id's QR code, footer. A
+    36-character order id is a 29x29 code: 6 dots a module is 174 dots, fits 58 mm paper."""
+    return Slip(tuple(receipt_body_lines(receipt, width)), receipt.order_id,
+                tuple(receipt_footer_lines(footer, width)), qr_module_dots=6)
+
+
 def receipt_footer_lines(footer: str, width: int = 32) -> list[str]:
     """What follows the QR code: the configured footer after a blank line (or nothing)."""
     return ["", center(footer, width)] if footer else []
@@ -75,3 +83,22 @@ def receipt_body_lines(receipt: Receipt, width: int = 32) -> list[str]:
     order_id = receipt.order_id
     lines += [rule, "订单号", *(order_id[i:i + width] for i in range(0, len(order_id), width))]
     return lines
+
+
+def card_slip(*, kiosk_name: str, community: str, masked_name: str, card_id: str, token: str,
+              printed_at: datetime, expires_at: datetime | None, width: int = 32) -> Slip:
+    """A volunteer's printed QR card. The token is ~140 characters, a 53x53 code: 4 dots a
+    module keeps it under 58 mm paper's 384 dots with a margin a phone camera likes."""
+    rule = "-" * width
+    expiry = "长期有效" if expires_at is None else expires_at.strftime("%Y-%m-%d")
+    above = [center(kiosk_name, width), center(community, width), center("积分卡", width),
+             center("Points card", width), rule,
+             left_right("持卡人", masked_name, width), left_right("卡号", card_id, width),
+             left_right("有效期", expiry, width), left_right("制卡时间",
+                                                         printed_at.strftime("%Y-%m-%d %H:%M"),
+                                                         width), rule]
+    below = [rule, fit("凭此码在自助机扫码兑换。", width), fit("请妥善保管，勿给他人拍照。", width),
+             fit("遗失请找工作人员挂失补办，", width), fit("补办后旧卡作废。", width),
+             fit("Show this code at the kiosk.", width),
+             fit("Lost it? Staff can block it", width), fit("and print a new one.", width)]
+    return Slip(tuple(above), token, tuple(below), qr_module_dots=4)

@@ -309,7 +309,30 @@ CREATE TABLE item_images (
 );
 """
 
-MIGRATIONS: tuple[str, ...] = (V1, V2, V3, V4, V5, V6)
+# QR cards an operator asked the district for. The sync daemon sends each waiting request
+# (POST /v1/qr-cards) and writes the answer here; the app prints the card, then forgets the
+# token: the printed card is the only copy.
+V7 = """
+CREATE TABLE qr_card_requests (
+    request_id TEXT PRIMARY KEY,
+    volunteer_id TEXT NOT NULL REFERENCES volunteers (id),
+    operator_id TEXT NOT NULL,
+    requested_at TEXT NOT NULL,
+    state TEXT NOT NULL DEFAULT 'waiting'
+        CHECK (state IN ('waiting', 'issued', 'refused', 'printed')),
+    card_id TEXT,
+    generation INTEGER,
+    token TEXT,
+    expires_at TEXT,
+    detail TEXT,
+    answered_at TEXT,
+    printed_at TEXT,
+    CHECK (state <> 'issued' OR (card_id IS NOT NULL AND token IS NOT NULL))
+);
+CREATE INDEX qr_card_requests_by_state ON qr_card_requests (state, requested_at);
+"""
+
+MIGRATIONS: tuple[str, ...] = (V1, V2, V3, V4, V5, V6, V7)
 LATEST_VERSION = len(MIGRATIONS)
 
 

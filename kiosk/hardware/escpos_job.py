@@ -18,8 +18,8 @@ from collections.abc import Sequence
 
 from escpos.printer import Dummy
 
-from kiosk.core.models import Receipt
-from kiosk.core.receipt_text import receipt_body_lines, receipt_footer_lines
+from kiosk.core.models import Receipt, Slip
+from kiosk.core.receipt_text import receipt_slip
 
 ESC_INIT = b"\x1b@"             # ESC @: reset modes left over from an earlier job
 FS_CHINESE_ON = b"\x1c&"        # FS &: double-byte (GB18030 / GB2312) characters on
@@ -27,8 +27,6 @@ FS_CHINESE_OFF = b"\x1c."       # FS .: back to single-byte code pages
 ALIGN_LEFT = b"\x1ba\x00"       # ESC a 0
 ALIGN_CENTER = b"\x1ba\x01"     # ESC a 1: also centres a native QR code and a raster image
 QR_NATIVE = b"\x1d(k"           # GS ( k: the 2D-code function family
-QR_MODULE_DOTS = 6              # a 36-character UUID is a 29x29 code: 174 dots, fits 58 mm
-QR_IMAGE_BOX = 5                # module size in pixels when the QR is sent as an image
 
 
 class UnknownProfile(ValueError):
@@ -55,17 +53,23 @@ def new_job(profile: str) -> Dummy:
 def render_job(receipt: Receipt, *, columns: int, footer: str, profile: str = "default",
                native_qr: bool = True) -> bytes:
     """The whole receipt as bytes, from reset to cut."""
+    return render_slip(receipt_slip(receipt, columns, footer), profile=profile,
+                       native_qr=native_qr)
+
+
+def render_slip(slip: Slip, *, profile: str = "default", native_qr: bool = True) -> bytes:
+    """Text, QR code, text, then the cut: a receipt or a printed QR card."""
     job = new_job(profile)
     job._raw(ESC_INIT)
-    job._raw(chinese_text(receipt_body_lines(receipt, columns)))
+    job._raw(chinese_text(slip.above))
     job._raw(ALIGN_CENTER)
     if native_qr and job.profile.supports("qrCode"):
-        job.qr(receipt.order_id, size=QR_MODULE_DOTS, native=True)
+        job.qr(slip.qr, size=slip.qr_module_dots, native=True)
         job._raw(b"\n")
     else:
-        job.qr(receipt.order_id, size=QR_IMAGE_BOX, native=False)
+        job.qr(slip.qr, size=max(2, slip.qr_module_dots - 1), native=False)
     job._raw(ALIGN_LEFT)
-    job._raw(chinese_text(receipt_footer_lines(footer, columns)))
+    job._raw(chinese_text(slip.below))
     job.cut()
     output: bytes = job.output
     return output

@@ -27,9 +27,9 @@ from escpos.printer import CupsPrinter, Dummy, File, Network, Serial, Usb
 
 from kiosk.config import PrinterSection
 from kiosk.core.devices import PrinterFault
-from kiosk.core.models import Receipt
+from kiosk.core.models import Receipt, Slip
 from kiosk.core.printing import PaperStatus
-from kiosk.hardware.escpos_job import new_job, render_job
+from kiosk.hardware.escpos_job import new_job, render_job, render_slip
 
 log = logging.getLogger("kiosk.hardware.printer")
 
@@ -95,19 +95,26 @@ class EscposReceiptPrinter:
                           native_qr=s.native_qr)
 
     def print_receipt(self, receipt: Receipt) -> None:
-        payload = self.render(receipt)
+        self._send(self.render(receipt), "print the receipt")
+        log.info("receipt for order %s printed on %s", receipt.order_id, self.describe())
+
+    def print_slip(self, slip: Slip) -> None:
+        s = self.settings
+        self._send(render_slip(slip, profile=s.profile, native_qr=s.native_qr), "print")
+
+    def _send(self, payload: bytes, what: str) -> None:
+        """One job in one write, with the paper checked before and after where it can be."""
         check = self.settings.check_status and self.can_report_status
-        with self._session("print the receipt") as device:
+        with self._session(what) as device:
             if check and self._query_paper(device) == "out":
                 raise PrinterFault(f"{self.describe()}: out of paper")
             device._raw(payload)
             if check:
                 after = self._query_paper(device)
                 if after == "out":
-                    raise PrinterFault(f"{self.describe()}: paper ran out during the receipt")
+                    raise PrinterFault(f"{self.describe()}: paper ran out during printing")
                 if after == "low":
                     log.warning("%s: paper is nearly finished", self.describe())
-        log.info("receipt for order %s printed on %s", receipt.order_id, self.describe())
 
     def paper_status(self) -> PaperStatus:
         """Ask the printer about its paper roll, for the health screens; 'unknown' where the

@@ -13,8 +13,8 @@ from pathlib import Path
 import qrcode
 from PIL import Image, ImageDraw, ImageFont
 
-from kiosk.core.models import Receipt
-from kiosk.core.receipt_text import receipt_body_lines, receipt_footer_lines, text_width
+from kiosk.core.models import Receipt, Slip
+from kiosk.core.receipt_text import receipt_slip, text_width
 
 CJK_FONT = Path("/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc")
 MONO_SC_INDEX = 7  # the collection's "Noto Sans Mono CJK SC"
@@ -35,23 +35,29 @@ def _draw_lines(draw: ImageDraw.ImageDraw, lines: list[str], *, font: ImageFont.
 def render_receipt_image(receipt: Receipt, *, columns: int = 32, footer: str = "",
                          font_size: int = 24, font_path: Path = CJK_FONT) -> Image.Image:
     """The receipt as a black-on-white picture, 24 px per line like a 203 dpi printer."""
+    return render_slip_image(receipt_slip(receipt, columns, footer), columns=columns,
+                             font_size=font_size, font_path=font_path)
+
+
+def render_slip_image(slip: Slip, *, columns: int = 32, font_size: int = 24,
+                      font_path: Path = CJK_FONT) -> Image.Image:
+    """Any slip (a receipt, a printed QR card) as the paper would look."""
     font = ImageFont.truetype(str(font_path), font_size, index=MONO_SC_INDEX)
     cell, line_height, margin = font_size // 2, font_size + 8, font_size
-    body = receipt_body_lines(receipt, columns)
-    tail = receipt_footer_lines(footer, columns)
-    qr = qrcode.QRCode(border=2, box_size=6, error_correction=qrcode.constants.ERROR_CORRECT_L)
-    qr.add_data(receipt.order_id)
+    qr = qrcode.QRCode(border=2, box_size=slip.qr_module_dots,
+                       error_correction=qrcode.constants.ERROR_CORRECT_L)
+    qr.add_data(slip.qr)
     qr.make(fit=True)
     qr_image = qr.make_image().get_image().convert("L")
-    width = columns * cell + 2 * margin
-    height = margin * 2 + line_height * (len(body) + len(tail)) + qr_image.height
+    width = max(columns * cell + 2 * margin, qr_image.width + 2 * margin)
+    height = margin * 2 + line_height * (len(slip.above) + len(slip.below)) + qr_image.height
     image = Image.new("L", (width, height), color=255)
     draw = ImageDraw.Draw(image)
-    y = _draw_lines(draw, body, font=font, top=margin, margin=margin, cell=cell,
+    y = _draw_lines(draw, list(slip.above), font=font, top=margin, margin=margin, cell=cell,
                     line_height=line_height)
     image.paste(qr_image, ((width - qr_image.width) // 2, y))
-    _draw_lines(draw, tail, font=font, top=y + qr_image.height, margin=margin, cell=cell,
-                line_height=line_height)
+    _draw_lines(draw, list(slip.below), font=font, top=y + qr_image.height, margin=margin,
+                cell=cell, line_height=line_height)
     return image
 
 

@@ -18,7 +18,7 @@ from kiosk.core.devices import (
     EventSink,
     PrinterFault,
 )
-from kiosk.core.models import Receipt
+from kiosk.core.models import Receipt, Slip
 from kiosk.core.receipt_text import receipt_lines
 
 
@@ -72,11 +72,22 @@ class TextFilePrinter:
         self.footer = footer
         self.fail_with: str | None = None
         self.printed: list[Receipt] = []
+        self.slips: list[Slip] = []
 
     def print_receipt(self, receipt: Receipt) -> None:
         if self.fail_with is not None:
             raise PrinterFault(self.fail_with)
+        self._write(receipt_lines(receipt, self.width, self.footer))
+        self.printed.append(receipt)
+
+    def print_slip(self, slip: Slip) -> None:
+        """A QR card: its text with the code's content where the printer puts the picture."""
+        if self.fail_with is not None:
+            raise PrinterFault(self.fail_with)
+        self._write([*slip.above, f"[QR {slip.qr}]", *slip.below])
+        self.slips.append(slip)
+
+    def _write(self, lines: list[str]) -> None:
         self.path.parent.mkdir(parents=True, exist_ok=True)
         with self.path.open("a", encoding="utf-8") as fh:
-            fh.write("\n".join(receipt_lines(receipt, self.width, self.footer)) + "\n\n")
-        self.printed.append(receipt)
+            fh.write("\n".join(lines) + "\n\n")

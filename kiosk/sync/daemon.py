@@ -23,6 +23,7 @@ from kiosk.config import Config, ConfigError, SyncSection, load_config
 from kiosk.core.clock import Clock, SystemClock, to_db
 from kiosk.core.db import DatabaseError, open_database
 from kiosk.core.ledger import bind_kiosk
+from kiosk.core.tokens import TokenVerifier, VerifiedCard
 from kiosk.sync import heartbeat, signing, state
 from kiosk.sync.client import HttpTransport, InsecureUrlError
 from kiosk.sync.engine import RoundResult, SyncError, Transport, sync_round
@@ -52,7 +53,8 @@ class Backoff:
 class Daemon:
     def __init__(self, conn: sqlite3.Connection, transport: Transport, clock: Clock,
                  kiosk_id: str, settings: SyncSection, *, rng: random.Random | None = None,
-                 poll_seconds: float = 1.0) -> None:
+                 poll_seconds: float = 1.0,
+                 verify_card: Callable[[str], VerifiedCard] | None = None) -> None:
         self.conn = conn
         self.transport = transport
         self.clock = clock
@@ -61,6 +63,7 @@ class Daemon:
         self.backoff = Backoff(settings.interval_seconds, settings.jitter_seconds,
                                settings.backoff_cap_seconds, rng or random.Random())
         self.poll_seconds = poll_seconds
+        self.verify_card = verify_card  # checks a QR card the district issued before keeping it
         self.stop_event = threading.Event()
         bind_kiosk(conn, kiosk_id)
 
@@ -82,7 +85,8 @@ class Daemon:
         try:
             result = sync_round(self.conn, self.transport, self.clock, self.kiosk_id,
                                 batch=self.settings.push_batch, page_size=self.settings.page_size,
-                                max_image_bytes=self.settings.max_image_kb * 1024)
+                                max_image_bytes=self.settings.max_image_kb * 1024,
+                                verify_card=self.verify_card)
         except SyncError:
             self.backoff.record(False)
             return None
@@ -173,8 +177,11 @@ def main(argv: Sequence[str] | None = None) -> int:
             for key_name, value in state.status(conn).items():
                 print(f"{key_name}: {value}")
             return 0
-        daemon = Daemon(conn, make_transport(config), SystemClock(), config.kiosk.id,
-                        config.sync)
+        clock = SystemClock()
+        verifier = TokenVerifier.from_settings(config.qr.public_key, config.qr.district_id,
+                                               clock, base_dir=config.base_dir)
+        daemon = Daemon(conn, make_transport(config), clock, config.kiosk.id, config.sync,
+                        verify_card=None if verifier is None else verifier.verify)
     except (ConfigError, DatabaseError, InsecureUrlError, OSError, ValueError) as exc:
         print(f"kiosk-sync: {exc}", file=sys.stderr)
         return 2

@@ -10,13 +10,15 @@ import hashlib
 import json
 import logging
 import sqlite3
+from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Protocol
 
 from kiosk.core.clock import Clock, to_db
 from kiosk.core.ledger import SnapshotError
-from kiosk.sync import apply, images, protocol, state
+from kiosk.core.tokens import VerifiedCard
+from kiosk.sync import apply, images, protocol, qr_issue, state
 
 log = logging.getLogger("kiosk.sync")
 
@@ -39,6 +41,7 @@ class RoundResult:
     pages: int
     pictures: int = 0
     pictures_refused: int = 0
+    qr_cards: int = 0
 
 
 def _call(transport: Transport, method: str, path: str, body: bytes | None) -> object:
@@ -113,13 +116,16 @@ def pull(conn: sqlite3.Connection, transport: Transport, clock: Clock, page_size
 
 def sync_round(conn: sqlite3.Connection, transport: Transport, clock: Clock, kiosk_id: str, *,
                batch: int = 200, page_size: int = 5000,
-               max_image_bytes: int = 2048 * 1024) -> RoundResult:
-    """Push, pull, then fetch missing catalogue pictures; records status. Raises SyncError
-    (after recording it) when the push or pull fails. A picture that cannot be had is logged
-    and kept for the next round; it never fails the round (the ledger is what must agree)."""
+               max_image_bytes: int = 2048 * 1024,
+               verify_card: Callable[[str], VerifiedCard] | None = None) -> RoundResult:
+    """Push, ask for the QR cards operators requested, pull, then fetch missing catalogue
+    pictures; records status. Raises SyncError (after recording it) when the push, the card
+    requests or the pull fail. A picture that cannot be had is logged and kept for the next
+    round; it never fails the round (the ledger is what must agree)."""
     state.mark_attempt(conn, to_db(clock.now()))
     try:
         pushed = push(conn, transport, clock, kiosk_id, batch)
+        cards = qr_issue.send_requests(conn, transport, clock, verify_card)
         rows, pages = pull(conn, transport, clock, page_size)
     except (SyncError, protocol.ProtocolError, SnapshotError) as exc:
         log.warning("sync round failed: %s", exc)
@@ -129,4 +135,5 @@ def sync_round(conn: sqlite3.Connection, transport: Transport, clock: Clock, kio
                                     max_bytes=max_image_bytes)
     state.mark_success(conn, to_db(clock.now()))
     return RoundResult(pushed=pushed, pulled_rows=rows, pages=pages,
-                       pictures=pictures.fetched, pictures_refused=pictures.refused)
+                       pictures=pictures.fetched, pictures_refused=pictures.refused,
+                       qr_cards=cards)

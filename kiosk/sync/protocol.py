@@ -16,6 +16,7 @@ from kiosk.sync.images import SHA256_RE
 PUSH_PATH = "/v1/push"
 CHANGES_PATH = "/v1/changes"
 HEARTBEAT_PATH = "/v1/heartbeat"
+QR_CARDS_PATH = "/v1/qr-cards"
 ENTRY_STATUSES = frozenset({"applied", "duplicate", "rejected", "not_processed"})
 
 

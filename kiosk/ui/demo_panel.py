@@ -13,6 +13,7 @@ from pathlib import Path
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from PySide6.QtWidgets import QFrame, QLabel, QPlainTextEdit, QPushButton, QVBoxLayout
 
+from kiosk.config import QrSection
 from kiosk.core import tokens
 from kiosk.core.clock import Clock
 from kiosk.core.receipt_text import receipt_lines
@@ -24,6 +25,10 @@ DEMO_KEY = Path(__file__).resolve().parent.parent.parent / "assets" / "demo" / \
 DEMO_CARDS = (("张*华 NFC", "04A1B2C3D4E5F6"), ("李* NFC", "04B7C8D9E0F1A2"),
               ("停用卡 blocked", "04C3D4E5F6A7B8"), ("未登记 unknown", "DEADBEEF"))
 DEMO_QR_CARD = "QR-0001"
+# The demo shop is the demo district: QR cards it signs are accepted (and the operator's cards
+# screen offers to issue them; without a district server the request just waits).
+DEMO_QR_SETTINGS = QrSection(district_id=DEMO_DISTRICT,
+                             public_key=str(DEMO_KEY.parent / "demo-district-public.key"))
 
 
 class DemoQr:

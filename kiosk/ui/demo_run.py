@@ -43,7 +43,7 @@ from kiosk.core.session_flow import (
 )
 from kiosk.hardware.simulated import SimulatedCardReader, TextFilePrinter
 from kiosk.services import build
-from kiosk.ui.demo_panel import DemoQr
+from kiosk.ui.demo_panel import DEMO_QR_SETTINGS, DemoQr
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 SIZES = ((1920, 1080), (1080, 1920), (1280, 800))
@@ -98,7 +98,7 @@ class Script:
         self.clock = SteppingClock()
         config = replace(Config(), base_dir=ROOT,
                          database=DatabaseSection(path=str(database)),
-                         ui=UiSection(language=language))
+                         ui=UiSection(language=language), qr=DEMO_QR_SETTINGS)
         self.services = build(config, self.clock)
         demo.seed(self.services)
         self.reader = SimulatedCardReader("demo reader")

@@ -3,12 +3,29 @@ card or unblock a found one. The change goes to the district with the next sync.
 
 Registering a new NFC card: pick the volunteer, press "wait for the card", tap the card. The
 next tap is registered (never looked up) and the wait ends; a card that is someone else's is
-refused with their masked name."""
+refused with their masked name.
+
+Printing a QR card: pick the volunteer, press "issue a QR card". Only the district can sign
+one, so the request waits for the sync daemon's next round (started at once); the screen
+watches it and prints the card on the receipt printer as soon as the answer is in. A card
+that did not print (paper out) stays in the list with "print" until it has."""
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QComboBox, QHBoxLayout, QVBoxLayout
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtGui import QHideEvent, QShowEvent
+from PySide6.QtWidgets import (
+    QComboBox,
+    QHBoxLayout,
+    QLayout,
+    QListWidget,
+    QListWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
 
+from kiosk.core.clock import from_db
+from kiosk.core.qr_cards import QrCardRequest
 from kiosk.ui.admin.base import AdminContext, AdminScreen, clicked, heading, text_field
 from kiosk.ui.admin.work import CardInfo, Result
 from kiosk.ui.widgets import button, label
@@ -20,8 +37,6 @@ class CardsScreen(AdminScreen):
         m = ctx.metrics
         self.info: CardInfo | None = None
         self.waiting = False  # the next tap is a new card for the chosen volunteer
-        box = QVBoxLayout(self)
-        box.setSpacing(m.unit // 2)
         self.heading = heading()
         self.number = text_field(m)
         self.find_button = button()
@@ -45,20 +60,54 @@ class CardsScreen(AdminScreen):
         self.stop_waiting = button()
         clicked(self.stop_waiting, lambda: self._set_waiting(False))
         register = QHBoxLayout()
-        register.addWidget(self.volunteer, 2)
         register.addWidget(self.wait, 1)
         register.addWidget(self.stop_waiting, 1)
+        self.volunteer_heading = label("", "Muted")
         self.register_state = label("", "Muted")
-        box.addWidget(self.heading)
-        box.addLayout(row)
-        box.addWidget(self.detail)
-        box.addLayout(buttons)
-        box.addWidget(self.notice)
-        box.addSpacing(m.unit)
-        box.addWidget(self.register_heading)
-        box.addLayout(register)
-        box.addWidget(self.register_state)
-        box.addStretch(1)
+        self._build_qr(ctx)
+        # Left: the card on the reader (find, block, unblock). Right: a new card for a
+        # volunteer, an NFC card tapped here or a QR card printed here.
+        page = QHBoxLayout(self)
+        page.setSpacing(m.unit)
+        left = QVBoxLayout()
+        left.setSpacing(m.unit // 2)
+        for widget in (self.heading, row, self.detail, buttons, self.notice):
+            _add(left, widget)
+        left.addStretch(1)
+        page.addLayout(left, 1)
+        page.addLayout(self._new_card_column(register), 1)
+
+    def _new_card_column(self, register: QHBoxLayout) -> QVBoxLayout:
+        column = QVBoxLayout()
+        column.setSpacing(self.ctx.metrics.unit // 2)
+        for widget in (self.volunteer_heading, self.volunteer, self.register_heading, register,
+                       self.register_state, self.qr_heading, self.qr_row):
+            _add(column, widget)
+        column.addWidget(self.qr_list, 1)
+        column.addWidget(self.qr_state)
+        return column
+
+    def _build_qr(self, ctx: AdminContext) -> None:
+        m = ctx.metrics
+        self.qr_enabled = bool(ctx.work.services.config.qr.public_key.strip())
+        self.qr_heading = heading()
+        self.issue_qr = button(role="go")
+        clicked(self.issue_qr, self.request_qr_card)
+        self.print_qr = button()
+        clicked(self.print_qr, self._print_selected)
+        self.qr_row = QHBoxLayout()
+        self.qr_row.addWidget(self.issue_qr, 1)
+        self.qr_row.addWidget(self.print_qr, 1)
+        self.qr_list = QListWidget()
+        self.qr_list.setMinimumHeight(m.touch)
+        self.qr_list.currentItemChanged.connect(lambda *_: self._enable_print())
+        self.qr_state = label("", "Muted")
+        self.qr_requests: list[QrCardRequest] = []
+        self.auto_print: set[str] = set()   # asked for on this screen: print when issued
+        self.printing: set[str] = set()
+        self.qr_poll = QTimer(self)
+        self.qr_poll.setInterval(2000)
+        self.qr_poll.timeout.connect(self._load_qr)
 
     def title(self) -> str:
         return self.tr("Cards")
@@ -69,9 +118,19 @@ class CardsScreen(AdminScreen):
         self.find_button.setText(self.tr("Find"))
         self.block.setText(self.tr("Block this card"))
         self.unblock.setText(self.tr("Unblock this card"))
+        self.volunteer_heading.setText(self.tr("A new card for this volunteer:"))
         self.register_heading.setText(self.tr("Register a new card"))
         self.wait.setText(self.tr("Wait for the card"))
         self.stop_waiting.setText(self.tr("Cancel"))
+        self.qr_heading.setText(self.tr("Print a QR card"))
+        self.issue_qr.setText(self.tr("Issue a QR card"))
+        self.print_qr.setText(self.tr("Print"))
+        self.issue_qr.setEnabled(self.qr_enabled)
+        on = self.tr("Signed by the district at the next sync (needs the network), then "
+                     "printed here; the old QR card stops working.")
+        off = self.tr("QR cards are switched off on this kiosk ([qr] public_key).")
+        self.qr_state.setText(on if self.qr_enabled else off)
+        self._fill_qr()
         self._show()
         self._set_waiting(self.waiting)
 
@@ -87,6 +146,7 @@ class CardsScreen(AdminScreen):
                     self.volunteer.addItem(f"{volunteer_id} · {masked_name}", volunteer_id)
                 self.volunteer.setCurrentIndex(max(0, self.volunteer.findData(chosen)))
         self.run(self.ctx.work.volunteers, volunteers)
+        self._load_qr()
         if self.info is not None:
             self.card(self.info.card_id)
         else:
@@ -163,3 +223,100 @@ class CardsScreen(AdminScreen):
             self.card(card_id)  # show it, with block / unblock
             self.register_state.setText(text.replace("%1", card_id).replace("%2", who))
         self.run(lambda: self.ctx.work.register_card(op, card_id, volunteer_id), done)
+
+    # -- QR cards --------------------------------------------------------------------------------
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        self.qr_poll.start()
+
+    def hideEvent(self, event: QHideEvent) -> None:
+        self.qr_poll.stop()
+        super().hideEvent(event)
+
+    def request_qr_card(self) -> None:
+        volunteer_id = self.volunteer.currentData()
+        if volunteer_id is None:
+            self.say(self.tr("Choose a volunteer first"))
+            return
+        op = self.operator_id
+        self.say(None)
+
+        def done(result: Result) -> None:
+            if result.ok:
+                self.auto_print.add(result.value)
+                self._load_qr()
+        self.run(lambda: self.ctx.work.request_qr_card(op, volunteer_id), done)
+
+    def _load_qr(self) -> None:
+        if self.busy:
+            return   # the last answer is not in yet: never pile up polls on the worker
+
+        def loaded(result: Result) -> None:
+            if not result.ok:
+                return
+            self.qr_requests = result.value
+            self._fill_qr()
+            for request in self.qr_requests:
+                if request.state == "issued" and request.request_id in self.auto_print:
+                    self.auto_print.discard(request.request_id)
+                    self._print(request.request_id)
+        self.run(self.ctx.work.qr_card_requests, loaded)
+
+    def _state_text(self, request: QrCardRequest) -> str:
+        return {
+            "waiting": self.tr("waiting for the district"),
+            "issued": self.tr("ready to print"),
+            "printed": self.tr("printed"),
+            "refused": self.tr("refused: %1").replace("%1", request.detail or ""),
+        }[request.state]
+
+    def _fill_qr(self) -> None:
+        chosen = self._selected()
+        self.qr_list.clear()
+        for request in self.qr_requests:
+            asked = from_db(request.requested_at).astimezone(
+                self.ctx.work.services.kiosk.timezone).strftime("%m-%d %H:%M")  # shop's zone
+            item = QListWidgetItem(f"{request.masked_name} · {self._state_text(request)} · "
+                                   f"{asked}")
+            item.setData(Qt.ItemDataRole.UserRole, request.request_id)
+            self.qr_list.addItem(item)
+            if request.request_id == chosen:
+                self.qr_list.setCurrentItem(item)
+        self._enable_print()
+
+    def _selected(self) -> str | None:
+        item = self.qr_list.currentItem()
+        return None if item is None else str(item.data(Qt.ItemDataRole.UserRole))
+
+    def _enable_print(self) -> None:
+        chosen = self._selected()
+        self.print_qr.setEnabled(any(r.request_id == chosen and r.state == "issued"
+                                     for r in self.qr_requests))
+
+    def _print_selected(self) -> None:
+        chosen = self._selected()
+        if chosen is not None:
+            self._print(chosen)
+
+    def _print(self, request_id: str) -> None:
+        if request_id in self.printing:
+            return
+        self.printing.add(request_id)
+        op = self.operator_id
+
+        def done(result: Result) -> None:
+            self.printing.discard(request_id)
+            if result.ok:
+                self.say(self.tr("QR card %1 printed for %2")
+                         .replace("%1", result.value.card_id)
+                         .replace("%2", result.value.masked_name))
+            self._load_qr()
+        self.run(lambda: self.ctx.work.print_qr_card(op, request_id), done)
+
+
+def _add(column: QVBoxLayout, item: QWidget | QLayout) -> None:
+    if isinstance(item, QLayout):
+        column.addLayout(item)
+    else:
+        column.addWidget(item)

@@ -12,10 +12,11 @@ import sys
 import tempfile
 from pathlib import Path
 
-from kiosk.core import audit, operators
+from kiosk.core import audit, operators, qr_cards, tokens
 from kiosk.core.clock import to_db
 from kiosk.core.devices import DeviceFound, DeviceLost
 from kiosk.core.models import CartLine, PresentedCard
+from kiosk.hardware.receipt_image import render_slip_image
 from kiosk.services import pin_policy
 from kiosk.ui.admin.base import AdminScreen
 from kiosk.ui.admin.cards import CardsScreen
@@ -24,6 +25,7 @@ from kiosk.ui.admin.count import CountScreen
 from kiosk.ui.admin.health import HealthScreen
 from kiosk.ui.admin.orders import OrdersScreen
 from kiosk.ui.admin.restock import RestockScreen
+from kiosk.ui.demo_panel import DEMO_DISTRICT
 from kiosk.ui.demo_run import Script, shrink
 
 SIZE = (1920, 1080)
@@ -132,6 +134,7 @@ class AdminScript(Script):
         self.settle(lambda: cards.info is not None and cards.info.card_id == "04AA11BB22CC33")
         self.reader.remove()
         shots.append(self.shot("cards-register"))
+        shots += self.qr_card(cards)
         for key in ("reports", "audit", "health"):
             gate.panel.open(key)
             self.gate_settled(screens[key])
@@ -142,6 +145,28 @@ class AdminScript(Script):
                 self.gate_settled(health)
             shots.append(self.shot(key))
         return shots
+
+    def qr_card(self, cards: CardsScreen) -> list[Path]:
+        """A QR card the demo district has signed (its answer written as the sync daemon
+        would), printed from the screen; a second request still waiting for the district."""
+        s, clock = self.services, self.clock
+        self.settle()
+        answered = qr_cards.request(s.conn, clock, "op1", "V0002")
+        card_id = "QR5F3A9C21B7E4"
+        token = tokens.issue(self.qr.district_key, DEMO_DISTRICT, card_id, 1,
+                             issued_at=clock.now())
+        qr_cards.record_issued(s.conn, clock, answered, card_id=card_id, generation=1,
+                               token=token, expires_at=0)
+        cards.volunteer.setCurrentIndex(cards.volunteer.findData("V0001"))
+        cards.request_qr_card()
+        self.gate_settled(cards)
+        cards.qr_list.setCurrentRow(1)
+        cards.print_qr.click()
+        self.gate_settled(cards)
+        self.settle(lambda: bool(self.printer.slips) and cards.busy == 0)
+        paper = self.out / "qr-card-paper.png"
+        render_slip_image(self.printer.slips[-1]).save(paper)
+        return [self.shot("cards-qr"), paper]
 
     def catalogue(self) -> list[Path]:
         """Kite retired (greyed in the list), then soap's price changed: its history shows."""

@@ -21,6 +21,7 @@ from kiosk.core import (
     item_pictures,
     operators,
     order_search,
+    qr_cards,
     report_csv,
     reports,
 )
@@ -193,6 +194,32 @@ class AdminWork:
         s = self.services
         return attempt(lambda: audit.register_card(s.conn, s.clock, operator_id,
                                                    card_id.strip(), volunteer_id))
+
+    def request_qr_card(self, operator_id: str, volunteer_id: str) -> Result:
+        """Ask the district for this volunteer's QR card; the daemon is woken to send it."""
+        s = self.services
+
+        def job() -> str:
+            request_id = qr_cards.request(s.conn, s.clock, operator_id, volunteer_id)
+            health.request_sync(s.conn, s.clock)
+            return request_id
+        return attempt(job)
+
+    def qr_card_requests(self) -> Result:
+        return attempt(lambda: qr_cards.recent(self.services.conn))
+
+    def print_qr_card(self, operator_id: str, request_id: str) -> Result:
+        """Result(IssuedCard) printed; a printer fault keeps the card for another try."""
+        s = self.services
+        width = s.config.printer.columns
+
+        def send(card: qr_cards.IssuedCard) -> None:
+            try:
+                self.printer.print_slip(qr_cards.slip(card, s.kiosk, s.clock, width))
+            except PrinterFault as fault:  # its own words are about a sale's receipt
+                raise qr_cards.CardNotPrinted(fault.detail) from fault
+        return attempt(lambda: qr_cards.print_card(s.conn, s.clock, request_id, operator_id,
+                                                   send))
 
     # -- catalogue -------------------------------------------------------------------------------
 
