@@ -189,16 +189,6 @@
     </message>
     <message>
         <location filename="../../kiosk/ui/admin/cards.py" line="1"/>
-        <source>Signed by the district at the next sync (needs the network), then printed here; the old QR card stops working.</source>
-        <translation>由区里在下次同步时签发（需要联网），签好后在这里打印；旧二维码卡随之作废。</translation>
-    </message>
-    <message>
-        <location filename="../../kiosk/ui/admin/cards.py" line="1"/>
-        <source>A new card for this volunteer:</source>
-        <translation>给这位志愿者制新卡：</translation>
-    </message>
-    <message>
-        <location filename="../../kiosk/ui/admin/cards.py" line="1"/>
         <source>QR cards are switched off on this kiosk ([qr] public_key).</source>
         <translation>本机没有启用二维码卡（[qr] public_key）。</translation>
     </message>
@@ -226,6 +216,16 @@
         <location filename="../../kiosk/ui/admin/cards.py" line="1"/>
         <source>QR card %1 printed for %2</source>
         <translation>已为 %2 打印二维码卡 %1</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/admin/cards.py" line="1"/>
+        <source>Signed by the district at the next sync (needs the network), then printed here; the old QR card stops working.</source>
+        <translation>由区里在下次同步时签发（需要联网），签好后在这里打印；旧二维码卡随之作废。</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/admin/cards.py" line="1"/>
+        <source>A new card for this volunteer:</source>
+        <translation>给这位志愿者制新卡：</translation>
     </message>
 </context>
 <context>
@@ -290,8 +290,8 @@
     </message>
     <message>
         <location filename="../../kiosk/ui/admin/catalogue.py" line="149"/>
-        <source>Items (retired ones greyed)</source>
-        <translation>商品（已停售的为灰色）</translation>
+        <source>All items</source>
+        <translation>全部商品</translation>
     </message>
     <message>
         <location filename="../../kiosk/ui/admin/catalogue.py" line="150"/>
@@ -305,12 +305,12 @@
     </message>
     <message>
         <location filename="../../kiosk/ui/admin/catalogue.py" line="151"/>
-        <source>Name (Chinese)</source>
+        <source>Chinese name</source>
         <translation>中文名称</translation>
     </message>
     <message>
         <location filename="../../kiosk/ui/admin/catalogue.py" line="151"/>
-        <source>Name (English)</source>
+        <source>English name</source>
         <translation>英文名称</translation>
     </message>
     <message>
@@ -345,13 +345,13 @@
     </message>
     <message>
         <location filename="../../kiosk/ui/admin/catalogue.py" line="155"/>
-        <source>At most (pieces)</source>
-        <translation>最多（件）</translation>
+        <source>Max pieces</source>
+        <translation>限购件数</translation>
     </message>
     <message>
         <location filename="../../kiosk/ui/admin/catalogue.py" line="156"/>
-        <source>At most (points)</source>
-        <translation>最多（积分）</translation>
+        <source>Max points</source>
+        <translation>限购积分</translation>
     </message>
     <message>
         <location filename="../../kiosk/ui/admin/catalogue.py" line="156"/>
@@ -436,12 +436,12 @@
     </message>
     <message>
         <location filename="../../kiosk/ui/admin/catalogue.py" line="182"/>
-        <source>Goods on the shelf</source>
+        <source>Goods</source>
         <translation>实物（有库存）</translation>
     </message>
     <message>
         <location filename="../../kiosk/ui/admin/catalogue.py" line="183"/>
-        <source>Service (voucher)</source>
+        <source>Service</source>
         <translation>服务（兑换券）</translation>
     </message>
     <message>
@@ -451,8 +451,8 @@
     </message>
     <message>
         <location filename="../../kiosk/ui/admin/catalogue.py" line="185"/>
-        <source>Fee offset (voucher)</source>
-        <translation>抵扣物业费（兑换券）</translation>
+        <source>Fee offset</source>
+        <translation>物业费抵扣</translation>
     </message>
     <message>
         <location filename="../../kiosk/ui/admin/catalogue.py" line="221"/>
@@ -681,7 +681,7 @@
     </message>
     <message>
         <location filename="../../kiosk/ui/admin/count.py" line="81"/>
-        <source>Pick an item on the shelf</source>
+        <source>Pick an item</source>
         <translation>选择货架上的商品</translation>
     </message>
     <message>
@@ -1011,12 +1011,17 @@
     </message>
     <message>
         <location filename="../../kiosk/ui/admin/orders.py" line="79"/>
-        <source>Find an order: scan the receipt, type its number, or tap the card</source>
-        <translation>查找订单：扫小票二维码、输入单号或刷卡</translation>
+        <source>Find an order</source>
+        <translation>查找订单</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/admin/orders.py" line="79"/>
+        <source>Scan the receipt, type its number, or tap the card</source>
+        <translation>扫小票二维码、输入单号或刷卡</translation>
     </message>
     <message>
         <location filename="../../kiosk/ui/admin/orders.py" line="81"/>
-        <source>Order number or card number</source>
+        <source>Order or card number</source>
         <translation>单号或卡号</translation>
     </message>
     <message>
@@ -1144,7 +1149,7 @@
     </message>
     <message>
         <location filename="../../kiosk/ui/admin/pin_pad.py" line="60"/>
-        <source>Type your operator PIN, or tap your operator card</source>
+        <source>Type your PIN, or tap your card</source>
         <translation>请输入管理员密码，或刷管理员卡</translation>
     </message>
     <message>
@@ -1227,6 +1232,26 @@
         <translation>最近 30 天</translation>
     </message>
     <message>
+        <location filename="../../kiosk/ui/admin/reports.py" line="111"/>
+        <source>Chosen period</source>
+        <translation>自选时段</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/admin/reports.py" line="117"/>
+        <source>From</source>
+        <translation>从</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/admin/reports.py" line="118"/>
+        <source>to (included)</source>
+        <translation>到（含当天）</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/admin/reports.py" line="167"/>
+        <source>The first day is after the last day: choose the dates again.</source>
+        <translation>开始日期晚于结束日期，请重新选择日期。</translation>
+    </message>
+    <message>
         <location filename="../../kiosk/ui/admin/reports.py" line="90"/>
         <source>Points per day</source>
         <translation>每日积分</translation>
@@ -1301,7 +1326,7 @@
     </message>
     <message>
         <location filename="../../kiosk/ui/admin/restock.py" line="126"/>
-        <source>1. Scan or pick the item</source>
+        <source>1. Scan or pick</source>
         <translation>1. 扫码或选择商品</translation>
     </message>
     <message>

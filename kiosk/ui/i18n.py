@@ -12,7 +12,17 @@ from __future__ import annotations
 from datetime import datetime
 from pathlib import Path
 
-from PySide6.QtCore import QCoreApplication, QDateTime, QLocale, QObject, QTranslator, Signal
+from PySide6.QtCore import (
+    QCoreApplication,
+    QDate,
+    QDateTime,
+    QLocale,
+    QObject,
+    QTime,
+    QTimeZone,
+    QTranslator,
+    Signal,
+)
 
 I18N_DIR = Path(__file__).resolve().parent.parent.parent / "assets" / "i18n"
 LANGUAGES = ("zh_CN", "en")
@@ -79,6 +89,13 @@ class Language(QObject):
         return self.locale().toString(value)
 
     def when(self, moment: datetime) -> str:
-        stamp = QDateTime.fromSecsSinceEpoch(int(moment.timestamp()))
+        """``moment`` as read on its own wall clock (give it the shop's zone with
+        :func:`kiosk.core.clock.shop_time`), never the machine's zone, which is often UTC."""
+        offset = moment.utcoffset()
+        if offset is None:
+            raise ValueError("naive datetime: say which zone it is in")
+        stamp = QDateTime(QDate(moment.year, moment.month, moment.day),
+                          QTime(moment.hour, moment.minute, moment.second),
+                          QTimeZone(int(offset.total_seconds())))
         fmt = "yyyy年M月d日 HH:mm" if self.chinese else "d MMM yyyy, HH:mm"
         return self.locale().toString(stamp, fmt)

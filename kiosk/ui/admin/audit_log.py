@@ -4,7 +4,6 @@ the log is append-only in the schema too."""
 from __future__ import annotations
 
 import json
-from datetime import datetime
 
 from PySide6.QtWidgets import QListWidget, QVBoxLayout
 
@@ -47,6 +46,5 @@ class AuditScreen(AdminScreen):
             change = "" if e.after is None else json.dumps(e.after, ensure_ascii=False)
             if e.before is not None:
                 change = json.dumps(e.before, ensure_ascii=False) + " → " + change
-            when = self.lang.when(datetime.fromisoformat(e.at))
-            self.rows.addItem(f"{when}  {e.operator_id}  {e.action}  {e.subject or ''}\n"
+            self.rows.addItem(f"{self.when(e.at)}  {e.operator_id}  {e.action}  {e.subject or ''}\n"
                               f"{change}")

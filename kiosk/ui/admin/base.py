@@ -5,8 +5,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime
 from functools import partial
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
@@ -18,7 +20,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from kiosk.core.clock import Clock
+from kiosk.core.clock import Clock, shop_time
 from kiosk.core.operators import Operator
 from kiosk.core.session_flow import Notice
 from kiosk.ui.admin.work import AdminWork, Result
@@ -112,6 +114,15 @@ class AdminScreen(QWidget):
 
     def n(self, value: int) -> str:
         return self.lang.number(value)
+
+    @property
+    def zone(self) -> ZoneInfo:
+        """The shop's time zone: days, limits and every time on these screens are in it."""
+        return self.ctx.work.services.kiosk.timezone
+
+    def when(self, stamp: str | datetime) -> str:
+        """A stored time as the shop reads it (the machine itself may well run in UTC)."""
+        return self.lang.when(shop_time(stamp, self.zone))
 
 
 class NumberPad(QWidget):

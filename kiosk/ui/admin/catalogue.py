@@ -6,7 +6,6 @@ fills the form's barcode field when no item has it yet."""
 
 from __future__ import annotations
 
-from datetime import datetime
 from pathlib import Path
 
 from PySide6.QtCore import Qt
@@ -47,13 +46,16 @@ class CatalogueAdminScreen(AdminScreen):
         left = QVBoxLayout()
         self.list_heading = heading()
         self.items = QListWidget()
+        self.items.setWordWrap(True)  # long names (donations) wrap instead of being cut
+        self.items.setMinimumWidth(m.unit * 14)
         self.items.currentItemChanged.connect(lambda *_: self._pick())
         self.history_label = label("", "Muted")
         left.addWidget(self.list_heading)
         left.addWidget(self.items, 1)
+        left.addWidget(self.notice)  # here, not under the form: 800 px has no room there
         left.addWidget(self.history_label)
-        row.addLayout(left, 2)
-        row.addLayout(self._form(m), 3)
+        row.addLayout(left, 1)
+        row.addLayout(self._form(m), 2)  # two captions and two fields side by side
 
     def _make_fields(self, m: Metrics) -> None:
         self.item_id = text_field(m)
@@ -75,10 +77,11 @@ class CatalogueAdminScreen(AdminScreen):
     def _form(self, m: Metrics) -> QVBoxLayout:
         self._make_fields(m)
         box = QVBoxLayout()
+        box.setSpacing(m.unit // 4)
         self.form_heading = heading()
         grid = QGridLayout()
         grid.setHorizontalSpacing(m.unit // 2)
-        grid.setVerticalSpacing(m.unit // 4)
+        grid.setVerticalSpacing(0)  # seven rows of touch-sized fields must fit 800 px
         picture_row = QWidget()
         pr = QHBoxLayout(picture_row)
         pr.setContentsMargins(0, 0, 0, 0)
@@ -93,7 +96,7 @@ class CatalogueAdminScreen(AdminScreen):
                  ("barcode", self.barcode), ("period", self.limit_period),
                  ("limit_count", self.limit_count), ("limit_points", self.limit_points))
         for n, (key, widget) in enumerate(cells):
-            caption = label("", "Muted")
+            caption = label("", "Muted", wrap=False)  # a wrapped caption pushes rows apart
             self.captions[key] = caption
             r, c = n // 2, (n % 2) * 2
             grid.addWidget(caption, r, c)
@@ -101,7 +104,7 @@ class CatalogueAdminScreen(AdminScreen):
                 grid.addWidget(widget, r, c + 1)
         self.status = label()
         grid.addWidget(self.status, 0, 3)
-        picture_caption = label("", "Muted")
+        picture_caption = label("", "Muted", wrap=False)
         self.captions["picture"] = picture_caption
         last = len(cells) // 2
         grid.addWidget(picture_caption, last, 0)
@@ -121,7 +124,6 @@ class CatalogueAdminScreen(AdminScreen):
         box.addWidget(self.form_heading)
         box.addLayout(grid)
         box.addLayout(buttons)
-        box.addWidget(self.notice)
         box.addStretch(1)
         return box
 
@@ -129,6 +131,9 @@ class CatalogueAdminScreen(AdminScreen):
     def _combo(m: Metrics) -> QComboBox:
         combo = QComboBox()
         combo.setMinimumHeight(m.touch)
+        # sized by the field's column, not by its longest choice (the list shows it whole)
+        combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        combo.setMinimumContentsLength(6)
         return combo
 
     @staticmethod
@@ -144,14 +149,14 @@ class CatalogueAdminScreen(AdminScreen):
         return self.tr("Catalogue")
 
     def retranslate(self) -> None:
-        self.list_heading.setText(self.tr("Items (retired ones greyed)"))
+        self.list_heading.setText(self.tr("All items"))
         captions = {"id": self.tr("Item code"), "status": self.tr("Status"),
-                    "name_zh": self.tr("Name (Chinese)"), "name_en": self.tr("Name (English)"),
+                    "name_zh": self.tr("Chinese name"), "name_en": self.tr("English name"),
                     "category": self.tr("Category"), "kind": self.tr("Kind"),
                     "price": self.tr("Points price"), "threshold": self.tr("Low stock at"),
                     "barcode": self.tr("Barcode"), "period": self.tr("Limit per"),
-                    "limit_count": self.tr("At most (pieces)"),
-                    "limit_points": self.tr("At most (points)"), "picture": self.tr("Picture")}
+                    "limit_count": self.tr("Max pieces"),
+                    "limit_points": self.tr("Max points"), "picture": self.tr("Picture")}
         for key, text in captions.items():
             self.captions[key].setText(text)
         self.barcode.setPlaceholderText(self.tr("Type or scan"))
@@ -177,10 +182,10 @@ class CatalogueAdminScreen(AdminScreen):
                 Category.DONATE: self.tr("Donate")}[c]
 
     def _kind(self, k: ItemKind) -> str:
-        return {ItemKind.GOODS: self.tr("Goods on the shelf"),
-                ItemKind.SERVICE: self.tr("Service (voucher)"),
+        return {ItemKind.GOODS: self.tr("Goods"),
+                ItemKind.SERVICE: self.tr("Service"),
                 ItemKind.DONATION: self.tr("Donation"),
-                ItemKind.FEE_OFFSET: self.tr("Fee offset (voucher)")}[k]
+                ItemKind.FEE_OFFSET: self.tr("Fee offset")}[k]
 
     @staticmethod
     def _fill_combo(combo: QComboBox, choices: list[tuple[object, str]]) -> None:
@@ -272,7 +277,7 @@ class CatalogueAdminScreen(AdminScreen):
         lines = [self.tr("Price history:")]
         for stamp, price in reversed(self.history[-5:]):  # newest first, the last five
             lines.append(self.tr("%1: %2 points").replace(
-                "%1", self.lang.when(datetime.fromisoformat(stamp))).replace("%2", self.n(price)))
+                "%1", self.when(stamp)).replace("%2", self.n(price)))
         self.history_label.setText("\n".join(lines))
 
     def _show_form_state(self) -> None:

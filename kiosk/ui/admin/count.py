@@ -65,7 +65,7 @@ class CountScreen(AdminScreen):
                 "found": self.tr("Found")}[reason]
 
     def retranslate(self) -> None:
-        self.items_heading.setText(self.tr("Pick an item on the shelf"))
+        self.items_heading.setText(self.tr("Pick an item"))
         self.qty_heading.setText(self.tr("Counted"))
         self.set_count.setText(self.tr("Set the count"))
         self.counted_heading.setText(self.tr("Counted so far"))

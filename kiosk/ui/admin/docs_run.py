@@ -2,6 +2,9 @@
 the real screens against a fresh demo shop with simulated devices (no display needed):
 
     QT_QPA_PLATFORM=offscreen .venv/bin/python -m kiosk.ui.admin.docs_run docs/screenshots/admin
+
+``--size 1280x800`` draws them at another panel size (to check that captions fit); the docs
+keep 1920x1080.
 """
 
 from __future__ import annotations
@@ -10,6 +13,7 @@ import argparse
 import shutil
 import sys
 import tempfile
+from datetime import timedelta
 from pathlib import Path
 
 from kiosk.core import audit, operators, qr_cards, tokens
@@ -24,6 +28,7 @@ from kiosk.ui.admin.catalogue import CatalogueAdminScreen
 from kiosk.ui.admin.count import CountScreen
 from kiosk.ui.admin.health import HealthScreen
 from kiosk.ui.admin.orders import OrdersScreen
+from kiosk.ui.admin.reports import ReportsScreen
 from kiosk.ui.admin.restock import RestockScreen
 from kiosk.ui.demo_panel import DEMO_DISTRICT
 from kiosk.ui.demo_run import Script, shrink
@@ -138,6 +143,8 @@ class AdminScript(Script):
         for key in ("reports", "audit", "health"):
             gate.panel.open(key)
             self.gate_settled(screens[key])
+            if key == "reports":
+                self.last_seven_days(screens[key])
             if key == "health":
                 health = screens[key]
                 assert isinstance(health, HealthScreen)
@@ -145,6 +152,14 @@ class AdminScript(Script):
                 self.gate_settled(health)
             shots.append(self.shot(key))
         return shots
+
+    def last_seven_days(self, reports: AdminScreen) -> None:
+        """The reports screen on a chosen period: the last seven days, today included."""
+        assert isinstance(reports, ReportsScreen)
+        today = self.clock.now().astimezone(reports.zone).date()
+        reports.set_dates(today - timedelta(days=6), today)
+        reports.choose("chosen")
+        self.gate_settled(reports)
 
     def qr_card(self, cards: CardsScreen) -> list[Path]:
         """A QR card the demo district has signed (its answer written as the sync daemon
@@ -188,14 +203,14 @@ class AdminScript(Script):
         return [self.shot("catalogue")]
 
 
-def admin_screenshots(folder: Path) -> None:
+def admin_screenshots(folder: Path, size: tuple[int, int] = SIZE) -> None:
     for language in ("zh_CN", "en"):
-        out = folder / f"{SIZE[0]}x{SIZE[1]}" / language
+        out = folder / f"{size[0]}x{size[1]}" / language
         if out.exists():
             shutil.rmtree(out)
         out.mkdir(parents=True)
         with tempfile.TemporaryDirectory() as tmp:
-            script = AdminScript(out, SIZE, language, Path(tmp) / "shop.sqlite", False)
+            script = AdminScript(out, size, language, Path(tmp) / "shop.sqlite", False)
             try:
                 shots = script.run()
             finally:
@@ -209,8 +224,12 @@ def admin_screenshots(folder: Path) -> None:
 def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(prog="kiosk-admin-docs", description=__doc__)
     p.add_argument("folder")
+    p.add_argument("--size", default=f"{SIZE[0]}x{SIZE[1]}", help="WIDTHxHEIGHT of the panel")
     args = p.parse_args(argv)
-    admin_screenshots(Path(args.folder))
+    width, _, height = args.size.partition("x")
+    if not (width.isdigit() and height.isdigit()):
+        p.error(f"--size {args.size!r}: expected WIDTHxHEIGHT, e.g. 1280x800")
+    admin_screenshots(Path(args.folder), (int(width), int(height)))
     return 0
 
 

@@ -3,9 +3,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-
-from PySide6.QtWidgets import QVBoxLayout
+from PySide6.QtWidgets import QHBoxLayout, QVBoxLayout
 
 from kiosk.ui.admin.base import AdminContext, AdminScreen, clicked, heading
 from kiosk.ui.admin.work import HealthInfo, Result
@@ -32,11 +30,20 @@ class HealthScreen(AdminScreen):
         self.device_text = label()
         self.check = button()
         clicked(self.check, self.refresh)
-        for widget in (self.sync_heading, self.sync, self.sync_now, self.printer_heading,
-                       self.printer, self.test_print, self.devices_heading, self.device_text,
-                       self.check, self.notice):
-            box.addWidget(widget)
-        box.addStretch(1)
+        # Sync on the left, the devices on the right: one column does not fit 800 px.
+        columns = QHBoxLayout()
+        columns.setSpacing(m.unit * 2)
+        for widgets in ((self.sync_heading, self.sync, self.sync_now),
+                        (self.printer_heading, self.printer, self.test_print,
+                         self.devices_heading, self.device_text, self.check)):
+            column = QVBoxLayout()
+            column.setSpacing(m.unit // 2)
+            for widget in widgets:
+                column.addWidget(widget)
+            column.addStretch(1)
+            columns.addLayout(column, 1)
+        box.addLayout(columns, 1)
+        box.addWidget(self.notice)
 
     def title(self) -> str:
         return self.tr("Health")
@@ -58,8 +65,7 @@ class HealthScreen(AdminScreen):
         self.run(self.ctx.work.health, done)
 
     def _when(self, stamp: str | None) -> str:
-        return self.tr("never") if stamp is None else \
-            self.lang.when(datetime.fromisoformat(stamp))
+        return self.tr("never") if stamp is None else self.when(stamp)
 
     def _show(self) -> None:
         ready, missing = self.tr("ready"), self.tr("not found")

@@ -4,8 +4,6 @@ print its receipt again. A void asks for a second tap: it gives points back."""
 
 from __future__ import annotations
 
-from datetime import datetime
-
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QListWidget, QListWidgetItem, QVBoxLayout
 
@@ -39,11 +37,14 @@ class OrdersScreen(AdminScreen):
         self.results = QListWidget()
         self.results.currentRowChanged.connect(lambda _row: self._show_order())
         self.list_heading = heading()
+        self.hint = label("", "Muted")
         left.addWidget(self.list_heading)
+        left.addWidget(self.hint)
         left.addLayout(search_row)
         left.addWidget(self.results, 1)
         row.addLayout(left, 3)
         right = QVBoxLayout()
+        right.setSpacing(m.unit // 3)  # seven lines of detail and three controls on 800 px
         self.detail_heading = heading()
         self.detail = label()
         self.detail.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
@@ -76,9 +77,9 @@ class OrdersScreen(AdminScreen):
                 "test sale": self.tr("Test sale")}[reason]
 
     def retranslate(self) -> None:
-        self.list_heading.setText(self.tr("Find an order: scan the receipt, type its number, "
-                                          "or tap the card"))
-        self.search.setPlaceholderText(self.tr("Order number or card number"))
+        self.list_heading.setText(self.tr("Find an order"))
+        self.hint.setText(self.tr("Scan the receipt, type its number, or tap the card"))
+        self.search.setPlaceholderText(self.tr("Order or card number"))
         self.find_button.setText(self.tr("Find"))
         self.recent.setText(self.tr("Recent"))
         self.detail_heading.setText(self.tr("Order"))
@@ -116,16 +117,13 @@ class OrdersScreen(AdminScreen):
                     self.say(self.tr("No order found for %1").replace("%1", text.strip()))
         self.run(lambda: self.ctx.work.find_orders(text), found)
 
-    def _when(self, stamp: str) -> str:
-        return self.lang.when(datetime.fromisoformat(stamp))
-
     def _show_list(self) -> None:
         row = self.results.currentRow()
         self.results.clear()
         for o in self.orders:
             kind = self.tr("void") if o.kind == "void" else \
                 self.tr("voided") if o.voided_by else self.tr("sale")
-            item = QListWidgetItem(f"{self._when(o.created_at)}  {o.masked_name}  "
+            item = QListWidgetItem(f"{self.when(o.created_at)}  {o.masked_name}  "
                                    f"{self.n(o.total)}  ({kind})  …{o.order_id[-8:]}")
             item.setData(ROLE, o.order_id)
             self.results.addItem(item)
@@ -147,7 +145,7 @@ class OrdersScreen(AdminScreen):
             self.detail.setText(self.tr("No order selected"))
             return
         lines = [self.tr("Number: %1").replace("%1", o.order_id),
-                 self.tr("Time: %1").replace("%1", self._when(o.created_at)),
+                 self.tr("Time: %1").replace("%1", self.when(o.created_at)),
                  self.tr("Volunteer: %1").replace("%1", o.masked_name),
                  self.tr("Card: %1").replace("%1", o.card_id),
                  self.tr("Points: %1").replace("%1", self.n(o.total)),

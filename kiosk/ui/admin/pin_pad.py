@@ -26,11 +26,11 @@ class PinPadScreen(AdminScreen):
         m = ctx.metrics
         center = Qt.AlignmentFlag.AlignCenter
         outer = QHBoxLayout(self)
-        outer.addStretch(1)
+        outer.addStretch(2)
         box = QVBoxLayout()
         box.setSpacing(m.unit // 2)
-        outer.addLayout(box, 1)
-        outer.addStretch(1)
+        outer.addLayout(box, 3)  # wide enough for the hint and a refusal on one line each
+        outer.addStretch(2)
         self.hint = label("", "Big", align=center)
         self.pin = QLineEdit()
         self.pin.setEchoMode(QLineEdit.EchoMode.Password)
@@ -57,7 +57,7 @@ class PinPadScreen(AdminScreen):
         return self.tr("Operator sign-in")
 
     def retranslate(self) -> None:
-        self.hint.setText(self.tr("Type your operator PIN, or tap your operator card"))
+        self.hint.setText(self.tr("Type your PIN, or tap your card"))
         self.cancel.setText(self.tr("Cancel"))
         self.go.setText(self.tr("Sign in"))
 

@@ -108,7 +108,7 @@ class RestockScreen(AdminScreen):
         return self.tr("Restock")
 
     def retranslate(self) -> None:
-        self.pick_heading.setText(self.tr("1. Scan or pick the item"))
+        self.pick_heading.setText(self.tr("1. Scan or pick"))
         self.barcode.setPlaceholderText(self.tr("Barcode"))
         self.find_button.setText(self.tr("Find"))
         self.qty_heading.setText(self.tr("2. How many"))
