@@ -22,7 +22,7 @@ from kiosk.sync.client import HttpTransport
 from kiosk.sync.daemon import Daemon
 from kiosk.ui.admin.cards import CardsScreen
 from tests.conftest import ManualClock
-from tests.hardware.tcp_printer import decode_text, native_qr_contents
+from tests.hardware.tcp_printer import decode_text, has_cut, native_qr_contents
 from tests.live_district import DEMO_QR, LiveServer, demo_qr_issuer, seed_district
 from tests.ui.conftest import WAIT_MS, Touchscreen
 from tests.ui.test_admin_flow import open_screen, settle, sign_in_by_card
@@ -73,8 +73,9 @@ def test_issue_a_qr_card_and_it_prints_when_the_district_answers(
                                ).fetchone()[0] == 1
     assert daemon.run_once() is not None
     # The screen notices the answer (it polls while showing) and prints the card.
-    touch.qtbot.waitUntil(lambda: len(touch.paper.jobs) == 1, timeout=WAIT_MS)
-    jobs = touch.paper.wait_for_jobs(1)
+    touch.qtbot.waitUntil(lambda: len(touch.paper.jobs) == 1 and has_cut(touch.paper.jobs[0]),
+                          timeout=WAIT_MS)   # the whole job is in, up to the cut
+    jobs = touch.paper.jobs
     text = decode_text(jobs[-1])
     card_id = daemon.conn.execute("SELECT card_id FROM cards WHERE volunteer_id = 'V0002' AND "
                                   "kind = 'qr'").fetchone()[0]
@@ -113,8 +114,9 @@ def test_a_card_that_did_not_print_can_be_printed_later(
     screen.qr_list.setCurrentRow(0)
     touch.qtbot.waitUntil(screen.print_qr.isEnabled, timeout=WAIT_MS)
     touch.click(screen.print_qr)
-    touch.qtbot.waitUntil(lambda: len(touch.paper.jobs) == 1, timeout=WAIT_MS)
-    jobs = touch.paper.wait_for_jobs(1)
+    touch.qtbot.waitUntil(lambda: len(touch.paper.jobs) == 1 and has_cut(touch.paper.jobs[0]),
+                          timeout=WAIT_MS)   # the whole job is in, up to the cut
+    jobs = touch.paper.jobs
     assert "QR-0001" in decode_text(jobs[-1])
     settle(touch, screen)
     state = touch.services.conn.execute("SELECT state, token FROM qr_card_requests").fetchone()
