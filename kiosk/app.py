@@ -36,6 +36,7 @@ from kiosk.ui.demo_panel import DEMO_QR_SETTINGS, DemoPanel
 from kiosk.ui.device_bridge import DeviceBridge
 from kiosk.ui.fonts import NoChineseFont
 from kiosk.ui.i18n import Language
+from kiosk.ui.keyboard import enable_input_method
 from kiosk.ui.session_work import SessionWork
 from kiosk.ui.wedge import WedgeScanner, wedge_from_config
 from kiosk.ui.window import KioskWindow
@@ -152,6 +153,8 @@ def demo_config(config: Config, root: Path) -> Config:
 
 
 def run(config: Config, *, demo: bool, windowed: bool) -> int:
+    if config.ui.on_screen_keyboard:
+        enable_input_method()   # before the QApplication: Qt picks its input method once
     app = QApplication.instance() or QApplication(sys.argv[:1])
     try:
         services = build(config)

@@ -156,6 +156,9 @@ class UiSection:
                                "printer); only for demonstrations, never in a shop.")
     large_text: bool = setting(False, "Start with the large-text setting on (every screen also "
                                "has a toggle), for shops whose visitors are mostly elderly.")
+    on_screen_keyboard: bool = setting(True, "Show a keyboard (pinyin and English) on the "
+                                       "operator screens while a text field is in use; off "
+                                       "for a kiosk with a keyboard attached.")
 
 
 @dataclass(frozen=True)

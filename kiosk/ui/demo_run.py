@@ -44,6 +44,7 @@ from kiosk.core.session_flow import (
 from kiosk.hardware.simulated import SimulatedCardReader, TextFilePrinter
 from kiosk.services import build
 from kiosk.ui.demo_panel import DEMO_QR_SETTINGS, DemoQr
+from kiosk.ui.keyboard import enable_input_method
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 SIZES = ((1920, 1080), (1080, 1920), (1280, 800))
@@ -92,6 +93,7 @@ class Script:
 
     def __init__(self, out: Path, size: tuple[int, int], language: str,
                  database: Path, grab_screen: bool) -> None:
+        enable_input_method()
         self.app = QApplication.instance() or QApplication(sys.argv[:1])
         self.out = out
         self.grab_screen = grab_screen

@@ -7,6 +7,9 @@ from __future__ import annotations
 import os
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+# As the app does before its QApplication: the operator screens' on-screen keyboard.
+os.environ.setdefault("QT_IM_MODULE", "qtvirtualkeyboard")
+os.environ.setdefault("QT_VIRTUALKEYBOARD_DESKTOP_DISABLE", "1")
 
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass

@@ -16,6 +16,9 @@ import tempfile
 from datetime import timedelta
 from pathlib import Path
 
+from PySide6.QtCore import Qt
+from PySide6.QtTest import QTest
+
 from kiosk.core import audit, operators, qr_cards, tokens
 from kiosk.core.clock import to_db
 from kiosk.core.devices import DeviceFound, DeviceLost
@@ -98,6 +101,7 @@ class AdminScript(Script):
         restock.submit()
         self.gate_settled(restock)
         shots.append(self.shot("restock-received"))
+        shots.append(self.new_donor_keyboard(restock))
         return shots + self.other_screens()
 
     def other_screens(self) -> list[Path]:
@@ -160,6 +164,20 @@ class AdminScript(Script):
         reports.set_dates(today - timedelta(days=6), today)
         reports.choose("chosen")
         self.gate_settled(reports)
+
+    def new_donor_keyboard(self, restock: RestockScreen) -> Path:
+        """The "new donor" form with the on-screen keyboard up (pinyin in Chinese)."""
+        restock.new_donor.click()
+        gate = self.kiosk.admin
+        assert gate is not None
+        self.settle(restock.donor_name.isVisible)
+        QTest.mouseClick(restock.donor_name, Qt.MouseButton.LeftButton)   # a finger on it
+        self.settle(lambda: gate.panel.keyboard is None or gate.panel.keyboard.isVisible())
+        shot = self.shot("restock-keyboard")
+        restock.donor_name.clearFocus()
+        restock.donor_form.hide()
+        self.settle(lambda: gate.panel.keyboard is None or not gate.panel.keyboard.isVisible())
+        return shot
 
     def qr_card(self, cards: CardsScreen) -> list[Path]:
         """A QR card the demo district has signed (its answer written as the sync daemon

@@ -19,8 +19,9 @@ from PySide6.QtWidgets import (
 
 from kiosk.ui.admin.base import AdminContext, AdminScreen, clicked
 from kiosk.ui.admin.pin_pad import PinPadScreen
+from kiosk.ui.keyboard import OnScreenKeyboard, input_method_enabled
 from kiosk.ui.theme import PAPER
-from kiosk.ui.widgets import button, label
+from kiosk.ui.widgets import ASSETS, button, label
 
 
 class AdminPanel(QFrame):
@@ -56,6 +57,7 @@ class AdminPanel(QFrame):
         outer.addWidget(header)
         self.pages = QStackedWidget()
         outer.addWidget(self.pages, 1)
+        self.keyboard: OnScreenKeyboard | None = None
         self.pages.addWidget(self.pin_pad)
         shell = QWidget()
         body = QHBoxLayout(shell)
@@ -91,6 +93,16 @@ class AdminPanel(QFrame):
         self.who.setText(self.pin_pad.title() if op is None
                          else self.tr("Operator: %1").replace("%1", op.name))
         self.sign_out.setVisible(op is not None)
+        if self.keyboard is not None:
+            self.keyboard.set_language(self.ctx.language.code)
+
+    def _ensure_keyboard(self) -> None:
+        """The on-screen keyboard under the screens, made when first needed (QtQuick costs
+        start-up time and memory the volunteer screens never need)."""
+        if self.keyboard is not None or not input_method_enabled() or \
+                not self.ctx.work.services.config.ui.on_screen_keyboard:
+            return
+        self.keyboard = OnScreenKeyboard(ASSETS / "ui" / "keyboard.qml", self)
 
     def cover(self) -> None:
         parent = self.parentWidget()
@@ -106,6 +118,7 @@ class AdminPanel(QFrame):
         self.cover()
 
     def show_shell(self) -> None:
+        self._ensure_keyboard()
         self.retranslate()
         self.pages.setCurrentWidget(self.shell)
         self.cover()
