@@ -39,7 +39,9 @@ def child(db: Path, volunteers: int, taps: int) -> None:
     from kiosk.core.session_flow import Finish, Screen
     from kiosk.hardware.simulated import SimulatedCardReader, TextFilePrinter
     from kiosk.services import build
+    from kiosk.ui.keyboard import enable_input_method
 
+    enable_input_method()   # as kiosk.app.run does (on_screen_keyboard is on by default)
     app = QApplication([])
     services = build(bench_config(db))
     reader = SimulatedCardReader("bench reader")
