@@ -7,6 +7,8 @@ import socket
 import threading
 import time
 import tomllib
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -106,6 +108,18 @@ def demo_qr_issuer() -> QrIssuer:
     """The district side of :data:`DEMO_QR` (the demo key pair shipped in assets/demo)."""
     pem = demo.DEMO_PEOPLE.parent / "demo-district-key.DEMO-ONLY.pem"
     return QrIssuer(tokens.load_private_key(pem), "demo-district")
+
+
+@contextmanager
+def issuing_district(path: Path) -> Iterator[LiveServer]:
+    """The demo district on 127.0.0.1, holding the demo QR signing key."""
+    store = Store(path)
+    seed_district(store)
+    server = LiveServer(store, qr_issuer=demo_qr_issuer()).start()
+    try:
+        yield server
+    finally:
+        server.stop()
 
 
 def make_kiosk(tmp: Path, kiosk_id: str, store: Store, url: str, clock: Clock,

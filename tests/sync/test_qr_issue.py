@@ -27,8 +27,8 @@ from tests.live_district import (
     DEMO_QR,
     Kiosk,
     LiveServer,
-    demo_qr_issuer,
     free_port,
+    issuing_district,
     make_kiosk,
     seed_district,
 )
@@ -39,12 +39,8 @@ DEMO_PAPER = (Path(__file__).parents[2] / "assets/demo/qr-card-QR-0001.txt").rea
 
 @pytest.fixture
 def issuing(tmp_path: Path) -> Iterator[LiveServer]:
-    """A district that holds the demo QR signing key."""
-    store = Store(tmp_path / "district.sqlite")
-    seed_district(store)
-    server = LiveServer(store, qr_issuer=demo_qr_issuer()).start()
-    yield server
-    server.stop()
+    with issuing_district(tmp_path / "district.sqlite") as server:
+        yield server
 
 
 def verifier(kiosk: Kiosk, clock: ManualClock) -> TokenVerifier:

@@ -11,7 +11,6 @@ from pathlib import Path
 import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-from district.store import Store
 from kiosk.config import Config
 from kiosk.core import cards
 from kiosk.core.db import open_database
@@ -23,7 +22,7 @@ from kiosk.sync.daemon import Daemon
 from kiosk.ui.admin.cards import CardsScreen
 from tests.conftest import ManualClock
 from tests.hardware.tcp_printer import decode_text, has_cut, native_qr_contents
-from tests.live_district import DEMO_QR, LiveServer, demo_qr_issuer, seed_district
+from tests.live_district import DEMO_QR, LiveServer, issuing_district
 from tests.ui.conftest import WAIT_MS, Touchscreen
 from tests.ui.test_admin_flow import open_screen, settle, sign_in_by_card
 
@@ -35,11 +34,8 @@ def config(config: Config) -> Config:
 
 @pytest.fixture
 def district(tmp_path: Path) -> Iterator[LiveServer]:
-    store = Store(tmp_path / "district.sqlite")
-    seed_district(store)
-    server = LiveServer(store, qr_issuer=demo_qr_issuer()).start()
-    yield server
-    server.stop()
+    with issuing_district(tmp_path / "district.sqlite") as server:
+        yield server
 
 
 def daemon_for(t: Touchscreen, district: LiveServer, clock: ManualClock) -> Daemon:
@@ -55,14 +51,20 @@ def daemon_for(t: Touchscreen, district: LiveServer, clock: ManualClock) -> Daem
                   config.kiosk.id, config.sync, verify_card=verifier.verify)
 
 
+def cards_screen_for(t: Touchscreen, volunteer_id: str) -> CardsScreen:
+    """Signed in, on the cards screen, with this volunteer chosen for a new card."""
+    sign_in_by_card(t)
+    screen = open_screen(t, "cards")
+    assert isinstance(screen, CardsScreen)
+    t.qtbot.waitUntil(lambda: screen.volunteer.count() > 0, timeout=WAIT_MS)
+    screen.volunteer.setCurrentIndex(screen.volunteer.findData(volunteer_id))
+    return screen
+
+
 def test_issue_a_qr_card_and_it_prints_when_the_district_answers(
         touch: Touchscreen, district: LiveServer, clock: ManualClock) -> None:
     daemon = daemon_for(touch, district, clock)
-    sign_in_by_card(touch)
-    screen = open_screen(touch, "cards")
-    assert isinstance(screen, CardsScreen)
-    touch.qtbot.waitUntil(lambda: screen.volunteer.count() > 0, timeout=WAIT_MS)
-    screen.volunteer.setCurrentIndex(screen.volunteer.findData("V0002"))
+    screen = cards_screen_for(touch, "V0002")
     touch.click(screen.issue_qr)
     touch.qtbot.waitUntil(lambda: screen.qr_list.count() == 1, timeout=WAIT_MS)
     assert "李*" in screen.qr_list.item(0).text()
@@ -97,11 +99,7 @@ def test_issue_a_qr_card_and_it_prints_when_the_district_answers(
 def test_a_card_that_did_not_print_can_be_printed_later(
         touch: Touchscreen, district: LiveServer, clock: ManualClock) -> None:
     daemon = daemon_for(touch, district, clock)
-    sign_in_by_card(touch)
-    screen = open_screen(touch, "cards")
-    assert isinstance(screen, CardsScreen)
-    touch.qtbot.waitUntil(lambda: screen.volunteer.count() > 0, timeout=WAIT_MS)
-    screen.volunteer.setCurrentIndex(screen.volunteer.findData("V0001"))
+    screen = cards_screen_for(touch, "V0001")
     touch.paper.refuse()   # the printer is off
     touch.click(screen.issue_qr)
     touch.qtbot.waitUntil(lambda: screen.qr_list.count() == 1, timeout=WAIT_MS)
