@@ -21,7 +21,7 @@ from fastapi import Depends, FastAPI, HTTPException, Path, Query, Request
 from fastapi.responses import Response
 from pydantic import BaseModel, Field
 
-from district.store import PushEntry, QrIssueRefused, Store, UnknownKiosk
+from district.store import PushEntry, QrIssue, QrIssueRefused, Store, UnknownKiosk
 from kiosk.core import tokens
 from kiosk.sync import signing
 
@@ -152,11 +152,18 @@ class QrCardResponse(BaseModel):
 
 @dataclass(frozen=True)
 class QrIssuer:
-    """The district's QR signing key; without one the server issues no QR cards."""
+    """The district's QR signing key; without one the server issues no QR cards. Checked when
+    made (the server refuses to start), never at the first card."""
 
     key: Ed25519PrivateKey
     district_id: str
     valid_days: int = 0
+
+    def __post_init__(self) -> None:
+        if not 0 <= self.valid_days <= 36500:
+            raise ValueError(f"QR cards valid for {self.valid_days} days: must be 0..36500")
+        now = datetime.now(UTC)   # signs a sample card: a district id tokens refuse fails here
+        tokens.issue(self.key, self.district_id, "CHECK", 1, issued_at=now)
 
 
 class Authenticated(BaseModel):
@@ -252,17 +259,19 @@ def _add_qr_cards(app: FastAPI, store: Store, authenticate: Callable[..., Any],
         print. A retry with the same request id returns the same token."""
         if qr_issuer is None:
             raise HTTPException(503, "this district server has no QR signing key")
+        def sign(issue: QrIssue) -> str:
+            return tokens.issue(
+                qr_issuer.key, qr_issuer.district_id, issue.card_id, issue.generation,
+                issued_at=datetime.fromtimestamp(issue.issued_at, UTC),
+                expires_at=datetime.fromtimestamp(issue.expires_at, UTC) if issue.expires_at
+                else None)
         try:
-            issue = store.issue_qr_card(who.kiosk_id, body.request_id, body.volunteer_id,
-                                        now=int(clock()),
-                                        valid_seconds=qr_issuer.valid_days * 86400)
+            issue, token = store.issue_qr_card(who.kiosk_id, body.request_id, body.volunteer_id,
+                                               now=int(clock()),
+                                               valid_seconds=qr_issuer.valid_days * 86400,
+                                               sign=sign)
         except QrIssueRefused as exc:
             raise HTTPException(409, str(exc)) from None
-        token = tokens.issue(
-            qr_issuer.key, qr_issuer.district_id, issue.card_id, issue.generation,
-            issued_at=datetime.fromtimestamp(issue.issued_at, UTC),
-            expires_at=datetime.fromtimestamp(issue.expires_at, UTC) if issue.expires_at
-            else None)
         log.info("kiosk %s issued QR card %s generation %d", who.kiosk_id, issue.card_id,
                  issue.generation)
         return QrCardResponse(card_id=issue.card_id, generation=issue.generation, token=token,

@@ -15,7 +15,7 @@ import logging
 import secrets
 import sqlite3
 import threading
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -516,10 +516,14 @@ class Store:
             self._changed(conn, "card", [card_id])
 
     def issue_qr_card(self, kiosk_id: str, request_id: str, volunteer_id: str, *,
-                      now: int, valid_seconds: int) -> QrIssue:
+                      now: int, valid_seconds: int, sign: Callable[[QrIssue], str]
+                      ) -> tuple[QrIssue, str]:
         """A QR card for a volunteer, asked for by a kiosk's operator. A volunteer keeps one QR
         card: issuing again bumps its generation (the lost paper stops working) and unblocks
-        it; the first one gets a fresh card id. The same request id gives the same answer."""
+        it; the first one gets a fresh card id. The same request id gives the same answer,
+        unless the card was blocked or issued again since (then it is refused: that token
+        would be dead on paper). ``sign`` makes the token inside the transaction, so a key
+        that cannot sign leaves the old card as it was."""
         with self.write() as conn:
             row = conn.execute(
                 "SELECT kiosk_id, volunteer_id, card_id, generation, issued_at, expires_at "
@@ -527,7 +531,13 @@ class Store:
             if row is not None:
                 if (row[0], row[1]) != (kiosk_id, volunteer_id):
                     raise QrIssueRefused("request id already used for another card")
-                return QrIssue(row[2], int(row[3]), int(row[4]), int(row[5]))
+                card = conn.execute("SELECT status, generation FROM cards WHERE card_id = ?",
+                                    (row[2],)).fetchone()
+                if card is None or tuple(card) != ("active", int(row[3])):
+                    raise QrIssueRefused(f"card {row[2]} was blocked or issued again since "
+                                         "this request: ask again")
+                replay = QrIssue(row[2], int(row[3]), int(row[4]), int(row[5]))
+                return replay, sign(replay)
             volunteer = conn.execute("SELECT status FROM volunteers WHERE id = ?",
                                      (volunteer_id,)).fetchone()
             if volunteer is None:
@@ -552,7 +562,8 @@ class Store:
                          (request_id, kiosk_id, volunteer_id, card_id, generation,
                           issue.issued_at, issue.expires_at))
             self._changed(conn, "card", [card_id])
-        return issue
+            token = sign(issue)   # raising rolls the new generation back
+        return issue, token
 
     def upsert_items(self, specs: Iterable[dict[str, Any]]) -> int:
         changed = []

@@ -83,14 +83,16 @@ def _request(row: sqlite3.Row) -> QrCardRequest:
 
 def request(conn: sqlite3.Connection, clock: Clock, operator_id: str, volunteer_id: str) -> str:
     """Ask for a QR card for this volunteer; returns the request id. A request for the same
-    volunteer that is still waiting is reused (pressing twice issues one card)."""
+    volunteer that is still waiting, or issued and not yet printed, is reused: pressing twice
+    issues one card, and a card that did not print is printed, not replaced."""
     with write_transaction(conn):
         row = conn.execute("SELECT status FROM volunteers WHERE id = ?",
                            (volunteer_id,)).fetchone()
         if row is None or row[0] != "active":
             raise VolunteerNotActive()
         waiting = conn.execute(
-            "SELECT request_id FROM qr_card_requests WHERE volunteer_id = ? AND state = 'waiting'",
+            "SELECT request_id FROM qr_card_requests WHERE volunteer_id = ? "
+            "AND state IN ('waiting', 'issued')",
             (volunteer_id,)).fetchone()
         if waiting is not None:
             return str(waiting[0])
@@ -110,9 +112,12 @@ def waiting(conn: sqlite3.Connection) -> list[QrCardRequest]:
 
 
 def recent(conn: sqlite3.Connection, limit: int = 8) -> list[QrCardRequest]:
-    """The latest requests in any state, newest first, for the operator screen."""
-    rows = conn.execute(_SELECT + " ORDER BY r.requested_at DESC, r.rowid DESC LIMIT ?",
-                        (limit,)).fetchall()
+    """Every request still to be printed, then the latest in any state, newest first, for the
+    operator screen (an unprinted card never drops off the list)."""
+    rows = conn.execute(
+        _SELECT + " WHERE r.state = 'issued' OR r.rowid IN (SELECT rowid FROM qr_card_requests "
+        "ORDER BY requested_at DESC, rowid DESC LIMIT ?) ORDER BY r.requested_at DESC, "
+        "r.rowid DESC", (limit,)).fetchall()
     return [_request(r) for r in rows]
 
 
@@ -124,17 +129,28 @@ def get(conn: sqlite3.Connection, request_id: str) -> QrCardRequest | None:
 def record_issued(conn: sqlite3.Connection, clock: Clock, request_id: str, *, card_id: str,
                   generation: int, token: str, expires_at: int) -> bool:
     """The district's answer (already checked by the caller: a token that verifies with this
-    kiosk's key for this card). The card row takes the new generation at once, so the old
-    paper is refused here even before the change feed brings the same row. Returns False if
-    the request was not waiting (answered before; nothing changes)."""
+    kiosk's key for this card). The card takes the new generation at once, so the old paper is
+    refused here even before the change feed brings the same row; its status is left alone (a
+    block that arrived meanwhile stands). An answer older than the card this kiosk already
+    knows is refused: printed, it would be dead. Returns False if nothing was kept."""
     expires = None if expires_at == 0 else datetime.fromtimestamp(expires_at, UTC)
     with write_transaction(conn):
         row = conn.execute("SELECT volunteer_id FROM qr_card_requests WHERE request_id = ? "
                            "AND state = 'waiting'", (request_id,)).fetchone()
         if row is None:
             return False
-        card_store.upsert_cards(conn, [card_store.CardRecord(
-            card_id, row[0], kind="qr", generation=generation)])
+        known = conn.execute("SELECT generation FROM cards WHERE card_id = ?",
+                             (card_id,)).fetchone()
+        if known is not None and int(known[0]) > generation:
+            record_refused(conn, clock, request_id, f"card {card_id} was issued again since "
+                           f"(generation {int(known[0])} > {generation}): ask again")
+            return False
+        if known is None:
+            card_store.upsert_cards(conn, [card_store.CardRecord(
+                card_id, row[0], kind="qr", generation=generation)])
+        else:
+            conn.execute("UPDATE cards SET generation = MAX(generation, ?) WHERE card_id = ?",
+                         (generation, card_id))
         conn.execute(
             "UPDATE qr_card_requests SET state = 'issued', card_id = ?, generation = ?, "
             "token = ?, expires_at = ?, answered_at = ? WHERE request_id = ?",

@@ -65,6 +65,10 @@ def send_requests(conn: sqlite3.Connection, transport: Transport, clock: Clock,
     (through the transport) when the district cannot be reached: they stay waiting."""
     answered = 0
     for request in qr_cards.waiting(conn):
+        if verify is None:   # asking would revoke the old card for a token we cannot check
+            qr_cards.record_refused(conn, clock, request.request_id, "this kiosk has no QR key "
+                                    "([qr] public_key): it cannot check a card it would print")
+            continue
         body = json.dumps({"request_id": request.request_id,
                            "volunteer_id": request.volunteer_id}).encode()
         status, answer = transport.request("POST", protocol.QR_CARDS_PATH, body)
@@ -85,12 +89,9 @@ def send_requests(conn: sqlite3.Connection, transport: Transport, clock: Clock,
 
 
 def _keep(conn: sqlite3.Connection, clock: Clock, request_id: str, answer: bytes,
-          verify: Callable[[str], VerifiedCard] | None) -> None:
+          verify: Callable[[str], VerifiedCard]) -> None:
     try:
         card = parse_answer(protocol.decode(answer))
-        if verify is None:
-            raise ValueError("this kiosk has no QR key ([qr] public_key): it could not read "
-                             "the card it would print")
         checked = verify(card.token)
         if (checked.card_id, checked.generation) != (card.card_id, card.generation):
             raise ValueError("the token names another card than the answer")

@@ -67,3 +67,37 @@ def test_a_printer_fault_keeps_the_token_and_a_good_print_forgets_it(
     # Shop zone: 2033-05-18T03:33:20Z is 11:33 on the 18th in Wuhan; printed at 10:00 local.
     assert "李*" in text and "QR9" in text and "2033-05-18" in text and "2026-11-30 10:00" in text
     assert slips[0].qr == TOKEN
+
+
+def test_a_late_answer_never_unblocks_nor_goes_back_a_generation(
+        shop: Services, clock: ManualClock) -> None:
+    # A block that reached this kiosk while the answer was on its way stands.
+    request_id = qr_cards.request(shop.conn, clock, OP, "V0001")
+    cards.set_card_status(shop.conn, "QR-0001", "blocked")
+    assert qr_cards.record_issued(shop.conn, clock, request_id, card_id="QR-0001",
+                                  generation=2, token=TOKEN, expires_at=0)
+    row = shop.conn.execute("SELECT status, generation FROM cards WHERE card_id = 'QR-0001'"
+                            ).fetchone()
+    assert tuple(row) == ("blocked", 2)
+    # An answer older than the card this kiosk knows (issued again elsewhere) is refused.
+    cards.upsert_cards(shop.conn, [cards.CardRecord("QR9", "V0002", kind="qr", generation=3)])
+    late = qr_cards.request(shop.conn, clock, OP, "V0002")
+    assert not qr_cards.record_issued(shop.conn, clock, late, card_id="QR9", generation=2,
+                                      token=OTHER, expires_at=0)
+    refused = qr_cards.get(shop.conn, late)
+    assert refused is not None and refused.state == "refused" and "ask again" in (
+        refused.detail or "")
+
+
+def test_an_unprinted_card_is_reused_and_never_drops_off_the_list(
+        shop: Services, clock: ManualClock) -> None:
+    first = qr_cards.request(shop.conn, clock, OP, "V0002")
+    qr_cards.record_issued(shop.conn, clock, first, card_id="QR9", generation=1, token=TOKEN,
+                           expires_at=0)
+    assert qr_cards.request(shop.conn, clock, OP, "V0002") == first   # print it, not a new one
+    for _ in range(10):   # many newer requests (answered and printed elsewhere, say)
+        clock.advance(seconds=60)
+        other = qr_cards.request(shop.conn, clock, OP, "V0001")
+        qr_cards.record_refused(shop.conn, clock, other, "test")
+    listed = [r.request_id for r in qr_cards.recent(shop.conn, limit=3)]
+    assert first in listed and len(listed) == 4

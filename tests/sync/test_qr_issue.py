@@ -27,6 +27,7 @@ from tests.live_district import (
     DEMO_QR,
     Kiosk,
     LiveServer,
+    demo_qr_issuer,
     free_port,
     issuing_district,
     make_kiosk,
@@ -205,3 +206,51 @@ def test_a_token_signed_with_another_key_is_not_kept(
 def test_malformed_answers_are_protocol_errors(answer: object) -> None:
     with pytest.raises(protocol.ProtocolError):
         parse_answer(answer)
+
+
+def test_a_replayed_answer_for_a_card_blocked_or_issued_again_since_is_refused(
+        issuing: LiveServer, tmp_path: Path, clock: ManualClock) -> None:
+    a = make_kiosk(tmp_path, "k-a", issuing.store, issuing.url, clock, qr=DEMO_QR)
+    first = json.dumps({"request_id": "req-00000001", "volunteer_id": "V0001"}).encode()
+    assert a.transport.request("POST", protocol.QR_CARDS_PATH, first)[0] == 200
+    issuing.store.set_card_status("QR-0001", "blocked")   # staff block it: the answer was lost
+    status, answer = a.transport.request("POST", protocol.QR_CARDS_PATH, first)
+    assert status == 409 and "ask again" in json.loads(answer)["detail"]
+    # A new request issues (and unblocks) the next generation; the old request stays dead.
+    second = json.dumps({"request_id": "req-00000002", "volunteer_id": "V0001"}).encode()
+    status, answer = a.transport.request("POST", protocol.QR_CARDS_PATH, second)
+    assert status == 200 and json.loads(answer)["generation"] == 3
+    assert a.transport.request("POST", protocol.QR_CARDS_PATH, first)[0] == 409
+    a.close()
+
+
+def test_a_district_key_that_cannot_sign_refuses_to_start_and_revokes_nothing(
+        tmp_path: Path) -> None:
+    key = demo_qr_issuer().key
+    with pytest.raises(ValueError, match="district"):
+        QrIssuer(key, "demo district")   # a space: tokens refuse it
+    with pytest.raises(ValueError, match="days"):
+        QrIssuer(key, "demo-district", valid_days=-1)
+    store = Store(tmp_path / "district.sqlite")
+    seed_district(store)
+
+    def broken(issue: object) -> str:
+        raise ValueError("cannot sign")
+    with pytest.raises(ValueError):
+        store.issue_qr_card("k-a", "req-00000001", "V0001", now=1, valid_seconds=0, sign=broken)
+    row = store.conn().execute("SELECT generation FROM cards WHERE card_id = 'QR-0001'"
+                               ).fetchone()
+    assert row[0] == 1 and store.conn().execute("SELECT COUNT(*) FROM qr_issues").fetchone()[0] == 0
+
+
+def test_a_kiosk_without_a_qr_key_does_not_ask(
+        issuing: LiveServer, tmp_path: Path, clock: ManualClock) -> None:
+    a = make_kiosk(tmp_path, "k-a", issuing.store, issuing.url, clock)   # no [qr] key
+    request_id = qr_cards.request(a.conn, clock, OP, "V0001")
+    assert a.daemon.run_once() is not None
+    refused = qr_cards.get(a.conn, request_id)
+    assert refused is not None and refused.state == "refused" and "no QR key" in (
+        refused.detail or "")
+    assert issuing.store.conn().execute(
+        "SELECT generation FROM cards WHERE card_id = 'QR-0001'").fetchone()[0] == 1
+    a.close()

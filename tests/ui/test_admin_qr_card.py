@@ -24,7 +24,7 @@ from tests.conftest import ManualClock
 from tests.hardware.tcp_printer import decode_text, has_cut, native_qr_contents
 from tests.live_district import DEMO_QR, LiveServer, issuing_district
 from tests.ui.conftest import WAIT_MS, Touchscreen
-from tests.ui.test_admin_flow import open_screen, settle, sign_in_by_card
+from tests.ui.test_admin_flow import gate, open_screen, settle, sign_in_by_card
 
 
 @pytest.fixture
@@ -119,5 +119,32 @@ def test_a_card_that_did_not_print_can_be_printed_later(
     settle(touch, screen)
     state = touch.services.conn.execute("SELECT state, token FROM qr_card_requests").fetchone()
     assert tuple(state) == ("printed", None)
+    daemon.conn.close()
+    daemon.transport.close()  # type: ignore[attr-defined]
+
+
+def test_signed_out_while_the_answer_came_in_the_card_still_prints_later(
+        touch: Touchscreen, district: LiveServer, clock: ManualClock) -> None:
+    daemon = daemon_for(touch, district, clock)
+    screen = cards_screen_for(touch, "V0002")
+    touch.click(screen.issue_qr)
+    touch.qtbot.waitUntil(lambda: screen.qr_list.count() == 1, timeout=WAIT_MS)
+    [request_id] = screen.auto_print
+    assert daemon.run_once() is not None
+    touch.click(gate(touch).panel.sign_out)      # idle sign-out, or the operator walks off
+    touch.qtbot.waitUntil(lambda: gate(touch).operator is None, timeout=WAIT_MS)
+    screen._print(request_id)   # the poll's answer arriving just after: nobody to print for
+    assert not screen.printing and not screen.auto_print
+    screen = cards_screen_for(touch, "V0002")    # the next operator
+    touch.qtbot.waitUntil(lambda: screen.qr_list.count() == 1 and any(
+        word in screen.qr_list.item(0).text() for word in ("ready to print", "可以打印")),
+        timeout=WAIT_MS)
+    screen.qr_list.setCurrentRow(0)
+    touch.qtbot.waitUntil(screen.print_qr.isEnabled, timeout=WAIT_MS)
+    touch.click(screen.print_qr)
+    touch.qtbot.waitUntil(lambda: len(touch.paper.jobs) == 1 and has_cut(touch.paper.jobs[0]),
+                          timeout=WAIT_MS)
+    assert "李*" in decode_text(touch.paper.jobs[0])
+    settle(touch, screen)
     daemon.conn.close()
     daemon.transport.close()  # type: ignore[attr-defined]

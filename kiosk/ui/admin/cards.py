@@ -232,6 +232,8 @@ class CardsScreen(AdminScreen):
 
     def hideEvent(self, event: QHideEvent) -> None:
         self.qr_poll.stop()
+        # Printing by itself is for the operator standing here; later the list has "print".
+        self.auto_print.clear()
         super().hideEvent(event)
 
     def request_qr_card(self) -> None:
@@ -300,10 +302,10 @@ class CardsScreen(AdminScreen):
             self._print(chosen)
 
     def _print(self, request_id: str) -> None:
-        if request_id in self.printing:
-            return
-        self.printing.add(request_id)
+        if request_id in self.printing or self.ctx.operator() is None:
+            return   # already on its way, or signed out while the answer came in
         op = self.operator_id
+        self.printing.add(request_id)
 
         def done(result: Result) -> None:
             self.printing.discard(request_id)
