@@ -227,6 +227,11 @@
         <source>A new card for this volunteer:</source>
         <translation>给这位志愿者制新卡：</translation>
     </message>
+    <message>
+        <location filename="../../kiosk/ui/admin/cards.py" line="1"/>
+        <source>Volunteer number</source>
+        <translation>志愿者编号</translation>
+    </message>
 </context>
 <context>
     <name>CartScreen</name>

@@ -20,6 +20,7 @@ from tests.ui.conftest import LI, WAIT_MS, ZHANG, Touchscreen
 from tests.ui.test_admin_flow import (
     OPERATOR,
     audit_actions,
+    choose_volunteer,
     gate,
     open_screen,
     quiet,
@@ -129,7 +130,7 @@ def test_register_a_new_card_by_tapping_it(touch: Touchscreen) -> None:
     assert isinstance(screen, CardsScreen)
     conn = touch.services.conn
     new_card = "04AA11BB22CC33"
-    screen.volunteer.setCurrentIndex(screen.volunteer.findData("V0002"))
+    choose_volunteer(touch, screen, "V0002")
     touch.click(screen.wait)
     assert screen.waiting and "李*" in screen.register_state.text()
     touch.reader.remove()
@@ -148,7 +149,7 @@ def test_register_a_new_card_by_tapping_it(touch: Touchscreen) -> None:
     assert entry.after == {"volunteer_id": "V0002", "kind": "nfc"}
     # someone else's card is refused, with whose it is; nothing changes, nothing is recorded
     before = audit_actions(touch)
-    screen.volunteer.setCurrentIndex(screen.volunteer.findData("V0001"))
+    choose_volunteer(touch, screen, "V0001")
     touch.click(screen.wait)
     touch.reader.present(LI)
     touch.qtbot.waitUntil(screen.notice.isVisible, timeout=WAIT_MS)
@@ -185,3 +186,19 @@ def test_test_print_from_the_health_screen(touch: Touchscreen) -> None:
     entry = audit.entries(touch.services.conn)[-1]
     assert (entry.action, entry.after["printed"]) == ("test_print", False)
     assert screen.test_print.isEnabled()
+
+
+def test_the_volunteer_list_is_a_search_by_number(touch: Touchscreen) -> None:
+    """A district has hundreds of thousands of volunteers: the list holds matches only."""
+    sign_in_by_card(touch)
+    screen = open_screen(touch, "cards")
+    assert isinstance(screen, CardsScreen)
+    active = [r[0] for r in touch.services.conn.execute(
+        "SELECT id FROM volunteers WHERE status = 'active' ORDER BY id")]
+    ids = lambda: [screen.volunteer.itemData(i) for i in range(screen.volunteer.count())]  # noqa: E731
+    touch.qtbot.waitUntil(lambda: ids() == active[:100], timeout=WAIT_MS)
+    choose_volunteer(touch, screen, "V0002")
+    assert ids() == [v for v in active if v.startswith("V0002")]
+    touch.reader.present(ZHANG)   # a tapped card chooses its holder: a new card, one tap away
+    touch.qtbot.waitUntil(lambda: screen.volunteer.currentData() == "V0001", timeout=WAIT_MS)
+    touch.reader.remove()

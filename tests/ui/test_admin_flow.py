@@ -62,6 +62,12 @@ def open_screen(t: Touchscreen, key: str) -> AdminScreen:
     return screen
 
 
+def choose_volunteer(t: Touchscreen, screen: CardsScreen, volunteer_id: str) -> None:
+    """Type the volunteer's number into the cards screen's search; the list then holds them."""
+    screen.volunteer_search.setText(volunteer_id)
+    t.qtbot.waitUntil(lambda: screen.volunteer.currentData() == volunteer_id, timeout=WAIT_MS)
+
+
 def type_digits(t: Touchscreen, pad: NumberPad, digits: str) -> None:
     for digit in digits:
         t.click(pad.keys[digit])

@@ -24,7 +24,13 @@ from tests.conftest import ManualClock
 from tests.hardware.tcp_printer import decode_text, has_cut, native_qr_contents
 from tests.live_district import DEMO_QR, LiveServer, issuing_district
 from tests.ui.conftest import WAIT_MS, Touchscreen
-from tests.ui.test_admin_flow import gate, open_screen, settle, sign_in_by_card
+from tests.ui.test_admin_flow import (
+    choose_volunteer,
+    gate,
+    open_screen,
+    settle,
+    sign_in_by_card,
+)
 
 
 @pytest.fixture
@@ -56,8 +62,7 @@ def cards_screen_for(t: Touchscreen, volunteer_id: str) -> CardsScreen:
     sign_in_by_card(t)
     screen = open_screen(t, "cards")
     assert isinstance(screen, CardsScreen)
-    t.qtbot.waitUntil(lambda: screen.volunteer.count() > 0, timeout=WAIT_MS)
-    screen.volunteer.setCurrentIndex(screen.volunteer.findData(volunteer_id))
+    choose_volunteer(t, screen, volunteer_id)
     return screen
 
 

@@ -55,6 +55,11 @@ class CardsScreen(AdminScreen):
         self.register_heading = heading()
         self.volunteer = QComboBox()
         self.volunteer.setMinimumHeight(m.touch)
+        self.volunteer_search = text_field(m)   # by number: the list shows matches only
+        self.volunteer_search.textChanged.connect(lambda _text: self._load_volunteers())
+        chooser = QHBoxLayout()
+        chooser.addWidget(self.volunteer_search, 1)
+        chooser.addWidget(self.volunteer, 2)
         self.wait = button(role="go")
         clicked(self.wait, self.wait_for_card)
         self.stop_waiting = button()
@@ -75,12 +80,13 @@ class CardsScreen(AdminScreen):
             _add(left, widget)
         left.addStretch(1)
         page.addLayout(left, 1)
+        self._chooser = chooser
         page.addLayout(self._new_card_column(register), 1)
 
     def _new_card_column(self, register: QHBoxLayout) -> QVBoxLayout:
         column = QVBoxLayout()
         column.setSpacing(self.ctx.metrics.unit // 2)
-        for widget in (self.volunteer_heading, self.volunteer, self.register_heading, register,
+        for widget in (self.volunteer_heading, self._chooser, self.register_heading, register,
                        self.register_state, self.qr_heading, self.qr_row):
             _add(column, widget)
         column.addWidget(self.qr_list, 1)
@@ -119,6 +125,7 @@ class CardsScreen(AdminScreen):
         self.block.setText(self.tr("Block this card"))
         self.unblock.setText(self.tr("Unblock this card"))
         self.volunteer_heading.setText(self.tr("A new card for this volunteer:"))
+        self.volunteer_search.setPlaceholderText(self.tr("Volunteer number"))
         self.register_heading.setText(self.tr("Register a new card"))
         self.wait.setText(self.tr("Wait for the card"))
         self.stop_waiting.setText(self.tr("Cancel"))
@@ -138,25 +145,31 @@ class CardsScreen(AdminScreen):
         self.say(None)
         self._set_waiting(False)
 
-        def volunteers(result: Result) -> None:
-            if result.ok:
-                chosen = self.volunteer.currentData()
-                self.volunteer.clear()
-                for volunteer_id, masked_name in result.value:
-                    self.volunteer.addItem(f"{volunteer_id} · {masked_name}", volunteer_id)
-                self.volunteer.setCurrentIndex(max(0, self.volunteer.findData(chosen)))
-        self.run(self.ctx.work.volunteers, volunteers)
+        self._load_volunteers()
         self._load_qr()
         if self.info is not None:
             self.card(self.info.card_id)
         else:
             self._show()
 
+    def _load_volunteers(self) -> None:
+        prefix = self.volunteer_search.text()
+
+        def volunteers(result: Result) -> None:
+            if result.ok and prefix == self.volunteer_search.text():   # not a stale answer
+                chosen = self.volunteer.currentData()
+                self.volunteer.clear()
+                for volunteer_id, masked_name in result.value:
+                    self.volunteer.addItem(f"{volunteer_id} · {masked_name}", volunteer_id)
+                self.volunteer.setCurrentIndex(max(0, self.volunteer.findData(chosen)))
+        self.run(lambda: self.ctx.work.volunteers(prefix), volunteers)
+
     def _set_waiting(self, on: bool) -> None:
         self.waiting = on
         self.wait.setEnabled(not on)
         self.stop_waiting.setEnabled(on)
         self.volunteer.setEnabled(not on)
+        self.volunteer_search.setEnabled(not on)
         self.register_state.setText(
             self.tr("Tap the new card on the reader now: it will be registered to %1")
             .replace("%1", self.volunteer.currentText()) if on else
@@ -181,6 +194,8 @@ class CardsScreen(AdminScreen):
                 self.info = result.value
                 self.say(None if self.info else
                          self.tr("No card %1 on this kiosk").replace("%1", card_id))
+                if self.info is not None and not self.waiting:   # a new card for the same
+                    self.volunteer_search.setText(self.info.volunteer_id)   # person: one tap
                 self._show()
         self.run(lambda: self.ctx.work.card(card_id), found)
 

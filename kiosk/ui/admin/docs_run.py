@@ -136,7 +136,7 @@ class AdminScript(Script):
         self.settle(lambda: cards.info is not None)
         self.reader.remove()
         shots.append(self.shot("cards"))
-        cards.volunteer.setCurrentIndex(cards.volunteer.findData("V0003"))
+        self.choose_volunteer(cards, "V0003")
         cards.wait_for_card()
         self.reader.present("04AA11BB22CC33")  # a new card, registered by tapping it
         self.gate_settled(cards)
@@ -179,6 +179,11 @@ class AdminScript(Script):
         self.settle(lambda: gate.panel.keyboard is None or not gate.panel.keyboard.isVisible())
         return shot
 
+    def choose_volunteer(self, cards: CardsScreen, volunteer_id: str) -> None:
+        cards.volunteer_search.setText(volunteer_id)
+        self.gate_settled(cards)
+        self.settle(lambda: cards.volunteer.currentData() == volunteer_id)
+
     def qr_card(self, cards: CardsScreen) -> list[Path]:
         """A QR card the demo district has signed (its answer written as the sync daemon
         would), printed from the screen; a second request still waiting for the district."""
@@ -190,7 +195,7 @@ class AdminScript(Script):
                              issued_at=clock.now())
         qr_cards.record_issued(s.conn, clock, answered, card_id=card_id, generation=1,
                                token=token, expires_at=0)
-        cards.volunteer.setCurrentIndex(cards.volunteer.findData("V0001"))
+        self.choose_volunteer(cards, "V0001")
         cards.request_qr_card()
         self.gate_settled(cards)
         cards.qr_list.setCurrentRow(1)

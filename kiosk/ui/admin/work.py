@@ -183,10 +183,14 @@ class AdminWork:
             return self.card(card_id).value  # type: ignore[no-any-return]
         return attempt(job)
 
-    def volunteers(self) -> Result:
+    def volunteers(self, prefix: str = "", limit: int = 100) -> Result:
+        """Active volunteers whose number starts with ``prefix``, at most ``limit`` (a district
+        has hundreds of thousands: the list is a search, never all of them)."""
         def job() -> list[tuple[str, str]]:
+            start = prefix.strip()
             return [(r["id"], r["masked_name"]) for r in self.services.conn.execute(
-                "SELECT id, masked_name FROM volunteers WHERE status = 'active' ORDER BY id")]
+                "SELECT id, masked_name FROM volunteers WHERE status = 'active' AND id >= ? "
+                "AND id < ? ORDER BY id LIMIT ?", (start, start + "\U0010ffff", limit))]
         return attempt(job)
 
     def register_card(self, operator_id: str, card_id: str, volunteer_id: str) -> Result:
