@@ -66,6 +66,16 @@ def cards_screen_for(t: Touchscreen, volunteer_id: str) -> CardsScreen:
     return screen
 
 
+def print_first_in_list(t: Touchscreen, screen: CardsScreen) -> bytes:
+    """The operator picks the first card in the list and presses "print": the paper's bytes."""
+    screen.qr_list.setCurrentRow(0)
+    t.qtbot.waitUntil(screen.print_qr.isEnabled, timeout=WAIT_MS)
+    t.click(screen.print_qr)
+    t.qtbot.waitUntil(lambda: len(t.paper.jobs) == 1 and has_cut(t.paper.jobs[0]),
+                      timeout=WAIT_MS)   # the whole job is in, up to the cut
+    return t.paper.jobs[0]
+
+
 def test_issue_a_qr_card_and_it_prints_when_the_district_answers(
         touch: Touchscreen, district: LiveServer, clock: ManualClock) -> None:
     daemon = daemon_for(touch, district, clock)
@@ -114,13 +124,7 @@ def test_a_card_that_did_not_print_can_be_printed_later(
                           ("did not print" in screen.notice.text()
                            or "没有打印出来" in screen.notice.text()), timeout=WAIT_MS)
     touch.paper.come_back()
-    screen.qr_list.setCurrentRow(0)
-    touch.qtbot.waitUntil(screen.print_qr.isEnabled, timeout=WAIT_MS)
-    touch.click(screen.print_qr)
-    touch.qtbot.waitUntil(lambda: len(touch.paper.jobs) == 1 and has_cut(touch.paper.jobs[0]),
-                          timeout=WAIT_MS)   # the whole job is in, up to the cut
-    jobs = touch.paper.jobs
-    assert "QR-0001" in decode_text(jobs[-1])
+    assert "QR-0001" in decode_text(print_first_in_list(touch, screen))
     settle(touch, screen)
     state = touch.services.conn.execute("SELECT state, token FROM qr_card_requests").fetchone()
     assert tuple(state) == ("printed", None)
@@ -144,12 +148,7 @@ def test_signed_out_while_the_answer_came_in_the_card_still_prints_later(
     touch.qtbot.waitUntil(lambda: screen.qr_list.count() == 1 and any(
         word in screen.qr_list.item(0).text() for word in ("ready to print", "可以打印")),
         timeout=WAIT_MS)
-    screen.qr_list.setCurrentRow(0)
-    touch.qtbot.waitUntil(screen.print_qr.isEnabled, timeout=WAIT_MS)
-    touch.click(screen.print_qr)
-    touch.qtbot.waitUntil(lambda: len(touch.paper.jobs) == 1 and has_cut(touch.paper.jobs[0]),
-                          timeout=WAIT_MS)
-    assert "李*" in decode_text(touch.paper.jobs[0])
+    assert "李*" in decode_text(print_first_in_list(touch, screen))
     settle(touch, screen)
     daemon.conn.close()
     daemon.transport.close()  # type: ignore[attr-defined]
