@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import fcntl
 import logging
 import random
 import sqlite3
@@ -17,6 +18,7 @@ import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import IO
 
 from kiosk import logs
 from kiosk.config import Config, ConfigError, SyncSection, load_config
@@ -134,6 +136,20 @@ class Daemon:
                     break
 
 
+def hold_daemon_lock(database: Path) -> IO[str] | None:
+    """One daemon per kiosk database: an exclusive ``flock`` on a file beside it, held for the
+    life of the process (the kernel drops it when the process dies, however it dies). A second
+    daemon would be harmless for the ledger (pulls are cursor-checked, pushes idempotent) but
+    would double the traffic and race on the status row. None if another process holds it."""
+    handle = (database.parent / (database.name + ".sync-lock")).open("a", encoding="utf-8")
+    try:
+        fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        handle.close()
+        return None
+    return handle
+
+
 def make_transport(config: Config) -> HttpTransport:
     key = signing.load_key_file(_path(config, config.district.key_path))
     ca = str(_path(config, config.district.ca_file)) if config.district.ca_file else ""
@@ -185,10 +201,21 @@ def main(argv: Sequence[str] | None = None) -> int:
     except (ConfigError, DatabaseError, InsecureUrlError, OSError, ValueError) as exc:
         print(f"kiosk-sync: {exc}", file=sys.stderr)
         return 2
-    if args.once:
-        return 0 if daemon.run_once() is not None else 1
-    with contextlib.suppress(KeyboardInterrupt):
-        daemon.run_forever()
+    return _run(daemon, config.database_path, once=args.once)
+
+
+def _run(daemon: Daemon, database: Path, *, once: bool) -> int:
+    """Under the one-daemon lock: a round (``--once``: 0 ok, 1 failed) or rounds until killed."""
+    lock = hold_daemon_lock(database)
+    if lock is None:
+        print(f"kiosk-sync: another kiosk-sync is already running for {database}",
+              file=sys.stderr)
+        return 3
+    with lock:
+        if once:
+            return 0 if daemon.run_once() is not None else 1
+        with contextlib.suppress(KeyboardInterrupt):
+            daemon.run_forever()
     return 0
 
 

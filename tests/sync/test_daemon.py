@@ -22,7 +22,7 @@ from kiosk.core.ids import uuid7
 from kiosk.core.models import CartLine, PresentedCard
 from kiosk.sync import signing, state
 from kiosk.sync.client import InsecureUrlError, check_url
-from kiosk.sync.daemon import Backoff, Daemon
+from kiosk.sync.daemon import Backoff, Daemon, hold_daemon_lock
 from tests.conftest import ManualClock
 from tests.live_district import LiveServer, make_kiosk
 
@@ -101,6 +101,16 @@ def test_kiosk_sync_command_once(district: LiveServer, tmp_path: Path) -> None:
                             timeout=120, check=True)
     assert "last_success_at: 20" in status.stdout
     assert "pull_cursor: 0" not in status.stdout
+    # A second daemon for the same database refuses to start while one holds the lock.
+    held = hold_daemon_lock(tmp_path / "kiosk.sqlite")
+    assert held is not None
+    second = subprocess.run([*run, "--once"], capture_output=True, text=True, cwd=ROOT,
+                            check=False, timeout=120)
+    assert second.returncode == 3 and "already running" in second.stderr
+    held.close()   # the first one ends: the next starts
+    again = subprocess.run([*run, "--once"], capture_output=True, text=True, cwd=ROOT,
+                           check=False, timeout=120)
+    assert again.returncode == 0, again.stderr
 
 
 class StubDistrict:
