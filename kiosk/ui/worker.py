@@ -22,10 +22,16 @@ class Worker(QObject):
         self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="kiosk-work")
         self._finished.connect(self._deliver)
         self.pending = 0
+        self._closed = False
 
     def submit(self, job: Callable[[], Any], done: Callable[[Any], None]) -> None:
         """Run ``job`` on the worker thread; ``done(result)`` runs later on the GUI thread.
-        ``job`` must not raise (the session work turns every failure into an event)."""
+        ``job`` must not raise (the session work turns every failure into an event). After
+        :meth:`shutdown` (the app is closing) new work is dropped: a screen's callback that
+        asks for more, e.g. a refresh after a print, must not raise inside Qt's event loop."""
+        if self._closed:
+            log.debug("worker closed: dropped a job")
+            return
         self.pending += 1
 
         def run() -> None:
@@ -44,4 +50,5 @@ class Worker(QObject):
             done(result)
 
     def shutdown(self) -> None:
+        self._closed = True
         self._pool.shutdown(wait=True)
