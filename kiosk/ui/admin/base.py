@@ -3,7 +3,7 @@ line, and a number pad (the kiosk has a touchscreen, often no keyboard)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from functools import partial
@@ -15,11 +15,14 @@ from PySide6.QtWidgets import (
     QGridLayout,
     QLabel,
     QLineEdit,
+    QListWidget,
+    QListWidgetItem,
     QPushButton,
     QVBoxLayout,
     QWidget,
 )
 
+from kiosk.core.catalogue import CatalogueEntry
 from kiosk.core.clock import Clock, shop_time
 from kiosk.core.operators import Operator
 from kiosk.core.session_flow import Notice
@@ -28,6 +31,8 @@ from kiosk.ui.i18n import Language
 from kiosk.ui.theme import Metrics
 from kiosk.ui.widgets import button, label
 from kiosk.ui.worker import Worker
+
+ITEM_ID = Qt.ItemDataRole.UserRole
 
 
 @dataclass
@@ -115,6 +120,9 @@ class AdminScreen(QWidget):
     def n(self, value: int) -> str:
         return self.lang.number(value)
 
+    def item_name(self, entry: CatalogueEntry) -> str:
+        return self.lang.pick(entry.name_zh, entry.name_en)
+
     @property
     def zone(self) -> ZoneInfo:
         """The shop's time zone: days, limits and every time on these screens are in it."""
@@ -166,6 +174,35 @@ def number_field(metrics: Metrics) -> QLineEdit:
     field.setAlignment(Qt.AlignmentFlag.AlignRight)
     field.setMinimumHeight(metrics.touch)
     return field
+
+
+class ItemList(QListWidget):
+    """A list of catalogue items, each row carrying its item id: restock, count and the
+    catalogue screen pick goods from one of these."""
+
+    def current_id(self) -> str | None:
+        row = self.currentItem()
+        return None if row is None else str(row.data(ITEM_ID))
+
+    def select(self, item_id: str) -> None:
+        for i in range(self.count()):
+            if self.item(i).data(ITEM_ID) == item_id:
+                self.setCurrentRow(i)
+                return
+
+    def fill(self, rows: Iterable[tuple[str, str]], keep: str | None) -> list[QListWidgetItem]:
+        """Replace the rows with (item id, text); the row of ``keep`` stays chosen. Returns
+        the rows, for a screen that styles some (retired items in grey)."""
+        self.clear()
+        made = []
+        for item_id, text in rows:
+            row = QListWidgetItem(text)
+            row.setData(ITEM_ID, item_id)
+            self.addItem(row)
+            made.append(row)
+            if item_id == keep:
+                self.setCurrentItem(row)
+        return made
 
 
 def text_field(metrics: Metrics, placeholder: str = "") -> QLineEdit:

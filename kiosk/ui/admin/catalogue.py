@@ -17,20 +17,25 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
-    QListWidget,
-    QListWidgetItem,
     QVBoxLayout,
     QWidget,
 )
 
 from kiosk.core.catalogue import CatalogueEntry, ItemSpec
 from kiosk.core.models import Category, ItemKind
-from kiosk.ui.admin.base import AdminContext, AdminScreen, clicked, heading, text_field
+from kiosk.ui.admin.base import (
+    ITEM_ID,
+    AdminContext,
+    AdminScreen,
+    ItemList,
+    clicked,
+    heading,
+    text_field,
+)
 from kiosk.ui.admin.work import Result
 from kiosk.ui.theme import Metrics
 from kiosk.ui.widgets import ASSETS, button, label, picture, picture_label
 
-ROLE = Qt.ItemDataRole.UserRole
 PERIODS = (None, "day", "week", "month")
 
 
@@ -45,7 +50,7 @@ class CatalogueAdminScreen(AdminScreen):
         row.setSpacing(m.unit)
         left = QVBoxLayout()
         self.list_heading = heading()
-        self.items = QListWidget()
+        self.items = ItemList()
         self.items.setWordWrap(True)  # long names (donations) wrap instead of being cut
         self.items.setMinimumWidth(m.unit * 14)
         self.items.currentItemChanged.connect(lambda *_: self._pick())
@@ -214,37 +219,27 @@ class CatalogueAdminScreen(AdminScreen):
                 self.say(then_say)
         self.run(self.ctx.work.catalogue_items, done)
 
-    def _name(self, e: CatalogueEntry) -> str:
-        return self.lang.pick(e.name_zh, e.name_en)
-
     def _show_items(self) -> None:
-        self.items.blockSignals(True)
-        self.items.clear()
-        for e in self.entries.values():
-            text = self.tr("%1 · %2 points").replace("%1", self._name(e)) \
+        def text(e: CatalogueEntry) -> str:
+            shown = self.tr("%1 · %2 points").replace("%1", self.item_name(e)) \
                 .replace("%2", self.n(e.price))
-            if not e.active:
-                text = self.tr("%1 (retired)").replace("%1", text)
-            row = QListWidgetItem(text)
-            row.setData(ROLE, e.item_id)
+            return shown if e.active else self.tr("%1 (retired)").replace("%1", shown)
+        self.items.blockSignals(True)
+        rows = self.items.fill(((e.item_id, text(e)) for e in self.entries.values()),
+                               keep=self.editing)
+        for e, row in zip(self.entries.values(), rows, strict=True):
             if not e.active:
                 row.setForeground(Qt.GlobalColor.gray)
-            self.items.addItem(row)
-            if e.item_id == self.editing:
-                self.items.setCurrentItem(row)
         self.items.blockSignals(False)
 
     def select(self, item_id: str) -> None:
-        for i in range(self.items.count()):
-            if self.items.item(i).data(ROLE) == item_id:
-                self.items.setCurrentRow(i)  # -> _pick
-                return
+        self.items.select(item_id)  # -> _pick
 
     def _pick(self) -> None:
         row = self.items.currentItem()
         if row is None:
             return
-        e = self.entries[row.data(ROLE)]
+        e = self.entries[row.data(ITEM_ID)]
         self.editing = e.item_id
         self.say(None)
         self.item_id.setText(e.item_id)
@@ -290,7 +285,7 @@ class CatalogueAdminScreen(AdminScreen):
             self.retire.setEnabled(False)
             self.retire.setText(self.tr("Retire"))
             return
-        self.form_heading.setText(self.tr("Edit: %1").replace("%1", self._name(e)))
+        self.form_heading.setText(self.tr("Edit: %1").replace("%1", self.item_name(e)))
         self.status.setText(self.tr("on sale") if e.active else self.tr("retired"))
         self.retire.setEnabled(True)
         self.retire.setText(self.tr("Retire") if e.active else self.tr("Bring back"))

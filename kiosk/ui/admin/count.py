@@ -4,15 +4,13 @@ or below their low-stock threshold."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QComboBox, QHBoxLayout, QListWidget, QListWidgetItem, QVBoxLayout
+from PySide6.QtWidgets import QComboBox, QHBoxLayout, QListWidget, QVBoxLayout
 
 from kiosk.core.catalogue import CatalogueEntry
-from kiosk.ui.admin.base import AdminContext, AdminScreen, clicked, heading
+from kiosk.ui.admin.base import AdminContext, AdminScreen, ItemList, clicked, heading
 from kiosk.ui.admin.work import Result
 from kiosk.ui.widgets import button, label
 
-ROLE = Qt.ItemDataRole.UserRole
 # Stored in the ledger in English (stable for reports); shown translated.
 REASONS = ("shelf count", "damaged", "expired", "lost", "found")
 
@@ -27,7 +25,7 @@ class CountScreen(AdminScreen):
         row.setSpacing(m.unit)
         left = QVBoxLayout()
         self.items_heading = heading()
-        self.items = QListWidget()
+        self.items = ItemList()
         self.items.currentItemChanged.connect(lambda *_: self._show_item())
         left.addWidget(self.items_heading)
         left.addWidget(self.items, 1)
@@ -92,23 +90,15 @@ class CountScreen(AdminScreen):
                 self._show()
         self.run(self.ctx.work.goods, goods)
 
-    def _name(self, e: CatalogueEntry) -> str:
-        return self.lang.pick(e.name_zh, e.name_en)
-
     def _show(self) -> None:
-        current = self.current_item()
-        self.items.clear()
+        self.items.fill(((e.item_id, self.tr("%1 · in stock %2").replace("%1", self.item_name(e))
+                          .replace("%2", self.n(e.stock or 0))) for e in self.entries.values()),
+                        keep=self.current_item())
         self.low.clear()
         for e in self.entries.values():
-            item = QListWidgetItem(self.tr("%1 · in stock %2").replace("%1", self._name(e))
-                                   .replace("%2", self.n(e.stock or 0)))
-            item.setData(ROLE, e.item_id)
-            self.items.addItem(item)
-            if e.item_id == current:
-                self.items.setCurrentItem(item)
             if (e.stock or 0) <= e.low_stock_threshold:
                 self.low.addItem(self.tr("%1: %2 left (alert at %3)")
-                                 .replace("%1", self._name(e))
+                                 .replace("%1", self.item_name(e))
                                  .replace("%2", self.n(e.stock or 0))
                                  .replace("%3", self.n(e.low_stock_threshold)))
         self._show_counted()
@@ -120,22 +110,18 @@ class CountScreen(AdminScreen):
             e = self.entries.get(item_id)
             stock = e.stock or 0 if e else 0
             self.counted_list.addItem(
-                f"{self._name(e) if e else item_id}: {self.n(stock)} → {self.n(qty)}")
+                f"{self.item_name(e) if e else item_id}: {self.n(stock)} → {self.n(qty)}")
         self.save.setEnabled(bool(self.counted))
 
     def current_item(self) -> str | None:
-        item = self.items.currentItem()
-        return None if item is None else str(item.data(ROLE))
+        return self.items.current_id()
 
     def select(self, item_id: str) -> None:
-        for i in range(self.items.count()):
-            if self.items.item(i).data(ROLE) == item_id:
-                self.items.setCurrentRow(i)
-                return
+        self.items.select(item_id)
 
     def _show_item(self) -> None:
         e = self.entries.get(self.current_item() or "")
-        self.chosen.setText(self.tr("Choose an item first") if e is None else self._name(e))
+        self.chosen.setText(self.tr("Choose an item first") if e is None else self.item_name(e))
         self.set_count.setEnabled(e is not None)
 
     def scanned(self, text: str) -> None:

@@ -3,12 +3,10 @@ from the list (or a new one), then the whole delivery in one go, with stock befo
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
     QListWidget,
-    QListWidgetItem,
     QVBoxLayout,
     QWidget,
 )
@@ -17,6 +15,7 @@ from kiosk.core.catalogue import CatalogueEntry
 from kiosk.ui.admin.base import (
     AdminContext,
     AdminScreen,
+    ItemList,
     clicked,
     heading,
     text_field,
@@ -24,8 +23,6 @@ from kiosk.ui.admin.base import (
 from kiosk.ui.admin.work import Result
 from kiosk.ui.theme import Metrics
 from kiosk.ui.widgets import button, label
-
-ROLE = Qt.ItemDataRole.UserRole
 
 
 class RestockScreen(AdminScreen):
@@ -50,7 +47,7 @@ class RestockScreen(AdminScreen):
         scan_row = QHBoxLayout()
         scan_row.addWidget(self.barcode, 2)
         scan_row.addWidget(self.find_button, 1)
-        self.items = QListWidget()
+        self.items = ItemList()
         self.items.currentItemChanged.connect(lambda *_: self._show_item())
         pick.addWidget(self.pick_heading)
         pick.addLayout(scan_row)
@@ -150,35 +147,21 @@ class RestockScreen(AdminScreen):
         self.run(self.ctx.work.goods, goods)
         self.run(self.ctx.work.donors, donors)
 
-    def _name(self, e: CatalogueEntry) -> str:
-        return self.lang.pick(e.name_zh, e.name_en)
-
     def _show_items(self) -> None:
-        current = self.current_item()
-        self.items.clear()
-        for e in self.entries.values():
-            text = self.tr("%1 · in stock %2").replace("%1", self._name(e)) \
-                .replace("%2", self.n(e.stock or 0))
-            item = QListWidgetItem(text)
-            item.setData(ROLE, e.item_id)
-            self.items.addItem(item)
-            if e.item_id == current:
-                self.items.setCurrentItem(item)
+        self.items.fill(((e.item_id, self.tr("%1 · in stock %2").replace("%1", self.item_name(e))
+                          .replace("%2", self.n(e.stock or 0))) for e in self.entries.values()),
+                        keep=self.current_item())
 
     def current_item(self) -> str | None:
-        item = self.items.currentItem()
-        return None if item is None else str(item.data(ROLE))
+        return self.items.current_id()
 
     def select(self, item_id: str) -> None:
-        for i in range(self.items.count()):
-            if self.items.item(i).data(ROLE) == item_id:
-                self.items.setCurrentRow(i)
-                return
+        self.items.select(item_id)
 
     def _show_item(self) -> None:
         item_id = self.current_item()
         e = self.entries.get(item_id or "")
-        self.chosen.setText(self.tr("Choose an item first") if e is None else self._name(e))
+        self.chosen.setText(self.tr("Choose an item first") if e is None else self.item_name(e))
         self.add.setEnabled(e is not None)
 
     def scanned(self, text: str) -> None:
@@ -217,7 +200,7 @@ class RestockScreen(AdminScreen):
         self.delivery.clear()
         for item_id, qty in self.lines.items():
             e = self.entries.get(item_id)
-            name = self._name(e) if e else item_id
+            name = self.item_name(e) if e else item_id
             self.delivery.addItem(f"{name} × {self.n(qty)}")
         self.receive.setEnabled(bool(self.lines))
 
@@ -252,7 +235,7 @@ class RestockScreen(AdminScreen):
             parts = []
             for item_id, (before, after) in result.value.items():
                 e = self.entries.get(item_id)
-                parts.append(f"{self._name(e) if e else item_id}: "
+                parts.append(f"{self.item_name(e) if e else item_id}: "
                              f"{self.n(before)} → {self.n(after)}")
             self.result.setText(self.tr("Received.") + "\n" + "\n".join(parts))
             self.lines.clear()
