@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
     QScrollArea,
     QScroller,
     QSizePolicy,
+    QVBoxLayout,
     QWidget,
 )
 
@@ -98,6 +99,22 @@ class Screen(QWidget):
 
     def show_state(self, state: FlowState) -> None:
         raise NotImplementedError
+
+    def titled_rows(self) -> tuple[QVBoxLayout, QVBoxLayout]:
+        """The page of a list screen (cart, my records): the title on top of a list of rows a
+        finger can flick. Sets ``self.title`` and ``self.scroller``; returns the page's layout
+        (for what goes under the list) and the rows' layout."""
+        m = self.ctx.metrics
+        box = QVBoxLayout(self)
+        box.setContentsMargins(m.unit * 2, m.unit, m.unit * 2, m.unit)
+        box.setSpacing(m.unit // 2)
+        self.title = label("", "Title")
+        box.addWidget(self.title)
+        content = QWidget()
+        rows = QVBoxLayout(content)
+        rows.setSpacing(m.unit // 2)
+        self.scroller = kinetic_scroll_area(content)
+        return box, rows
 
 
 def kinetic_scroll_area(content: QWidget, *, frameless: bool = False) -> QScrollArea:

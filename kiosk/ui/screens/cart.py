@@ -10,7 +10,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QSizePolicy,
     QVBoxLayout,
-    QWidget,
 )
 
 from kiosk.core.session_flow import Add, Back, CartItem, Confirm, Decrease, FlowState, Remove
@@ -20,7 +19,6 @@ from kiosk.ui.widgets import (
     UiContext,
     button,
     clear_layout,
-    kinetic_scroll_area,
     label,
     picture,
     picture_label,
@@ -31,15 +29,7 @@ class CartScreen(Screen):
     def __init__(self, ctx: UiContext) -> None:
         super().__init__(ctx)
         m = ctx.metrics
-        box = QVBoxLayout(self)
-        box.setContentsMargins(m.unit * 2, m.unit, m.unit * 2, m.unit)
-        box.setSpacing(m.unit // 2)
-        self.title = label("", "Title")
-        box.addWidget(self.title)
-        rows = QWidget()
-        self.rows = QVBoxLayout(rows)
-        self.rows.setSpacing(m.unit // 2)
-        self.scroller = kinetic_scroll_area(rows)
+        box, self.rows = self.titled_rows()
         self.empty = label("", "Big", align=Qt.AlignmentFlag.AlignCenter)
         left = QVBoxLayout()
         left.addWidget(self.scroller, 1)

@@ -2,25 +2,17 @@
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QFrame, QHBoxLayout, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QFrame, QHBoxLayout, QVBoxLayout
 
 from kiosk.core.models import Receipt
 from kiosk.core.session_flow import Back, FlowState, Reprint
-from kiosk.ui.widgets import Screen, UiContext, button, clear_layout, kinetic_scroll_area, label
+from kiosk.ui.widgets import Screen, UiContext, button, clear_layout, label
 
 
 class RecordsScreen(Screen):
     def __init__(self, ctx: UiContext) -> None:
         super().__init__(ctx)
-        m = ctx.metrics
-        box = QVBoxLayout(self)
-        box.setContentsMargins(m.unit * 2, m.unit, m.unit * 2, m.unit)
-        box.setSpacing(m.unit // 2)
-        self.title = label("", "Title")
-        box.addWidget(self.title)
-        rows = QWidget()
-        self.rows = QVBoxLayout(rows)
-        self.scroller = kinetic_scroll_area(rows)
+        box, self.rows = self.titled_rows()
         box.addWidget(self.scroller, 1)
         self.notice = label("", "Notice")
         box.addWidget(self.notice)
