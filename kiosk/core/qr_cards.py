@@ -20,7 +20,7 @@ from datetime import UTC, datetime
 
 from kiosk.core import audit
 from kiosk.core import cards as card_store
-from kiosk.core.clock import Clock, from_db, to_db
+from kiosk.core.clock import Clock, shop_time, to_db
 from kiosk.core.db import write_transaction
 from kiosk.core.errors import UserFacingError
 from kiosk.core.ids import uuid7
@@ -194,9 +194,9 @@ def print_card(conn: sqlite3.Connection, clock: Clock, request_id: str, operator
 
 def slip(card: IssuedCard, kiosk: KioskInfo, clock: Clock, width: int) -> Slip:
     """The paper for one card, with dates in the shop's zone."""
-    expires = None if card.expires_at is None else from_db(card.expires_at)
+    zone = kiosk.timezone
     return card_slip(kiosk_name=kiosk.name, community=kiosk.community,
                      masked_name=card.masked_name, card_id=card.card_id, token=card.token,
-                     printed_at=clock.now().astimezone(kiosk.timezone),
-                     expires_at=None if expires is None else expires.astimezone(kiosk.timezone),
-                     width=width)
+                     printed_at=shop_time(clock.now(), zone),
+                     expires_at=None if card.expires_at is None
+                     else shop_time(card.expires_at, zone), width=width)

@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from kiosk.core.clock import from_db
+from kiosk.core.clock import shop_time
 from kiosk.core.qr_cards import QrCardRequest
 from kiosk.ui.admin.base import AdminContext, AdminScreen, clicked, heading, text_field
 from kiosk.ui.admin.work import CardInfo, Result
@@ -292,8 +292,7 @@ class CardsScreen(AdminScreen):
         chosen = self._selected()
         self.qr_list.clear()
         for request in self.qr_requests:
-            asked = from_db(request.requested_at).astimezone(
-                self.ctx.work.services.kiosk.timezone).strftime("%m-%d %H:%M")  # shop's zone
+            asked = shop_time(request.requested_at, self.zone).strftime("%m-%d %H:%M")
             item = QListWidgetItem(f"{request.masked_name} · {self._state_text(request)} · "
                                    f"{asked}")
             item.setData(Qt.ItemDataRole.UserRole, request.request_id)
