@@ -25,8 +25,8 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from kiosk.core import tokens
 from kiosk.hardware.qr_decoders import Frame, QrDecoder, make_decoder
+from points_protocol import card_tokens
 from tests.hardware.qr_frames import card_in_hand, hard_frames, scene
 
 SIZES = {"480p": (640, 480), "720p": (1280, 720)}
@@ -51,7 +51,7 @@ def main() -> int:
     args = p.parse_args()
 
     key = Ed25519PrivateKey.from_private_bytes(bytes(range(32)))  # fixed: same token each run
-    token = tokens.issue(key, "hanyang", "QR-0001", 1,
+    token = card_tokens.issue(key, "hanyang", "QR-0001", 1,
                          issued_at=datetime(2026, 1, 1, tzinfo=UTC),
                          expires_at=datetime(2030, 1, 1, tzinfo=UTC))
     rng = np.random.default_rng(args.seed)

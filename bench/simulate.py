@@ -41,20 +41,26 @@ from kiosk.config import (
     SyncSection,
 )
 from kiosk.core import cards, ledger, stock
-from kiosk.core.catalogue_file import read_catalogue
 from kiosk.core.errors import UserFacingError
 from kiosk.core.ids import uuid7
 from kiosk.core.models import CartLine, PresentedCard
 from kiosk.core.periods import period_bounds
 from kiosk.core.voids import void_order
 from kiosk.services import Services, build
-from kiosk.sync import signing, state
+from kiosk.sync import state
 from kiosk.sync.daemon import Daemon
 from kiosk.sync.engine import SyncError
+from points_protocol import signing
+from points_protocol.catalogue_file import read_catalogue
 
 GOODS = ("toothbrush", "toothpaste", "masks", "tissues", "sponges", "notebooks", "umbrella")
 CAP_VOLUNTEER = 150
 CAP_KIOSK = 600
+
+
+def card_of(volunteer_id: str) -> str:
+    """The NFC UID of a volunteer's card: 7 bytes in the reader's form, like a real one."""
+    return f"04{int(volunteer_id.removeprefix('V')):012X}"
 
 
 class SimClock:
@@ -131,7 +137,7 @@ class World:
         self.sales: list[Sale] = []
         self.store.upsert_volunteers([(v, "*", "active") for v in self.vids])
         for v in self.vids:
-            self.store.upsert_card(f"card-{v}", v, "nfc")
+            self.store.upsert_card(card_of(v), v, "nfc")
             self.store.credit(f"open-{v}", v, self.rng.randrange(0, 400))
         specs = [s for s in read_catalogue(demo.DEMO_CATALOGUE) if s.item_id in GOODS]
         self.store.upsert_items([{"id": s.item_id, "name_zh": s.name_zh, "name_en": s.name_en,
@@ -168,7 +174,7 @@ class World:
                  for _ in range(self.rng.randint(1, 2))]
         order_id = uuid7()
         with contextlib.suppress(UserFacingError):
-            sim.services.checkout.checkout(order_id, PresentedCard(f"card-{volunteer}"), lines)
+            sim.services.checkout.checkout(order_id, PresentedCard(card_of(volunteer)), lines)
             self.sales.append(Sale(sim.config.kiosk.id, order_id))
 
     def act_void(self, sim: SimKiosk, step: int) -> None:
@@ -190,7 +196,7 @@ class World:
                           self.rng.randint(1, 80))
 
     def act_card(self, sim: SimKiosk, step: int) -> None:
-        self.store.set_card_status(f"card-{self.rng.choice(self.vids)}",
+        self.store.set_card_status(card_of(self.rng.choice(self.vids)),
                                    self.rng.choice(["blocked", "active", "active"]))
 
     def act_crash_before_commit(self, sim: SimKiosk, step: int) -> None:
@@ -314,7 +320,7 @@ def check_kiosk(s: SimKiosk, server: sqlite3.Connection,
             problems.append(f"I7 {kid}: {v} shows {ledger.balance(conn, v)}, "
                             f"district {server_balance[v]}")
         with contextlib.suppress(UserFacingError):        # a blocked card shows nothing
-            shown = cards.look_up(conn, PresentedCard(f"card-{v}")).balance
+            shown = cards.look_up(conn, PresentedCard(card_of(v))).balance
             if shown != server_balance[v]:
                 problems.append(f"I7 {kid}: a tap of {v}'s card shows {shown}, "
                                 f"district {server_balance[v]}")

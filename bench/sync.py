@@ -36,14 +36,14 @@ from district.store import Store  # noqa: E402
 from kiosk import demo  # noqa: E402
 from kiosk.config import Config, DatabaseSection, KioskSection, SyncSection  # noqa: E402
 from kiosk.core import stock  # noqa: E402
-from kiosk.core.catalogue_file import read_catalogue  # noqa: E402
 from kiosk.core.db import open_database, write_transaction  # noqa: E402
 from kiosk.core.ids import uuid7  # noqa: E402
 from kiosk.core.models import CartLine, PresentedCard  # noqa: E402
 from kiosk.services import build  # noqa: E402
-from kiosk.sync import signing  # noqa: E402
 from kiosk.sync.client import HttpTransport  # noqa: E402
 from kiosk.sync.daemon import Daemon  # noqa: E402
+from points_protocol import signing  # noqa: E402
+from points_protocol.catalogue_file import read_catalogue  # noqa: E402
 
 
 def log(text: str) -> None:

@@ -1,8 +1,9 @@
 """The HTTP face of the district server (protocol v1), built on FastAPI.
 
 Endpoints are plain ``def`` so they run in the thread pool, each thread with its own SQLite
-connection. Every request must be signed by a registered kiosk (see ``kiosk.sync.signing``);
-the models below exist so the OpenAPI document in ``docs/protocol`` describes the wire format.
+connection. Every request must be signed by a registered kiosk (``points_protocol.signing``);
+the models below (and the shared ones in ``points_protocol.messages``) exist so the OpenAPI
+document in ``docs/protocol`` describes the wire format.
 """
 
 
@@ -22,8 +23,8 @@ from fastapi.responses import Response
 from pydantic import BaseModel, Field
 
 from district.store import PushEntry, QrIssue, QrIssueRefused, Store, UnknownKiosk
-from kiosk.core import tokens
-from kiosk.sync import signing
+from points_protocol import card_tokens, signing
+from points_protocol.messages import ChangePage, EntryKind, EntryResult
 
 log = logging.getLogger("district.app")
 
@@ -75,7 +76,7 @@ kiosk and flags kiosks that fall silent or report a dead printer or reader.
 class PushEntryModel(BaseModel):
     seq: int = Field(ge=1, description="The kiosk's gap-free outbox sequence number")
     entry_id: str = Field(min_length=1, description="Made by the kiosk; reused on every retry")
-    kind: Literal["sale", "void", "restock", "count", "card", "audit"] | str
+    kind: EntryKind | str
     kiosk_id: str = Field(description="Must be the kiosk that signs the request")
     payload: dict[str, Any]
 
@@ -85,30 +86,9 @@ class PushRequest(BaseModel):
     entries: list[PushEntryModel] = Field(max_length=MAX_PUSH_ENTRIES)
 
 
-class EntryResultModel(BaseModel):
-    seq: int
-    entry_id: str
-    status: Literal["applied", "duplicate", "rejected", "not_processed"]
-    reason: str | None = None
-
-
 class PushResponse(BaseModel):
     applied_seq: int = Field(description="Highest kiosk sequence the district has handled")
-    results: list[EntryResultModel]
-
-
-class ChangePage(BaseModel):
-    cursor: int = Field(description="Pass as `after` for the next page; never goes backwards")
-    more: bool
-    as_of: str | None = None
-    volunteers: list[tuple[str, str, Literal["active", "blocked"]]]
-    cards: list[tuple[str, str, Literal["nfc", "qr"], Literal["active", "blocked"], int, bool]]
-    balances: list[tuple[str, int, int]] = Field(
-        description="[volunteer id, balance, highest sequence of THIS kiosk already counted]")
-    items: list[dict[str, Any]] = Field(
-        description="Item specs as the district holds them; `image_sha256` (when set) names "
-                    "the picture to fetch from /v1/images/{sha256}")
-    settings: list[tuple[str, Any]]
+    results: list[EntryResult]
 
 
 class DeviceModel(BaseModel):
@@ -163,7 +143,7 @@ class QrIssuer:
         if not 0 <= self.valid_days <= 36500:
             raise ValueError(f"QR cards valid for {self.valid_days} days: must be 0..36500")
         now = datetime.now(UTC)   # signs a sample card: a district id tokens refuse fails here
-        tokens.issue(self.key, self.district_id, "CHECK", 1, issued_at=now)
+        card_tokens.issue(self.key, self.district_id, "QR-CHECK", 1, issued_at=now)
 
 
 class Authenticated(BaseModel):
@@ -214,9 +194,7 @@ def create_app(store: Store, *, clock: Callable[[], float] = time.time,
         entries = sorted(body.entries, key=lambda e: e.seq)
         results = store.push(who.kiosk_id, [
             PushEntry(e.seq, e.entry_id, e.kind, e.kiosk_id, e.payload) for e in entries])
-        return PushResponse(applied_seq=store.applied_seq(who.kiosk_id), results=[
-            EntryResultModel(seq=r.seq, entry_id=r.entry_id, status=r.status,  # type: ignore[arg-type]
-                             reason=r.reason) for r in results])
+        return PushResponse(applied_seq=store.applied_seq(who.kiosk_id), results=results)
 
     @app.get("/v1/changes", responses={200: {"model": ChangePage}})
     def changes(who: Annotated[Authenticated, Depends(authenticate)],
@@ -260,7 +238,7 @@ def _add_qr_cards(app: FastAPI, store: Store, authenticate: Callable[..., Any],
         if qr_issuer is None:
             raise HTTPException(503, "this district server has no QR signing key")
         def sign(issue: QrIssue) -> str:
-            return tokens.issue(
+            return card_tokens.issue(
                 qr_issuer.key, qr_issuer.district_id, issue.card_id, issue.generation,
                 issued_at=datetime.fromtimestamp(issue.issued_at, UTC),
                 expires_at=datetime.fromtimestamp(issue.expires_at, UTC) if issue.expires_at

@@ -18,13 +18,14 @@ from district.app import QrIssuer, create_app
 from district.kiosk_health import DEFAULT_SILENT_AFTER, assess
 from district.store import Store
 from kiosk import logs
-from kiosk.config import Config
-from kiosk.core import tokens
-from kiosk.core.catalogue_file import CatalogueFileError, read_catalogue
 from kiosk.core.names import mask_name
-from kiosk.services import district_overrides
 from kiosk.sync.images import picture_format
-from kiosk.sync.signing import load_public_key
+from points_protocol import card_tokens, ids
+from points_protocol.catalogue import to_wire
+from points_protocol.catalogue_file import read_catalogue
+from points_protocol.errors import Invalid
+from points_protocol.settings import parse_setting
+from points_protocol.signing import load_public_key
 
 
 def _rows(path: str) -> list[dict[str, str]]:
@@ -46,13 +47,31 @@ def cmd_register_kiosk(store: Store, args: argparse.Namespace) -> int:
     return 0
 
 
+def _volunteer_rows(path: str) -> tuple[list[tuple[str, str, str]],
+                                         list[tuple[str, str, str]]]:
+    """(volunteers, cards) of an import file, ids in their normal form; :class:`Invalid`
+    lists every bad line, so nothing is imported from a file with one."""
+    volunteers, cards, problems = [], [], []
+    for line, r in enumerate(_rows(path), start=2):
+        try:
+            volunteer_id = ids.normalize_volunteer_id(r.get("id"))
+            volunteers.append((volunteer_id, mask_name((r.get("name") or "").strip()),
+                               (r.get("status") or "active").strip()))
+            if (r.get("card_id") or "").strip():
+                kind = (r.get("card_kind") or "").strip() or None
+                card_id = ids.normalize_card_id(r["card_id"], kind)
+                cards.append((card_id, volunteer_id, kind or ids.card_kind(card_id)))
+        except Invalid as exc:
+            problems.append(f"line {line}: {exc}")
+    if problems:
+        raise Invalid(problems)
+    return volunteers, cards
+
+
 def cmd_import_volunteers(store: Store, args: argparse.Namespace) -> int:
-    """CSV with columns id,name[,status]; only the masked name is kept."""
-    rows = [(r["id"].strip(), mask_name(r["name"].strip()), (r.get("status") or "active").strip())
-            for r in _rows(args.file)]
+    """CSV with columns id,name[,status,card_id,card_kind]; only the masked name is kept."""
+    rows, cards = _volunteer_rows(args.file)
     changed = store.upsert_volunteers(rows)
-    cards = [(r["card_id"].strip(), r["id"].strip(), (r.get("card_kind") or "nfc").strip())
-             for r in _rows(args.file) if (r.get("card_id") or "").strip()]
     if cards:
         store.upsert_cards(cards)
     print(f"{len(rows)} volunteers read, {changed} new or changed, {len(cards)} cards")
@@ -70,44 +89,46 @@ def cmd_credit(store: Store, args: argparse.Namespace) -> int:
 
 
 def cmd_issue_card(store: Store, args: argparse.Namespace) -> int:
-    store.upsert_card(args.card_id, args.volunteer_id, args.kind, is_operator=args.operator)
-    print(f"card {args.card_id} issued to {args.volunteer_id}")
+    """Register a card; the kind follows from the id (``QR...`` or an NFC UID) unless given."""
+    card_id = ids.normalize_card_id(args.card_id, args.kind)
+    volunteer_id = ids.normalize_volunteer_id(args.volunteer_id)
+    store.upsert_card(card_id, volunteer_id, args.kind or ids.card_kind(card_id),
+                      is_operator=args.operator)
+    print(f"card {card_id} issued to {volunteer_id}")
     return 0
 
 
 def cmd_qr_token(store: Store, args: argparse.Namespace) -> int:
     """A signed QR token for a registered QR card, at the card's current generation (so a
     token printed before a revocation no longer works)."""
+    card_id = ids.normalize_qr_card_id(args.card_id)
     row = store.conn().execute("SELECT kind, generation FROM cards WHERE card_id = ?",
-                               (args.card_id,)).fetchone()
+                               (card_id,)).fetchone()
     if row is None or row[0] != "qr":
-        raise KeyError(f"no QR card {args.card_id}")
+        raise KeyError(f"no QR card {card_id}")
     now = datetime.now(UTC)
     expires = now + timedelta(days=args.expires_days) if args.expires_days else None
-    print(tokens.issue(tokens.load_private_key(Path(args.key)), args.district_id,
-                       args.card_id, int(row[1]), issued_at=now, expires_at=expires))
+    print(card_tokens.issue(card_tokens.load_private_key(Path(args.key)), args.district_id,
+                            card_id, int(row[1]), issued_at=now, expires_at=expires))
     return 0
 
 
 def cmd_block(store: Store, args: argparse.Namespace) -> int:
-    store.set_card_status(args.card_id, "blocked", revoke=args.revoke)
-    print(f"card {args.card_id} blocked")
+    card_id = ids.normalize_card_id(args.card_id)
+    store.set_card_status(card_id, "blocked", revoke=args.revoke)
+    print(f"card {card_id} blocked")
     return 0
 
 
 def cmd_unblock(store: Store, args: argparse.Namespace) -> int:
-    store.set_card_status(args.card_id, "active")
-    print(f"card {args.card_id} unblocked")
+    card_id = ids.normalize_card_id(args.card_id)
+    store.set_card_status(card_id, "active")
+    print(f"card {card_id} unblocked")
     return 0
 
 
 def cmd_import_catalogue(store: Store, args: argparse.Namespace) -> int:
-    specs = [{"id": s.item_id, "name_zh": s.name_zh, "name_en": s.name_en,
-              "category": s.category.value, "kind": s.kind.value, "price": s.price,
-              "image": s.image, "barcode": s.barcode, "limit_count": s.limit_count,
-              "limit_points": s.limit_points, "limit_period": s.limit_period,
-              "low_stock_threshold": s.low_stock_threshold, "active": s.active}
-             for s in read_catalogue(Path(args.file))]
+    specs = [to_wire(s) for s in read_catalogue(Path(args.file))]
     folder = getattr(args, "images", None)
     if folder:
         pictures = {}
@@ -159,22 +180,16 @@ def cmd_add_image(store: Store, args: argparse.Namespace) -> int:
 
 
 def cmd_set(store: Store, args: argparse.Namespace) -> int:
-    """A kiosk setting. The keys the kiosks' checkout obeys over their config.toml
-    (``kiosk.services.DISTRICT_POLICY_KEYS``) are checked here against the same ranges, so a
-    typo is refused at the district instead of being ignored at every kiosk."""
+    """A setting every kiosk's checkout obeys over its config.toml. Only the protocol's keys
+    (``points_protocol.settings``), each a whole number in its range: a typo is refused here,
+    never stored, so it can neither switch a cap off nor stop the kiosks' feed."""
     try:
-        value = json.loads(args.value)
-    except ValueError:
-        print(f"{args.key}: the value must be JSON (a number, a string in quotes, ...)",
-              file=sys.stderr)
-        return 2
-    rule = district_overrides(Config()).get(args.key)
-    if rule is not None and (isinstance(value, bool) or not isinstance(value, int)
-                             or not rule.minimum <= value <= rule.maximum):
-        print(f"{args.key}: a whole number in {rule.minimum}..{rule.maximum} is needed",
-              file=sys.stderr)
+        value = parse_setting(args.key, args.value)
+    except Invalid as exc:
+        print(f"kiosk-district: set: {exc}; nothing changed", file=sys.stderr)
         return 2
     store.set_setting(args.key, value)
+    print(f"{args.key} = {value}")
     return 0
 
 
@@ -224,7 +239,7 @@ def cmd_serve(store: Store, args: argparse.Namespace) -> int:
               file=sys.stderr)
         return 2
     if args.qr_key:
-        issuer = QrIssuer(tokens.load_private_key(Path(args.qr_key)), args.district_id,
+        issuer = QrIssuer(card_tokens.load_private_key(Path(args.qr_key)), args.district_id,
                           args.qr_valid_days)
     uvicorn.run(create_app(store, qr_issuer=issuer), host=args.host, port=args.port,
                 ssl_certfile=args.certfile, ssl_keyfile=args.keyfile, log_level="info",
@@ -258,7 +273,8 @@ def parser() -> argparse.ArgumentParser:
     i = sub.add_parser("issue-card", help="register an NFC UID or a QR card")
     i.add_argument("card_id")
     i.add_argument("volunteer_id")
-    i.add_argument("--kind", choices=("nfc", "qr"), default="nfc")
+    i.add_argument("--kind", choices=ids.CARD_KINDS,
+                   help="default: qr for an id that starts with QR, else nfc")
     i.add_argument("--operator", action="store_true")
     q = sub.add_parser("qr-token", help="print a signed token for a QR card")
     q.add_argument("card_id")
@@ -311,7 +327,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     Path(args.database).parent.mkdir(parents=True, exist_ok=True)
     try:
         return COMMANDS[args.command](Store(args.database), args)
-    except (KeyError, ValueError, OSError, CatalogueFileError) as exc:
+    except (KeyError, ValueError, OSError) as exc:   # Invalid and CatalogueFileError too
         print(f"kiosk-district: {exc}", file=sys.stderr)
         return 2
 

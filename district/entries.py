@@ -11,6 +11,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from points_protocol import ids
+from points_protocol.errors import Invalid
+from points_protocol.messages import CARD_ACTIONS
+
 DONATION_POOL = "donation_pool"
 
 
@@ -177,17 +181,23 @@ _CARD_STATUS = {"block": "blocked", "unblock": "active"}
 
 def _card(payload: dict[str, Any]) -> Effect:
     action = payload.get("action")
-    card_id, at = _str(payload, "card_id"), _str(payload, "at")
+    if not isinstance(action, str) or action not in CARD_ACTIONS:   # a list is unhashable
+        raise EntryRejected(f"unknown card action {str(action)[:40]!r}")
+    at = _str(payload, "at")
+    kind = payload.get("kind") if action == "register" else None
+    if action == "register" and kind not in ids.CARD_KINDS:
+        raise EntryRejected("a card registration's kind must be 'nfc' or 'qr'")
+    try:   # the reader's form, whatever spelling a kiosk sends (points_protocol.ids)
+        card_id = ids.normalize_card_id(payload.get("card_id"), kind)
+        volunteer_id = ids.normalize_volunteer_id(payload.get("volunteer_id")) \
+            if action == "register" else None
+    except Invalid as exc:
+        raise EntryRejected(str(exc)) from None
     if action in _CARD_STATUS:
         if payload.get("status") != _CARD_STATUS[action]:
             raise EntryRejected(f"a card {action} must set status {_CARD_STATUS[action]!r}")
         return Effect(card=CardFact(card_id, action, at, None, None))
-    if action == "register":
-        kind = payload.get("kind")
-        if kind not in ("nfc", "qr"):
-            raise EntryRejected("a card registration's kind must be 'nfc' or 'qr'")
-        return Effect(card=CardFact(card_id, action, at, _str(payload, "volunteer_id"), kind))
-    raise EntryRejected(f"unknown card action {action!r}")
+    return Effect(card=CardFact(card_id, action, at, volunteer_id, kind))
 
 
 def _audit(payload: dict[str, Any]) -> Effect:

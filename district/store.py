@@ -25,6 +25,7 @@ from typing import Any
 from district.entries import AuditFact, CardFact, Effect, EntryRejected, effect_of
 from district.store_schema import FULL_SCHEMA
 from kiosk.core.schema import _split_statements
+from points_protocol.messages import EntryResult
 
 log = logging.getLogger("district.store")
 
@@ -45,14 +46,6 @@ class PushEntry:
     kind: str
     kiosk_id: str
     payload: dict[str, Any]
-
-
-@dataclass(frozen=True)
-class EntryResult:
-    seq: int
-    entry_id: str
-    status: str          # applied | duplicate | rejected | not_processed
-    reason: str | None = None
 
 
 def _connect(path: str) -> sqlite3.Connection:
@@ -239,8 +232,8 @@ class Store:
         known = conn.execute("SELECT kiosk_id, seq, payload_hash, outcome, reason FROM entries"
                              " WHERE entry_id = ?", (entry.entry_id,)).fetchone()
         if known is not None and tuple(known[:3]) == (kiosk_id, entry.seq, digest):
-            status = "duplicate" if known[3] == "applied" else "rejected"
-            return EntryResult(entry.seq, entry.entry_id, status, known[4])
+            return EntryResult(entry.seq, entry.entry_id,
+                               "duplicate" if known[3] == "applied" else "rejected", known[4])
         if entry.seq > applied + 1:
             return EntryResult(entry.seq, entry.entry_id, "not_processed",
                                f"expected sequence {applied + 1}")
@@ -286,8 +279,8 @@ class Store:
              json.dumps(entry.payload, ensure_ascii=False, sort_keys=True), outcome,
              reason_text, now_text()))
         conn.execute("UPDATE kiosks SET applied_seq = ? WHERE id = ?", (entry.seq, kiosk_id))
-        status = "applied" if outcome == "applied" else "rejected"
-        return EntryResult(entry.seq, entry.entry_id, status, reason_text)
+        return EntryResult(entry.seq, entry.entry_id,
+                           "applied" if outcome == "applied" else "rejected", reason_text)
 
     def _rejected(self, conn: sqlite3.Connection, kiosk_id: str, entry: PushEntry) -> None:
         """Move the kiosk's sequence past a refused entry and send its volunteer a fresh

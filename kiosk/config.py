@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from kiosk.core.tokens import load_public_key
+from points_protocol.settings import SETTINGS as DISTRICT_SETTINGS
 
 
 class ConfigError(Exception):
@@ -30,6 +31,13 @@ def setting(default: Any, doc: str, *, minimum: float | None = None,
             maximum: float | None = None, choices: tuple[str, ...] | None = None) -> Any:
     return field(default=default, metadata={
         "doc": doc, "min": minimum, "max": maximum, "choices": choices})
+
+
+def district_setting(key: str, default: int, doc: str) -> Any:
+    """A setting the district may decide for every kiosk (``kiosk-district set KEY``): its
+    range is the protocol's (``points_protocol.settings``), so both sides allow the same."""
+    rule = DISTRICT_SETTINGS[key].range
+    return setting(default, doc, minimum=rule.minimum, maximum=rule.maximum)
 
 
 @dataclass(frozen=True)
@@ -59,21 +67,22 @@ class DatabaseSection:
 
 @dataclass(frozen=True)
 class OfflineSection:
-    after_seconds: int = setting(900, "With no successful sync for this long the kiosk sells "
-                                 "in offline mode and applies the caps below.",
-                                 minimum=30, maximum=7 * 86400)
-    cap_per_volunteer_per_day: int = setting(300, "Most points one volunteer may spend per day "
-                                             "while offline (the district's risk per person).",
-                                             minimum=0, maximum=1_000_000)
-    cap_per_kiosk_per_day: int = setting(5000, "Most points this kiosk may take per day while "
-                                         "offline, all volunteers together.",
-                                         minimum=0, maximum=100_000_000)
+    after_seconds: int = district_setting(
+        "offline.after_seconds", 900, "With no successful sync for this long the kiosk sells "
+        "in offline mode and applies the caps below.")
+    cap_per_volunteer_per_day: int = district_setting(
+        "offline.cap_per_volunteer_per_day", 300, "Most points one volunteer may spend per day "
+        "while offline (the district's risk per person).")
+    cap_per_kiosk_per_day: int = district_setting(
+        "offline.cap_per_kiosk_per_day", 5000, "Most points this kiosk may take per day while "
+        "offline, all volunteers together.")
 
 
 @dataclass(frozen=True)
 class CheckoutSection:
-    max_quantity_per_line: int = setting(20, "Largest quantity of one item in one basket; guards "
-                                         "against a stuck + button.", minimum=1, maximum=999)
+    max_quantity_per_line: int = district_setting(
+        "checkout.max_quantity_per_line", 20, "Largest quantity of one item in one basket; "
+        "guards against a stuck + button.")
     void_window_minutes: int = setting(60 * 24, "How long after a sale an operator may void it.",
                                        minimum=0, maximum=60 * 24 * 90)
 
@@ -88,11 +97,10 @@ class NfcSection:
     retry_seconds: float = setting(2.0, "With no pcscd or no reader, look again this often; "
                                    "a reader plugged back in is in use within this time.",
                                    minimum=0.2, maximum=60.0)
-    uid_only_cap_per_day: int = setting(0, "Most points one volunteer may spend per day with "
-                                        "cards known only by their UID (NFC cards that do not "
-                                        "sign each tap; a UID can be cloned): the most a "
-                                        "cloned card can take. 0 = no cap.",
-                                        minimum=0, maximum=1_000_000)
+    uid_only_cap_per_day: int = district_setting(
+        "nfc.uid_only_cap_per_day", 0, "Most points one volunteer may spend per day with cards "
+        "known only by their UID (NFC cards that do not sign each tap; a UID can be cloned): "
+        "the most a cloned card can take. 0 = no cap.")
 
 
 PRINTER_KINDS = ("none", "dummy", "network", "usb", "serial", "file", "cups")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
 from kiosk.config import Config
@@ -13,6 +13,7 @@ from kiosk.core.db import open_database
 from kiosk.core.district_policy import Override
 from kiosk.core.models import KioskInfo, SalesPolicy
 from kiosk.core.operators import PinPolicy
+from points_protocol.settings import SETTINGS
 
 
 @dataclass
@@ -41,9 +42,9 @@ def sales_policy(config: Config) -> SalesPolicy:
         uid_only_cap_per_day=config.nfc.uid_only_cap_per_day)
 
 
-# District setting keys (as given to ``kiosk-district set``) the checkout obeys over
-# config.toml: key -> (config section, setting, SalesPolicy field). The keys are the
-# config.toml names, so an operator reads one name in both places.
+# District setting keys (``points_protocol.settings``, as given to ``kiosk-district set``) the
+# checkout obeys over config.toml: key -> (config section, setting, SalesPolicy field). The
+# keys are the config.toml names, so an operator reads one name in both places.
 DISTRICT_POLICY_KEYS = {
     "offline.after_seconds": ("offline", "after_seconds", "offline_after_seconds"),
     "offline.cap_per_volunteer_per_day": ("offline", "cap_per_volunteer_per_day",
@@ -56,13 +57,10 @@ DISTRICT_POLICY_KEYS = {
 }
 
 
-def district_overrides(config: Config) -> dict[str, Override]:
-    """The district keys with the ranges config.py declares for the same settings."""
-    found = {}
-    for key, (section, name, target) in DISTRICT_POLICY_KEYS.items():
-        meta = {f.name: f.metadata for f in fields(getattr(config, section))}[name]
-        found[key] = Override(target, int(meta["min"]), int(meta["max"]))
-    return found
+def district_overrides() -> dict[str, Override]:
+    """The district keys with the ranges the protocol allows (config.py declares the same)."""
+    return {key: Override(target, SETTINGS[key].range.minimum, SETTINGS[key].range.maximum)
+            for key, (_section, _name, target) in DISTRICT_POLICY_KEYS.items()}
 
 
 def pin_policy(config: Config) -> PinPolicy:
@@ -79,4 +77,4 @@ def build(config: Config, clock: Clock | None = None) -> Services:
                          cache_mb=config.database.cache_mb)
     kiosk, policy = kiosk_info(config), sales_policy(config)
     return Services(config=config, conn=conn, clock=clock, kiosk=kiosk, policy=policy,
-                    checkout=Checkout(conn, clock, kiosk, policy, district_overrides(config)))
+                    checkout=Checkout(conn, clock, kiosk, policy, district_overrides()))

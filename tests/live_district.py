@@ -20,14 +20,13 @@ from district.cli import cmd_import_catalogue
 from district.store import Store
 from kiosk import demo
 from kiosk.config import Config, DatabaseSection, KioskSection, QrSection, SyncSection
-from kiosk.core import tokens
 from kiosk.core.clock import Clock
 from kiosk.core.names import mask_name
 from kiosk.core.tokens import TokenVerifier
 from kiosk.services import Services, build
-from kiosk.sync import signing
 from kiosk.sync.client import HttpTransport
 from kiosk.sync.daemon import Daemon
+from points_protocol import card_tokens, signing
 
 
 def free_port() -> int:
@@ -107,7 +106,7 @@ DEMO_QR = QrSection(district_id="demo-district",
 def demo_qr_issuer() -> QrIssuer:
     """The district side of :data:`DEMO_QR` (the demo key pair shipped in assets/demo)."""
     pem = demo.DEMO_PEOPLE.parent / "demo-district-key.DEMO-ONLY.pem"
-    return QrIssuer(tokens.load_private_key(pem), "demo-district")
+    return QrIssuer(card_tokens.load_private_key(pem), "demo-district")
 
 
 @contextmanager

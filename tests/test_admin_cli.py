@@ -67,9 +67,9 @@ def test_import_catalogue_reports_every_problem(tmp_path: Path) -> None:
                     'kind = "goods"\nprice = -1\n[[item]]\nid = "b"\n', encoding="utf-8")
     result = admin(tmp_path, "import-catalogue", str(path))
     assert result.returncode == 2
-    assert "category 'toys' is not one of" in result.stderr
-    assert "price -1 must be a whole number" in result.stderr
-    assert "item #2 (b): missing 'name_zh'" in result.stderr
+    assert "item 1 (a): category = 'toys': must be one of" in result.stderr
+    assert "item 1 (a): price = -1: must be a whole number" in result.stderr
+    assert "item 2 (b): missing 'name_zh'" in result.stderr
     assert "Traceback" not in result.stderr
 
 

@@ -19,6 +19,7 @@ from kiosk.core import cards, tokens
 from kiosk.core.errors import CardTokenExpired
 from kiosk.hardware.qr_decoders import make_decoder
 from kiosk.services import Services
+from points_protocol import card_tokens
 
 ROOT = Path(__file__).resolve().parent.parent
 DEMO = ROOT / "assets" / "demo"
@@ -84,13 +85,13 @@ def test_the_demo_card_is_accepted_by_the_demo_shop(shop: Services, tmp_path: Pa
     assert verifier is not None
     card = verifier.verify(texts[0])
     assert card.card_id == "QR-0001"
-    assert cards.look_up(shop.conn, card.presented()).volunteer_id == "V0001"
+    assert cards.look_up(shop.conn, tokens.presented(card)).volunteer_id == "V0001"
 
 
 def test_the_demo_key_pair_matches() -> None:
-    private = tokens.load_private_key(DEMO / "demo-district-key.DEMO-ONLY.pem")
+    private = card_tokens.load_private_key(DEMO / "demo-district-key.DEMO-ONLY.pem")
     public = tokens.load_public_key("demo-district-public.key", DEMO)
-    assert tokens.public_key_text(private.public_key()) == tokens.public_key_text(public)
+    assert card_tokens.public_key_text(private.public_key()) == card_tokens.public_key_text(public)
     assert "DEMO KEY" in (DEMO / "demo-district-key.DEMO-ONLY.pem").read_text()
 
 

@@ -16,8 +16,8 @@ from cryptography.hazmat.primitives.serialization import Encoding, NoEncryption,
 from district import cli as district_cli
 from district.store import Store
 from kiosk import logs
-from kiosk.core import tokens
-from kiosk.sync import daemon, signing
+from kiosk.sync import daemon
+from points_protocol import card_tokens, signing
 
 
 @pytest.fixture
@@ -44,7 +44,7 @@ def one_line(out: io.StringIO) -> str:
 
 
 def a_token() -> str:
-    return tokens.issue(Ed25519PrivateKey.generate(), "district-7", "QR000123", 3,
+    return card_tokens.issue(Ed25519PrivateKey.generate(), "district-7", "QR000123", 3,
                         issued_at=datetime(2026, 11, 30, tzinfo=UTC))
 
 

@@ -22,7 +22,6 @@ from kiosk.cli import (
 )
 from kiosk.config import ConfigError, load_config
 from kiosk.core import catalogue, stock
-from kiosk.core.catalogue_file import CatalogueFileError, read_catalogue
 from kiosk.core.db import DatabaseError
 from kiosk.core.errors import LedgerConflict, UserFacingError
 from kiosk.core.ids import uuid7
@@ -32,6 +31,7 @@ from kiosk.core.receipts import OrderNotFound, receipt_for
 from kiosk.core.voids import void_order
 from kiosk.scripted_sale import run_scripted_sale
 from kiosk.services import Services, build
+from points_protocol.catalogue_file import CatalogueFileError, read_catalogue
 
 EXPORT_TABLES = ("items", "item_prices", "donors", "orders", "order_lines", "transfers",
                  "stock_movements", "outbox", "receipt_prints")

@@ -20,8 +20,9 @@ from zoneinfo import ZoneInfo
 import segno
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-from kiosk.core import tokens
 from kiosk.services import Services
+from points_protocol import card_tokens
+from points_protocol.ids import normalize_qr_card_id
 
 CARD_MM = (85.6, 53.98)  # ISO/IEC 7810 ID-1, the size of a bank card
 
@@ -39,8 +40,8 @@ def cmd_make_district_key(services: Services, args: argparse.Namespace) -> int:
     private_path.parent.mkdir(parents=True, exist_ok=True)
     fd = os.open(private_path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     with os.fdopen(fd, "wb") as fh:
-        fh.write(tokens.private_key_pem(key))
-    public_text = tokens.public_key_text(key.public_key())
+        fh.write(card_tokens.private_key_pem(key))
+    public_text = card_tokens.public_key_text(key.public_key())
     public_path.write_text(public_text + "\n", encoding="ascii")
     print(f"private key (signs cards; keep it off the kiosks): {private_path}\n"
           f"public key: {public_path}\n\nfor each kiosk's config.toml:\n"
@@ -61,21 +62,22 @@ def cmd_issue_card(services: Services, args: argparse.Namespace) -> int:
               file=sys.stderr)
         return 2
     try:
-        key = tokens.load_private_key(Path(args.key))
+        card_id = normalize_qr_card_id(args.card_id)
+        key = card_tokens.load_private_key(Path(args.key))
         expires = _end_of_day(args.expires, services.kiosk.timezone) if args.expires else None
-        token = tokens.issue(key, district, args.card_id, args.generation,
-                             issued_at=services.clock.now(), expires_at=expires)
+        token = card_tokens.issue(key, district, card_id, args.generation,
+                                  issued_at=services.clock.now(), expires_at=expires)
     except (OSError, ValueError, TypeError) as exc:
         print(f"kiosk-admin: cannot issue the card: {exc}", file=sys.stderr)
         return 2
     qr = segno.make(token, error="m", micro=False)
-    png = Path(args.png) if args.png else Path(f"card-{args.card_id}.png")
+    png = Path(args.png) if args.png else Path(f"card-{card_id}.png")
     qr.save(str(png), kind="png", scale=args.scale, border=4)
     print(token)
     print(f"{png}: QR version {qr.version}, {len(token)} characters, generation "
           f"{args.generation}" + (f", expires {expires:%Y-%m-%d}" if expires else ""))
     if args.svg:
-        Path(args.svg).write_text(card_svg(qr, args.card_id, args.generation, args.title,
+        Path(args.svg).write_text(card_svg(qr, card_id, args.generation, args.title,
                                            expires), encoding="utf-8")
         print(f"{args.svg}: printable card, {CARD_MM[0]} x {CARD_MM[1]} mm")
     return 0

@@ -27,6 +27,7 @@ from kiosk.core.errors import CardUnknown, UserFacingError
 from kiosk.core.ids import uuid7
 from kiosk.core.models import KioskInfo, Receipt, SalesPolicy
 from kiosk.core.voids import void_order
+from points_protocol.catalogue import ItemSpec
 
 
 @dataclass(frozen=True)
@@ -151,6 +152,7 @@ def void(conn: sqlite3.Connection, clock: Clock, kiosk: KioskInfo, policy: Sales
 def set_card_status(conn: sqlite3.Connection, clock: Clock, operator_id: str, card_id: str,
                     status: str) -> None:
     """Block or unblock a card (the sync pushes the change with the next run)."""
+    card_id = card_store.card_id_of(card_id)
     with write_transaction(conn):
         row = conn.execute("SELECT status FROM cards WHERE card_id = ?", (card_id,)).fetchone()
         if row is None:
@@ -173,7 +175,7 @@ def _item_state(conn: sqlite3.Connection, item_id: str) -> dict[str, Any] | None
 
 
 def upsert_item(conn: sqlite3.Connection, clock: Clock, operator_id: str,
-                spec: catalogue.ItemSpec) -> None:
+                spec: ItemSpec) -> None:
     """Add or edit an item; a new price goes to the price history (action "price")."""
     with write_transaction(conn):
         before = _item_state(conn, spec.item_id)
@@ -225,6 +227,7 @@ def register_card(conn: sqlite3.Connection, clock: Clock, operator_id: str, card
                   volunteer_id: str, *, kind: str = "nfc") -> bool:
     """Register a new card to a volunteer; a card of someone else is refused. Returns False
     (and records nothing) if the card was already this volunteer's."""
+    card_id = card_store.card_id_of(card_id, kind)
     with write_transaction(conn):
         row = conn.execute(
             """SELECT c.volunteer_id, v.masked_name FROM cards c

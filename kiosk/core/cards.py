@@ -9,8 +9,10 @@ from typing import cast
 
 from kiosk.core import ledger
 from kiosk.core.db import write_transaction
-from kiosk.core.errors import CardBlocked, CardRevoked, CardUnknown
+from kiosk.core.errors import CardBlocked, CardIdInvalid, CardRevoked, CardUnknown
 from kiosk.core.models import CardHolder, PresentedCard
+from points_protocol.errors import Invalid
+from points_protocol.ids import normalize_card_id
 
 
 @dataclass(frozen=True)
@@ -28,6 +30,15 @@ class CardRecord:
     status: str = "active"
     generation: int = 1
     is_operator: bool = False
+
+
+def card_id_of(text: str, kind: str | None = None) -> str:
+    """A typed or imported card number in the reader's form (``04a1:b2...`` -> ``04A1B2...``,
+    ``qr-0001`` -> ``QR-0001``), or the refusal the operator sees."""
+    try:
+        return normalize_card_id(text, kind)
+    except Invalid:
+        raise CardIdInvalid(text if isinstance(text, str) else "") from None
 
 
 def upsert_volunteers(conn: sqlite3.Connection, volunteers: Iterable[VolunteerRecord]) -> None:

@@ -8,26 +8,7 @@ from dataclasses import dataclass
 
 from kiosk.core.clock import Clock, to_db
 from kiosk.core.db import read_transaction, write_transaction
-from kiosk.core.models import Category, ItemKind
-
-
-@dataclass(frozen=True)
-class ItemSpec:
-    """An item as an operator or the district describes it."""
-
-    item_id: str
-    name_zh: str
-    name_en: str
-    category: Category
-    kind: ItemKind
-    price: int
-    image: str | None = None
-    barcode: str | None = None
-    limit_count: int | None = None
-    limit_points: int | None = None
-    limit_period: str | None = None
-    low_stock_threshold: int = 0
-    active: bool = True
+from points_protocol.catalogue import Category, ItemKind, ItemSpec, check_spec
 
 
 @dataclass(frozen=True)
@@ -51,7 +32,13 @@ class CatalogueEntry:
 
 
 def upsert_items(conn: sqlite3.Connection, clock: Clock, specs: Iterable[ItemSpec]) -> int:
-    """Add or edit items; a changed price is appended to the price history, never overwritten."""
+    """Add or edit items; a changed price is appended to the price history, never overwritten.
+    Every item passes the protocol's rules first (``points_protocol.catalogue``, raising its
+    Invalid), so no door can store what the district or another kiosk would refuse; the
+    picture is the exception, since this kiosk may have placed it in its own folder."""
+    specs = list(specs)
+    for spec in specs:
+        check_spec(spec, local_image=True)
     now = to_db(clock.now())
     changed = 0
     with write_transaction(conn):

@@ -29,18 +29,11 @@ from kiosk.core.errors import (
     QuantityTooLarge,
     UidOnlyCapReached,
 )
-from kiosk.core.models import (
-    CartLine,
-    ItemKind,
-    KioskInfo,
-    PresentedCard,
-    Receipt,
-    ReceiptLine,
-    SalesPolicy,
-)
+from kiosk.core.models import CartLine, KioskInfo, PresentedCard, Receipt, ReceiptLine, SalesPolicy
 from kiosk.core.orders import NewOrder, Transfer, fingerprint, write_order
 from kiosk.core.periods import PERIOD_ZH, period_bounds
 from kiosk.core.receipts import make_receipt, receipt_for
+from points_protocol.catalogue import ItemKind
 
 # Net purchases of one item by one volunteer since a moment; voided sales do not count.
 _BOUGHT_SQL = """

@@ -44,6 +44,19 @@ class CardRevoked(UserFacingError):
                          "This card has been replaced by a newer one. Please use your new card.")
 
 
+class CardIdInvalid(UserFacingError):
+    """A typed card number that is no card id (``points_protocol.ids``)."""
+
+    code = "card_id_invalid"
+
+    def __init__(self, text: str) -> None:
+        shown = text.strip()[:30]
+        super().__init__(f"“{shown}”不是卡号。NFC 卡号是 8 到 20 位十六进制数字（0-9、A-F），"
+                         "二维码卡号以 QR 开头。",
+                         f"“{shown}” is not a card number: an NFC card number is 8 to 20 hex "
+                         "digits (0-9, A-F), a QR card number starts with QR.")
+
+
 class CardUnreadable(UserFacingError):
     """An NFC card was seen but its number could not be read (taken away too soon, or a card
     that answers with an error); ``detail`` is for the operator's log."""
@@ -152,6 +165,17 @@ class PriceChanged(UserFacingError):
                          f"The price of “{name_en}” has just changed ({seen} -> {now} points). "
                          "Please check and confirm again.")
         self.seen, self.now = seen, now
+
+
+class ItemInvalid(UserFacingError):
+    """An item an operator typed that the catalogue's rules refuse (``points_protocol``)."""
+
+    code = "item_invalid"
+
+    def __init__(self, problems: tuple[str, ...]) -> None:
+        listed = "; ".join(problems)
+        super().__init__(f"商品信息不能保存：{listed}", f"The item cannot be saved: {listed}")
+        self.problems = problems
 
 
 class VoidRefused(UserFacingError):

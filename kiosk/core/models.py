@@ -4,28 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from enum import StrEnum
 from zoneinfo import ZoneInfo
-
-
-class Category(StrEnum):
-    HEALTH = "health"
-    CULTURE_LEISURE = "culture_leisure"
-    GROWTH_EDUCATION = "growth_education"
-    DAILY_LIFE = "daily_life"
-    SERVICES = "services"
-    DONATE = "donate"
-
-
-class ItemKind(StrEnum):
-    GOODS = "goods"            # on a shelf: has stock
-    SERVICE = "service"        # haircut, venue hour: a voucher, no stock
-    DONATION = "donation"      # points go to the families-in-need pool
-    FEE_OFFSET = "fee_offset"  # offset against the property-management fee: a voucher
-
-    @property
-    def has_stock(self) -> bool:
-        return self is ItemKind.GOODS
 
 
 @dataclass(frozen=True)

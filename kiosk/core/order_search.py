@@ -6,6 +6,9 @@ from __future__ import annotations
 import sqlite3
 from dataclasses import dataclass
 
+from points_protocol.errors import Invalid
+from points_protocol.ids import normalize_card_id
+
 
 @dataclass(frozen=True)
 class OrderSummary:
@@ -44,8 +47,12 @@ def find(conn: sqlite3.Connection, text: str, limit: int = 20) -> list[OrderSumm
     if not text:
         rows = conn.execute(_SQL + " ORDER BY o.seq DESC LIMIT ?", (limit,)).fetchall()
         return [_summary(r) for r in rows]
+    try:   # a card number typed in any spelling finds the card's orders
+        card_id = normalize_card_id(text)
+    except Invalid:
+        card_id = text
     rows = conn.execute(_SQL + " WHERE o.id = ? OR o.card_id = ? ORDER BY o.seq DESC LIMIT ?",
-                        (text, text, limit)).fetchall()
+                        (text, card_id, limit)).fetchall()
     if not rows and len(text) >= 6:
         rows = conn.execute(_SQL + " WHERE o.id LIKE ? ESCAPE '\\' ORDER BY o.seq DESC LIMIT ?",
                             ("%" + text.replace("%", "\\%").replace("_", "\\_"),

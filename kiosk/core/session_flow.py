@@ -22,8 +22,9 @@ from kiosk.core.catalogue import CatalogueEntry
 from kiosk.core.clock import Clock
 from kiosk.core.errors import UserFacingError
 from kiosk.core.ids import uuid7
-from kiosk.core.models import CardHolder, CartLine, Category, PresentedCard, Receipt
+from kiosk.core.models import CardHolder, CartLine, PresentedCard, Receipt
 from kiosk.core.periods import PERIOD_ZH
+from points_protocol.catalogue import Category
 
 
 class Screen(StrEnum):

@@ -10,9 +10,10 @@ from kiosk.core import ledger
 from kiosk.core.clock import Clock, from_db, to_db
 from kiosk.core.db import write_transaction
 from kiosk.core.errors import LedgerConflict, VoidRefused
-from kiosk.core.models import ItemKind, KioskInfo, Receipt, ReceiptLine, SalesPolicy
+from kiosk.core.models import KioskInfo, Receipt, ReceiptLine, SalesPolicy
 from kiosk.core.orders import NewOrder, Transfer, fingerprint, write_order
 from kiosk.core.receipts import receipt_for
+from points_protocol.catalogue import ItemKind
 
 
 def void_order(conn: sqlite3.Connection, clock: Clock, kiosk: KioskInfo, policy: SalesPolicy, *,

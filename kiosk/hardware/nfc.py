@@ -30,6 +30,8 @@ from kiosk.core.devices import (
     EventSink,
 )
 from kiosk.core.errors import CardUnreadable
+from points_protocol.errors import Invalid
+from points_protocol.ids import normalize_nfc_uid
 
 log = logging.getLogger("kiosk.hardware.nfc")
 
@@ -257,8 +259,14 @@ class PcscCardReader:
             self._reject(reader, f"the card answered FF CA with status {status.hex(' ').upper()}"
                          + ("" if uid else " and no UID"))
             return
+        try:
+            card_id = normalize_nfc_uid(uid.hex())
+        except Invalid:   # a reader or card that answers with no real UID (1 byte, 32 bytes)
+            self._reject(reader, f"the card answered FF CA with a {len(uid)}-byte UID; UIDs "
+                         "are 4 to 10 bytes")
+            return
         self._presented = True
-        self._emit(CardPresented(kind="nfc", card_id=uid.hex().upper(), source=reader))
+        self._emit(CardPresented(kind="nfc", card_id=card_id, source=reader))
 
     def _reject(self, reader: str, detail: str) -> None:
         log.info("NFC card on %s not read: %s", reader, detail)

@@ -14,7 +14,8 @@ from collections.abc import Sequence
 from kiosk.core.db import write_transaction
 from kiosk.core.ledger import SnapshotError
 from kiosk.sync import images
-from kiosk.sync.protocol import ChangePage, ProtocolError
+from kiosk.sync.protocol import ProtocolError
+from points_protocol.messages import ChangePage
 
 
 def pull_cursor(conn: sqlite3.Connection) -> int:

@@ -14,8 +14,8 @@ from urllib.parse import urlsplit
 import requests
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-from kiosk.sync import signing
 from kiosk.sync.engine import SyncError
+from points_protocol import signing
 
 
 class InsecureUrlError(ValueError):

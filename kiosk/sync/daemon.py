@@ -25,10 +25,12 @@ from kiosk.config import Config, ConfigError, SyncSection, load_config
 from kiosk.core.clock import Clock, SystemClock, to_db
 from kiosk.core.db import DatabaseError, open_database
 from kiosk.core.ledger import bind_kiosk
-from kiosk.core.tokens import TokenVerifier, VerifiedCard
-from kiosk.sync import heartbeat, signing, state
+from kiosk.core.tokens import TokenVerifier
+from kiosk.sync import heartbeat, state
 from kiosk.sync.client import HttpTransport, InsecureUrlError
 from kiosk.sync.engine import RoundResult, SyncError, Transport, sync_round
+from points_protocol import signing
+from points_protocol.card_tokens import VerifiedCard
 
 log = logging.getLogger("kiosk.sync.daemon")
 

@@ -17,8 +17,9 @@ from typing import Protocol
 
 from kiosk.core.clock import Clock, to_db
 from kiosk.core.ledger import SnapshotError
-from kiosk.core.tokens import VerifiedCard
 from kiosk.sync import apply, images, protocol, qr_issue, state
+from points_protocol import messages
+from points_protocol.card_tokens import VerifiedCard
 
 log = logging.getLogger("kiosk.sync")
 
@@ -61,7 +62,7 @@ def push(conn: sqlite3.Connection, transport: Transport, clock: Clock, kiosk_id:
         key = f"{kiosk_id}:{entries[0].seq}-{entries[-1].seq}:{digest}"
         body = json.dumps({"idempotency_key": key, "entries": wire},
                           ensure_ascii=False).encode()
-        data = _call(transport, "POST", protocol.PUSH_PATH, body)
+        data = _call(transport, "POST", messages.PUSH_PATH, body)
         results = protocol.parse_push_response(data, {e.seq: e.entry_id for e in entries})
         for r in results:
             if r.status == "rejected":
@@ -75,8 +76,8 @@ def push(conn: sqlite3.Connection, transport: Transport, clock: Clock, kiosk_id:
     return pushed
 
 
-def _fetch_page(transport: Transport, after: int, page_size: int) -> protocol.ChangePage:
-    data = _call(transport, "GET", f"{protocol.CHANGES_PATH}?after={after}&limit={page_size}",
+def _fetch_page(transport: Transport, after: int, page_size: int) -> messages.ChangePage:
+    data = _call(transport, "GET", f"{messages.CHANGES_PATH}?after={after}&limit={page_size}",
                  None)
     return protocol.parse_change_page(data, after)
 
@@ -90,7 +91,7 @@ def pull(conn: sqlite3.Connection, transport: Transport, clock: Clock, page_size
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="sync-fetch") as fetcher:
         page = _fetch_page(transport, after, page_size)
         while True:
-            upcoming: Future[protocol.ChangePage] | None = None
+            upcoming: Future[messages.ChangePage] | None = None
             if page.more:
                 upcoming = fetcher.submit(_fetch_page, transport, page.cursor, page_size)
             try:

@@ -19,8 +19,9 @@ from kiosk import __version__
 from kiosk.core import device_status
 from kiosk.core.clock import Clock, to_db
 from kiosk.core.db import read_transaction
-from kiosk.sync import protocol, state
+from kiosk.sync import state
 from kiosk.sync.engine import SyncError, Transport
+from points_protocol import messages
 
 
 def disk_free_bytes(conn: sqlite3.Connection) -> int | None:
@@ -55,7 +56,7 @@ def send(conn: sqlite3.Connection, transport: Transport, clock: Clock, *,
     """Build and post one heartbeat; raises SyncError unless the district took it."""
     body = build(conn, clock, round_ok=round_ok)
     status, answer = transport.request(
-        "POST", protocol.HEARTBEAT_PATH, json.dumps(body, ensure_ascii=False).encode())
+        "POST", messages.HEARTBEAT_PATH, json.dumps(body, ensure_ascii=False).encode())
     if status != 200:
         raise SyncError(f"heartbeat: HTTP {status}: {answer[:120]!r}")
     return body

@@ -16,7 +16,6 @@ from __future__ import annotations
 import hashlib
 import logging
 import os
-import re
 import sqlite3
 import tempfile
 from dataclasses import dataclass
@@ -24,11 +23,10 @@ from pathlib import Path
 from typing import Protocol
 
 from kiosk.core.db import write_transaction
+from points_protocol.messages import IMAGES_PATH, SHA256_RE
 
 log = logging.getLogger("kiosk.sync.images")
 
-IMAGES_PATH = "/v1/images/"
-SHA256_RE = re.compile(r"^[0-9a-f]{64}$")
 
 # Leading bytes of the formats a touchscreen tile shows (Qt reads all four).
 _MAGIC = ((b"\x89PNG\r\n\x1a\n", "png"), (b"\xff\xd8\xff", "jpeg"), (b"GIF87a", "gif"),

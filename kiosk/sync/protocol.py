@@ -8,16 +8,16 @@ later, never half-applied.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+import logging
 from typing import Any
 
-from kiosk.sync.images import SHA256_RE
+from points_protocol import ids
+from points_protocol.catalogue import item_problems
+from points_protocol.errors import Invalid
+from points_protocol.messages import ENTRY_STATUSES, STATUSES, ChangePage, EntryResult
+from points_protocol.settings import check_setting
 
-PUSH_PATH = "/v1/push"
-CHANGES_PATH = "/v1/changes"
-HEARTBEAT_PATH = "/v1/heartbeat"
-QR_CARDS_PATH = "/v1/qr-cards"
-ENTRY_STATUSES = frozenset({"applied", "duplicate", "rejected", "not_processed"})
+log = logging.getLogger("kiosk.sync.protocol")
 
 
 class ProtocolError(Exception):
@@ -50,15 +50,12 @@ def _rows(page: dict[str, Any], key: str, types: tuple[Any, ...]) -> list[list[A
     return rows
 
 
-_STATUSES = ("active", "blocked")   # a tuple: ``in`` a set would raise on a list or dict
-
-
 def _volunteer_rows(page: dict[str, Any]) -> list[list[Any]]:
     """The same check as :func:`_rows`, written out: a first sync checks ~450,000 of these."""
     rows = page.get("volunteers")
     if type(rows) is not list or not all(
             type(r) is list and len(r) == 3 and type(r[0]) is str and type(r[1]) is str
-            and r[2] in _STATUSES for r in rows):
+            and r[2] in STATUSES for r in rows):
         return _rows(page, "volunteers", (_is_str, _is_str, _status))   # names the bad row
     return rows
 
@@ -67,11 +64,26 @@ def _card_rows(page: dict[str, Any]) -> list[list[Any]]:
     rows = page.get("cards")
     if type(rows) is not list or not all(
             type(r) is list and len(r) == 6 and type(r[0]) is str and type(r[1]) is str
-            and r[2] in ("nfc", "qr") and r[3] in _STATUSES and type(r[4]) is int
-            and r[4] >= 0 and type(r[5]) is bool for r in rows):
-        return _rows(page, "cards", (_is_str, _is_str, _card_kind, _status, _nonneg,
+            and r[2] in ("nfc", "qr") and r[3] in STATUSES and type(r[4]) is int
+            and r[4] >= 0 and type(r[5]) is bool and ids.CARD_ID_RE.fullmatch(r[0])
+            for r in rows):
+        rows = _rows(page, "cards", (_is_str, _is_str, _card_kind, _status, _nonneg,
                                      lambda v: isinstance(v, bool)))
+        return _normal_cards(rows)
     return rows
+
+
+def _normal_cards(rows: list[list[Any]]) -> list[list[Any]]:
+    """Card ids in the reader's form (a district may hold ``04a1...`` from before the ids had
+    one form). A row whose id is no card id at all is left out: no reader or token could
+    present it here, so it can neither be used nor need blocking."""
+    kept = []
+    for row in rows:
+        try:
+            kept.append([ids.normalize_card_id(row[0], row[2]), *row[1:]])
+        except Invalid as exc:
+            log.warning("card row left out: %s", exc)
+    return kept
 
 
 def _balance_rows(page: dict[str, Any]) -> list[list[Any]]:
@@ -81,14 +93,6 @@ def _balance_rows(page: dict[str, Any]) -> list[list[Any]]:
             and type(r[2]) is int and r[2] >= 0 for r in rows):
         return _rows(page, "balances", (_is_str, _is_int, _nonneg))
     return rows
-
-
-@dataclass(frozen=True)
-class EntryResult:
-    seq: int
-    entry_id: str
-    status: str
-    reason: str | None
 
 
 def parse_push_response(data: Any, sent: dict[int, str]) -> list[EntryResult]:
@@ -125,36 +129,32 @@ def _anything(value: Any) -> bool:
     return True
 
 
-def _optional(check: Any) -> Any:
-    return lambda value: value is None or check(value)
+def _items(page: dict[str, Any]) -> list[dict[str, Any]]:
+    """Items pass the catalogue's own rules (``points_protocol.catalogue``) or the page is
+    refused: an item is shown and sold, so half of one is worse than none."""
+    items = page.get("items")
+    if not isinstance(items, list):
+        raise ProtocolError("change page: items must be a list")
+    for n, item in enumerate(items, start=1):
+        problems = item_problems(item, extra=("image_sha256",))
+        if problems:
+            name = item.get("id") if isinstance(item, dict) else None
+            raise ProtocolError(f"change page: item {n} ({str(name)[:40]}): "
+                                + "; ".join(problems))
+    return items
 
 
-_ITEM_KEYS = {"id": _is_str, "name_zh": _is_str, "name_en": _is_str, "category": _is_str,
-              "kind": _is_str, "price": _nonneg, "image": _optional(_is_str),
-              "image_sha256": _optional(lambda v: isinstance(v, str)
-                                        and SHA256_RE.match(v) is not None),
-              "barcode": _optional(_is_str), "limit_count": _optional(_nonneg),
-              "limit_points": _optional(_nonneg),
-              "limit_period": _optional(lambda v: v in ("day", "week", "month")),
-              "low_stock_threshold": _optional(_nonneg),
-              "active": _optional(lambda v: isinstance(v, bool))}
-
-
-@dataclass(frozen=True)
-class ChangePage:
-    cursor: int
-    more: bool
-    as_of: str
-    volunteers: list[list[Any]]
-    cards: list[list[Any]]
-    balances: list[list[Any]]
-    items: list[dict[str, Any]]
-    settings: list[list[Any]]
-
-    @property
-    def size(self) -> int:
-        return (len(self.volunteers) + len(self.cards) + len(self.balances) + len(self.items)
-                + len(self.settings))
+def _settings(page: dict[str, Any]) -> list[list[Any]]:
+    """Only district settings this kiosk knows, with values in their ranges. Any other is
+    logged and left out, never stored: config.toml's value stays, and a district that knows a
+    newer key does not stop an older kiosk's feed."""
+    kept = []
+    for key, value in _rows(page, "settings", (_is_str, _anything)):
+        try:
+            kept.append([key, check_setting(key, value)])
+        except Invalid as exc:
+            log.warning("district setting left out: %s", exc)
+    return kept
 
 
 def parse_change_page(data: Any, after: int) -> ChangePage:
@@ -170,18 +170,13 @@ def parse_change_page(data: Any, after: int) -> ChangePage:
         as_of = ""
     if not _is_str(as_of):
         raise ProtocolError("change page: 'as_of' must be text")
-    items = data.get("items")
-    if not isinstance(items, list) or not all(
-            isinstance(i, dict) and all(check(i.get(k)) for k, check in _ITEM_KEYS.items())
-            for i in items):
-        raise ProtocolError("change page: malformed items")
     page = ChangePage(
         cursor=cursor, more=more, as_of=as_of or "",
-        volunteers=_volunteer_rows(data),
-        cards=_card_rows(data),
-        balances=_balance_rows(data),
-        items=items,
-        settings=_rows(data, "settings", (_is_str, _anything)))
+        volunteers=_volunteer_rows(data),   # type: ignore[arg-type]  # lists: executemany
+        cards=_card_rows(data),             # type: ignore[arg-type]  # takes them as rows
+        balances=_balance_rows(data),       # type: ignore[arg-type]
+        items=_items(data),
+        settings=_settings(data))           # type: ignore[arg-type]
     if more and cursor == after:
         raise ProtocolError("change page: 'more' without moving the cursor would loop forever")
     return page

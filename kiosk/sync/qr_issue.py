@@ -19,8 +19,9 @@ from typing import TYPE_CHECKING
 from kiosk.core import qr_cards
 from kiosk.core.clock import Clock
 from kiosk.core.errors import CardTokenError
-from kiosk.core.tokens import VerifiedCard
 from kiosk.sync import protocol
+from points_protocol import messages
+from points_protocol.card_tokens import VerifiedCard
 
 if TYPE_CHECKING:
     from kiosk.sync.engine import Transport
@@ -71,7 +72,7 @@ def send_requests(conn: sqlite3.Connection, transport: Transport, clock: Clock,
             continue
         body = json.dumps({"request_id": request.request_id,
                            "volunteer_id": request.volunteer_id}).encode()
-        status, answer = transport.request("POST", protocol.QR_CARDS_PATH, body)
+        status, answer = transport.request("POST", messages.QR_CARDS_PATH, body)
         if status in _REFUSALS:
             detail = _detail(answer)
             log.warning("district %s QR card request %s: %s", _REFUSALS[status],

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from kiosk.core.db import write_transaction
-from kiosk.sync.protocol import EntryResult
+from points_protocol.messages import EntryResult
 
 
 @dataclass(frozen=True)

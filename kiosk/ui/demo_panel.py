@@ -18,6 +18,7 @@ from kiosk.core import tokens
 from kiosk.core.clock import Clock
 from kiosk.core.receipt_text import receipt_lines
 from kiosk.hardware.simulated import SimulatedCardReader, TextFilePrinter
+from points_protocol import card_tokens
 
 DEMO_DISTRICT = "demo-district"
 DEMO_KEY = Path(__file__).resolve().parent.parent.parent / "assets" / "demo" / \
@@ -37,17 +38,17 @@ class DemoQr:
 
     def __init__(self, clock: Clock) -> None:
         self.clock = clock
-        self.district_key = tokens.load_private_key(DEMO_KEY) if DEMO_KEY.exists() \
+        self.district_key = card_tokens.load_private_key(DEMO_KEY) if DEMO_KEY.exists() \
             else Ed25519PrivateKey.generate()
         self.verifier = tokens.TokenVerifier(self.district_key.public_key(), DEMO_DISTRICT,
                                              clock)
 
     def genuine(self) -> str:
-        return tokens.issue(self.district_key, DEMO_DISTRICT, DEMO_QR_CARD, 1,
+        return card_tokens.issue(self.district_key, DEMO_DISTRICT, DEMO_QR_CARD, 1,
                             issued_at=self.clock.now())
 
     def forged(self) -> str:
-        return tokens.issue(Ed25519PrivateKey.generate(), DEMO_DISTRICT, DEMO_QR_CARD, 1,
+        return card_tokens.issue(Ed25519PrivateKey.generate(), DEMO_DISTRICT, DEMO_QR_CARD, 1,
                             issued_at=self.clock.now())
 
     def show(self, reader: SimulatedCardReader, text: str) -> None:

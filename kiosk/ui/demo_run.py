@@ -28,7 +28,6 @@ from kiosk import demo
 from kiosk.app import build_kiosk
 from kiosk.app import main as app_main
 from kiosk.config import Config, DatabaseSection, UiSection
-from kiosk.core.models import Category
 from kiosk.core.session_flow import (
     Add,
     Back,
@@ -45,6 +44,7 @@ from kiosk.hardware.simulated import SimulatedCardReader, TextFilePrinter
 from kiosk.services import build
 from kiosk.ui.demo_panel import DEMO_QR_SETTINGS, DemoQr
 from kiosk.ui.keyboard import enable_input_method
+from points_protocol.catalogue import Category
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 SIZES = ((1920, 1080), (1080, 1920), (1280, 800))

@@ -13,6 +13,7 @@ from kiosk.core.db import read_transaction, write_transaction
 from kiosk.core.errors import VoidRefused
 from kiosk.core.models import CartLine, PresentedCard
 from kiosk.services import Services
+from points_protocol.catalogue import ItemSpec
 from tests.conftest import ManualClock
 
 ZHANG = PresentedCard("04A1B2C3D4E5F6")
@@ -84,7 +85,7 @@ def test_void_block_price_and_retire_are_audited(shop: Services, clock: ManualCl
     audit.set_card_status(shop.conn, clock, OP, "04A1B2C3D4E5F6", "active")
     soap = catalogue.entry(shop.conn, "soap")
     assert soap is not None
-    spec = catalogue.ItemSpec(soap.item_id, soap.name_zh, soap.name_en, soap.category,
+    spec = ItemSpec(soap.item_id, soap.name_zh, soap.name_en, soap.category,
                               soap.kind, soap.price, soap.image, soap.barcode, soap.limit_count,
                               soap.limit_points, soap.limit_period, soap.low_stock_threshold)
     audit.upsert_item(shop.conn, clock, OP, replace(spec, price=soap.price + 5))

@@ -240,9 +240,9 @@ def test_a_price_changed_since_the_screen_is_refused_not_charged(shop: Services,
     from dataclasses import replace
 
     from kiosk.core.catalogue import upsert_items
-    from kiosk.core.catalogue_file import read_catalogue
     from kiosk.core.errors import PriceChanged
     from kiosk.demo import DEMO_CATALOGUE
+    from points_protocol.catalogue_file import read_catalogue
     soap = next(s for s in read_catalogue(DEMO_CATALOGUE) if s.item_id == "soap")
     upsert_items(shop.conn, clock, [replace(soap, price=90)])  # a sync lands meanwhile
     with pytest.raises(PriceChanged) as caught:

@@ -10,7 +10,7 @@ import pytest
 
 from kiosk.core.catalogue import CatalogueEntry
 from kiosk.core.errors import CardBlocked, CardUnknown, LimitReached, NotEnoughPoints
-from kiosk.core.models import CardHolder, Category, ItemKind, PresentedCard, Receipt
+from kiosk.core.models import CardHolder, PresentedCard, Receipt
 from kiosk.core.session_flow import (
     STAFF,
     Add,
@@ -44,6 +44,7 @@ from kiosk.core.session_flow import (
     Tick,
     Touch,
 )
+from points_protocol.catalogue import Category, ItemKind
 from tests.conftest import ManualClock
 
 CARD = PresentedCard("04A1B2C3D4E5F6")

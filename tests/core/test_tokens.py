@@ -27,8 +27,9 @@ from kiosk.core.errors import (
     UserFacingError,
 )
 from kiosk.core.models import CartLine
-from kiosk.core.tokens import VerifiedCard
 from kiosk.services import Services
+from points_protocol import card_tokens
+from points_protocol.card_tokens import VerifiedCard
 
 DISTRICT = "hanyang"
 KEY = Ed25519PrivateKey.generate()
@@ -39,7 +40,8 @@ NOW = datetime(2026, 11, 30, 2, 0, tzinfo=UTC)
 
 def make(card_id: str = "QR-0001", generation: int = 1, *, key: Ed25519PrivateKey = KEY,
          district: str = DISTRICT, expires: datetime | None = None) -> str:
-    return tokens.issue(key, district, card_id, generation, issued_at=ISSUED, expires_at=expires)
+    return card_tokens.issue(key, district, card_id, generation, issued_at=ISSUED,
+                             expires_at=expires)
 
 
 def check(text: str, now: datetime = NOW, **kwargs: int) -> VerifiedCard:
@@ -51,7 +53,7 @@ def test_a_token_round_trips() -> None:
     card = check(make("QR-0001", 3, expires=expires))
     assert card == VerifiedCard(district_id=DISTRICT, card_id="QR-0001", generation=3,
                                 issued_at=ISSUED, expires_at=expires)
-    assert card.presented().generation == 3
+    assert tokens.presented(card).generation == 3
 
 
 def test_a_token_is_compact_base64url() -> None:
@@ -173,7 +175,7 @@ def test_any_corruption_of_a_real_token_is_a_typed_refusal(position: int, value:
 
 
 def test_public_key_from_base64_pem_or_file(tmp_path: Path) -> None:
-    text = tokens.public_key_text(PUBLIC)
+    text = card_tokens.public_key_text(PUBLIC)
     assert check(make()).card_id == tokens.verify(
         make(), tokens.load_public_key(text, tmp_path), DISTRICT, NOW).card_id
     pem = PUBLIC.public_bytes(serialization.Encoding.PEM,
@@ -182,7 +184,7 @@ def test_public_key_from_base64_pem_or_file(tmp_path: Path) -> None:
     (tmp_path / "district.key").write_text(text + "\n")
     for setting in ("district.pem", "district.key", str(tmp_path / "district.key")):
         key = tokens.load_public_key(setting, tmp_path)
-        assert tokens.public_key_text(key) == text
+        assert card_tokens.public_key_text(key) == text
     with pytest.raises(ValueError, match="neither"):
         tokens.load_public_key("missing.key", tmp_path)
     (tmp_path / "short.key").write_text(base64.b64encode(b"x" * 31).decode())
@@ -192,8 +194,8 @@ def test_public_key_from_base64_pem_or_file(tmp_path: Path) -> None:
 
 def test_private_key_file_round_trips(tmp_path: Path) -> None:
     path = tmp_path / "district-private.pem"
-    path.write_bytes(tokens.private_key_pem(KEY))
-    assert check(tokens.issue(tokens.load_private_key(path), DISTRICT, "QR-9", 1,
+    path.write_bytes(card_tokens.private_key_pem(KEY))
+    assert check(card_tokens.issue(card_tokens.load_private_key(path), DISTRICT, "QR-9", 1,
                               issued_at=ISSUED)).card_id == "QR-9"
 
 
@@ -215,7 +217,7 @@ def test_verifier_is_off_without_a_key(tmp_path: Path) -> None:
     assert tokens.TokenVerifier.from_settings("", DISTRICT, FixedClock(), base_dir=tmp_path) \
         is None
     verifier = tokens.TokenVerifier.from_settings(
-        tokens.public_key_text(PUBLIC), DISTRICT, FixedClock(), base_dir=tmp_path)
+        card_tokens.public_key_text(PUBLIC), DISTRICT, FixedClock(), base_dir=tmp_path)
     assert verifier is not None and verifier.verify(make()).card_id == "QR-0001"
 
 
@@ -227,12 +229,12 @@ def test_an_old_print_is_revoked_end_to_end(shop: Services) -> None:
     verifier = tokens.TokenVerifier(PUBLIC, DISTRICT, FixedClock())
     old, new = verifier.verify(make("QR-0001", 1)), verifier.verify(make("QR-0001", 2))
     with pytest.raises(CardRevoked):
-        cards.look_up(conn, old.presented())
+        cards.look_up(conn, tokens.presented(old))
     with pytest.raises(CardRevoked):
-        shop.checkout.checkout("0190d000-0000-7000-8000-000000000001", old.presented(),
+        shop.checkout.checkout("0190d000-0000-7000-8000-000000000001", tokens.presented(old),
                                [CartLine("soap", 1)])
-    holder = cards.look_up(conn, new.presented())
+    holder = cards.look_up(conn, tokens.presented(new))
     assert holder.volunteer_id == "V0001"
-    receipt = shop.checkout.checkout("0190d000-0000-7000-8000-000000000002", new.presented(),
+    receipt = shop.checkout.checkout("0190d000-0000-7000-8000-000000000002", tokens.presented(new),
                                      [CartLine("soap", 1)])
     assert receipt.balance_after == holder.balance - receipt.total

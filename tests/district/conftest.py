@@ -9,7 +9,7 @@ import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from district.store import Store
-from kiosk.sync import signing
+from points_protocol import signing
 from tests.live_district import LiveServer, seed_district
 
 

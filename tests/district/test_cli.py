@@ -12,7 +12,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from district.cli import main
 from district.store import Store
 from kiosk.core import tokens
-from kiosk.sync import signing
+from points_protocol import card_tokens, signing
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -36,7 +36,7 @@ def test_admin_commands(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> N
     assert "0 records credited, 2 already" in capsys.readouterr().out  # each record once
     assert run(db, "issue-card", "QR-9", "V2", "--kind", "qr") == 0
     district_key = Ed25519PrivateKey.generate()
-    (tmp_path / "district.pem").write_bytes(tokens.private_key_pem(district_key))
+    (tmp_path / "district.pem").write_bytes(card_tokens.private_key_pem(district_key))
     capsys.readouterr()
     assert run(db, "qr-token", "QR-9", "--key", str(tmp_path / "district.pem"),
                "--district-id", "hanyang") == 0

@@ -9,8 +9,8 @@ from typing import Any
 import requests
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-from kiosk.sync import signing
 from kiosk.sync.client import HttpTransport
+from points_protocol import signing
 from tests.live_district import LiveServer
 
 

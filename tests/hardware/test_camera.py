@@ -17,6 +17,7 @@ from kiosk.core.devices import CardPresented, CardRejected, DeviceEvent, DeviceF
 from kiosk.core.errors import CardTokenForged, NotACardCode
 from kiosk.hardware.camera import CameraQrScanner, PresentationTracker, camera_from_config
 from kiosk.hardware.qr_decoders import DecoderUnavailable, make_decoder
+from points_protocol import card_tokens
 from tests.hardware.qr_frames import card_in_hand, write_image_sequence, write_video
 
 DISTRICT = "test-district"
@@ -34,7 +35,7 @@ class FixedClock:
 
 
 def token(card_id: str, generation: int = 1, key: Ed25519PrivateKey = KEY) -> str:
-    return tokens.issue(key, DISTRICT, card_id, generation,
+    return card_tokens.issue(key, DISTRICT, card_id, generation,
                         issued_at=datetime(2026, 1, 1, tzinfo=UTC))
 
 

@@ -179,3 +179,16 @@ def test_stop_joins_the_thread_and_does_not_hang_on_a_frozen_pcscd(
     stopper.join(30)
     assert not stopper.is_alive()
     # Teardown thaws and stops pcscd; the abandoned daemon thread then finishes by itself.
+
+
+def test_a_uid_no_real_card_has_is_rejected_not_presented(
+        pcscd: PcscDaemon, start_reader: StartReader, put_card: PutCard) -> None:
+    """UIDs are 4 to 10 bytes (ISO/IEC 14443); a 2-byte answer would be a card id no
+    register, import or district could ever hold."""
+    _, events = start_reader()
+    events.wait_for(DeviceFound)
+    put_card(uid="04AA")
+    rejected = events.wait_for(CardRejected)
+    assert isinstance(rejected, CardRejected) and isinstance(rejected.error, CardUnreadable)
+    assert "2-byte UID" in rejected.error.detail
+    assert not events.of(CardPresented)

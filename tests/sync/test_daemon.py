@@ -20,9 +20,10 @@ from kiosk.core import cards
 from kiosk.core.db import open_database
 from kiosk.core.ids import uuid7
 from kiosk.core.models import CartLine, PresentedCard
-from kiosk.sync import signing, state
+from kiosk.sync import state
 from kiosk.sync.client import InsecureUrlError, check_url
 from kiosk.sync.daemon import Backoff, Daemon, hold_daemon_lock
+from points_protocol import signing
 from tests.conftest import ManualClock
 from tests.live_district import LiveServer, make_kiosk
 
@@ -227,13 +228,13 @@ def test_a_card_before_its_volunteer_gets_a_placeholder(stub: StubDistrict, tmp_
     kiosk = make_kiosk(tmp_path, "k1", Store(tmp_path / "unused.sqlite"), stub.url, clock)
     kiosk.conn.execute("UPDATE sync_status SET push_acked_seq = 3")
     stub.answer = _page(cursor=7, volunteers=[], balances=[["V9", 40, 0]],
-                        cards=[["c9", "V9", "nfc", "active", 1, False]])
+                        cards=[["04c9c9c9", "V9", "nfc", "active", 1, False]])
     assert kiosk.daemon.run_once() is not None
     assert kiosk.conn.execute("SELECT masked_name FROM volunteers WHERE id = 'V9'"
                               ).fetchone()[0] == "*"
     stub.answer = _page(cursor=8, volunteers=[["V9", "王*", "active"]], balances=[])
     assert kiosk.daemon.run_once() is not None
-    holder = cards.look_up(kiosk.conn, PresentedCard("c9"))
+    holder = cards.look_up(kiosk.conn, PresentedCard("04C9C9C9"))   # the reader's form
     assert (holder.masked_name, holder.balance) == ("王*", 40)
     kiosk.close()
 

@@ -72,17 +72,24 @@ def test_a_bad_district_value_is_refused_there_and_ignored_here(
         district: LiveServer, tmp_path: Path, clock: ManualClock,
         caplog: pytest.LogCaptureFixture) -> None:
     kiosk = synced_kiosk(district, tmp_path, clock)
-    for value in ("-5", "1.5", "true", '"100"', "nonsense"):
+    for value in ("-5", "1.5", "true", '"100"', "nonsense", "1e999", "NaN", "-Infinity", "[]"):
         assert district_set(district, "offline.cap_per_volunteer_per_day", value) == 2
     assert district_set(district, "checkout.max_quantity_per_line", "0") == 2
-    # A value that got in anyway (an older district, a hand-edited database) is skipped and
-    # config.toml's cap stays: a typo must not switch the cap off.
+    assert district_set(district, "sync.anything", "1") == 2          # no such setting
+    assert district.store.conn().execute("SELECT COUNT(*) FROM settings").fetchone()[0] == 0
+    # A value that got in anyway (an older district, a hand-edited database) is left out of
+    # the page, never stored, and config.toml's cap stays: a typo must not switch the cap off,
+    # nor stop the feed.
     district.store.set_setting("offline.cap_per_volunteer_per_day", -5)
+    district.store.set_setting("sync.anything", 1e300)
     district.store.set_setting("offline.cap_per_kiosk_per_day", 100)
-    assert kiosk.daemon.run_once() is not None
+    with caplog.at_level(logging.WARNING, "kiosk.sync.protocol"):
+        assert kiosk.daemon.run_once() is not None
+    assert "offline.cap_per_volunteer_per_day = -5" in caplog.text
+    assert "'sync.anything' is not a district setting" in caplog.text
+    assert [tuple(r) for r in kiosk.conn.execute("SELECT key, value FROM district_settings")] == [
+        ("offline.cap_per_kiosk_per_day", "100")]
     clock.advance(hours=1)
-    with caplog.at_level(logging.WARNING, "kiosk.core.district_policy"), \
-            pytest.raises(OfflineCapReached):
+    with pytest.raises(OfflineCapReached):
         kiosk.services.checkout.checkout(uuid7(), ZHANG, [CartLine("umbrella", 1)])
-    assert "offline.cap_per_volunteer_per_day = -5 ignored" in caplog.text
     kiosk.close()

@@ -20,9 +20,10 @@ from kiosk import __version__
 from kiosk.core import device_status
 from kiosk.core.ids import uuid7
 from kiosk.core.models import CartLine, PresentedCard
-from kiosk.sync import heartbeat, signing, state
+from kiosk.sync import heartbeat, state
 from kiosk.sync.client import HttpTransport
 from kiosk.sync.engine import SyncError
+from points_protocol import signing
 from tests.conftest import ManualClock
 from tests.live_district import Kiosk, LiveServer, make_kiosk
 from tests.sync.fault_proxy import FaultProxy

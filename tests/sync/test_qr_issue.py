@@ -22,6 +22,7 @@ from kiosk.sync import protocol, state
 from kiosk.sync.client import HttpTransport
 from kiosk.sync.daemon import Daemon
 from kiosk.sync.qr_issue import parse_answer
+from points_protocol import messages
 from tests.conftest import ManualClock
 from tests.live_district import (
     DEMO_QR,
@@ -143,11 +144,11 @@ def test_a_lost_answer_asked_again_gets_the_same_token(
         issuing: LiveServer, tmp_path: Path, clock: ManualClock) -> None:
     a = make_kiosk(tmp_path, "k-a", issuing.store, issuing.url, clock, qr=DEMO_QR)
     body = json.dumps({"request_id": "req-00000001", "volunteer_id": "V0002"}).encode()
-    first = a.transport.request("POST", protocol.QR_CARDS_PATH, body)
-    again = a.transport.request("POST", protocol.QR_CARDS_PATH, body)
+    first = a.transport.request("POST", messages.QR_CARDS_PATH, body)
+    again = a.transport.request("POST", messages.QR_CARDS_PATH, body)
     assert first[0] == again[0] == 200 and json.loads(first[1]) == json.loads(again[1])
     other = json.dumps({"request_id": "req-00000001", "volunteer_id": "V0001"}).encode()
-    status, answer = a.transport.request("POST", protocol.QR_CARDS_PATH, other)
+    status, answer = a.transport.request("POST", messages.QR_CARDS_PATH, other)
     assert status == 409 and "another" in json.loads(answer)["detail"]
     a.close()
 
@@ -212,15 +213,15 @@ def test_a_replayed_answer_for_a_card_blocked_or_issued_again_since_is_refused(
         issuing: LiveServer, tmp_path: Path, clock: ManualClock) -> None:
     a = make_kiosk(tmp_path, "k-a", issuing.store, issuing.url, clock, qr=DEMO_QR)
     first = json.dumps({"request_id": "req-00000001", "volunteer_id": "V0001"}).encode()
-    assert a.transport.request("POST", protocol.QR_CARDS_PATH, first)[0] == 200
+    assert a.transport.request("POST", messages.QR_CARDS_PATH, first)[0] == 200
     issuing.store.set_card_status("QR-0001", "blocked")   # staff block it: the answer was lost
-    status, answer = a.transport.request("POST", protocol.QR_CARDS_PATH, first)
+    status, answer = a.transport.request("POST", messages.QR_CARDS_PATH, first)
     assert status == 409 and "ask again" in json.loads(answer)["detail"]
     # A new request issues (and unblocks) the next generation; the old request stays dead.
     second = json.dumps({"request_id": "req-00000002", "volunteer_id": "V0001"}).encode()
-    status, answer = a.transport.request("POST", protocol.QR_CARDS_PATH, second)
+    status, answer = a.transport.request("POST", messages.QR_CARDS_PATH, second)
     assert status == 200 and json.loads(answer)["generation"] == 3
-    assert a.transport.request("POST", protocol.QR_CARDS_PATH, first)[0] == 409
+    assert a.transport.request("POST", messages.QR_CARDS_PATH, first)[0] == 409
     a.close()
 
 

@@ -16,10 +16,10 @@ from kiosk.core import cards
 from kiosk.core.db import open_database
 from kiosk.core.models import PresentedCard
 from kiosk.core.tokens import TokenVerifier
-from kiosk.sync import signing
 from kiosk.sync.client import HttpTransport
 from kiosk.sync.daemon import Daemon
 from kiosk.ui.admin.cards import CardsScreen
+from points_protocol import signing
 from tests.conftest import ManualClock
 from tests.hardware.tcp_printer import decode_text, has_cut, native_qr_contents
 from tests.live_district import DEMO_QR, LiveServer, issuing_district

@@ -15,11 +15,11 @@ import pytest
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QPushButton
 
-from kiosk.core.models import Category
 from kiosk.core.session_flow import Add, Confirm, Screen, ShowCart, ShowCatalogue
 from kiosk.ui.fonts import chinese_font_family
 from kiosk.ui.screens.balance import BalanceScreen
 from kiosk.ui.theme import MIN_TOUCH_MM
+from points_protocol.catalogue import Category
 from tests.ui.conftest import WAIT_MS, ZHANG, Touchscreen
 
 ROOT = Path(__file__).resolve().parent.parent.parent

@@ -7,7 +7,7 @@ from __future__ import annotations
 import threading
 
 from kiosk.core import cards, stock
-from kiosk.core.models import Category, PresentedCard
+from kiosk.core.models import PresentedCard
 from kiosk.core.printing import last_print
 from kiosk.core.session_flow import Add, Confirm, Finish, Pay, Screen, ShowCart, Tick
 from kiosk.ui.demo_panel import DemoQr
@@ -18,6 +18,7 @@ from kiosk.ui.screens.confirm import ConfirmScreen
 from kiosk.ui.screens.done import DoneScreen
 from kiosk.ui.screens.records import RecordsScreen
 from kiosk.ui.screens.refused import RefusedScreen
+from points_protocol.catalogue import Category
 from tests.hardware.tcp_printer import decode_text
 from tests.ui.conftest import BLOCKED, LI, WAIT_MS, ZHANG, Touchscreen
 

@@ -23,11 +23,12 @@ from kiosk.core import tokens
 from kiosk.core.devices import CardPresented, CardRejected, DeviceEvent
 from kiosk.core.errors import CardTokenForged, NotACardCode
 from kiosk.ui.wedge import US_KEYCODES, WedgeScanner
+from points_protocol import card_tokens
 
 DISTRICT = "test-district"
 NOW = datetime(2026, 11, 30, 2, 0, tzinfo=UTC)
 KEY = Ed25519PrivateKey.generate()
-TOKEN = tokens.issue(KEY, DISTRICT, "QR-0001", 2, issued_at=datetime(2026, 1, 1, tzinfo=UTC))
+TOKEN = card_tokens.issue(KEY, DISTRICT, "QR-0001", 2, issued_at=datetime(2026, 1, 1, tzinfo=UTC))
 FRENCH_DIGITS = "&é\"'(-è_çà"  # what the US digit row types on an AZERTY desktop
 
 

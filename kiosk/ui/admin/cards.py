@@ -12,6 +12,8 @@ that did not print (paper out) stays in the list with "print" until it has."""
 
 from __future__ import annotations
 
+from contextlib import suppress
+
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QHideEvent, QShowEvent
 from PySide6.QtWidgets import (
@@ -29,6 +31,8 @@ from kiosk.core.qr_cards import QrCardRequest
 from kiosk.ui.admin.base import AdminContext, AdminScreen, clicked, heading, text_field
 from kiosk.ui.admin.work import CardInfo, Result
 from kiosk.ui.widgets import button, label
+from points_protocol.errors import Invalid
+from points_protocol.ids import normalize_card_id
 
 
 class CardsScreen(AdminScreen):
@@ -184,19 +188,21 @@ class CardsScreen(AdminScreen):
 
     def card(self, card_id: str) -> None:
         card_id = card_id.strip()
+        with suppress(Invalid):   # shown as the reader reads it; a bad one: the work says why
+            card_id = normalize_card_id(card_id)
         self.number.setText(card_id)
         if self.waiting:
             self._register(card_id)
             return
 
         def found(result: Result) -> None:
+            self.info = result.value   # None too when refused: no other card stays on show
             if result.ok:
-                self.info = result.value
                 self.say(None if self.info else
                          self.tr("No card %1 on this kiosk").replace("%1", card_id))
                 if self.info is not None and not self.waiting:   # a new card for the same
                     self.volunteer_search.setText(self.info.volunteer_id)   # person: one tap
-                self._show()
+            self._show()
         self.run(lambda: self.ctx.work.card(card_id), found)
 
     def _show(self) -> None:

@@ -21,8 +21,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from kiosk.core.catalogue import CatalogueEntry, ItemSpec
-from kiosk.core.models import Category, ItemKind
+from kiosk.core.catalogue import CatalogueEntry
 from kiosk.ui.admin.base import (
     ITEM_ID,
     AdminContext,
@@ -35,6 +34,7 @@ from kiosk.ui.admin.base import (
 from kiosk.ui.admin.work import Result
 from kiosk.ui.theme import Metrics
 from kiosk.ui.widgets import ASSETS, button, label, picture, picture_label
+from points_protocol.catalogue import Category, ItemKind, ItemSpec
 
 PERIODS = (None, "day", "week", "month")
 

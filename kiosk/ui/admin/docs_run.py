@@ -19,7 +19,7 @@ from pathlib import Path
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 
-from kiosk.core import audit, operators, qr_cards, tokens
+from kiosk.core import audit, operators, qr_cards
 from kiosk.core.clock import to_db
 from kiosk.core.devices import DeviceFound, DeviceLost
 from kiosk.core.models import CartLine, PresentedCard
@@ -35,6 +35,7 @@ from kiosk.ui.admin.reports import ReportsScreen
 from kiosk.ui.admin.restock import RestockScreen
 from kiosk.ui.demo_panel import DEMO_DISTRICT
 from kiosk.ui.demo_run import Script, shrink
+from points_protocol import card_tokens
 
 SIZE = (1920, 1080)
 OPERATOR_CARD = "04D9E8F7A6B5C4"
@@ -191,7 +192,7 @@ class AdminScript(Script):
         self.settle()
         answered = qr_cards.request(s.conn, clock, "op1", "V0002")
         card_id = "QR5F3A9C21B7E4"
-        token = tokens.issue(self.qr.district_key, DEMO_DISTRICT, card_id, 1,
+        token = card_tokens.issue(self.qr.district_key, DEMO_DISTRICT, card_id, 1,
                              issued_at=clock.now())
         qr_cards.record_issued(s.conn, clock, answered, card_id=card_id, generation=1,
                                token=token, expires_at=0)

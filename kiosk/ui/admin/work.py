@@ -26,15 +26,18 @@ from kiosk.core import (
     reports,
 )
 from kiosk.core import stock as stock_store
+from kiosk.core.cards import card_id_of
 from kiosk.core.catalogue import CatalogueEntry
 from kiosk.core.clock import to_db
 from kiosk.core.devices import PrinterFault, ReceiptPrinter
-from kiosk.core.errors import UserFacingError
+from kiosk.core.errors import ItemInvalid, UserFacingError
 from kiosk.core.ids import uuid7
 from kiosk.core.models import PresentedCard
 from kiosk.core.receipts import OrderNotFound
 from kiosk.core.session_flow import STAFF, Notice
 from kiosk.services import Services
+from points_protocol.catalogue import ItemSpec, check_spec
+from points_protocol.errors import Invalid
 
 log = logging.getLogger("kiosk.ui.admin")
 
@@ -169,7 +172,7 @@ class AdminWork:
         def job() -> CardInfo | None:
             r = self.services.conn.execute(
                 """SELECT c.*, v.masked_name FROM cards c JOIN volunteers v ON v.id = c.volunteer_id
-                   WHERE c.card_id = ?""", (card_id.strip(),)).fetchone()
+                   WHERE c.card_id = ?""", (card_id_of(card_id),)).fetchone()
             return None if r is None else CardInfo(r["card_id"], r["volunteer_id"],
                                                    r["masked_name"], r["kind"], r["status"],
                                                    bool(r["is_operator"]))
@@ -180,7 +183,7 @@ class AdminWork:
 
         def job() -> CardInfo | None:
             audit.set_card_status(s.conn, s.clock, operator_id, card_id, status)
-            return self.card(card_id).value  # type: ignore[no-any-return]
+            return self.card(card_id_of(card_id)).value  # type: ignore[no-any-return]
         return attempt(job)
 
     def volunteers(self, prefix: str = "", limit: int = 100) -> Result:
@@ -196,8 +199,8 @@ class AdminWork:
     def register_card(self, operator_id: str, card_id: str, volunteer_id: str) -> Result:
         """Result(True) registered, Result(False) it already was this volunteer's."""
         s = self.services
-        return attempt(lambda: audit.register_card(s.conn, s.clock, operator_id,
-                                                   card_id.strip(), volunteer_id))
+        return attempt(lambda: audit.register_card(s.conn, s.clock, operator_id, card_id,
+                                                   volunteer_id))
 
     def request_qr_card(self, operator_id: str, volunteer_id: str) -> Result:
         """Ask the district for this volunteer's QR card; the daemon is woken to send it."""
@@ -234,7 +237,7 @@ class AdminWork:
     def price_history(self, item_id: str) -> Result:
         return attempt(lambda: catalogue.price_history(self.services.conn, item_id))
 
-    def save_item(self, operator_id: str, spec: catalogue.ItemSpec,
+    def save_item(self, operator_id: str, spec: ItemSpec,
                   picture: Path | None) -> Result:
         """Add or edit ``spec``; ``picture`` (a file anywhere, e.g. a USB stick) is copied
         into the kiosk's data folder first and the item points at the copy."""
@@ -246,6 +249,10 @@ class AdminWork:
                 raise UserFacingError(
                     f"条码 {spec.barcode} 已经属于“{owner.name_zh}”。",
                     f"Barcode {spec.barcode} already belongs to \"{owner.name_en}\".")
+            try:
+                check_spec(spec, local_image=True)
+            except Invalid as exc:
+                raise ItemInvalid(exc.problems) from None
             item = spec
             if picture is not None:
                 folder = s.config.base_dir / item_pictures.PICTURE_DIR

@@ -5,9 +5,9 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QGridLayout, QVBoxLayout
 
-from kiosk.core.models import Category
 from kiosk.core.session_flow import Back, FlowState, ShowCatalogue, ShowRecords
 from kiosk.ui.widgets import Screen, UiContext, button, label
+from points_protocol.catalogue import Category
 
 
 class BalanceScreen(Screen):

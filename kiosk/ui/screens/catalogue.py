@@ -15,10 +15,10 @@ from PySide6.QtWidgets import (
 )
 
 from kiosk.core.catalogue import CatalogueEntry
-from kiosk.core.models import Category
 from kiosk.core.session_flow import Add, Back, FlowState, ShowCart, ShowCatalogue
 from kiosk.ui.screens.tile import ItemTile
 from kiosk.ui.widgets import Screen, UiContext, button, clear_layout, kinetic_scroll_area, label
+from points_protocol.catalogue import Category
 
 CATEGORY_ORDER = (Category.HEALTH, Category.CULTURE_LEISURE, Category.GROWTH_EDUCATION,
                   Category.DAILY_LIFE, Category.SERVICES, Category.DONATE)

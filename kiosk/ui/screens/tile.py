@@ -6,9 +6,9 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QPushButton, QSizePolicy, QVBoxLayout
 
 from kiosk.core.catalogue import CatalogueEntry
-from kiosk.core.models import ItemKind
 from kiosk.ui.i18n import Language
 from kiosk.ui.widgets import UiContext, label, picture, picture_label
+from points_protocol.catalogue import ItemKind
 
 _PERIODS = {"day": ("每天", "day"), "week": ("每周", "week"), "month": ("每月", "month")}
 

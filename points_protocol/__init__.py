@@ -1,0 +1,7 @@
+"""What a kiosk and its district share, and nothing else: the wire format of protocol v1.
+
+Request signing, the signed QR card token, the message shapes, and one definition of what each
+value may be (card and volunteer ids, catalogue items, district settings, the numeric ranges).
+Both sides import it; neither imports the other. Pure: the standard library and
+``cryptography`` only, so the kiosk's core may use it too.
+"""
