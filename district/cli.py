@@ -21,7 +21,7 @@ from kiosk import logs
 from kiosk.core.names import mask_name
 from kiosk.sync.images import picture_format
 from points_protocol import card_tokens, ids
-from points_protocol.catalogue import to_wire
+from points_protocol.catalogue import barcode_clashes, to_wire
 from points_protocol.catalogue_file import read_catalogue
 from points_protocol.errors import Invalid
 from points_protocol.settings import parse_setting
@@ -128,7 +128,13 @@ def cmd_unblock(store: Store, args: argparse.Namespace) -> int:
 
 
 def cmd_import_catalogue(store: Store, args: argparse.Namespace) -> int:
-    specs = [to_wire(s) for s in read_catalogue(Path(args.file))]
+    items = read_catalogue(Path(args.file))
+    held = {row[0]: json.loads(row[1]).get("barcode")
+            for row in store.conn().execute("SELECT id, spec FROM items")}
+    clashes = barcode_clashes(held, items)
+    if clashes:
+        raise Invalid(clashes)
+    specs = [to_wire(s) for s in items]
     folder = getattr(args, "images", None)
     if folder:
         pictures = {}

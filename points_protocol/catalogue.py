@@ -234,3 +234,17 @@ def check_spec(spec: ItemSpec, *, local_image: bool = False) -> None:
     problems = item_problems(raw)
     if problems:
         raise Invalid(problems)
+
+
+def barcode_clashes(current: Mapping[str, str | None], incoming: Sequence[ItemSpec]) -> list[str]:
+    """Barcodes that would belong to two items once ``incoming`` is stored beside the items
+    held now (``current``: item id -> barcode). A scanner must find one item, and a kiosk
+    keeps barcodes unique: a clash would stop every kiosk's pull."""
+    final = dict(current)
+    final.update({spec.item_id: spec.barcode for spec in incoming})
+    owners: dict[str, list[str]] = {}
+    for item_id, barcode in final.items():
+        if barcode is not None:
+            owners.setdefault(barcode, []).append(item_id)
+    return [f"barcode {barcode!r} would belong to items {', '.join(sorted(items))}: it must "
+            "be unique" for barcode, items in owners.items() if len(items) > 1]

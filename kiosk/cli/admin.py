@@ -31,7 +31,8 @@ from kiosk.core.receipts import OrderNotFound, receipt_for
 from kiosk.core.voids import void_order
 from kiosk.scripted_sale import run_scripted_sale
 from kiosk.services import Services, build
-from points_protocol.catalogue_file import CatalogueFileError, read_catalogue
+from points_protocol.catalogue_file import read_catalogue
+from points_protocol.errors import Invalid
 
 EXPORT_TABLES = ("items", "item_prices", "donors", "orders", "order_lines", "transfers",
                  "stock_movements", "outbox", "receipt_prints")
@@ -157,8 +158,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return CONFIG_COMMANDS[args.command](config, args)
         services = build(config)
         return COMMANDS[args.command](services, args)
-    except (ConfigError, DatabaseError, CatalogueFileError, WrongKioskError,
-            stock.StockError, OrderNotFound, LedgerConflict) as exc:
+    except (ConfigError, DatabaseError, Invalid, WrongKioskError,   # Invalid: a catalogue
+            stock.StockError, OrderNotFound, LedgerConflict) as exc:  # or an id refused
         print(f"kiosk-admin: {exc}", file=sys.stderr)
         return 2
     except UserFacingError as exc:

@@ -8,7 +8,14 @@ from dataclasses import dataclass
 
 from kiosk.core.clock import Clock, to_db
 from kiosk.core.db import read_transaction, write_transaction
-from points_protocol.catalogue import Category, ItemKind, ItemSpec, check_spec
+from points_protocol.catalogue import (
+    Category,
+    ItemKind,
+    ItemSpec,
+    barcode_clashes,
+    check_spec,
+)
+from points_protocol.errors import Invalid
 
 
 @dataclass(frozen=True)
@@ -42,6 +49,14 @@ def upsert_items(conn: sqlite3.Connection, clock: Clock, specs: Iterable[ItemSpe
     now = to_db(clock.now())
     changed = 0
     with write_transaction(conn):
+        current = dict(conn.execute("SELECT id, barcode FROM items WHERE barcode IS NOT NULL"))
+        clashes = barcode_clashes(current, specs)
+        if clashes:
+            raise Invalid(clashes)
+        # Barcodes may move between the items of one import: let go of them first, or the
+        # UNIQUE column refuses a state on the way that the end state does not have.
+        conn.executemany("UPDATE items SET barcode = NULL WHERE id = ? AND barcode IS NOT ?",
+                         [(s.item_id, s.barcode) for s in specs])
         for s in specs:
             conn.execute(
                 """INSERT INTO items (id, name_zh, name_en, category, kind, image, barcode,
