@@ -23,7 +23,8 @@ from fastapi.responses import Response
 from pydantic import BaseModel, Field
 
 from district.store import PushEntry, QrIssue, QrIssueRefused, Store, UnknownKiosk
-from points_protocol import card_tokens, signing
+from points_protocol import card_tokens, ids, signing
+from points_protocol.errors import Invalid
 from points_protocol.messages import ChangePage, EntryKind, EntryResult
 
 log = logging.getLogger("district.app")
@@ -244,7 +245,11 @@ def _add_qr_cards(app: FastAPI, store: Store, authenticate: Callable[..., Any],
                 expires_at=datetime.fromtimestamp(issue.expires_at, UTC) if issue.expires_at
                 else None)
         try:
-            issue, token = store.issue_qr_card(who.kiosk_id, body.request_id, body.volunteer_id,
+            volunteer_id = ids.normalize_volunteer_id(body.volunteer_id)
+        except Invalid as exc:
+            raise HTTPException(422, str(exc)) from None
+        try:
+            issue, token = store.issue_qr_card(who.kiosk_id, body.request_id, volunteer_id,
                                                now=int(clock()),
                                                valid_seconds=qr_issuer.valid_days * 86400,
                                                sign=sign)

@@ -71,6 +71,23 @@ def test_issue_card_refuses_bad_input(tmp_path: Path, capsys: pytest.CaptureFixt
                str(DEMO / "demo-district-key.DEMO-ONLY.pem"), "--district", "x",
                "--generation", "0") == 2
     assert "cannot issue" in capsys.readouterr().err
+    for card_id in ("", "  ", "💳", "04A1B2C3D4E5F6", "QR 1"):   # a QR card has a QR id
+        assert run(tmp_path, "issue-card", card_id, "--key",
+                   str(DEMO / "demo-district-key.DEMO-ONLY.pem"), "--district", "x",
+                   "--png", str(tmp_path / "never.png")) == 2
+    assert "is not a QR card id" in capsys.readouterr().err
+    assert not (tmp_path / "never.png").exists()
+
+
+def test_issue_card_writes_the_id_in_its_one_form(tmp_path: Path,
+                                                  capsys: pytest.CaptureFixture[str]) -> None:
+    png = tmp_path / "card.png"
+    assert run(tmp_path, "issue-card", " qr-0042 ", "--key",
+               str(DEMO / "demo-district-key.DEMO-ONLY.pem"), "--district", "demo-district",
+               "--png", str(png)) == 0
+    token = capsys.readouterr().out.splitlines()[0]
+    key = tokens.load_public_key("assets/demo/demo-district-public.key", ROOT)
+    assert tokens.verify(token, key, "demo-district", NOW).card_id == "QR-0042"
 
 
 def test_the_demo_card_is_accepted_by_the_demo_shop(shop: Services, tmp_path: Path) -> None:

@@ -145,7 +145,7 @@ def test_the_entry_points_use_the_setup(root_logging: logging.Logger, tmp_path: 
 def test_volunteer_import_never_logs_a_full_name(lines: io.StringIO, tmp_path: Path,
                                                  capsys: pytest.CaptureFixture[str]) -> None:
     csv = tmp_path / "volunteers.csv"
-    csv.write_text("id,name,status,card_id\nV9001,欧阳明华,active,04AA\n"
+    csv.write_text("id,name,status,card_id\nV9001,欧阳明华,active,04AA0001\n"
                    "V9002,Wang Xiao Hua,active,\n", encoding="utf-8")
     db = tmp_path / "d.sqlite"
     assert district_cli.main(["--database", str(db), "import-volunteers", str(csv)]) == 0

@@ -24,7 +24,7 @@ def run(db: Path, *args: str) -> int:
 def test_admin_commands(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     db = tmp_path / "d.sqlite"
     people = tmp_path / "people.csv"
-    people.write_text("id,name,card_id\nV1,张小华,04AA\nV2,李明,\n", encoding="utf-8")
+    people.write_text("id,name,card_id\nV1,张小华,04aa:bb:cc\nV2,李明,\n", encoding="utf-8")
     assert run(db, "init") == 0
     assert run(db, "import-volunteers", str(people)) == 0
     assert run(db, "import-volunteers", str(people)) == 0
@@ -72,3 +72,37 @@ def test_published_openapi_matches_the_server(tmp_path: Path,
     published = json.loads((ROOT / "docs/protocol/openapi-v1.json").read_text("utf-8"))
     assert generated == published, "regenerate with: kiosk-district openapi"
     assert {"/v1/push", "/v1/changes"} <= set(published["paths"])
+
+
+def test_card_and_volunteer_ids_are_checked_at_the_door(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """issue-card refuses an empty, blank or emoji card id and a volunteer id with a space;
+    other spellings of a UID, and a QR id in lower case, are stored in the one form the
+    readers and tokens use; a people file with one bad line imports nothing."""
+    db = tmp_path / "d.sqlite"
+    people = tmp_path / "people.csv"
+    people.write_text("id,name,card_id\nV1,张小华,\nV2,李明,\n", encoding="utf-8")
+    assert run(db, "import-volunteers", str(people)) == 0
+    capsys.readouterr()
+    for card_id in ("", "   ", "💳", "04A1", "QR", "QR-😀"):
+        assert run(db, "issue-card", card_id, "V1") == 2
+    assert run(db, "issue-card", "04A1B2C3", "V 1") == 2
+    assert run(db, "issue-card", "QR-7", "V1", "--kind", "nfc") == 2
+    err = capsys.readouterr().err
+    assert "Traceback" not in err and len(err.strip().splitlines()) == 8
+    assert "'💳' is not an NFC card UID" in err and "is empty" in err
+    assert run(db, "issue-card", "0x04:a1:b2:c3:d4:e5:f6", "V1") == 0
+    assert run(db, "issue-card", "qr-7", "V2") == 0
+    assert run(db, "block-card", "04 a1 b2 c3 d4 e5 f6") == 0
+    store = Store(db)
+    cards = {tuple(r) for r in store.conn().execute("SELECT card_id, kind, status FROM cards")}
+    assert cards == {("04A1B2C3D4E5F6", "nfc", "blocked"), ("QR-7", "qr", "active")}
+    bad = tmp_path / "bad.csv"
+    bad.write_text("id,name,card_id\nV3,王芳,04C3D4E5\nV4,赵四,nope\n,无名,\n",
+                   encoding="utf-8")
+    capsys.readouterr()
+    assert run(db, "import-volunteers", str(bad)) == 2
+    err = capsys.readouterr().err
+    assert "line 3: 'nope' is not an NFC card UID" in err
+    assert "line 4: a volunteer id is empty" in err
+    assert store.conn().execute("SELECT COUNT(*) FROM volunteers").fetchone()[0] == 2

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import logging
 import random
 import sqlite3
 import subprocess
@@ -179,6 +180,14 @@ def _page(**overrides: object) -> bytes:
                   "kind": "goods", "price": 1}]),       # violates the local schema
     _page(items=[{"id": "x", "name_zh": "x", "name_en": "x", "category": "health",
                   "kind": "goods", "price": 1, "low_stock_threshold": "lots"}]),
+    _page(items=[{"id": "x", "name_zh": "x", "name_en": "x", "category": "health",
+                  "kind": "goods", "price": 2**63}]),   # beyond every price the protocol has
+    _page(items=[{"id": "x", "name_zh": "x", "name_en": "x", "category": "health",
+                  "kind": "goods", "price": 1, "limit_count": 0, "limit_period": "day"}]),
+    _page(items=[{"id": "x", "name_zh": "x", "name_en": "x", "category": "health",
+                  "kind": "goods", "price": 1, "image": "/etc/shadow"}]),
+    _page(items=[{"id": "x", "name_zh": "x", "name_en": "x", "category": "health",
+                  "kind": "goods", "price": 1, "active": "yes"}]),
     _page(cursor=0, more=True, volunteers=[], balances=[]),
     b"[" * 100 + b"]" * 100,
     b"x" * (2 << 20),                                   # over the 1 MB limit below
@@ -236,6 +245,25 @@ def test_a_card_before_its_volunteer_gets_a_placeholder(stub: StubDistrict, tmp_
     assert kiosk.daemon.run_once() is not None
     holder = cards.look_up(kiosk.conn, PresentedCard("04C9C9C9"))   # the reader's form
     assert (holder.masked_name, holder.balance) == ("王*", 40)
+    kiosk.close()
+
+
+def test_a_card_id_no_card_has_is_left_out_and_the_page_applied(
+        stub: StubDistrict, tmp_path: Path, clock: ManualClock,
+        caplog: pytest.LogCaptureFixture) -> None:
+    """No reader or token could present ``c9`` (an id from before card ids had one form):
+    the kiosk leaves that row out instead of stopping its feed on it."""
+    kiosk = make_kiosk(tmp_path, "k1", Store(tmp_path / "unused.sqlite"), stub.url, clock)
+    kiosk.conn.execute("UPDATE sync_status SET push_acked_seq = 3")
+    stub.answer = _page(cursor=7, cards=[["c9", "V0001", "nfc", "active", 1, False],
+                                         ["qr-9", "V0001", "qr", "active", 2, False]])
+    with caplog.at_level(logging.WARNING, "kiosk.sync.protocol"):
+        assert kiosk.daemon.run_once() is not None
+    assert "'c9' is not an NFC card UID" in caplog.text
+    assert [tuple(r) for r in kiosk.conn.execute(
+        "SELECT card_id, generation FROM cards WHERE card_id IN ('c9', 'qr-9', 'QR-9')")] == [
+        ("QR-9", 2)]
+    assert state.status(kiosk.conn)["pull_cursor"] == 7
     kiosk.close()
 
 

@@ -125,7 +125,7 @@ def test_card_and_audit_entries_duplicate_conflict_and_foreign_kiosk(
                "at": "2026-11-30 02:01:00"}
     foreign = push_raw(t, "k2", (4, "c-2", "card", unblock))
     assert foreign[0]["status"] == "rejected" and "claims kiosk" in foreign[0]["reason"]
-    unknown = push_raw(t, "k1", (5, "c-3", "card", {**unblock, "card_id": "NOPE"}))
+    unknown = push_raw(t, "k1", (5, "c-3", "card", {**unblock, "card_id": "04FFFFFFFF"}))
     assert unknown[0]["status"] == "rejected" and "unknown" in unknown[0]["reason"]
     taken = push_raw(t, "k1", (6, "c-4", "card", {
         "card_id": ZHANG.card_id, "action": "register", "volunteer_id": "V0002",
@@ -135,6 +135,42 @@ def test_card_and_audit_entries_duplicate_conflict_and_foreign_kiosk(
     assert len(district.store.audit_log("k1")) == 1
     kinds = [c["kind"] for c in district.store.report("conflicts")]
     assert kinds.count("rejected") == 4 and kinds.count("reused_id") == 1
+    t.close()
+    k1.close()
+
+
+def test_card_entries_carry_card_ids_in_one_form(district: LiveServer, tmp_path: Path,
+                                                 clock: ManualClock) -> None:
+    """A pushed card id in another spelling reaches the card the reader knows; one that is no
+    card id, an action that is no action (a list, once a 500), is refused on its own and the
+    sequence moves on."""
+    k1 = make_kiosk(tmp_path, "k1", district.store, district.url, clock)
+    t = HttpTransport(district.url, "k1", k1.key)
+    at = "2026-11-30 02:00:00"
+    spelled = ":".join(ZHANG.card_id[i:i + 2] for i in range(0, 14, 2)).lower()
+    results = push_raw(
+        t, "k1",
+        (1, "c-1", "card", {"card_id": spelled, "action": "block", "status": "blocked",
+                            "at": at}),
+        (2, "c-2", "card", {"card_id": ZHANG.card_id, "action": ["block"],
+                            "status": "blocked", "at": at}),
+        (3, "c-3", "card", {"card_id": "💳", "action": "unblock", "status": "active",
+                            "at": at}),
+        (4, "c-4", "card", {"card_id": "qr-0042", "action": "register", "kind": "qr",
+                            "volunteer_id": "V0002", "at": at}),
+        (5, "c-5", "card", {"card_id": "04AABBCCDD", "action": "register", "kind": "nfc",
+                            "volunteer_id": "V 0002", "at": at}),
+        (6, "c-6", "card", {"card_id": "QR-0043", "action": "register", "kind": "nfc",
+                            "volunteer_id": "V0002", "at": at}))
+    assert [r["status"] for r in results] == [
+        "applied", "rejected", "rejected", "applied", "rejected", "rejected"]
+    assert "unknown card action" in results[1]["reason"]
+    assert "not an NFC card UID" in results[2]["reason"]
+    assert "space" in results[4]["reason"] and "not an NFC card UID" in results[5]["reason"]
+    assert card_status(district, ZHANG.card_id) == "blocked"
+    assert card_status(district, "QR-0042") == "active"
+    assert card_status(district, spelled) is None
+    assert district.store.applied_seq("k1") == 6
     t.close()
     k1.close()
 

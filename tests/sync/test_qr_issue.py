@@ -150,6 +150,9 @@ def test_a_lost_answer_asked_again_gets_the_same_token(
     other = json.dumps({"request_id": "req-00000001", "volunteer_id": "V0001"}).encode()
     status, answer = a.transport.request("POST", messages.QR_CARDS_PATH, other)
     assert status == 409 and "another" in json.loads(answer)["detail"]
+    spaced = json.dumps({"request_id": "req-00000002", "volunteer_id": "V 0002"}).encode()
+    status, answer = a.transport.request("POST", messages.QR_CARDS_PATH, spaced)
+    assert status == 422 and "space" in json.loads(answer)["detail"]
     a.close()
 
 
