@@ -13,7 +13,7 @@ from enum import StrEnum
 from typing import Any, Final
 
 from points_protocol.errors import Invalid
-from points_protocol.limits import LIMIT_COUNT, LIMIT_POINTS, PRICE, STOCK_LEVEL
+from points_protocol.limits import LIMIT_COUNT, LIMIT_POINTS, PRICE, STOCK_LEVEL, Range
 from points_protocol.messages import SHA256_RE
 
 
@@ -100,11 +100,11 @@ def _image(value: object) -> str | None:
     return None
 
 
-def _optional_in(value: object, rule: Any) -> str | None:
+def _optional_in(value: object, rule: Range) -> str | None:
     return None if value is None or value in rule else _range_text(rule)
 
 
-def _range_text(rule: Any) -> str:
+def _range_text(rule: Range) -> str:
     return f"must be a whole number from {rule.minimum:_} to {rule.maximum:_}"
 
 
