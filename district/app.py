@@ -51,7 +51,11 @@ Kinds: `sale`, `void`, `restock`, `count`; `card` (payload `card_id`, `action`
 `block`/`unblock`/`register`, `at`; `status` for a block or unblock, `volunteer_id` and `kind`
 for a registration: applied to the central card, which the change feed then carries to every
 kiosk); `audit` (one row of the kiosk's operator log: `audit_id`, `at`, `operator_id`,
-`action`, `subject`, `before`, `after`; stored per kiosk).
+`action`, `subject`, `before`, `after`; stored per kiosk); `sun_counter` (a signed NFC tap
+the kiosk accepted: `card_id`, `key_generation`, `counter`, `at`; the district keeps the
+highest per card and sends it back in `sun_counters`); `card_alert` (a card refused as forged,
+replayed or copied: `card_id` or null, `code`, `detail`, `at`, `source`; listed with the
+conflicts).
 
 **Pull.** `GET /v1/changes?after=CURSOR`: entities as they are now, one row per changed entity;
 each balance row carries the highest sequence of the *calling* kiosk already counted in it.

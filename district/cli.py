@@ -280,7 +280,8 @@ def parser() -> argparse.ArgumentParser:
     i.add_argument("card_id")
     i.add_argument("volunteer_id")
     i.add_argument("--kind", choices=ids.CARD_KINDS,
-                   help="default: qr for an id that starts with QR, else nfc")
+                   help="default: qr for an id that starts with QR, else nfc (sun: an NFC "
+                   "card that signs each tap; provision-card registers those itself)")
     i.add_argument("--operator", action="store_true")
     q = sub.add_parser("qr-token", help="print a signed token for a QR card")
     q.add_argument("card_id")

@@ -8,6 +8,7 @@ rejected with a reason and never applied.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -41,7 +42,7 @@ class CardFact:
     action: str                 # block | unblock | register
     at: str
     volunteer_id: str | None    # register only
-    kind: str | None            # register only: nfc | qr
+    kind: str | None            # register only: nfc | qr | sun
 
 
 @dataclass(frozen=True)
@@ -56,6 +57,23 @@ class AuditFact:
     after: Any
 
 
+@dataclass(frozen=True)
+class CounterFact:
+    """A signed NFC tap a kiosk accepted (NTAG 424 DNA with SUN; see district.sun_sync)."""
+    card_id: str
+    key_generation: int
+    counter: int
+
+
+@dataclass(frozen=True)
+class AlertFact:
+    """A card a kiosk refused as forged, replayed or copied."""
+    card_id: str | None
+    code: str
+    detail: str
+    at: str
+
+
 @dataclass
 class Effect:
     transfers: list[tuple[str, str, str, int]] = field(default_factory=list)  # id, from, to, n
@@ -63,6 +81,8 @@ class Effect:
     order: OrderFact | None = None                                               # kind, donor
     card: CardFact | None = None
     audit: AuditFact | None = None
+    sun_counter: CounterFact | None = None
+    card_alert: AlertFact | None = None
 
 
 def _str(payload: dict[str, Any], key: str, *, optional: bool = False) -> Any:
@@ -90,15 +110,10 @@ def _list(payload: dict[str, Any], key: str) -> list[Any]:
 def effect_of(kiosk_id: str, kind: str, entry_id: str, payload: dict[str, Any]) -> Effect:
     if kind in ("sale", "void"):
         return _order(kiosk_id, kind, entry_id, payload)
-    if kind == "restock":
-        return _restock(payload)
-    if kind == "count":
-        return _count(payload)
-    if kind == "card":
-        return _card(payload)
-    if kind == "audit":
-        return _audit(payload)
-    raise EntryRejected(f"unknown entry kind {kind!r}")
+    reader = _READERS.get(kind)
+    if reader is None:
+        raise EntryRejected(f"unknown entry kind {kind!r}")
+    return reader(payload)
 
 
 def _order(kiosk_id: str, kind: str, entry_id: str,  # noqa: PLR0912 (one check per rule)
@@ -186,7 +201,7 @@ def _card(payload: dict[str, Any]) -> Effect:
     at = _str(payload, "at")
     kind = payload.get("kind") if action == "register" else None
     if action == "register" and kind not in ids.CARD_KINDS:
-        raise EntryRejected("a card registration's kind must be 'nfc' or 'qr'")
+        raise EntryRejected("a card registration's kind must be 'nfc', 'qr' or 'sun'")
     try:   # the reader's form, whatever spelling a kiosk sends (points_protocol.ids)
         card_id = ids.normalize_card_id(payload.get("card_id"), kind)
         volunteer_id = ids.normalize_volunteer_id(payload.get("volunteer_id")) \
@@ -211,3 +226,37 @@ def _audit(payload: dict[str, Any]) -> Effect:
         audit_id=audit_id, at=_str(payload, "at"), operator_id=_str(payload, "operator_id"),
         action=_str(payload, "action"), subject=_str(payload, "subject", optional=True),
         before=payload["before"], after=payload["after"]))
+
+
+_MAX_TEXT = 300
+
+
+def _bounded(value: Any, low: int, high: int, what: str) -> int:
+    if _int(value, what) < low or value > high:
+        raise EntryRejected(f"{what} must be {low}..{high}")
+    return int(value)
+
+
+def _short(payload: dict[str, Any], key: str, *, optional: bool = False) -> Any:
+    value = _str(payload, key, optional=optional)
+    if value is not None and len(value) > _MAX_TEXT:
+        raise EntryRejected(f"payload field {key!r} is longer than {_MAX_TEXT} characters")
+    return value
+
+
+def _sun_counter(payload: dict[str, Any]) -> CounterFact:
+    return CounterFact(_short(payload, "card_id"),
+                       _bounded(payload.get("key_generation"), 1, 255, "key_generation"),
+                       _bounded(payload.get("counter"), 0, 0xFFFFFF, "counter"))
+
+
+def _card_alert(payload: dict[str, Any]) -> AlertFact:
+    return AlertFact(_short(payload, "card_id", optional=True), _short(payload, "code"),
+                     _short(payload, "detail"), _short(payload, "at"))
+
+
+_READERS: dict[str, Callable[[dict[str, Any]], Effect]] = {
+    "restock": _restock, "count": _count, "card": _card, "audit": _audit,
+    "sun_counter": lambda payload: Effect(sun_counter=_sun_counter(payload)),
+    "card_alert": lambda payload: Effect(card_alert=_card_alert(payload)),
+}

@@ -22,6 +22,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from district import sun_sync
 from district.entries import AuditFact, CardFact, Effect, EntryRejected, effect_of
 from district.store_schema import FULL_SCHEMA
 from kiosk.core.schema import _split_statements
@@ -75,6 +76,7 @@ _FEED_QUERIES = (
     ("items", _feed_query("json(i.spec)", "JOIN items i ON i.id = c.key", "item")),
     ("settings", _feed_query("json_array(s.key, json(s.value))",
                              "JOIN settings s ON s.key = c.key", "setting")),
+    ("sun_counters", _feed_query(sun_sync.FEED_ROW, sun_sync.FEED_JOIN, sun_sync.FEED_ENTITY)),
 )
 
 
@@ -326,6 +328,13 @@ class Store:
             self._apply_card(conn, kiosk_id, entry.entry_id, effect.card)
         if effect.audit is not None:
             self._apply_audit(conn, kiosk_id, entry.entry_id, effect.audit)
+        tap, alert = effect.sun_counter, effect.card_alert
+        if tap is not None and sun_sync.raise_counter(conn, tap.card_id, tap.key_generation,
+                                                      tap.counter, now_text()):
+            self._changed(conn, sun_sync.FEED_ENTITY, [tap.card_id])
+        if alert is not None:
+            self._conflict(conn, "card_alert", kiosk_id, entry.entry_id, None, None,
+                           f"{alert.code} card={alert.card_id} at={alert.at}: {alert.detail}")
 
     def _apply_card(self, conn: sqlite3.Connection, kiosk_id: str, entry_id: str,
                     card: CardFact) -> None:
@@ -341,6 +350,9 @@ class Store:
                                     f"{card.volunteer_id}")
             if row is not None and row[0] != card.volunteer_id:
                 raise EntryRejected(f"card {card.card_id} is registered to another volunteer")
+            if row is not None and card.kind == "sun":   # a UID-only card found to sign taps
+                conn.execute("UPDATE cards SET kind = 'sun' WHERE card_id = ?",
+                             (card.card_id,))
             if row is None:
                 conn.execute("INSERT INTO cards (card_id, volunteer_id, kind) VALUES (?, ?, ?)",
                              (card.card_id, card.volunteer_id, card.kind))
@@ -624,7 +636,7 @@ class Store:
                 "ORDER BY id LIMIT ?)", (after, limit)).fetchone()
             if not count:
                 return (f'{{"cursor":{after},"more":false,"volunteers":[],"cards":[],'
-                        f'"balances":[],"items":[],"settings":[]}}').encode()
+                        f'"balances":[],"items":[],"settings":[],"sun_counters":[]}}').encode()
             # "+c.entity": walk the id range of the page, never the whole (entity, key) index.
             span = {"lo": after, "hi": int(upper), "applied": applied}
             parts = [f'{{"cursor":{int(upper)},"more":{"true" if count == limit else "false"}',

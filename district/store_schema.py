@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from district import sun_sync
+
 APPEND_ONLY = ("transfers", "entries", "conflicts", "stock_movements", "service_records",
                "orders", "card_events", "kiosk_audit", "qr_issues")
 
@@ -21,7 +23,7 @@ CREATE TABLE IF NOT EXISTS volunteers (
 CREATE TABLE IF NOT EXISTS cards (
     card_id TEXT PRIMARY KEY,
     volunteer_id TEXT NOT NULL REFERENCES volunteers (id),
-    kind TEXT NOT NULL CHECK (kind IN ('nfc', 'qr')),
+    kind TEXT NOT NULL CHECK (kind IN ('nfc', 'qr', 'sun')),
     status TEXT NOT NULL DEFAULT 'active' CHECK (status IN ('active', 'blocked')),
     generation INTEGER NOT NULL DEFAULT 1,
     is_operator INTEGER NOT NULL DEFAULT 0
@@ -174,4 +176,4 @@ BEGIN SELECT RAISE(ABORT, '{table} is append-only'); END;
 """
 
 
-FULL_SCHEMA = SCHEMA + "".join(append_only(t) for t in APPEND_ONLY)
+FULL_SCHEMA = SCHEMA + sun_sync.SCHEMA + "".join(append_only(t) for t in APPEND_ONLY)

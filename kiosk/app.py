@@ -26,6 +26,7 @@ from kiosk.core.db import DatabaseError
 from kiosk.core.devices import CardSource, ReceiptPrinter
 from kiosk.core.ledger import WrongKioskError
 from kiosk.core.session_flow import FlowTiming, SessionFlow
+from kiosk.core.sun_cards import SunVerifier
 from kiosk.core.tokens import TokenVerifier
 from kiosk.hardware.simulated import SimulatedCardReader, TextFilePrinter
 from kiosk.services import Services, build, pin_policy
@@ -128,8 +129,9 @@ def real_devices(config: Config, clock: Clock) -> tuple[ReceiptPrinter, list[Car
 
     sources: list[CardSource] = []
     if config.nfc.enabled:
-        sources.append(PcscCardReader(config.nfc.reader,
-                                      retry_seconds=config.nfc.retry_seconds))
+        keys = config.nfc.sun_keys_path(config.base_dir)
+        sources.append(PcscCardReader(config.nfc.reader, retry_seconds=config.nfc.retry_seconds,
+                                      sun=SunVerifier.from_file(keys) if keys else None))
     verifier = TokenVerifier.from_settings(
         config.qr.public_key, config.qr.district_id, clock, base_dir=config.base_dir,
         max_length=config.qr.max_token_length)

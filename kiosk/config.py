@@ -101,6 +101,17 @@ class NfcSection:
         "nfc.uid_only_cap_per_day", 0, "Most points one volunteer may spend per day with cards "
         "known only by their UID (NFC cards that do not sign each tap; a UID can be cloned): "
         "the most a cloned card can take. 0 = no cap.")
+    sun_keys: str = setting("", "Key file for NFC cards that sign each tap (NTAG 424 DNA "
+                            "with SUN), made by `kiosk-district sun-keys export`; relative "
+                            "paths from the config file's folder. Only the touchscreen reads "
+                            "it (install it root:kiosk, mode 0640). Empty: such cards are "
+                            "refused with 'ask staff'.")
+
+    def sun_keys_path(self, base_dir: Path) -> Path | None:
+        if not self.sun_keys.strip():
+            return None
+        path = Path(self.sun_keys)
+        return path if path.is_absolute() else base_dir / path
 
 
 PRINTER_KINDS = ("none", "dummy", "network", "usb", "serial", "file", "cups")

@@ -27,7 +27,8 @@ from points_protocol.errors import Invalid
 
 NFC = "nfc"
 QR = "qr"
-CARD_KINDS = (NFC, QR)
+SUN = "sun"   # an NFC card that signs each tap (NTAG 424 DNA with SUN): its id is its UID
+CARD_KINDS = (NFC, QR, SUN)
 NFC_UID_BYTES = (4, 10)
 QR_CARD_ID_MAX = 40
 VOLUNTEER_ID_MAX = 64
@@ -79,7 +80,8 @@ def normalize_qr_card_id(value: object) -> str:
 
 
 def card_kind(card_id: str) -> str:
-    """``qr`` or ``nfc``: what kind of card a normalized id names."""
+    """``qr`` or ``nfc``: what kind of card a normalized id names (whether an NFC card signs
+    its taps, ``sun``, is what the district registered, not something its id shows)."""
     return QR if card_id.startswith("QR") else NFC
 
 
@@ -91,7 +93,7 @@ def normalize_card_id(value: object, kind: str | None = None) -> str:
     text = _text(value, "a card id")
     if kind is None:
         kind = QR if text.upper().startswith("QR") else NFC
-    return normalize_qr_card_id(text) if kind == QR else normalize_nfc_uid(text)
+    return normalize_qr_card_id(text) if kind == QR else normalize_nfc_uid(text)   # nfc, sun
 
 
 def is_card_id(value: object) -> bool:

@@ -9,7 +9,7 @@ checking a kiosk's entries stays the district's. What both must agree on is here
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Final, Literal, get_args
 
 PUSH_PATH: Final = "/v1/push"
@@ -21,7 +21,8 @@ IMAGES_PATH: Final = "/v1/images/"
 SHA256_RE: Final = re.compile(r"^[0-9a-f]{64}$")
 """How a picture is named: the lower-case hex SHA-256 of its bytes."""
 
-EntryKind = Literal["sale", "void", "restock", "count", "card", "audit"]
+EntryKind = Literal["sale", "void", "restock", "count", "card", "audit", "sun_counter",
+                    "card_alert"]
 ENTRY_KINDS: Final = frozenset(get_args(EntryKind))
 EntryStatus = Literal["applied", "duplicate", "rejected", "not_processed"]
 ENTRY_STATUSES: Final = frozenset(get_args(EntryStatus))
@@ -29,7 +30,9 @@ CardAction = Literal["block", "unblock", "register"]
 CARD_ACTIONS: Final = frozenset(get_args(CardAction))
 Status = Literal["active", "blocked"]
 STATUSES: Final = get_args(Status)    # a tuple: ``in`` a set would raise on a list or dict
-CardKind = Literal["nfc", "qr"]
+CardKind = Literal["nfc", "qr", "sun"]
+"""nfc: known by its UID alone; sun: an NFC card that signs each tap (NTAG 424 DNA); qr: printed"""
+CARD_ROW_KINDS: Final = get_args(CardKind)
 
 # Pydantic (the district's FastAPI) reads this off plain dataclasses: the docstring under each
 # field is its description in the published schema.
@@ -58,6 +61,7 @@ VolunteerRow = tuple[str, str, Status]
 CardRow = tuple[str, str, CardKind, Status, int, bool]
 BalanceRow = tuple[str, int, int]
 SettingRow = tuple[str, Any]
+SunCounterRow = tuple[str, int, int]
 
 
 @dataclass(frozen=True)
@@ -83,8 +87,11 @@ class ChangePage:
     """[key, value] of district settings (points_protocol.settings)"""
     as_of: str | None = None
     """The district's time of the snapshot (ISO 8601); null on an empty page"""
+    sun_counters: list[SunCounterRow] = field(default_factory=list)
+    """[card id, key generation, read counter]: the highest tap of a card that signs each tap
+    (NTAG 424 DNA) any kiosk has reported; a tap not above it is a replay. Optional"""
 
     @property
     def size(self) -> int:
         return (len(self.volunteers) + len(self.cards) + len(self.balances) + len(self.items)
-                + len(self.settings))
+                + len(self.settings) + len(self.sun_counters))

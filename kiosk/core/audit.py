@@ -19,13 +19,13 @@ from dataclasses import asdict, dataclass
 from typing import Any
 
 from kiosk.core import cards as card_store
-from kiosk.core import catalogue, outbox, printing, stock
+from kiosk.core import catalogue, outbox, printing, stock, sun_taps
 from kiosk.core.clock import Clock, to_db
 from kiosk.core.db import write_transaction
 from kiosk.core.devices import ReceiptPrinter
 from kiosk.core.errors import CardUnknown, UserFacingError
 from kiosk.core.ids import uuid7
-from kiosk.core.models import KioskInfo, Receipt, SalesPolicy
+from kiosk.core.models import KioskInfo, Receipt, SalesPolicy, SunCounter
 from kiosk.core.voids import void_order
 from points_protocol.catalogue import ItemSpec
 
@@ -224,25 +224,35 @@ class CardTaken(UserFacingError):
 
 
 def register_card(conn: sqlite3.Connection, clock: Clock, operator_id: str, card_id: str,
-                  volunteer_id: str, *, kind: str = "nfc") -> bool:
+                  volunteer_id: str, *, kind: str = "nfc", sun: SunCounter | None = None) -> bool:
     """Register a new card to a volunteer; a card of someone else is refused. Returns False
-    (and records nothing) if the card was already this volunteer's."""
-    card_id = card_store.card_id_of(card_id, kind)
+    (and records nothing) if the card was already this volunteer's, as this kind. A card
+    tapped with a signature (``sun``: its tap is recorded like any other) is a 'sun' card;
+    one this volunteer had as UID-only becomes one."""
+    card_id = card_store.card_id_of(card_id, "nfc" if kind == "sun" or sun else kind)
     with write_transaction(conn):
+        if sun is not None:
+            kind = "sun"
+            sun_taps.accept(conn, clock, card_id, sun)
         row = conn.execute(
-            """SELECT c.volunteer_id, v.masked_name FROM cards c
+            """SELECT c.volunteer_id, c.kind, v.masked_name FROM cards c
                JOIN volunteers v ON v.id = c.volunteer_id WHERE c.card_id = ?""",
             (card_id,)).fetchone()
         if row is not None:
             if row["volunteer_id"] != volunteer_id:
                 raise CardTaken(row["masked_name"])
-            return False
-        if conn.execute("SELECT 1 FROM volunteers WHERE id = ?",
-                        (volunteer_id,)).fetchone() is None:
+            if not (row["kind"] == "nfc" and kind == "sun"):
+                return False
+            conn.execute("UPDATE cards SET kind = 'sun' WHERE card_id = ?", (card_id,))
+        elif conn.execute("SELECT 1 FROM volunteers WHERE id = ?",
+                          (volunteer_id,)).fetchone() is None:
             raise UserFacingError("没有这位志愿者。", "No such volunteer.")
-        card_store.upsert_cards(conn, [card_store.CardRecord(card_id, volunteer_id, kind=kind)])
+        else:
+            card_store.upsert_cards(conn, [card_store.CardRecord(card_id, volunteer_id,
+                                                                 kind=kind)])
         _push_card(conn, clock, card_id, "register", volunteer_id=volunteer_id, kind=kind)
-        record(conn, clock, operator_id, "card_register", subject=card_id, before=None,
+        record(conn, clock, operator_id, "card_register", subject=card_id,
+               before=None if row is None else {"kind": row["kind"]},
                after={"volunteer_id": volunteer_id, "kind": kind})
     return True
 

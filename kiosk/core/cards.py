@@ -7,9 +7,16 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import cast
 
-from kiosk.core import ledger
+from kiosk.core import ledger, sun_taps
+from kiosk.core.clock import Clock
 from kiosk.core.db import write_transaction
-from kiosk.core.errors import CardBlocked, CardIdInvalid, CardRevoked, CardUnknown
+from kiosk.core.errors import (
+    CardBlocked,
+    CardIdInvalid,
+    CardNotGenuine,
+    CardRevoked,
+    CardUnknown,
+)
 from kiosk.core.models import CardHolder, PresentedCard
 from points_protocol.errors import Invalid
 from points_protocol.ids import normalize_card_id
@@ -26,7 +33,7 @@ class VolunteerRecord:
 class CardRecord:
     card_id: str
     volunteer_id: str
-    kind: str = "nfc"
+    kind: str = "nfc"      # nfc: known by its UID alone; sun: signs each tap; qr: printed
     status: str = "active"
     generation: int = 1
     is_operator: bool = False
@@ -73,7 +80,8 @@ def set_card_status(conn: sqlite3.Connection, card_id: str, status: str) -> None
 
 
 _CARD_SQL = f"""
-SELECT c.card_id, c.volunteer_id, c.status AS card_status, c.generation, c.is_operator,
+SELECT c.card_id, c.volunteer_id, c.kind, c.status AS card_status, c.generation,
+       c.is_operator,
        v.masked_name, v.status AS volunteer_status,
        {ledger.BALANCE_SQL.format(vid="c.volunteer_id")} AS balance
 FROM cards c JOIN volunteers v ON v.id = c.volunteer_id
@@ -90,12 +98,24 @@ def check_card(conn: sqlite3.Connection, card: PresentedCard) -> sqlite3.Row:
         raise CardBlocked()
     if card.generation is not None and card.generation < row["generation"]:
         raise CardRevoked()
+    if row["kind"] == "sun" and not card.signed:
+        raise CardNotGenuine(card.card_id)   # its UID, copied onto a card that cannot sign
     return cast(sqlite3.Row, row)
 
 
-def look_up(conn: sqlite3.Connection, card: PresentedCard) -> CardHolder:
-    """Card tap -> masked name and balance (a single statement: one consistent read)."""
-    row = check_card(conn, card)
+def look_up(conn: sqlite3.Connection, card: PresentedCard,
+            clock: Clock | None = None) -> CardHolder:
+    """Card tap -> masked name and balance (a single statement: one consistent read). A
+    signed NFC tap is also checked for replay and recorded, in one write transaction with
+    the read (``clock`` is then needed)."""
+    if card.sun is None:
+        row = check_card(conn, card)
+    else:
+        if clock is None:
+            raise ValueError("a signed NFC tap is recorded with the time: pass the clock")
+        with write_transaction(conn):
+            row = check_card(conn, card)
+            sun_taps.accept(conn, clock, card.card_id, card.sun)
     return CardHolder(card_id=row["card_id"], volunteer_id=row["volunteer_id"],
                       masked_name=row["masked_name"], balance=int(row["balance"]),
                       is_operator=bool(row["is_operator"]))

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import Literal, Protocol
 
 from kiosk.core.errors import UserFacingError
-from kiosk.core.models import Receipt, Slip
+from kiosk.core.models import Receipt, Slip, SunCounter
 
 CardKind = Literal["nfc", "qr"]
 
@@ -26,6 +26,7 @@ class CardPresented:
     source: str                    # reader or camera name, for the operator's screens
     generation: int | None = None  # from a signed QR token; NFC UIDs carry none
     signed: bool = False           # True when the id came from a verified signature
+    sun: SunCounter | None = None  # an NTAG 424 DNA's verified tap: checked for replay later
 
 
 @dataclass(frozen=True)

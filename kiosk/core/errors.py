@@ -84,6 +84,81 @@ class UidOnlyCapReached(UserFacingError):
             "Please use your QR points card, or come back tomorrow.")
 
 
+class CardAlert(UserFacingError):
+    """A refusal worth telling the district about: a card that signs its taps (NTAG 424 DNA
+    with SUN) whose tap did not check out, was seen before, or came without a signature (a
+    copied UID). ``card_id`` is the UID it claimed, when known; ``detail`` is for the log."""
+
+    code = "card_alert"
+
+    def __init__(self, zh: str, en: str, *, card_id: str | None, detail: str) -> None:
+        super().__init__(zh, en)
+        self.card_id = card_id
+        self.detail = detail
+
+
+_NOT_GENUINE_ZH = "这张卡没有通过防伪验证，不能使用。请联系工作人员。"
+_NOT_GENUINE_EN = "This card failed its security check and cannot be used. Please ask staff."
+
+
+class SunCheckFailed(CardAlert):
+    """The tap's signature (SUN message) does not verify: a forgery, a card keyed by someone
+    else, or a card whose keys this kiosk does not hold."""
+
+    code = "sun_check_failed"
+
+    def __init__(self, *, card_id: str | None, detail: str) -> None:
+        super().__init__(_NOT_GENUINE_ZH, _NOT_GENUINE_EN, card_id=card_id, detail=detail)
+
+
+class CardNotGenuine(CardAlert):
+    """A card registered as signing its taps was read without a signature: its UID was
+    copied onto another card."""
+
+    code = "card_not_genuine"
+
+    def __init__(self, card_id: str) -> None:
+        super().__init__(_NOT_GENUINE_ZH, _NOT_GENUINE_EN, card_id=card_id,
+                         detail="a signed card's UID presented without a SUN message")
+
+
+class SunReplayed(CardAlert):
+    """The tap's counter is not above the highest this kiosk (or, after a sync, any kiosk)
+    has seen for the card: a recorded tap played back."""
+
+    code = "sun_replayed"
+
+    def __init__(self, card_id: str, detail: str) -> None:
+        super().__init__("这张卡的验证信息已经用过，不能再用。请把卡拿开，重新放一次；"
+                         "如果还不行，请联系工作人员。",
+                         "This card's security code has already been used. Please lift the "
+                         "card and tap it again; if that does not help, please ask staff.",
+                         card_id=card_id, detail=detail)
+
+
+class SunCounterExhausted(CardAlert):
+    """The card's read counter is at its limit (0xFFFFFF): it can never sign a fresh tap."""
+
+    code = "sun_counter_exhausted"
+
+    def __init__(self, card_id: str) -> None:
+        super().__init__("这张卡的使用次数已满，不能再用。请联系工作人员换一张新卡。",
+                         "This card has reached the most taps it can make and cannot be used. "
+                         "Please ask staff for a new card.",
+                         card_id=card_id, detail="read counter at its limit 0xFFFFFF")
+
+
+class SunKeysMissing(UserFacingError):
+    """A card that signs its taps, on a kiosk given no keys to check them (``[nfc]
+    sun_keys``): a setup problem, not the volunteer's."""
+
+    code = "sun_keys_missing"
+
+    def __init__(self) -> None:
+        super().__init__("本机暂时不能验证这种卡，请联系工作人员。",
+                         "This kiosk cannot check this kind of card yet. Please ask staff.")
+
+
 class ItemUnavailable(UserFacingError):
     code = "item_unavailable"
 

@@ -27,15 +27,32 @@ class SalesPolicy:
     uid_only_cap_per_day: int = 0  # points per volunteer per day with unsigned cards; 0 = none
 
 
+@dataclass(frozen=True, order=True)
+class SunCounter:
+    """Where a tap of a card that signs its taps (NTAG 424 DNA, SUN) stands: the key
+    generation that verified it, then the card's read counter. Ordered that way, so a card
+    re-keyed to a newer generation (its counter may start again) is still "higher"."""
+
+    key_generation: int
+    counter: int
+
+
 @dataclass(frozen=True)
 class PresentedCard:
     """A card as read at the kiosk. ``generation`` comes from a signed QR token; NFC has none.
     ``signed`` is True only when the id came from a verified signature: a bare NFC UID can be
-    cloned, so unsigned cards may be held to a daily cap."""
+    cloned, so unsigned cards may be held to a daily cap. ``sun`` is the counter of a tap
+    signed by an NTAG 424 DNA (its replay check is made when the tap is looked up)."""
 
     card_id: str
     generation: int | None = None
     signed: bool = False
+    sun: SunCounter | None = None
+
+    def same_card(self, other: PresentedCard) -> bool:
+        """The same card shown the same way (each SUN tap has its own counter)."""
+        return (self.card_id, self.generation, self.signed) == (
+            other.card_id, other.generation, other.signed)
 
 
 @dataclass(frozen=True)

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Literal, cast
 
-from kiosk.core import audit, cards
+from kiosk.core import audit, cards, sun_taps
 from kiosk.core.clock import Clock, from_db, to_db
 from kiosk.core.db import write_transaction
 from kiosk.core.errors import UserFacingError
@@ -175,6 +175,8 @@ def sign_in_with_card(conn: sqlite3.Connection, clock: Clock, card: PresentedCar
         raise NotAnOperatorCard()
     operator_id = f"card:{row['card_id']}"
     with write_transaction(conn):
+        if card.sun is not None:   # a signed tap signs in once: a replay is refused
+            sun_taps.accept(conn, clock, card.card_id, card.sun)
         audit.record(conn, clock, operator_id, "sign_in", subject=operator_id, before=None,
                      after={"via": "card"})
     return Operator(operator_id, str(row["masked_name"]), "card")

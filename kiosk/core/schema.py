@@ -332,7 +332,46 @@ CREATE TABLE qr_card_requests (
 CREATE INDEX qr_card_requests_by_state ON qr_card_requests (state, requested_at);
 """
 
-MIGRATIONS: tuple[str, ...] = (V1, V2, V3, V4, V5, V6, V7)
+# v8: NFC cards that sign each tap (NTAG 424 DNA with SUN messages). (a) A card kind of its own,
+# 'sun': such a card read without a signature is a copy, and its sales are not held to the cap
+# for UID-only cards. SQLite cannot change a CHECK, so the table is rebuilt (nothing refers to
+# it). (b) The highest tap seen per card, as (key generation, read counter): a tap not above
+# it is a replay. Mutable, one row per card: it only ever moves up, merged with the district's
+# in the change feed. (c) Refusals worth telling the district (a forged, replayed or copied
+# card), kept append-only and pushed like the audit log.
+V8 = """
+CREATE TABLE cards_v8 (
+    card_id TEXT PRIMARY KEY,
+    volunteer_id TEXT NOT NULL REFERENCES volunteers (id),
+    kind TEXT NOT NULL CHECK (kind IN ('nfc', 'qr', 'sun')),
+    status TEXT NOT NULL DEFAULT 'active' CHECK (status IN ('active', 'blocked')),
+    generation INTEGER NOT NULL DEFAULT 1 CHECK (generation >= 1),
+    is_operator INTEGER NOT NULL DEFAULT 0 CHECK (is_operator IN (0, 1))
+);
+INSERT INTO cards_v8 (card_id, volunteer_id, kind, status, generation, is_operator)
+    SELECT card_id, volunteer_id, kind, status, generation, is_operator FROM cards;
+DROP TABLE cards;
+ALTER TABLE cards_v8 RENAME TO cards;
+CREATE INDEX cards_by_volunteer ON cards (volunteer_id);
+
+CREATE TABLE sun_counters (
+    card_id TEXT PRIMARY KEY,
+    key_generation INTEGER NOT NULL CHECK (key_generation BETWEEN 1 AND 255),
+    counter INTEGER NOT NULL CHECK (counter BETWEEN 0 AND 16777215),
+    seen_at TEXT
+);
+
+CREATE TABLE card_alerts (
+    id INTEGER PRIMARY KEY,
+    at TEXT NOT NULL,
+    card_id TEXT,
+    code TEXT NOT NULL,
+    detail TEXT NOT NULL,
+    source TEXT
+);
+""" + _append_only("card_alerts")
+
+MIGRATIONS: tuple[str, ...] = (V1, V2, V3, V4, V5, V6, V7, V8)
 LATEST_VERSION = len(MIGRATIONS)
 
 

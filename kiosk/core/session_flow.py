@@ -469,7 +469,8 @@ class SessionFlow:
     def _tapped(self, s: FlowState, card: PresentedCard, now: datetime) -> FlowState:
         if s.screen == Screen.CHECKING_OUT:
             return s  # a sale is committing: never abandon it halfway
-        if s.card == card and s.screen in (*SESSION_SCREENS, Screen.LOOKING_UP):
+        if s.card is not None and s.card.same_card(card) \
+                and s.screen in (*SESSION_SCREENS, Screen.LOOKING_UP):
             return replace(s, last_activity=now, warning_until=None)  # the same card again
         fresh = FlowState(serial=s.serial + 1, card=card, screen=Screen.LOOKING_UP,
                           last_activity=now, screen_since=s.screen_since, category=s.category)

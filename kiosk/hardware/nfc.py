@@ -22,29 +22,16 @@ from smartcard import scard
 
 from kiosk.core.devices import (
     CardPresented,
-    CardRejected,
     CardRemoved,
     DeviceEvent,
     DeviceFound,
     DeviceLost,
     EventSink,
 )
-from kiosk.core.errors import CardUnreadable
-from points_protocol.errors import Invalid
-from points_protocol.ids import normalize_nfc_uid
+from kiosk.core.sun_cards import SunVerifier
+from kiosk.hardware.nfc_tap import SERVICE_DOWN, SessionBroken, describe, read_tap
 
 log = logging.getLogger("kiosk.hardware.nfc")
-
-# PC/SC part 3 pseudo-APDU: the reader answers with the card's UID (anticollision id) + 90 00.
-GET_UID = [0xFF, 0xCA, 0x00, 0x00, 0x00]
-SW_OK = (0x90, 0x00)
-
-_SERVICE_DOWN = frozenset({
-    scard.SCARD_E_NO_SERVICE, scard.SCARD_E_SERVICE_STOPPED, scard.SCARD_F_COMM_ERROR,
-    scard.SCARD_E_INVALID_HANDLE, scard.SCARD_F_INTERNAL_ERROR})
-_READER_GONE = frozenset({
-    scard.SCARD_E_UNKNOWN_READER, scard.SCARD_E_READER_UNAVAILABLE,
-    scard.SCARD_E_NO_READERS_AVAILABLE})
 _EVENT_COUNTER_SHIFT = 16       # pcsc-lite counts card insertions/removals in the high word
 _RESTART_PAUSE_SECONDS = 0.2    # before a fresh session after one broke off
 _BROKEN_SESSIONS_REPORTED = 3   # broke off this often in a row: report it (not a mere restart)
@@ -58,20 +45,8 @@ class _Lost(Exception):
         self.reason = reason
 
 
-class _Restart(Exception):
-    """The session broke off (service or reader gone, or an unexpected answer). A fresh
-    session finds out what is wrong and says so, so one outage is one :class:`DeviceLost`
-    with one clear reason. Sessions that keep breaking off without ever working are reported
-    with this exception's text."""
-
-
-def _describe(code: int) -> str:
-    return f"{scard.SCardGetErrorMessage(code)} (0x{code & 0xFFFFFFFF:08X})"
-
-
-def _check_gone(code: int, doing: str) -> None:
-    if code in _SERVICE_DOWN or code in _READER_GONE:
-        raise _Restart(f"{doing} failed: {_describe(code)}")
+_Restart = SessionBroken
+_describe = describe
 
 
 class PcscCardReader:
@@ -84,8 +59,10 @@ class PcscCardReader:
     """
 
     def __init__(self, reader_name: str = "", retry_seconds: float = 2.0,
-                 wait_seconds: float = 1.0, stop_timeout_seconds: float = 5.0) -> None:
+                 wait_seconds: float = 1.0, stop_timeout_seconds: float = 5.0,
+                 sun: SunVerifier | None = None) -> None:
         self.reader_name = reader_name
+        self.sun = sun   # checks cards that sign their taps; None: this kiosk has no keys
         self.retry_seconds = retry_seconds
         self.wait_seconds = wait_seconds
         self.stop_timeout_seconds = stop_timeout_seconds
@@ -193,7 +170,7 @@ class PcscCardReader:
 
     def _choose_reader(self, context: Any) -> str:
         code, readers = scard.SCardListReaders(context, [])
-        if code in _SERVICE_DOWN:
+        if code in SERVICE_DOWN:
             raise self._service_down(code)
         if code == scard.SCARD_E_NO_READERS_AVAILABLE:
             readers = []
@@ -234,43 +211,10 @@ class PcscCardReader:
             known = event & ~scard.SCARD_STATE_CHANGED
 
     def _read_card(self, context: Any, reader: str) -> None:
-        code, card, protocol = scard.SCardConnect(
-            context, reader, scard.SCARD_SHARE_SHARED,
-            scard.SCARD_PROTOCOL_T0 | scard.SCARD_PROTOCOL_T1)
-        _check_gone(code, "connecting to a card")
-        if code != scard.SCARD_S_SUCCESS:  # pulled away already, or mute
-            self._reject(reader, f"connect failed: {_describe(code)}")
-            return
-        try:
-            code, response = scard.SCardTransmit(card, protocol, GET_UID)
-        finally:
-            # Always let go of the card: a connection left open keeps pcscd (and, at exit,
-            # this process) waiting on a card that may already be gone.
-            scard.SCardDisconnect(card, scard.SCARD_LEAVE_CARD)
-        _check_gone(code, "reading a card")
-        if code != scard.SCARD_S_SUCCESS:  # pulled away mid-read
-            self._reject(reader, f"reading the UID failed: {_describe(code)}")
-            return
-        if len(response) < 2:
-            self._reject(reader, "no answer to FF CA (card taken away mid-read?)")
-            return
-        uid, status = bytes(response[:-2]), bytes(response[-2:])
-        if tuple(status) != SW_OK or not uid:
-            self._reject(reader, f"the card answered FF CA with status {status.hex(' ').upper()}"
-                         + ("" if uid else " and no UID"))
-            return
-        try:
-            card_id = normalize_nfc_uid(uid.hex())
-        except Invalid:   # a reader or card that answers with no real UID (1 byte, 32 bytes)
-            self._reject(reader, f"the card answered FF CA with a {len(uid)}-byte UID; UIDs "
-                         "are 4 to 10 bytes")
-            return
-        self._presented = True
-        self._emit(CardPresented(kind="nfc", card_id=card_id, source=reader))
-
-    def _reject(self, reader: str, detail: str) -> None:
-        log.info("NFC card on %s not read: %s", reader, detail)
-        self._emit(CardRejected(kind="nfc", source=reader, error=CardUnreadable(detail)))
+        event = read_tap(context, reader, self.sun)
+        if isinstance(event, CardPresented):
+            self._presented = True
+        self._emit(event)
 
     def _card_gone(self) -> None:
         if self._presented:

@@ -11,6 +11,7 @@ import json
 import sqlite3
 from collections.abc import Sequence
 
+from kiosk.core import sun_taps
 from kiosk.core.db import write_transaction
 from kiosk.core.ledger import SnapshotError
 from kiosk.sync import images
@@ -33,6 +34,7 @@ def apply_page(conn: sqlite3.Connection, page: ChangePage, after: int, now: str,
         _cards(conn, page)
         _balances(conn, page, page.as_of or now)
         _items(conn, page, page.as_of or now)
+        sun_taps.merge(conn, page.sun_counters)   # the highest signed tap per card
         conn.executemany(
             "INSERT INTO district_settings (key, value) VALUES (?, ?) "
             "ON CONFLICT (key) DO UPDATE SET value = excluded.value",

@@ -14,7 +14,13 @@ from typing import Any
 from points_protocol import ids
 from points_protocol.catalogue import item_problems
 from points_protocol.errors import Invalid
-from points_protocol.messages import ENTRY_STATUSES, STATUSES, ChangePage, EntryResult
+from points_protocol.messages import (
+    CARD_ROW_KINDS,
+    ENTRY_STATUSES,
+    STATUSES,
+    ChangePage,
+    EntryResult,
+)
 from points_protocol.settings import check_setting
 
 log = logging.getLogger("kiosk.sync.protocol")
@@ -64,7 +70,7 @@ def _card_rows(page: dict[str, Any]) -> list[list[Any]]:
     rows = page.get("cards")
     if type(rows) is not list or not all(
             type(r) is list and len(r) == 6 and type(r[0]) is str and type(r[1]) is str
-            and r[2] in ("nfc", "qr") and r[3] in STATUSES and type(r[4]) is int
+            and r[2] in CARD_ROW_KINDS and r[3] in STATUSES and type(r[4]) is int
             and r[4] >= 0 and type(r[5]) is bool and ids.CARD_ID_RE.fullmatch(r[0])
             for r in rows):
         rows = _rows(page, "cards", (_is_str, _is_str, _card_kind, _status, _nonneg,
@@ -95,6 +101,23 @@ def _balance_rows(page: dict[str, Any]) -> list[list[Any]]:
     return rows
 
 
+def _sun_counter_rows(page: dict[str, Any]) -> list[list[Any]]:
+    """The district's highest signed tap per card: (card id, key generation 1..255, read
+    counter 0..0xFFFFFF). Optional: a district that knows no such cards sends none. A row
+    whose id is no NFC UID is left out, like a card row (nothing could present it)."""
+    if page.get("sun_counters") is None:
+        return []
+    kept = []
+    for row in _rows(page, "sun_counters", (
+            _is_str, lambda v: _is_int(v) and 1 <= v <= 255,
+            lambda v: _is_int(v) and 0 <= v <= 0xFFFFFF)):
+        try:
+            kept.append([ids.normalize_nfc_uid(row[0]), row[1], row[2]])
+        except Invalid as exc:
+            log.warning("sun counter row left out: %s", exc)
+    return kept
+
+
 def parse_push_response(data: Any, sent: dict[int, str]) -> list[EntryResult]:
     """Per-entry answers; each must name an entry we sent, under the id we sent it with."""
     if not isinstance(data, dict) or not isinstance(data.get("results"), list):
@@ -118,7 +141,7 @@ def _status(value: Any) -> bool:
 
 
 def _card_kind(value: Any) -> bool:
-    return value in ("nfc", "qr")
+    return value in CARD_ROW_KINDS
 
 
 def _nonneg(value: Any) -> bool:
@@ -176,7 +199,8 @@ def parse_change_page(data: Any, after: int) -> ChangePage:
         cards=_card_rows(data),             # type: ignore[arg-type]  # takes them as rows
         balances=_balance_rows(data),       # type: ignore[arg-type]
         items=_items(data),
-        settings=_settings(data))           # type: ignore[arg-type]
+        settings=_settings(data),           # type: ignore[arg-type]
+        sun_counters=_sun_counter_rows(data))   # type: ignore[arg-type]
     if more and cursor == after:
         raise ProtocolError("change page: 'more' without moving the cursor would loop forever")
     return page

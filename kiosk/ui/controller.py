@@ -17,6 +17,7 @@ from kiosk.core.devices import (
     DeviceFound,
     DeviceLost,
 )
+from kiosk.core.errors import CardAlert
 from kiosk.core.models import PresentedCard
 from kiosk.core.session_flow import (
     CardLifted,
@@ -42,7 +43,7 @@ TICK_MS = 250
 def presented_card(event: CardPresented) -> PresentedCard:
     """The card as checkout sees it. ``signed`` must survive the trip: a QR card verified by
     its signature is not held to the cap for cloneable UID-only cards."""
-    return PresentedCard(event.card_id, event.generation, signed=event.signed)
+    return PresentedCard(event.card_id, event.generation, signed=event.signed, sun=event.sun)
 
 class SessionController(QObject):
     changed = Signal(object)     # FlowState, after every change
@@ -86,6 +87,7 @@ class SessionController(QObject):
         elif isinstance(event, CardRemoved):
             self.send(CardLifted())
         elif isinstance(event, CardRejected):
+            self.note_alert(event)
             self.send(CardUnusable(Notice.of(event.error)))
         elif isinstance(event, DeviceLost):
             log.warning("device %s lost: %s", event.source, event.reason)
@@ -93,6 +95,12 @@ class SessionController(QObject):
             log.info("device %s ready", event.source)
         if isinstance(event, (DeviceFound, DeviceLost)):   # for the heartbeat (device_status)
             self.worker.submit(partial(self.work.device_changed, event), lambda _: None)
+
+    def note_alert(self, event: CardRejected) -> None:
+        """A forged or copied card (a failed SUN check): keep and push it, on the worker."""
+        if isinstance(event.error, CardAlert):
+            alert, source = event.error, event.source
+            self.worker.submit(lambda: self.work.card_alert(alert, source), lambda _: None)
 
     def _tick(self) -> None:
         self.send(Tick())

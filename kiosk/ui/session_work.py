@@ -7,10 +7,11 @@ from __future__ import annotations
 
 import logging
 
-from kiosk.core import cards, catalogue, device_status, printing
+from kiosk.core import cards, catalogue, device_status, printing, sun_taps
 from kiosk.core.catalogue import CatalogueEntry
 from kiosk.core.devices import DeviceFound, DeviceLost, PrinterFault, ReceiptPrinter
 from kiosk.core.errors import (
+    CardAlert,
     CardBlocked,
     CardRevoked,
     CardUnknown,
@@ -57,7 +58,11 @@ class SessionWork:
     def _run(self, effect: Effect) -> Event:
         s = self.services
         if isinstance(effect, LookUpCard):
-            holder = cards.look_up(s.conn, effect.card)
+            try:
+                holder = cards.look_up(s.conn, effect.card, s.clock)
+            except CardAlert as alert:   # a copied or replayed card: the district hears of it
+                self.card_alert(alert)
+                raise
             return LookupDone(effect.serial, holder, tuple(catalogue.entries(s.conn)))
         if isinstance(effect, RunCheckout):
             try:
@@ -100,6 +105,14 @@ class SessionWork:
                                  "ok" if ok else "fault", detail)
         except Exception:
             log.exception("could not record the state of %s", device)
+
+    def card_alert(self, alert: CardAlert, source: str | None = None) -> None:
+        """Keep and push a refusal worth the district's attention; failing to write it is
+        logged and never reaches the screen."""
+        try:
+            sun_taps.record_alert(self.services.conn, self.services.clock, alert, source)
+        except Exception:
+            log.exception("could not record the refused card %s", alert.card_id)
 
     def recent(self, card_id: str) -> tuple[Receipt, ...]:
         return recent_sales(self.services.conn, self.services.kiosk, card_id, RECORDS_SHOWN)

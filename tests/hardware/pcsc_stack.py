@@ -196,13 +196,20 @@ class VirtualCard:
     """
 
     def __init__(self, port: int, uid: str = "04A1B2C3D4E5F6", status: str | None = None,
-                 vanish_on_read: bool = False) -> None:
+                 vanish_on_read: bool = False, ntag424: Path | None = None,
+                 vanish_before: str | None = None, vanish_after: str | None = None) -> None:
         args = [sys.executable, str(VCARD), "--port", str(port), "--uid", uid,
                 "--wait", str(WAIT), "--verbose"]
         if status:
             args += ["--status", status]
         if vanish_on_read:
             args.append("--vanish-on-read")
+        if ntag424 is not None:   # an NTAG 424 DNA whose state lives in this JSON file
+            args += ["--ntag424", str(ntag424)]
+        for option, spec in (("--vanish-before", vanish_before),
+                             ("--vanish-after", vanish_after)):
+            if spec:
+                args += [option, spec]
         self.process = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                                         stdin=subprocess.DEVNULL, text=True)
         self.lines: list[str] = []

@@ -13,21 +13,34 @@ anything longer is an APDU to answer.
 Usage: ``python vcard.py --port 35963 --uid 04A1B2C3D4E5F6 [--status 6A81] [--vanish-on-read]
 [--verbose]``. It prints ``connected`` on stdout once vpcd accepted it, and with ``--verbose``
 one line per request (``atr`` for each of pcscd's presence checks).
+
+``--ntag424 STATE.json`` makes it an NTAG 424 DNA (``ntag424_card.py``) whose keys, files and
+read counter are kept in that file, written after every command that changed them, so a card
+taken off and put back is the same card. ``--vanish-before INS:N`` / ``--vanish-after INS:N``
+pull it away at the N-th native command INS (hex), before or after the tag carried it out.
 """
 
 from __future__ import annotations
 
 import argparse
 import contextlib
+import json
+import os
 import signal
 import socket
 import struct
 import sys
 import time
+from collections.abc import Callable
+from pathlib import Path
 from types import FrameType
+
+ROOT = Path(__file__).resolve().parents[2]
 
 # The ATR a PC/SC contactless reader synthesises for a MIFARE Classic 1K (PC/SC part 3).
 ATR = bytes.fromhex("3B8F8001804F0CA000000306030001000000006A")
+# ... and for an ISO 14443-4 type A card with no historical bytes (an NTAG 424 DNA).
+NTAG424_ATR = bytes.fromhex("3B8180018080")
 GET_UID = bytes.fromhex("FFCA0000")
 INS_NOT_SUPPORTED = bytes.fromhex("6D00")
 
@@ -70,8 +83,10 @@ def connect(host: str, port: int, wait_seconds: float) -> socket.socket:
             time.sleep(0.1)
 
 
-def serve(sock: socket.socket, uid: bytes, status: bytes | None, vanish_on_read: bool,
+def serve(sock: socket.socket, respond: Callable[[bytes], bytes | None], atr: bytes,
           verbose: bool) -> None:
+    """Answer vpcd until it closes the connection; ``respond`` returning None pulls the card
+    away while the reader waits for its answer."""
     sock.settimeout(None)
     while True:
         (length,) = struct.unpack(">H", _receive(sock, 2))
@@ -80,13 +95,62 @@ def serve(sock: socket.socket, uid: bytes, status: bytes | None, vanish_on_read:
             if verbose:
                 print(CONTROL_NAMES.get(payload[0], f"control {payload[0]:02x}"), flush=True)
             if payload[0] == GET_ATR:
-                _send(sock, ATR)
+                _send(sock, atr)
             continue  # power on/off and reset need no answer
         if verbose:
             print(f"apdu {payload.hex()}", flush=True)
-        if vanish_on_read and payload[:4] == GET_UID:
-            return  # the card is pulled away while the reader waits for its answer
-        _send(sock, answer(payload, uid, status))
+        reply = respond(payload)
+        if reply is None:
+            return
+        _send(sock, reply)
+
+
+def uid_card(uid: bytes, status: bytes | None, vanish_on_read: bool
+             ) -> Callable[[bytes], bytes | None]:
+    def respond(apdu: bytes) -> bytes | None:
+        if vanish_on_read and apdu[:4] == GET_UID:
+            return None
+        return answer(apdu, uid, status)
+    return respond
+
+
+def _vanish_spec(text: str | None) -> tuple[int, int] | None:
+    if not text:
+        return None
+    ins, _, count = text.partition(":")
+    return int(ins, 16), int(count or "1")
+
+
+def ntag424_card(state_path: Path, vanish_before: tuple[int, int] | None,
+                 vanish_after: tuple[int, int] | None) -> Callable[[bytes], bytes | None]:
+    sys.path.insert(0, str(ROOT))   # run as a script: find points_sun and tests.hardware
+    from tests.hardware.ntag424_card import Ntag424  # noqa: PLC0415 - only in this mode
+
+    card = Ntag424(json.loads(state_path.read_text()))
+    seen: dict[int, int] = {}
+    saved = json.dumps(card.state, sort_keys=True)
+
+    def save() -> None:
+        nonlocal saved
+        text = json.dumps(card.state, sort_keys=True)
+        if text != saved:
+            fresh = state_path.with_name(state_path.name + ".new")
+            fresh.write_text(text)
+            os.replace(fresh, state_path)
+            saved = text
+
+    def respond(apdu: bytes) -> bytes | None:
+        native = apdu[1] if apdu[:1] == b"\x90" else None
+        if native is not None:
+            seen[native] = seen.get(native, 0) + 1
+            if vanish_before == (native, seen[native]):
+                return None
+        reply = card.process(apdu)
+        save()
+        if native is not None and vanish_after == (native, seen[native]):
+            return None
+        return reply
+    return respond
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -97,6 +161,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--status", help="answer FF CA with this status word (hex), e.g. 6A81")
     parser.add_argument("--vanish-on-read", action="store_true",
                         help="disconnect instead of answering FF CA (a card pulled mid-read)")
+    parser.add_argument("--ntag424", type=Path, metavar="STATE.json",
+                        help="act as an NTAG 424 DNA whose state is kept in this file")
+    parser.add_argument("--vanish-before", metavar="INS:N",
+                        help="NTAG 424: pull away at the N-th native command INS (hex)")
+    parser.add_argument("--vanish-after", metavar="INS:N",
+                        help="NTAG 424: pull away after carrying out the N-th command INS")
     parser.add_argument("--wait", type=float, default=30.0,
                         help="seconds to keep trying to reach vpcd")
     parser.add_argument("--verbose", action="store_true",
@@ -104,6 +174,12 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     uid = bytes.fromhex(args.uid)
     status = bytes.fromhex(args.status) if args.status else None
+    if args.ntag424 is not None:
+        respond = ntag424_card(args.ntag424, _vanish_spec(args.vanish_before),
+                               _vanish_spec(args.vanish_after))
+        atr = NTAG424_ATR
+    else:
+        respond, atr = uid_card(uid, status, args.vanish_on_read), ATR
 
     def leave(_signum: int, _frame: FrameType | None) -> None:
         raise SystemExit(0)
@@ -117,7 +193,7 @@ def main(argv: list[str] | None = None) -> int:
     with sock:
         print("connected", flush=True)
         with contextlib.suppress(ConnectionError):  # pcscd went away: the card is off
-            serve(sock, uid, status, args.vanish_on_read, args.verbose)
+            serve(sock, respond, atr, args.verbose)
     return 0
 
 
