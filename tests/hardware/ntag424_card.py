@@ -33,7 +33,7 @@ NDEF_APP = bytes.fromhex("D2760000850101")
 FILE_IDS = {bytes.fromhex("E103"): 1, bytes.fromhex("E104"): 2, bytes.fromhex("E105"): 3}
 FILE_SIZES = {1: 32, 2: 256, 3: 128}
 # Factory state (datasheet): CC file; NDEF file free to read and write; file 3 keyed.
-FACTORY_SETTINGS = {1: "00E0EE", 2: "00E0EE", 3: "033023"}
+FACTORY_SETTINGS = {"1": "00E0EE", "2": "00E0EE", "3": "033023"}
 FACTORY_CC = bytes.fromhex("001720010000FF0406E10401000000000506E10500808283000000000000000000")
 VERSION_PARTS = (bytes.fromhex("04040230001105"), bytes.fromhex("04040201021105"))
 ATR = bytes.fromhex("3B8180018080")   # PC/SC part 3: an ISO 14443-4 type A card
@@ -123,12 +123,10 @@ class Ntag424:
 
     # -- dispatch -------------------------------------------------------------------------------
     def process(self, apdu: bytes) -> bytes:
-        if apdu[:4] == bytes.fromhex("FFCA0000"):
-            return self.uid + SW_OK
-        if apdu[0] == 0x00 and apdu[1] == 0xA4:
-            return self._select(apdu)
-        if apdu[0] == 0x00 and apdu[1] == 0xB0:
-            return self._read_binary(apdu)
+        iso = {(0xFF, 0xCA): lambda _apdu: self.uid + SW_OK, (0x00, 0xA4): self._select,
+               (0x00, 0xB0): self._read_binary}.get((apdu[0], apdu[1]))
+        if iso is not None:
+            return iso(apdu)
         if apdu[0] != ev2.CLA:
             return SW_INS
         ins, data = apdu[1], apdu[5:5 + apdu[4]] if len(apdu) > 5 else b""

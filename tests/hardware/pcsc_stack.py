@@ -196,7 +196,7 @@ class VirtualCard:
     """
 
     def __init__(self, port: int, uid: str = "04A1B2C3D4E5F6", status: str | None = None,
-                 vanish_on_read: bool = False, ntag424: Path | None = None,
+                 vanish_on_read: bool = False, *, ntag424: Path | None = None,
                  vanish_before: str | None = None, vanish_after: str | None = None) -> None:
         args = [sys.executable, str(VCARD), "--port", str(port), "--uid", uid,
                 "--wait", str(WAIT), "--verbose"]

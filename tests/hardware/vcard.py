@@ -17,7 +17,8 @@ one line per request (``atr`` for each of pcscd's presence checks).
 ``--ntag424 STATE.json`` makes it an NTAG 424 DNA (``ntag424_card.py``) whose keys, files and
 read counter are kept in that file, written after every command that changed them, so a card
 taken off and put back is the same card. ``--vanish-before INS:N`` / ``--vanish-after INS:N``
-pull it away at the N-th native command INS (hex), before or after the tag carried it out.
+pull it away at the N-th command with instruction byte INS (hex: C4 ChangeKey, B0 READ
+BINARY, ...), before or after the tag carried it out.
 """
 
 from __future__ import annotations
@@ -124,7 +125,7 @@ def _vanish_spec(text: str | None) -> tuple[int, int] | None:
 def ntag424_card(state_path: Path, vanish_before: tuple[int, int] | None,
                  vanish_after: tuple[int, int] | None) -> Callable[[bytes], bytes | None]:
     sys.path.insert(0, str(ROOT))   # run as a script: find points_sun and tests.hardware
-    from tests.hardware.ntag424_card import Ntag424  # noqa: PLC0415 - only in this mode
+    from tests.hardware.ntag424_card import Ntag424
 
     card = Ntag424(json.loads(state_path.read_text()))
     seen: dict[int, int] = {}
@@ -140,14 +141,13 @@ def ntag424_card(state_path: Path, vanish_before: tuple[int, int] | None,
             saved = text
 
     def respond(apdu: bytes) -> bytes | None:
-        native = apdu[1] if apdu[:1] == b"\x90" else None
-        if native is not None:
-            seen[native] = seen.get(native, 0) + 1
-            if vanish_before == (native, seen[native]):
-                return None
+        ins = apdu[1] if len(apdu) > 1 else -1
+        seen[ins] = seen.get(ins, 0) + 1
+        if vanish_before == (ins, seen[ins]):
+            return None
         reply = card.process(apdu)
         save()
-        if native is not None and vanish_after == (native, seen[native]):
+        if vanish_after == (ins, seen[ins]):
             return None
         return reply
     return respond
@@ -164,7 +164,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--ntag424", type=Path, metavar="STATE.json",
                         help="act as an NTAG 424 DNA whose state is kept in this file")
     parser.add_argument("--vanish-before", metavar="INS:N",
-                        help="NTAG 424: pull away at the N-th native command INS (hex)")
+                        help="NTAG 424: pull away at the N-th command INS (hex)")
     parser.add_argument("--vanish-after", metavar="INS:N",
                         help="NTAG 424: pull away after carrying out the N-th command INS")
     parser.add_argument("--wait", type=float, default=30.0,
