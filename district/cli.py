@@ -14,6 +14,7 @@ from pathlib import Path
 
 import uvicorn
 
+from district import sun_cli
 from district.app import QrIssuer, create_app
 from district.kiosk_health import DEFAULT_SILENT_AFTER, assess
 from district.store import Store
@@ -259,7 +260,8 @@ COMMANDS = {"init": cmd_init, "register-kiosk": cmd_register_kiosk,
             "unblock-card": cmd_unblock,
             "import-catalogue": cmd_import_catalogue, "set": cmd_set, "report": cmd_report,
             "add-image": cmd_add_image,
-            "kiosks": cmd_kiosks, "openapi": cmd_openapi, "serve": cmd_serve}
+            "kiosks": cmd_kiosks, "openapi": cmd_openapi, "serve": cmd_serve,
+            **sun_cli.COMMANDS}
 
 
 def parser() -> argparse.ArgumentParser:
@@ -313,6 +315,7 @@ def parser() -> argparse.ArgumentParser:
                         f"(default {DEFAULT_SILENT_AFTER})")
     k.add_argument("--now", type=float, help="judge as of this Unix time (default: now)")
     k.add_argument("--json", action="store_true", help="JSON instead of CSV")
+    sun_cli.add_parsers(sub)   # sun-keys, provision-card (NTAG 424 DNA cards)
     sub.add_parser("openapi", help="print the protocol's OpenAPI document")
     v = sub.add_parser("serve", help="run the HTTP server")
     v.add_argument("--host", default="127.0.0.1")
