@@ -4,12 +4,12 @@
 <context>
     <name>AdminPanel</name>
     <message>
-        <location filename="../../kiosk/ui/admin/panel.py" line="89"/>
+        <location filename="../../kiosk/ui/admin/panel.py" line="91"/>
         <source>Sign out</source>
         <translation>退出管理</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/panel.py" line="92"/>
+        <location filename="../../kiosk/ui/admin/panel.py" line="94"/>
         <source>Operator: %1</source>
         <translation>管理员：%1</translation>
     </message>
@@ -17,12 +17,12 @@
 <context>
     <name>AuditScreen</name>
     <message>
-        <location filename="../../kiosk/ui/admin/audit_log.py" line="31"/>
+        <location filename="../../kiosk/ui/admin/audit_log.py" line="30"/>
         <source>Audit log</source>
         <translation>操作记录</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/audit_log.py" line="34"/>
+        <location filename="../../kiosk/ui/admin/audit_log.py" line="33"/>
         <source>Every operator action, newest first</source>
         <translation>所有管理员操作，最新的在前</translation>
     </message>
@@ -68,167 +68,173 @@
 <context>
     <name>CardsScreen</name>
     <message>
-        <location filename="../../kiosk/ui/admin/cards.py" line="64"/>
+        <location filename="../../kiosk/ui/admin/cards.py" line="123"/>
         <source>Cards</source>
         <translation>积分卡</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/cards.py" line="67"/>
+        <location filename="../../kiosk/ui/admin/cards.py" line="126"/>
         <source>Tap the card on the reader, or type its number</source>
         <translation>把卡放在读卡器上，或输入卡号</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/cards.py" line="68"/>
+        <location filename="../../kiosk/ui/admin/cards.py" line="127"/>
         <source>Card number</source>
         <translation>卡号</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/cards.py" line="69"/>
+        <location filename="../../kiosk/ui/admin/cards.py" line="128"/>
         <source>Find</source>
         <translation>查找</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/cards.py" line="70"/>
+        <location filename="../../kiosk/ui/admin/cards.py" line="129"/>
         <source>Block this card</source>
         <translation>停用这张卡</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/cards.py" line="71"/>
+        <location filename="../../kiosk/ui/admin/cards.py" line="130"/>
         <source>Unblock this card</source>
         <translation>恢复这张卡</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/cards.py" line="72"/>
+        <location filename="../../kiosk/ui/admin/cards.py" line="133"/>
         <source>Register a new card</source>
         <translation>登记新卡</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/cards.py" line="73"/>
+        <location filename="../../kiosk/ui/admin/cards.py" line="134"/>
         <source>Wait for the card</source>
         <translation>等待刷卡</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/cards.py" line="74"/>
+        <location filename="../../kiosk/ui/admin/cards.py" line="135"/>
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/cards.py" line="101"/>
+        <location filename="../../kiosk/ui/admin/cards.py" line="178"/>
         <source>Tap the new card on the reader now: it will be registered to %1</source>
         <translation>请现在把新卡放到读卡器上：它将登记给 %1</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/cards.py" line="103"/>
+        <location filename="../../kiosk/ui/admin/cards.py" line="180"/>
         <source>Choose the volunteer, then press the button and tap the new card</source>
         <translation>先选择志愿者，再按按钮，然后刷新卡</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/cards.py" line="107"/>
+        <location filename="../../kiosk/ui/admin/cards.py" line="184"/>
+        <location filename="../../kiosk/ui/admin/cards.py" line="269"/>
         <source>Choose a volunteer first</source>
         <translation>请先选择志愿者</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/cards.py" line="123"/>
+        <location filename="../../kiosk/ui/admin/cards.py" line="206"/>
         <source>No card %1 on this kiosk</source>
         <translation>本机没有卡号为 %1 的卡</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/cards.py" line="134"/>
+        <location filename="../../kiosk/ui/admin/cards.py" line="219"/>
         <source>active</source>
         <translation>正常</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/cards.py" line="134"/>
+        <location filename="../../kiosk/ui/admin/cards.py" line="219"/>
         <source>blocked</source>
         <translation>已停用</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/cards.py" line="135"/>
-        <source>NFC card</source>
-        <translation>NFC 卡</translation>
-    </message>
-    <message>
-        <location filename="../../kiosk/ui/admin/cards.py" line="135"/>
+        <location filename="../../kiosk/ui/admin/cards.py" line="222"/>
         <source>QR card</source>
         <translation>二维码卡</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/cards.py" line="136"/>
+        <location filename="../../kiosk/ui/admin/cards.py" line="223"/>
         <source>%1 · %2 · %3</source>
         <translation>%1 · %2 · %3</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/cards.py" line="139"/>
+        <location filename="../../kiosk/ui/admin/cards.py" line="226"/>
         <source>Operator card</source>
         <translation>管理员卡</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/cards.py" line="161"/>
+        <location filename="../../kiosk/ui/admin/cards.py" line="248"/>
         <source>Card %1 registered to %2</source>
         <translation>卡 %1 已登记给 %2</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/cards.py" line="162"/>
+        <location filename="../../kiosk/ui/admin/cards.py" line="249"/>
         <source>Card %1 was already registered to %2</source>
         <translation>卡 %1 本来就登记给 %2</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/cards.py" line="1"/>
+        <location filename="../../kiosk/ui/admin/cards.py" line="136"/>
         <source>Print a QR card</source>
         <translation>打印二维码卡</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/cards.py" line="1"/>
+        <location filename="../../kiosk/ui/admin/cards.py" line="137"/>
         <source>Issue a QR card</source>
         <translation>签发二维码卡</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/cards.py" line="1"/>
+        <location filename="../../kiosk/ui/admin/cards.py" line="138"/>
         <source>Print</source>
         <translation>打印</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/cards.py" line="1"/>
+        <location filename="../../kiosk/ui/admin/cards.py" line="142"/>
         <source>QR cards are switched off on this kiosk ([qr] public_key).</source>
         <translation>本机没有启用二维码卡（[qr] public_key）。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/cards.py" line="1"/>
+        <location filename="../../kiosk/ui/admin/cards.py" line="220"/>
+        <source>NFC card known by its UID alone (daily cap)</source>
+        <translation>仅凭卡号识别的 NFC 卡（有每日限额）</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/admin/cards.py" line="221"/>
+        <source>NFC card that signs each tap (NTAG 424)</source>
+        <translation>每次刷卡都签名的 NFC 卡（NTAG 424）</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/admin/cards.py" line="297"/>
         <source>waiting for the district</source>
         <translation>等待区里签发</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/cards.py" line="1"/>
+        <location filename="../../kiosk/ui/admin/cards.py" line="298"/>
         <source>ready to print</source>
         <translation>可以打印</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/cards.py" line="1"/>
+        <location filename="../../kiosk/ui/admin/cards.py" line="299"/>
         <source>printed</source>
         <translation>已打印</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/cards.py" line="1"/>
+        <location filename="../../kiosk/ui/admin/cards.py" line="300"/>
         <source>refused: %1</source>
         <translation>被拒绝：%1</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/cards.py" line="1"/>
+        <location filename="../../kiosk/ui/admin/cards.py" line="339"/>
         <source>QR card %1 printed for %2</source>
         <translation>已为 %2 打印二维码卡 %1</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/cards.py" line="1"/>
+        <location filename="../../kiosk/ui/admin/cards.py" line="140"/>
         <source>Signed by the district at the next sync (needs the network), then printed here; the old QR card stops working.</source>
         <translation>由区里在下次同步时签发（需要联网），签好后在这里打印；旧二维码卡随之作废。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/cards.py" line="1"/>
+        <location filename="../../kiosk/ui/admin/cards.py" line="131"/>
         <source>A new card for this volunteer:</source>
         <translation>给这位志愿者制新卡：</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/cards.py" line="1"/>
+        <location filename="../../kiosk/ui/admin/cards.py" line="132"/>
         <source>Volunteer number</source>
         <translation>志愿者编号</translation>
     </message>
@@ -236,52 +242,52 @@
 <context>
     <name>CartScreen</name>
     <message>
-        <location filename="../../kiosk/ui/screens/cart.py" line="89"/>
+        <location filename="../../kiosk/ui/screens/cart.py" line="79"/>
         <source>%1 points each</source>
         <translation>每件 %1 分</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/cart.py" line="116"/>
+        <location filename="../../kiosk/ui/screens/cart.py" line="106"/>
         <source>%1 points</source>
         <translation>%1 分</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/cart.py" line="103"/>
+        <location filename="../../kiosk/ui/screens/cart.py" line="93"/>
         <source>Remove</source>
         <translation>移除</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/cart.py" line="127"/>
+        <location filename="../../kiosk/ui/screens/cart.py" line="117"/>
         <source>Your cart</source>
         <translation>购物车</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/cart.py" line="132"/>
+        <location filename="../../kiosk/ui/screens/cart.py" line="122"/>
         <source>The cart is empty.</source>
         <translation>购物车是空的。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/cart.py" line="134"/>
+        <location filename="../../kiosk/ui/screens/cart.py" line="124"/>
         <source>Total: %1 points</source>
         <translation>合计：%1 分</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/cart.py" line="135"/>
+        <location filename="../../kiosk/ui/screens/cart.py" line="125"/>
         <source>Your points: %1</source>
         <translation>您的积分：%1</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/cart.py" line="136"/>
+        <location filename="../../kiosk/ui/screens/cart.py" line="126"/>
         <source>Left after: %1 points</source>
         <translation>兑换后剩余：%1 分</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/cart.py" line="140"/>
+        <location filename="../../kiosk/ui/screens/cart.py" line="130"/>
         <source>Keep shopping</source>
         <translation>继续选购</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/cart.py" line="141"/>
+        <location filename="../../kiosk/ui/screens/cart.py" line="131"/>
         <source>Next: confirm</source>
         <translation>下一步：确认</translation>
     </message>
@@ -289,274 +295,274 @@
 <context>
     <name>CatalogueAdminScreen</name>
     <message>
-        <location filename="../../kiosk/ui/admin/catalogue.py" line="146"/>
+        <location filename="../../kiosk/ui/admin/catalogue.py" line="154"/>
         <source>Catalogue</source>
         <translation>商品目录</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/catalogue.py" line="149"/>
+        <location filename="../../kiosk/ui/admin/catalogue.py" line="157"/>
         <source>All items</source>
         <translation>全部商品</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/catalogue.py" line="150"/>
+        <location filename="../../kiosk/ui/admin/catalogue.py" line="158"/>
         <source>Item code</source>
         <translation>商品编号</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/catalogue.py" line="150"/>
+        <location filename="../../kiosk/ui/admin/catalogue.py" line="158"/>
         <source>Status</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/catalogue.py" line="151"/>
+        <location filename="../../kiosk/ui/admin/catalogue.py" line="159"/>
         <source>Chinese name</source>
         <translation>中文名称</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/catalogue.py" line="151"/>
+        <location filename="../../kiosk/ui/admin/catalogue.py" line="159"/>
         <source>English name</source>
         <translation>英文名称</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/catalogue.py" line="152"/>
+        <location filename="../../kiosk/ui/admin/catalogue.py" line="160"/>
         <source>Category</source>
         <translation>类别</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/catalogue.py" line="152"/>
+        <location filename="../../kiosk/ui/admin/catalogue.py" line="160"/>
         <source>Kind</source>
         <translation>类型</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/catalogue.py" line="153"/>
+        <location filename="../../kiosk/ui/admin/catalogue.py" line="161"/>
         <source>Points price</source>
         <translation>积分价格</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/catalogue.py" line="153"/>
+        <location filename="../../kiosk/ui/admin/catalogue.py" line="161"/>
         <source>Low stock at</source>
         <translation>库存预警</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/catalogue.py" line="154"/>
+        <location filename="../../kiosk/ui/admin/catalogue.py" line="162"/>
         <source>Barcode</source>
         <translation>条码</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/catalogue.py" line="154"/>
+        <location filename="../../kiosk/ui/admin/catalogue.py" line="162"/>
         <source>Limit per</source>
         <translation>限购周期</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/catalogue.py" line="155"/>
+        <location filename="../../kiosk/ui/admin/catalogue.py" line="163"/>
         <source>Max pieces</source>
         <translation>限购件数</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/catalogue.py" line="156"/>
+        <location filename="../../kiosk/ui/admin/catalogue.py" line="164"/>
         <source>Max points</source>
         <translation>限购积分</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/catalogue.py" line="156"/>
+        <location filename="../../kiosk/ui/admin/catalogue.py" line="164"/>
         <source>Picture</source>
         <translation>图片</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/catalogue.py" line="159"/>
+        <location filename="../../kiosk/ui/admin/catalogue.py" line="167"/>
         <source>Type or scan</source>
         <translation>输入或扫码</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/catalogue.py" line="160"/>
+        <location filename="../../kiosk/ui/admin/catalogue.py" line="168"/>
         <source>Picture file (PNG or JPG)</source>
         <translation>图片文件（PNG 或 JPG）</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/catalogue.py" line="161"/>
+        <location filename="../../kiosk/ui/admin/catalogue.py" line="169"/>
         <source>Choose…</source>
         <translation>选择…</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/catalogue.py" line="162"/>
-        <location filename="../../kiosk/ui/admin/catalogue.py" line="285"/>
+        <location filename="../../kiosk/ui/admin/catalogue.py" line="170"/>
+        <location filename="../../kiosk/ui/admin/catalogue.py" line="283"/>
         <source>New item</source>
         <translation>新增商品</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/catalogue.py" line="163"/>
+        <location filename="../../kiosk/ui/admin/catalogue.py" line="171"/>
         <source>Save</source>
         <translation>保存</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/catalogue.py" line="167"/>
+        <location filename="../../kiosk/ui/admin/catalogue.py" line="175"/>
         <source>no limit</source>
         <translation>不限购</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/catalogue.py" line="167"/>
+        <location filename="../../kiosk/ui/admin/catalogue.py" line="175"/>
         <source>day</source>
         <translation>每天</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/catalogue.py" line="167"/>
+        <location filename="../../kiosk/ui/admin/catalogue.py" line="175"/>
         <source>week</source>
         <translation>每周</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/catalogue.py" line="168"/>
+        <location filename="../../kiosk/ui/admin/catalogue.py" line="176"/>
         <source>month</source>
         <translation>每月</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/catalogue.py" line="174"/>
+        <location filename="../../kiosk/ui/admin/catalogue.py" line="182"/>
         <source>Health</source>
         <translation>健康</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/catalogue.py" line="175"/>
+        <location filename="../../kiosk/ui/admin/catalogue.py" line="183"/>
         <source>Culture and leisure</source>
         <translation>文化休闲</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/catalogue.py" line="176"/>
+        <location filename="../../kiosk/ui/admin/catalogue.py" line="184"/>
         <source>Growth and education</source>
         <translation>成长教育</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/catalogue.py" line="177"/>
+        <location filename="../../kiosk/ui/admin/catalogue.py" line="185"/>
         <source>Daily life</source>
         <translation>日常生活</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/catalogue.py" line="178"/>
+        <location filename="../../kiosk/ui/admin/catalogue.py" line="186"/>
         <source>Services</source>
         <translation>服务</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/catalogue.py" line="179"/>
+        <location filename="../../kiosk/ui/admin/catalogue.py" line="187"/>
         <source>Donate</source>
         <translation>爱心捐赠</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/catalogue.py" line="182"/>
+        <location filename="../../kiosk/ui/admin/catalogue.py" line="190"/>
         <source>Goods</source>
         <translation>实物（有库存）</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/catalogue.py" line="183"/>
+        <location filename="../../kiosk/ui/admin/catalogue.py" line="191"/>
         <source>Service</source>
         <translation>服务（兑换券）</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/catalogue.py" line="184"/>
+        <location filename="../../kiosk/ui/admin/catalogue.py" line="192"/>
         <source>Donation</source>
         <translation>捐赠</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/catalogue.py" line="185"/>
+        <location filename="../../kiosk/ui/admin/catalogue.py" line="193"/>
         <source>Fee offset</source>
         <translation>物业费抵扣</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/catalogue.py" line="221"/>
+        <location filename="../../kiosk/ui/admin/catalogue.py" line="224"/>
         <source>%1 · %2 points</source>
         <translation>%1 · %2 积分</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/catalogue.py" line="224"/>
+        <location filename="../../kiosk/ui/admin/catalogue.py" line="226"/>
         <source>%1 (retired)</source>
         <translation>%1（已停售）</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/catalogue.py" line="274"/>
+        <location filename="../../kiosk/ui/admin/catalogue.py" line="272"/>
         <source>Price history:</source>
         <translation>价格记录：</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/catalogue.py" line="276"/>
+        <location filename="../../kiosk/ui/admin/catalogue.py" line="274"/>
         <source>%1: %2 points</source>
         <translation>%1：%2 积分</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/catalogue.py" line="286"/>
+        <location filename="../../kiosk/ui/admin/catalogue.py" line="284"/>
         <source>new</source>
         <translation>新商品</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/catalogue.py" line="288"/>
-        <location filename="../../kiosk/ui/admin/catalogue.py" line="293"/>
+        <location filename="../../kiosk/ui/admin/catalogue.py" line="286"/>
+        <location filename="../../kiosk/ui/admin/catalogue.py" line="291"/>
         <source>Retire</source>
         <translation>停售</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/catalogue.py" line="290"/>
+        <location filename="../../kiosk/ui/admin/catalogue.py" line="288"/>
         <source>Edit: %1</source>
         <translation>编辑：%1</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/catalogue.py" line="291"/>
+        <location filename="../../kiosk/ui/admin/catalogue.py" line="289"/>
         <source>on sale</source>
         <translation>在售</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/catalogue.py" line="291"/>
+        <location filename="../../kiosk/ui/admin/catalogue.py" line="289"/>
         <source>retired</source>
         <translation>已停售</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/catalogue.py" line="293"/>
+        <location filename="../../kiosk/ui/admin/catalogue.py" line="291"/>
         <source>Bring back</source>
         <translation>恢复销售</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/catalogue.py" line="324"/>
+        <location filename="../../kiosk/ui/admin/catalogue.py" line="322"/>
         <source>Choose a picture</source>
         <translation>选择图片</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/catalogue.py" line="325"/>
+        <location filename="../../kiosk/ui/admin/catalogue.py" line="323"/>
         <source>Pictures (*.png *.jpg *.jpeg *.webp)</source>
         <translation>图片 (*.png *.jpg *.jpeg *.webp)</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/catalogue.py" line="341"/>
+        <location filename="../../kiosk/ui/admin/catalogue.py" line="339"/>
         <source>The item code must be letters, digits, - or _</source>
         <translation>商品编号只能用字母、数字、- 或 _</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/catalogue.py" line="344"/>
+        <location filename="../../kiosk/ui/admin/catalogue.py" line="342"/>
         <source>Give the item a name in both languages</source>
         <translation>请填写中文和英文名称</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/catalogue.py" line="347"/>
+        <location filename="../../kiosk/ui/admin/catalogue.py" line="345"/>
         <source>Enter the points price</source>
         <translation>请填写积分价格</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/catalogue.py" line="352"/>
+        <location filename="../../kiosk/ui/admin/catalogue.py" line="350"/>
         <source>A limit needs a period: day, week or month</source>
         <translation>限购需要选择周期：每天、每周或每月</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/catalogue.py" line="375"/>
+        <location filename="../../kiosk/ui/admin/catalogue.py" line="373"/>
         <source>There is already an item with the code %1</source>
         <translation>已经有编号为 %1 的商品</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/catalogue.py" line="383"/>
+        <location filename="../../kiosk/ui/admin/catalogue.py" line="381"/>
         <source>Saved</source>
         <translation>已保存</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/catalogue.py" line="394"/>
+        <location filename="../../kiosk/ui/admin/catalogue.py" line="392"/>
         <source>Retired: volunteers no longer see it</source>
         <translation>已停售：志愿者不会再看到它</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/catalogue.py" line="395"/>
+        <location filename="../../kiosk/ui/admin/catalogue.py" line="393"/>
         <source>Back on sale</source>
         <translation>已恢复销售</translation>
     </message>
@@ -655,97 +661,97 @@
 <context>
     <name>CountScreen</name>
     <message>
-        <location filename="../../kiosk/ui/admin/count.py" line="73"/>
+        <location filename="../../kiosk/ui/admin/count.py" line="58"/>
         <source>Stock count</source>
         <translation>盘点</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/count.py" line="76"/>
+        <location filename="../../kiosk/ui/admin/count.py" line="61"/>
         <source>Shelf count</source>
         <translation>日常盘点</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/count.py" line="76"/>
+        <location filename="../../kiosk/ui/admin/count.py" line="61"/>
         <source>Damaged</source>
         <translation>损坏</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/count.py" line="77"/>
+        <location filename="../../kiosk/ui/admin/count.py" line="62"/>
         <source>Expired</source>
         <translation>过期</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/count.py" line="77"/>
+        <location filename="../../kiosk/ui/admin/count.py" line="62"/>
         <source>Lost</source>
         <translation>丢失</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/count.py" line="78"/>
+        <location filename="../../kiosk/ui/admin/count.py" line="63"/>
         <source>Found</source>
         <translation>找到多余</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/count.py" line="81"/>
+        <location filename="../../kiosk/ui/admin/count.py" line="66"/>
         <source>Pick an item</source>
         <translation>选择货架上的商品</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/count.py" line="82"/>
+        <location filename="../../kiosk/ui/admin/count.py" line="67"/>
         <source>Counted</source>
         <translation>实际数量</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/count.py" line="83"/>
+        <location filename="../../kiosk/ui/admin/count.py" line="68"/>
         <source>Set the count</source>
         <translation>记下数量</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/count.py" line="84"/>
+        <location filename="../../kiosk/ui/admin/count.py" line="69"/>
         <source>Counted so far</source>
         <translation>已盘点</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/count.py" line="85"/>
+        <location filename="../../kiosk/ui/admin/count.py" line="70"/>
         <source>Reason for differences</source>
         <translation>差异原因</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/count.py" line="86"/>
+        <location filename="../../kiosk/ui/admin/count.py" line="71"/>
         <source>Save the count</source>
         <translation>保存盘点</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/count.py" line="87"/>
+        <location filename="../../kiosk/ui/admin/count.py" line="72"/>
         <source>Low stock</source>
         <translation>库存不足</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/count.py" line="116"/>
+        <location filename="../../kiosk/ui/admin/count.py" line="94"/>
         <source>%1 · in stock %2</source>
         <translation>%1 · 库存 %2</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/count.py" line="123"/>
+        <location filename="../../kiosk/ui/admin/count.py" line="100"/>
         <source>%1: %2 left (alert at %3)</source>
         <translation>%1：剩 %2 件（提醒线 %3）</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/count.py" line="151"/>
+        <location filename="../../kiosk/ui/admin/count.py" line="124"/>
         <source>Choose an item first</source>
         <translation>请先选择商品</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/count.py" line="165"/>
+        <location filename="../../kiosk/ui/admin/count.py" line="138"/>
         <source>Enter the counted quantity (0 if none)</source>
         <translation>请输入实际数量（没有就输 0）</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/count.py" line="183"/>
+        <location filename="../../kiosk/ui/admin/count.py" line="156"/>
         <source>Saved: the shelf matches the records.</source>
         <translation>已保存：货架与记录一致。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/count.py" line="185"/>
+        <location filename="../../kiosk/ui/admin/count.py" line="158"/>
         <source>Saved: %1 items adjusted.</source>
         <translation>已保存：调整了 %1 种商品。</translation>
     </message>
@@ -786,122 +792,122 @@
 <context>
     <name>HealthScreen</name>
     <message>
-        <location filename="../../kiosk/ui/admin/health.py" line="42"/>
+        <location filename="../../kiosk/ui/admin/health.py" line="49"/>
         <source>Health</source>
         <translation>运行状态</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/health.py" line="45"/>
+        <location filename="../../kiosk/ui/admin/health.py" line="52"/>
         <source>Sync with the district</source>
         <translation>与区平台同步</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/health.py" line="46"/>
+        <location filename="../../kiosk/ui/admin/health.py" line="53"/>
         <source>Sync now</source>
         <translation>立即同步</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/health.py" line="47"/>
+        <location filename="../../kiosk/ui/admin/health.py" line="54"/>
         <source>Receipt printer</source>
         <translation>小票打印机</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/health.py" line="48"/>
+        <location filename="../../kiosk/ui/admin/health.py" line="55"/>
         <source>Card reader and camera</source>
         <translation>读卡器和摄像头</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/health.py" line="49"/>
+        <location filename="../../kiosk/ui/admin/health.py" line="56"/>
         <source>Check again</source>
         <translation>重新检查</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/health.py" line="50"/>
+        <location filename="../../kiosk/ui/admin/health.py" line="57"/>
         <source>Test print</source>
         <translation>打印测试页</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/health.py" line="61"/>
+        <location filename="../../kiosk/ui/admin/health.py" line="68"/>
         <source>never</source>
         <translation>从未</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/health.py" line="65"/>
+        <location filename="../../kiosk/ui/admin/health.py" line="71"/>
         <source>ready</source>
         <translation>正常</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/health.py" line="65"/>
+        <location filename="../../kiosk/ui/admin/health.py" line="71"/>
         <source>not found</source>
         <translation>未找到</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/health.py" line="68"/>
+        <location filename="../../kiosk/ui/admin/health.py" line="74"/>
         <source>No card reader or camera has reported yet</source>
         <translation>读卡器和摄像头尚未报告状态</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/health.py" line="73"/>
+        <location filename="../../kiosk/ui/admin/health.py" line="79"/>
         <source>Last success: %1</source>
         <translation>上次成功：%1</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/health.py" line="74"/>
+        <location filename="../../kiosk/ui/admin/health.py" line="80"/>
         <source>Last attempt: %1</source>
         <translation>上次尝试：%1</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/health.py" line="75"/>
+        <location filename="../../kiosk/ui/admin/health.py" line="81"/>
         <source>Waiting to be sent: %1</source>
         <translation>等待上传：%1 条</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/health.py" line="76"/>
+        <location filename="../../kiosk/ui/admin/health.py" line="82"/>
         <source>Refused by the district: %1</source>
         <translation>被区平台拒绝：%1 条</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/health.py" line="78"/>
+        <location filename="../../kiosk/ui/admin/health.py" line="84"/>
         <source>Last error: %1</source>
         <translation>上次错误：%1</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/health.py" line="80"/>
+        <location filename="../../kiosk/ui/admin/health.py" line="86"/>
         <source>A sync has been asked for and will run shortly.</source>
         <translation>已请求同步，稍后进行。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/health.py" line="82"/>
+        <location filename="../../kiosk/ui/admin/health.py" line="88"/>
         <source>Paper: OK</source>
         <translation>纸张：正常</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/health.py" line="82"/>
+        <location filename="../../kiosk/ui/admin/health.py" line="88"/>
         <source>Paper: running low</source>
         <translation>纸张：快用完了</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/health.py" line="83"/>
+        <location filename="../../kiosk/ui/admin/health.py" line="89"/>
         <source>Paper: OUT — change the roll</source>
         <translation>纸张：已用完——请换纸卷</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/health.py" line="84"/>
+        <location filename="../../kiosk/ui/admin/health.py" line="90"/>
         <source>Printer not reachable</source>
         <translation>连接不上打印机</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/health.py" line="85"/>
+        <location filename="../../kiosk/ui/admin/health.py" line="91"/>
         <source>Paper: this printer cannot report it</source>
         <translation>纸张：这台打印机无法报告</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/health.py" line="103"/>
+        <location filename="../../kiosk/ui/admin/health.py" line="109"/>
         <source>Test page printed</source>
         <translation>测试页已打印</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/health.py" line="104"/>
+        <location filename="../../kiosk/ui/admin/health.py" line="110"/>
         <source>Test print failed: %1</source>
         <translation>测试打印失败：%1</translation>
     </message>
@@ -990,157 +996,157 @@
 <context>
     <name>OrdersScreen</name>
     <message>
-        <location filename="../../kiosk/ui/admin/orders.py" line="70"/>
+        <location filename="../../kiosk/ui/admin/orders.py" line="71"/>
         <source>Orders</source>
         <translation>订单</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/orders.py" line="73"/>
+        <location filename="../../kiosk/ui/admin/orders.py" line="74"/>
         <source>Wrong item</source>
         <translation>拿错商品</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/orders.py" line="74"/>
+        <location filename="../../kiosk/ui/admin/orders.py" line="75"/>
         <source>Volunteer changed their mind</source>
         <translation>志愿者不想要了</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/orders.py" line="75"/>
+        <location filename="../../kiosk/ui/admin/orders.py" line="76"/>
         <source>Sold twice by mistake</source>
         <translation>重复兑换</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/orders.py" line="76"/>
+        <location filename="../../kiosk/ui/admin/orders.py" line="77"/>
         <source>Test sale</source>
         <translation>测试订单</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/orders.py" line="79"/>
+        <location filename="../../kiosk/ui/admin/orders.py" line="80"/>
         <source>Find an order</source>
         <translation>查找订单</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/orders.py" line="79"/>
+        <location filename="../../kiosk/ui/admin/orders.py" line="81"/>
         <source>Scan the receipt, type its number, or tap the card</source>
         <translation>扫小票二维码、输入单号或刷卡</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/orders.py" line="81"/>
+        <location filename="../../kiosk/ui/admin/orders.py" line="82"/>
         <source>Order or card number</source>
         <translation>单号或卡号</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/orders.py" line="82"/>
+        <location filename="../../kiosk/ui/admin/orders.py" line="83"/>
         <source>Find</source>
         <translation>查找</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/orders.py" line="83"/>
+        <location filename="../../kiosk/ui/admin/orders.py" line="84"/>
         <source>Recent</source>
         <translation>最近订单</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/orders.py" line="84"/>
+        <location filename="../../kiosk/ui/admin/orders.py" line="85"/>
         <source>Order</source>
         <translation>订单详情</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/orders.py" line="85"/>
+        <location filename="../../kiosk/ui/admin/orders.py" line="86"/>
         <source>Reason for the void</source>
         <translation>撤销原因</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/orders.py" line="86"/>
+        <location filename="../../kiosk/ui/admin/orders.py" line="87"/>
         <source>Print the receipt again</source>
         <translation>补打小票</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/orders.py" line="116"/>
+        <location filename="../../kiosk/ui/admin/orders.py" line="117"/>
         <source>No order found for %1</source>
         <translation>没有找到 %1 的订单</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/orders.py" line="126"/>
+        <location filename="../../kiosk/ui/admin/orders.py" line="124"/>
         <source>void</source>
         <translation>撤销单</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/orders.py" line="127"/>
+        <location filename="../../kiosk/ui/admin/orders.py" line="125"/>
         <source>voided</source>
         <translation>已撤销</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/orders.py" line="127"/>
+        <location filename="../../kiosk/ui/admin/orders.py" line="125"/>
         <source>sale</source>
         <translation>兑换</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/orders.py" line="143"/>
+        <location filename="../../kiosk/ui/admin/orders.py" line="141"/>
         <source>Void this order</source>
         <translation>撤销这笔订单</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/orders.py" line="147"/>
+        <location filename="../../kiosk/ui/admin/orders.py" line="145"/>
         <source>No order selected</source>
         <translation>未选择订单</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/orders.py" line="149"/>
+        <location filename="../../kiosk/ui/admin/orders.py" line="147"/>
         <source>Number: %1</source>
         <translation>单号：%1</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/orders.py" line="150"/>
+        <location filename="../../kiosk/ui/admin/orders.py" line="148"/>
         <source>Time: %1</source>
         <translation>时间：%1</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/orders.py" line="151"/>
+        <location filename="../../kiosk/ui/admin/orders.py" line="149"/>
         <source>Volunteer: %1</source>
         <translation>志愿者：%1</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/orders.py" line="152"/>
+        <location filename="../../kiosk/ui/admin/orders.py" line="150"/>
         <source>Card: %1</source>
         <translation>卡号：%1</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/orders.py" line="153"/>
+        <location filename="../../kiosk/ui/admin/orders.py" line="151"/>
         <source>Points: %1</source>
         <translation>积分：%1</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/orders.py" line="154"/>
+        <location filename="../../kiosk/ui/admin/orders.py" line="152"/>
         <source>Receipt printed</source>
         <translation>小票已打印</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/orders.py" line="154"/>
+        <location filename="../../kiosk/ui/admin/orders.py" line="152"/>
         <source>Receipt not printed</source>
         <translation>小票未打印</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/orders.py" line="156"/>
+        <location filename="../../kiosk/ui/admin/orders.py" line="154"/>
         <source>Voided by %1</source>
         <translation>已由 %1 撤销</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/orders.py" line="165"/>
+        <location filename="../../kiosk/ui/admin/orders.py" line="163"/>
         <source>Tap again to void</source>
         <translation>再点一次确认撤销</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/orders.py" line="174"/>
+        <location filename="../../kiosk/ui/admin/orders.py" line="172"/>
         <source>Voided: %1 points returned, goods back on the shelf.</source>
         <translation>已撤销：退回 %1 分，商品已回到货架。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/orders.py" line="190"/>
+        <location filename="../../kiosk/ui/admin/orders.py" line="188"/>
         <source>Receipt printed.</source>
         <translation>小票已打印。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/orders.py" line="193"/>
+        <location filename="../../kiosk/ui/admin/orders.py" line="191"/>
         <source>The printer did not print: %1</source>
         <translation>打印机没有打印：%1</translation>
     </message>
@@ -1171,32 +1177,32 @@
 <context>
     <name>RecordsScreen</name>
     <message>
-        <location filename="../../kiosk/ui/screens/records.py" line="41"/>
+        <location filename="../../kiosk/ui/screens/records.py" line="33"/>
         <source>%1 points</source>
         <translation>%1 分</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/records.py" line="43"/>
+        <location filename="../../kiosk/ui/screens/records.py" line="35"/>
         <source>Print again</source>
         <translation>补打小票</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/records.py" line="51"/>
+        <location filename="../../kiosk/ui/screens/records.py" line="43"/>
         <source>My records at this kiosk</source>
         <translation>我在本机的兑换记录</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/records.py" line="54"/>
+        <location filename="../../kiosk/ui/screens/records.py" line="46"/>
         <source>Loading…</source>
         <translation>正在加载……</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/records.py" line="56"/>
+        <location filename="../../kiosk/ui/screens/records.py" line="48"/>
         <source>No exchanges yet.</source>
         <translation>还没有兑换记录。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/records.py" line="63"/>
+        <location filename="../../kiosk/ui/screens/records.py" line="55"/>
         <source>Back</source>
         <translation>返回</translation>
     </message>
@@ -1217,107 +1223,107 @@
 <context>
     <name>ReportsScreen</name>
     <message>
-        <location filename="../../kiosk/ui/admin/reports.py" line="82"/>
+        <location filename="../../kiosk/ui/admin/reports.py" line="138"/>
         <source>Reports</source>
         <translation>报表</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/reports.py" line="85"/>
+        <location filename="../../kiosk/ui/admin/reports.py" line="141"/>
         <source>Today</source>
         <translation>今天</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/reports.py" line="85"/>
+        <location filename="../../kiosk/ui/admin/reports.py" line="141"/>
         <source>This week</source>
         <translation>本周</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/reports.py" line="86"/>
+        <location filename="../../kiosk/ui/admin/reports.py" line="142"/>
         <source>Last 30 days</source>
         <translation>最近 30 天</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/reports.py" line="111"/>
+        <location filename="../../kiosk/ui/admin/reports.py" line="142"/>
         <source>Chosen period</source>
         <translation>自选时段</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/reports.py" line="117"/>
+        <location filename="../../kiosk/ui/admin/reports.py" line="150"/>
         <source>From</source>
         <translation>从</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/reports.py" line="118"/>
+        <location filename="../../kiosk/ui/admin/reports.py" line="151"/>
         <source>to (included)</source>
         <translation>到（含当天）</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/reports.py" line="167"/>
+        <location filename="../../kiosk/ui/admin/reports.py" line="205"/>
         <source>The first day is after the last day: choose the dates again.</source>
         <translation>开始日期晚于结束日期，请重新选择日期。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/reports.py" line="90"/>
+        <location filename="../../kiosk/ui/admin/reports.py" line="146"/>
         <source>Points per day</source>
         <translation>每日积分</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/reports.py" line="91"/>
+        <location filename="../../kiosk/ui/admin/reports.py" line="147"/>
         <source>Goods given out, per donor</source>
         <translation>各捐赠方物品兑出数量</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/reports.py" line="92"/>
+        <location filename="../../kiosk/ui/admin/reports.py" line="148"/>
         <source>Top items</source>
         <translation>热门商品</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/reports.py" line="93"/>
+        <location filename="../../kiosk/ui/admin/reports.py" line="149"/>
         <source>Export CSV</source>
         <translation>导出 CSV</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/reports.py" line="128"/>
+        <location filename="../../kiosk/ui/admin/reports.py" line="225"/>
         <source>Period: %1</source>
         <translation>期间：%1</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/reports.py" line="129"/>
+        <location filename="../../kiosk/ui/admin/reports.py" line="226"/>
         <source>Orders: %1 (voided: %2)</source>
         <translation>订单：%1 笔（撤销 %2 笔）</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/reports.py" line="131"/>
+        <location filename="../../kiosk/ui/admin/reports.py" line="228"/>
         <source>Points redeemed: %1</source>
         <translation>兑换积分：%1</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/reports.py" line="132"/>
+        <location filename="../../kiosk/ui/admin/reports.py" line="229"/>
         <source>Items out: %1</source>
         <translation>兑出件数：%1</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/reports.py" line="133"/>
+        <location filename="../../kiosk/ui/admin/reports.py" line="230"/>
         <source>Low stock: %1 items</source>
         <translation>库存不足：%1 种</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/reports.py" line="134"/>
+        <location filename="../../kiosk/ui/admin/reports.py" line="231"/>
         <source>Offline sales: %1, not yet confirmed: %2</source>
         <translation>离线兑换：%1 笔，未确认：%2 条</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/reports.py" line="137"/>
+        <location filename="../../kiosk/ui/admin/reports.py" line="234"/>
         <source>Below zero: %1 volunteers, %2 points</source>
         <translation>透支：%1 人，共 %2 分</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/reports.py" line="144"/>
+        <location filename="../../kiosk/ui/admin/reports.py" line="241"/>
         <source>(no donor)</source>
         <translation>（无捐赠方）</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/reports.py" line="160"/>
+        <location filename="../../kiosk/ui/admin/reports.py" line="257"/>
         <source>%1 files written to %2</source>
         <translation>已写入 %1 个文件到 %2</translation>
     </message>
@@ -1325,112 +1331,112 @@
 <context>
     <name>RestockScreen</name>
     <message>
-        <location filename="../../kiosk/ui/admin/restock.py" line="123"/>
+        <location filename="../../kiosk/ui/admin/restock.py" line="105"/>
         <source>Restock</source>
         <translation>补货</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/restock.py" line="126"/>
+        <location filename="../../kiosk/ui/admin/restock.py" line="108"/>
         <source>1. Scan or pick</source>
         <translation>1. 扫码或选择商品</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/restock.py" line="127"/>
+        <location filename="../../kiosk/ui/admin/restock.py" line="109"/>
         <source>Barcode</source>
         <translation>条码</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/restock.py" line="128"/>
+        <location filename="../../kiosk/ui/admin/restock.py" line="110"/>
         <source>Find</source>
         <translation>查找</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/restock.py" line="129"/>
+        <location filename="../../kiosk/ui/admin/restock.py" line="111"/>
         <source>2. How many</source>
         <translation>2. 数量</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/restock.py" line="130"/>
+        <location filename="../../kiosk/ui/admin/restock.py" line="112"/>
         <source>Add to the delivery</source>
         <translation>加入本批</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/restock.py" line="131"/>
+        <location filename="../../kiosk/ui/admin/restock.py" line="113"/>
         <source>3. This delivery</source>
         <translation>3. 本批到货</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/restock.py" line="132"/>
+        <location filename="../../kiosk/ui/admin/restock.py" line="114"/>
         <source>Remove the selected line</source>
         <translation>删除选中的一行</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/restock.py" line="133"/>
+        <location filename="../../kiosk/ui/admin/restock.py" line="115"/>
         <source>Donor</source>
         <translation>捐赠方</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/restock.py" line="134"/>
+        <location filename="../../kiosk/ui/admin/restock.py" line="116"/>
         <source>New donor</source>
         <translation>新捐赠方</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/restock.py" line="135"/>
+        <location filename="../../kiosk/ui/admin/restock.py" line="117"/>
         <source>Donor name</source>
         <translation>捐赠方名称</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/restock.py" line="136"/>
+        <location filename="../../kiosk/ui/admin/restock.py" line="118"/>
         <source>Contact (optional)</source>
         <translation>联系方式（可不填）</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/restock.py" line="137"/>
+        <location filename="../../kiosk/ui/admin/restock.py" line="119"/>
         <source>Save</source>
         <translation>保存</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/restock.py" line="138"/>
+        <location filename="../../kiosk/ui/admin/restock.py" line="120"/>
         <source>Note (optional)</source>
         <translation>备注（可不填）</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/restock.py" line="139"/>
+        <location filename="../../kiosk/ui/admin/restock.py" line="121"/>
         <source>Receive the delivery</source>
         <translation>确认入库</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/restock.py" line="160"/>
+        <location filename="../../kiosk/ui/admin/restock.py" line="142"/>
         <source>(no donor)</source>
         <translation>（无捐赠方）</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/restock.py" line="175"/>
+        <location filename="../../kiosk/ui/admin/restock.py" line="151"/>
         <source>%1 · in stock %2</source>
         <translation>%1 · 库存 %2</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/restock.py" line="196"/>
+        <location filename="../../kiosk/ui/admin/restock.py" line="164"/>
         <source>Choose an item first</source>
         <translation>请先选择商品</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/restock.py" line="209"/>
+        <location filename="../../kiosk/ui/admin/restock.py" line="177"/>
         <source>No goods with barcode %1</source>
         <translation>没有条码为 %1 的商品</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/restock.py" line="218"/>
+        <location filename="../../kiosk/ui/admin/restock.py" line="186"/>
         <source>Enter a quantity above zero</source>
         <translation>请输入大于 0 的数量</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/restock.py" line="242"/>
+        <location filename="../../kiosk/ui/admin/restock.py" line="210"/>
         <source>Enter the donor&apos;s name</source>
         <translation>请输入捐赠方名称</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/restock.py" line="272"/>
+        <location filename="../../kiosk/ui/admin/restock.py" line="240"/>
         <source>Received.</source>
         <translation>已入库。</translation>
     </message>

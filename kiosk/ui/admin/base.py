@@ -24,6 +24,8 @@ from PySide6.QtWidgets import (
 
 from kiosk.core.catalogue import CatalogueEntry
 from kiosk.core.clock import Clock, shop_time
+from kiosk.core.errors import UserFacingError
+from kiosk.core.models import PresentedCard
 from kiosk.core.operators import Operator
 from kiosk.core.session_flow import Notice
 from kiosk.ui.admin.work import AdminWork, Result
@@ -95,6 +97,15 @@ class AdminScreen(QWidget):
 
     def card(self, card_id: str) -> None:
         """A card was tapped while this screen shows."""
+
+    def presented(self, card: PresentedCard) -> None:
+        """A card was tapped while this screen shows, as read (signed or not)."""
+        self.card(card.card_id)
+
+    def refused(self, error: UserFacingError) -> None:
+        """A tapped card was refused before any look-up (unreadable, failed its signature):
+        the screen says why, so a card that seems to do nothing is explained."""
+        self.say(Notice.of(error))
 
     def scanned(self, text: str) -> None:
         """A barcode or receipt QR was scanned while this screen shows."""

@@ -3,7 +3,9 @@ card or unblock a found one. The change goes to the district with the next sync.
 
 Registering a new NFC card: pick the volunteer, press "wait for the card", tap the card. The
 next tap is registered (never looked up) and the wait ends; a card that is someone else's is
-refused with their masked name.
+refused with their masked name. A card that signed its tap (NTAG 424 DNA with SUN) is
+registered as such; any other NFC card is known by its UID alone (it can be copied, so it
+keeps the daily cap). The card's line under its number says which kind it is.
 
 Printing a QR card: pick the volunteer, press "issue a QR card". Only the district can sign
 one, so the request waits for the sync daemon's next round (started at once); the screen
@@ -27,6 +29,7 @@ from PySide6.QtWidgets import (
 )
 
 from kiosk.core.clock import shop_time
+from kiosk.core.models import PresentedCard
 from kiosk.core.qr_cards import QrCardRequest
 from kiosk.ui.admin.base import AdminContext, AdminScreen, clicked, heading, text_field
 from kiosk.ui.admin.work import CardInfo, Result
@@ -40,6 +43,7 @@ class CardsScreen(AdminScreen):
         super().__init__(ctx)
         m = ctx.metrics
         self.info: CardInfo | None = None
+        self.tapped: PresentedCard | None = None   # the last card tapped here, as read
         self.waiting = False  # the next tap is a new card for the chosen volunteer
         self.heading = heading()
         self.number = text_field(m)
@@ -186,13 +190,19 @@ class CardsScreen(AdminScreen):
         self.say(None)
         self._set_waiting(True)
 
+    def presented(self, card: PresentedCard) -> None:
+        self.tapped = card
+        self.card(card.card_id)
+
     def card(self, card_id: str) -> None:
         card_id = card_id.strip()
         with suppress(Invalid):   # shown as the reader reads it; a bad one: the work says why
             card_id = normalize_card_id(card_id)
         self.number.setText(card_id)
         if self.waiting:
-            self._register(card_id)
+            tap = self.tapped if self.tapped and self.tapped.card_id == card_id else None
+            self.tapped = None   # a typed number later is not this tap
+            self._register(card_id, tap)
             return
 
         def found(result: Result) -> None:
@@ -213,7 +223,9 @@ class CardsScreen(AdminScreen):
             self.detail.setText("")
             return
         status = self.tr("active") if i.status == "active" else self.tr("blocked")
-        kind = self.tr("NFC card") if i.kind == "nfc" else self.tr("QR card")
+        kind = {"nfc": self.tr("NFC card known by its UID alone (daily cap)"),
+                "sun": self.tr("NFC card that signs each tap (NTAG 424)")}.get(
+            i.kind, self.tr("QR card"))
         text = self.tr("%1 · %2 · %3").replace("%1", i.masked_name).replace("%2", kind) \
             .replace("%3", status)
         if i.is_operator:
@@ -231,9 +243,9 @@ class CardsScreen(AdminScreen):
                 self._show()
         self.run(lambda: self.ctx.work.set_card_status(op, card_id, status), done)
 
-    def _register(self, card_id: str) -> None:
+    def _register(self, card_id: str, tap: PresentedCard | None) -> None:
         volunteer_id, who = self.volunteer.currentData(), self.volunteer.currentText()
-        op = self.operator_id
+        op, sun = self.operator_id, tap.sun if tap is not None else None
         self._set_waiting(False)
 
         def done(result: Result) -> None:
@@ -241,9 +253,9 @@ class CardsScreen(AdminScreen):
                 return  # refused (someone else's card): the notice says why
             text = self.tr("Card %1 registered to %2") if result.value else \
                 self.tr("Card %1 was already registered to %2")
-            self.card(card_id)  # show it, with block / unblock
+            self.card(card_id)  # show it, with block / unblock, and which kind it is
             self.register_state.setText(text.replace("%1", card_id).replace("%2", who))
-        self.run(lambda: self.ctx.work.register_card(op, card_id, volunteer_id), done)
+        self.run(lambda: self.ctx.work.register_card(op, card_id, volunteer_id, sun), done)
 
     # -- QR cards --------------------------------------------------------------------------------
 

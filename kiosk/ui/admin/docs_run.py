@@ -21,8 +21,8 @@ from PySide6.QtTest import QTest
 
 from kiosk.core import audit, operators, qr_cards
 from kiosk.core.clock import to_db
-from kiosk.core.devices import DeviceFound, DeviceLost
-from kiosk.core.models import CartLine, PresentedCard
+from kiosk.core.devices import CardPresented, DeviceFound, DeviceLost
+from kiosk.core.models import CartLine, PresentedCard, SunCounter
 from kiosk.hardware.receipt_image import render_slip_image
 from kiosk.services import pin_policy
 from kiosk.ui.admin.base import AdminScreen
@@ -144,6 +144,7 @@ class AdminScript(Script):
         self.settle(lambda: cards.info is not None and cards.info.card_id == "04AA11BB22CC33")
         self.reader.remove()
         shots.append(self.shot("cards-register"))
+        shots.append(self.signed_card(cards))
         shots += self.qr_card(cards)
         for key in ("reports", "audit", "health"):
             gate.panel.open(key)
@@ -179,6 +180,18 @@ class AdminScript(Script):
         restock.donor_form.hide()
         self.settle(lambda: gate.panel.keyboard is None or not gate.panel.keyboard.isVisible())
         return shot
+
+    def signed_card(self, cards: CardsScreen) -> Path:
+        """A card that signs each tap (NTAG 424 DNA), registered by tapping it: the reader
+        checked its SUN message, so it arrives signed, with its read counter."""
+        self.choose_volunteer(cards, "V0001")
+        cards.wait_for_card()
+        self.reader.inject(CardPresented(kind="nfc", card_id="04C0FFEE000001",
+                                         source=self.reader.name, signed=True,
+                                         sun=SunCounter(1, 1)))
+        self.gate_settled(cards)
+        self.settle(lambda: cards.info is not None and cards.info.card_id == "04C0FFEE000001")
+        return self.shot("cards-register-signed")
 
     def choose_volunteer(self, cards: CardsScreen, volunteer_id: str) -> None:
         cards.volunteer_search.setText(volunteer_id)

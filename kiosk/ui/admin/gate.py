@@ -17,7 +17,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication, QEvent, QObject, QTimer, Signal
 
-from kiosk.core.devices import CardPresented, DeviceEvent, DeviceFound, DeviceLost
+from kiosk.core.devices import CardPresented, CardRejected, DeviceEvent, DeviceFound, DeviceLost
 from kiosk.core.operators import Operator
 from kiosk.core.session_flow import Screen
 from kiosk.ui.admin.audit_log import AuditScreen
@@ -145,12 +145,16 @@ class AdminGate(QObject):
             self.controller.on_device_event(event)
             return
         if self.panel.isVisible():
+            screen = self.panel.showing()
             if isinstance(event, CardPresented):
-                screen = self.panel.showing()
                 if screen is not None:
-                    screen.card(event.card_id)
+                    screen.presented(presented_card(event))
                 else:  # on the PIN pad: an operator card signs in too
                     self._check_card(event, forward=False)
+            elif isinstance(event, CardRejected):
+                self.controller.note_alert(event)   # a forged card is news here too
+                if screen is not None:
+                    screen.refused(event.error)
             return  # nothing reaches the volunteer flow while the operator side is open
         if isinstance(event, CardPresented) and self.controller.state.screen == Screen.IDLE:
             self._check_card(event, forward=True)

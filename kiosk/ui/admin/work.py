@@ -32,7 +32,7 @@ from kiosk.core.clock import to_db
 from kiosk.core.devices import PrinterFault, ReceiptPrinter
 from kiosk.core.errors import ItemInvalid, UserFacingError
 from kiosk.core.ids import uuid7
-from kiosk.core.models import PresentedCard
+from kiosk.core.models import PresentedCard, SunCounter
 from kiosk.core.receipts import OrderNotFound
 from kiosk.core.session_flow import STAFF, Notice
 from kiosk.services import Services
@@ -196,11 +196,13 @@ class AdminWork:
                 "AND id < ? ORDER BY id LIMIT ?", (start, start + "\U0010ffff", limit))]
         return attempt(job)
 
-    def register_card(self, operator_id: str, card_id: str, volunteer_id: str) -> Result:
-        """Result(True) registered, Result(False) it already was this volunteer's."""
+    def register_card(self, operator_id: str, card_id: str, volunteer_id: str,
+                      sun: SunCounter | None = None) -> Result:
+        """Result(True) registered, Result(False) it already was this volunteer's. ``sun``:
+        the card was tapped with a signature (it is registered as a card that signs)."""
         s = self.services
         return attempt(lambda: audit.register_card(s.conn, s.clock, operator_id, card_id,
-                                                   volunteer_id))
+                                                   volunteer_id, sun=sun))
 
     def request_qr_card(self, operator_id: str, volunteer_id: str) -> Result:
         """Ask the district for this volunteer's QR card; the daemon is woken to send it."""
