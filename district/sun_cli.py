@@ -18,8 +18,8 @@ from typing import Any
 
 from district import sun_provision, sun_tag
 from district.store import Store
-from points_sun import ev2
-from points_sun.keys import (
+from points_protocol.sun import ev2
+from points_protocol.sun.keys import (
     DistrictKeys,
     KeyFileError,
     load_district_keys,

@@ -16,8 +16,8 @@ from typing import Any
 
 from district import sun_sync, sun_tag
 from district.store import Store, now_text
-from points_sun import sdm
-from points_sun.keys import DistrictKeys
+from points_protocol.sun import sdm
+from points_protocol.sun.keys import DistrictKeys
 
 STEP_NAMES = {0xA4: "SELECT", 0xB0: "READ BINARY", 0x60: "GetVersion", 0xAF: "authentication",
               0x71: "authentication", 0x64: "GetKeyVersion", 0xF5: "GetFileSettings",

@@ -14,8 +14,8 @@ import os
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from points_sun import ev2, ndef, sdm
-from points_sun.keys import FILE_READ_KEY, KEY_NUMBERS, META_READ_KEY, DistrictKeys
+from points_protocol.sun import ev2, ndef, sdm
+from points_protocol.sun.keys import FILE_READ_KEY, KEY_NUMBERS, META_READ_KEY, DistrictKeys
 
 Transmit = Callable[[bytes], bytes]
 FACTORY_KEY = bytes(16)

@@ -48,7 +48,7 @@ echo "== wheel"
 # a module deleted since would still sit and end up in the wheel.
 mkdir "$WORK/src"
 cp "$ROOT/pyproject.toml" "$ROOT/README.md" "$WORK/src/"
-tar -C "$ROOT" --exclude=__pycache__ -cf - kiosk district points_protocol points_sun | tar -C "$WORK/src" -xf -
+tar -C "$ROOT" --exclude=__pycache__ -cf - kiosk district points_protocol | tar -C "$WORK/src" -xf -
 "$DEV_PYTHON" -m pip wheel --quiet --no-deps --wheel-dir "$WORK/wheel" "$WORK/src"
 WHEEL=$(ls "$WORK"/wheel/points_kiosk-*.whl)
 

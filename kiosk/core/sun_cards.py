@@ -2,10 +2,10 @@
 get, checked offline with the keys in ``[nfc] sun_keys``.
 
 The reader hands over the UID it read with ``FF CA`` and the URL in the card's NDEF file; the
-checking itself is :mod:`points_sun.sdm` (NXP AN12196). A message that does not verify, whose
-UID is not the card's own, or whose counter is at its limit is refused here, before any look-
-up; the replay check needs the database and is made when the tap is looked up
-(:mod:`kiosk.core.sun_taps`).
+checking itself is :mod:`points_protocol.sun.sdm` (NXP AN12196). A message that does not
+verify, whose UID is not the card's own, or whose counter is at its limit is refused here,
+before any look-up; the replay check needs the database and is made when the tap is looked
+up (:mod:`kiosk.core.sun_taps`).
 """
 
 from __future__ import annotations
@@ -16,8 +16,8 @@ from pathlib import Path
 from kiosk.core.devices import CardPresented, CardRejected
 from kiosk.core.errors import SunCheckFailed, SunCounterExhausted, SunKeysMissing
 from kiosk.core.models import SunCounter
-from points_sun import ndef, sdm
-from points_sun.keys import KioskKeys, load_kiosk_keys
+from points_protocol.sun import ndef, sdm
+from points_protocol.sun.keys import KioskKeys, load_kiosk_keys
 
 
 class SunVerifier:
@@ -29,7 +29,7 @@ class SunVerifier:
 
     @classmethod
     def from_file(cls, path: Path) -> SunVerifier:
-        """Raises :class:`points_sun.keys.KeyFileError` (a ValueError) with the reason."""
+        """Raises :class:`points_protocol.sun.keys.KeyFileError` (a ValueError) with the reason."""
         return cls(load_kiosk_keys(path))
 
     def check(self, uid: bytes, picc_hex: str, mac_hex: str, source: str

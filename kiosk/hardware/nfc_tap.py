@@ -22,7 +22,7 @@ from kiosk.core.errors import CardUnreadable
 from kiosk.core.sun_cards import SunVerifier, card_event
 from points_protocol.errors import Invalid
 from points_protocol.ids import normalize_nfc_uid
-from points_sun import ndef
+from points_protocol.sun import ndef
 
 log = logging.getLogger("kiosk.hardware.nfc")
 

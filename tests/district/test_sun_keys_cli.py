@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from district.cli import main
-from points_sun import keys
+from points_protocol.sun import keys
 
 
 def run(tmp_path: Path, *argv: str) -> int:

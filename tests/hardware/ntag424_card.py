@@ -14,7 +14,7 @@ DNA datasheet and checked against NXP AN12196's examples from the card's side
   (CmdCtr, TI, truncated CMACs, CommMode.Full encryption).
 
 It shares only the AES/CMAC primitives and the session-key derivation with the reader's side
-(points_sun); the command handling is the card's own. Its state (keys, files, counter) is a
+(points_protocol.sun); the command handling is the card's own. Its state (keys, files, counter) is a
 JSON-able dict, so a card taken off the reader and put back is the same card.
 """
 
@@ -26,8 +26,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from points_sun import aes, ev2, ndef, sdm
-from points_sun.keys import FILE_READ_KEY, META_READ_KEY, DistrictKeys
+from points_protocol.sun import aes, ev2, ndef, sdm
+from points_protocol.sun.keys import FILE_READ_KEY, META_READ_KEY, DistrictKeys
 
 NDEF_APP = bytes.fromhex("D2760000850101")
 FILE_IDS = {bytes.fromhex("E103"): 1, bytes.fromhex("E104"): 2, bytes.fromhex("E105"): 3}

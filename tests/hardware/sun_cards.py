@@ -7,7 +7,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from points_sun.keys import DistrictKeys
+from points_protocol.sun.keys import DistrictKeys
 from tests.hardware.ntag424_card import Ntag424, factory_state, provisioned_state
 
 UID = "04A1B2C3D4E5F6"   # 张小华 (V0001) in the demo shop and the demo district

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from points_sun import ndef, sdm
+from points_protocol.sun import ndef, sdm
 from tests.hardware.ntag424_card import Ntag424, _Session, factory_state
 
 h = bytes.fromhex

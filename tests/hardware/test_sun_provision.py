@@ -18,7 +18,7 @@ from kiosk.core.devices import CardPresented, DeviceFound
 from kiosk.core.models import SunCounter
 from kiosk.core.sun_cards import SunVerifier
 from kiosk.hardware.nfc import PcscCardReader
-from points_sun import keys
+from points_protocol.sun import keys
 from tests.hardware.ntag424_card import factory_state
 from tests.hardware.pcsc_stack import (
     READER_PREFIX,

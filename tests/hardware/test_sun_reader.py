@@ -25,7 +25,7 @@ from kiosk.core.sun_cards import SunVerifier
 from kiosk.hardware.nfc import PcscCardReader
 from kiosk.services import Services
 from kiosk.ui.controller import presented_card
-from points_sun import sdm
+from points_protocol.sun import sdm
 from tests.conftest import ManualClock
 from tests.hardware.pcsc_stack import (
     READER,

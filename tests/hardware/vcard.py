@@ -131,7 +131,7 @@ def _vanish_spec(text: str | None) -> tuple[int, int] | None:
 
 def ntag424_card(state_path: Path, vanish_before: tuple[int, int] | None,
                  vanish_after: tuple[int, int] | None) -> Callable[[bytes], bytes | None]:
-    sys.path.insert(0, str(ROOT))   # run as a script: find points_sun and tests.hardware
+    sys.path.insert(0, str(ROOT))   # run as a script: find points_protocol and tests.hardware
     from tests.hardware.ntag424_card import Ntag424
 
     card = Ntag424(json.loads(state_path.read_text()))

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import pytest
 
-from points_sun import sdm
+from points_protocol.sun import sdm
 
 ZERO = bytes(16)
 h = bytes.fromhex

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from points_sun import an10922, keys
+from points_protocol.sun import an10922, keys
 
 h = bytes.fromhex
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from points_sun import aes, ev2
+from points_protocol.sun import aes, ev2
 
 h = bytes.fromhex
 ZERO = bytes(16)

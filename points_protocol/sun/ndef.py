@@ -15,7 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from urllib.parse import parse_qs, urlsplit
 
-from points_sun.sdm import PICC_DATA_HEX, SDMMAC_HEX
+from points_protocol.sun.sdm import PICC_DATA_HEX, SDMMAC_HEX
 
 # NFC Forum URI record prefixes (URI RTD, table 3) this module writes or reads.
 URI_PREFIXES = {0x00: "", 0x01: "http://www.", 0x02: "https://www.", 0x03: "http://",

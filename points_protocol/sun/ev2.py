@@ -1,8 +1,8 @@
 """AuthenticateEV2First and EV2 secure messaging (AES), the reader's side.
 
 Written from the NTAG 424 DNA datasheet (NT4H2421Gx, "Secure messaging") and checked against
-the worked examples of NXP AN12196 (tests/points_sun). Commands are native ones wrapped in ISO
-7816-4 APDUs: ``90 INS 00 00 Lc data 00``; the tag answers ``data || 91 status``.
+the worked examples of NXP AN12196 (tests/protocol/test_sun_ev2.py). Commands are native ones
+wrapped in ISO 7816-4 APDUs: ``90 INS 00 00 Lc data 00``; the tag answers ``data || 91 status``.
 
 After authentication every command carries the command counter (CmdCtr, 2 bytes, least
 significant first) and the 4-byte transaction identifier (TI) in its MAC:
@@ -26,7 +26,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from enum import Enum
 
-from points_sun import aes
+from points_protocol.sun import aes
 
 CLA = 0x90
 INS_AUTH_FIRST, INS_ADDITIONAL_FRAME = 0x71, 0xAF

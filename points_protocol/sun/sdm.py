@@ -21,7 +21,7 @@ import hmac
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from points_sun import aes
+from points_protocol.sun import aes
 
 SV2_PREFIX = bytes.fromhex("3CC300010080")
 UID_MIRRORED, COUNTER_MIRRORED = 0x80, 0x40

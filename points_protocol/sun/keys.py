@@ -36,8 +36,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from points_sun import aes
-from points_sun.an10922 import MAX_INPUT, diversify_aes128
+from points_protocol.sun import aes
+from points_protocol.sun.an10922 import MAX_INPUT, diversify_aes128
 
 KEY_NUMBERS = (0, 1, 2, 3, 4)
 APP_KEY, FILE_READ_KEY, META_READ_KEY = 0, 1, 2

@@ -10,7 +10,7 @@ compute any card's key again from its UID.
 
 from __future__ import annotations
 
-from points_sun import aes
+from points_protocol.sun import aes
 
 AES128_DIV_CONSTANT = b"\x01"
 MAX_INPUT = 31

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from points_sun import ndef
+from points_protocol.sun import ndef
 
 h = bytes.fromhex
 
