@@ -39,6 +39,7 @@ bench: setup
 	$(BIN)/python bench/sync.py --volunteers 450000
 	$(BIN)/python bench/simulate.py --seeds 300
 	$(BIN)/python bench/startup.py
+	$(BIN)/python bench/sun_tap.py
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache .hypothesis
