@@ -35,7 +35,14 @@ from tests.hardware.pcsc_stack import (
     reader_is_empty,
     wait_until,
 )
-from tests.hardware.sun_cards import UID, district_keys, provisioned, read_state, recording
+from tests.hardware.sun_cards import (
+    UID,
+    district_keys,
+    provisioned,
+    read_state,
+    recording,
+    write_state,
+)
 
 StartReader = Callable[..., tuple[PcscCardReader, EventRecorder]]
 PutCard = Callable[..., VirtualCard]
@@ -134,14 +141,9 @@ def test_a_genuine_message_on_another_uid_is_refused(
     state = read_state(provisioned(tmp_path / "card.json", KEYS))
     copied = read_state(recording(state, 5, tmp_path / "copy.json"))
     copied["uid"] = "04FFFFFFFFFFFF"
-    event = tap(put_card, kiosk_reader, write_copy(tmp_path, copied))
+    event = tap(put_card, kiosk_reader, write_state(tmp_path / "other-uid.json", copied))
     assert isinstance(event, CardRejected) and isinstance(event.error, SunCheckFailed)
     assert "04FFFFFFFFFFFF" in event.error.detail
-
-
-def write_copy(tmp_path: Path, state: dict[str, object]) -> Path:
-    from tests.hardware.sun_cards import write_state
-    return write_state(tmp_path / "other-uid.json", state)
 
 
 def test_a_counter_at_its_limit_is_refused(
