@@ -47,7 +47,9 @@ log = logging.getLogger("kiosk.app")
 
 DEMO_DATABASE = "var/demo.sqlite"
 DEMO_RECEIPTS = "var/demo-receipts.txt"
-REPORTS_DIR = "var/reports"  # CSV exports when no USB stick is plugged in
+# CSV exports when no USB stick is plugged in: in the data folder, beside the database (the
+# config's folder is /etc on a kiosk, read-only for the touchscreen).
+REPORTS_DIR = "reports"
 
 
 @dataclass
@@ -108,7 +110,7 @@ def build_kiosk(services: Services, printer: ReceiptPrinter, sources: Sequence[C
     kiosk.admin = AdminGate(window, controller, worker,
                             AdminWork(services, printer, pin_policy(config)),
                             idle_seconds=config.operator.idle_signout_seconds,
-                            export_dir=config.base_dir / REPORTS_DIR)
+                            export_dir=config.database_path.parent / REPORTS_DIR)
     bridge.device_event.connect(kiosk.admin.on_device_event)
     for source in sources:
         if isinstance(source, WedgeScanner):
@@ -159,7 +161,10 @@ def run(config: Config, *, demo: bool, windowed: bool) -> int:
         enable_input_method()   # before the QApplication: Qt picks its input method once
     app = QApplication.instance() or QApplication(sys.argv[:1])
     try:
-        services = build(config)
+        # Only the demo makes its database: a kiosk's is made by `kiosk-admin init` once its
+        # id is set (packaging/README.md); until then the app waits for it (the unit's
+        # condition) instead of binding a new ledger to the id in the config.
+        services = build(config, create=demo)
     except (DatabaseError, WrongKioskError, sqlite3.Error) as exc:
         print(f"kiosk: {exc}", file=sys.stderr)  # e.g. locked by a stuck process: no traceback
         return 2

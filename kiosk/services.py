@@ -70,11 +70,12 @@ def pin_policy(config: Config) -> PinPolicy:
                      lockout_max_seconds=section.lockout_max_seconds)
 
 
-def build(config: Config, clock: Clock | None = None) -> Services:
+def build(config: Config, clock: Clock | None = None, *, create: bool = True) -> Services:
+    """``create=False``: a missing database is an error (DatabaseNotFoundError), not made."""
     clock = clock or SystemClock()
     conn = open_database(config.database_path, busy_timeout_ms=config.database.busy_timeout_ms,
                          startup_check=config.database.startup_check,
-                         cache_mb=config.database.cache_mb)
+                         cache_mb=config.database.cache_mb, create=create)
     kiosk, policy = kiosk_info(config), sales_policy(config)
     return Services(config=config, conn=conn, clock=clock, kiosk=kiosk, policy=policy,
                     checkout=Checkout(conn, clock, kiosk, policy, district_overrides()))

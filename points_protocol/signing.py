@@ -66,12 +66,20 @@ def load_public_key(text: str) -> Ed25519PublicKey:
 
 
 def generate_key_file(path: Path) -> Ed25519PrivateKey:
-    """Make a kiosk key at provisioning; the file is readable by its owner only."""
+    """Make a kiosk key at provisioning; the file is readable by its owner only.
+
+    The owner is the owner of the key's folder (the package makes it the sync daemon's own,
+    mode 0700): made by root (``sudo kiosk-sync keygen`` instead of ``sudo -u kiosk-sync``),
+    a key readable by root alone would leave the daemon unable to sign anything."""
     key = Ed25519PrivateKey.generate()
     pem = key.private_bytes(Encoding.PEM, PrivateFormat.PKCS8, NoEncryption())
-    path.parent.mkdir(parents=True, exist_ok=True)
+    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     with os.fdopen(fd, "wb") as fh:
+        os.fchmod(fh.fileno(), 0o600)  # whatever the umask
+        folder = path.parent.stat()
+        if os.geteuid() == 0 and (folder.st_uid, folder.st_gid) != (0, 0):
+            os.fchown(fh.fileno(), folder.st_uid, folder.st_gid)
         fh.write(pem)
     return key
 

@@ -27,7 +27,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from urllib.parse import quote
 
-from kiosk.core import schema
+from kiosk.core import schema, shared_files
 
 SUFFIX = ".sqlite"
 _STAMP = "%Y%m%dT%H%M%SZ"
@@ -176,7 +176,7 @@ def make_backup(database: Path, folder: Path, expected_kiosk_id: str,
     """Copy the live database into ``folder`` while the app and daemon go on selling."""
     if not database.is_file():
         raise BackupError(f"{database}: no database to back up")
-    folder.mkdir(parents=True, exist_ok=True)
+    shared_files.make_folder(folder)
     name = backup_name(expected_kiosk_id, moment)
     final = folder / name
     if final.exists():
@@ -185,6 +185,9 @@ def make_backup(database: Path, folder: Path, expected_kiosk_id: str,
                              timeout=busy_timeout_ms / 1000)
     try:
         with _temporary(folder, name) as temp:
+            # Made by the timer's user or by an operator, read by the others (listing,
+            # --verify, restore): shared, whatever the umask of whoever runs it.
+            shared_files.create_file(temp, shared_files.READ_ONLY)
             _copy(source, temp)
             try:
                 info = inspect(temp)
@@ -281,9 +284,10 @@ def restore(backup: Path, database: Path, expected_kiosk_id: str, moment: dateti
             f"{backup} is a backup of kiosk {info.kiosk_id!r}, but this kiosk is "
             f"{expected_kiosk_id!r} (config kiosk.id); to take over that kiosk's data set "
             "kiosk.id to match first, or use --force-other-kiosk")
-    database.parent.mkdir(parents=True, exist_ok=True)
+    shared_files.make_folder(database.parent)
     stamp = moment.astimezone(UTC).strftime(_STAMP)
     with _temporary(database.parent, database.name + ".restore") as temp:
+        shared_files.create_file(temp, shared_files.READ_WRITE)  # the new live database
         source = sqlite3.connect(readonly_uri(backup), uri=True, isolation_level=None)
         try:
             _copy(source, temp)
@@ -313,12 +317,13 @@ def restore(backup: Path, database: Path, expected_kiosk_id: str, moment: dateti
 
 
 def _take_owner_and_mode(temp: Path, database: Path) -> None:
-    """The restored file keeps the live file's owner, group and mode, so the app and the
-    daemon (other users than the operator who restores) can still write it."""
+    """The restored file keeps the live file's owner, group and mode (at least the shared
+    read-write mode), so the app and the daemon (other users than the operator who restores)
+    can still write it."""
     if not database.exists():
         return
     st = database.stat()
-    os.chmod(temp, st.st_mode & 0o7777)
+    os.chmod(temp, (st.st_mode & 0o7777) | shared_files.READ_WRITE)
     if os.geteuid() == 0:
         os.chown(temp, st.st_uid, st.st_gid)
 

@@ -12,17 +12,22 @@ Two processes share the file (the touchscreen app and the sync daemon), so:
 
 from __future__ import annotations
 
+import os
 import sqlite3
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from kiosk.core import schema
+from kiosk.core import schema, shared_files
 
 
 class DatabaseError(Exception):
     """The database file cannot be used (corrupt, too new, unreadable)."""
+
+
+class DatabaseNotFoundError(DatabaseError):
+    """There is no database file, and the caller must not make one."""
 
 
 def connect(path: Path | str, *, busy_timeout_ms: int = 5000,
@@ -123,14 +128,45 @@ def check_integrity(conn: sqlite3.Connection, mode: str) -> None:
         raise DatabaseError("database integrity check failed: " + "; ".join(rows[:5]))
 
 
+def _check_writable(path: Path) -> None:
+    """SQLite opens a file it cannot write read-only without a word, and the first sale then
+    fails with "attempt to write a readonly database": say it at once, with who and why."""
+    problems = [f"{p} is not writable" for p, mode in (
+        (path, os.R_OK | os.W_OK),
+        *((Path(f"{path}{s}"), os.R_OK | os.W_OK) for s in shared_files.DATABASE_COMPANIONS),
+    ) if p.exists() and not os.access(p, mode)]
+    for suffix in shared_files.DATABASE_COMPANIONS:
+        if not Path(f"{path}{suffix}").exists() and not os.access(path.parent, os.W_OK | os.X_OK):
+            problems.append(f"{path.parent} is not writable (SQLite makes {path.name}{suffix} "
+                            "there)")
+            break
+    if problems:
+        raise DatabaseError(f"{'; '.join(problems)} for {shared_files.describe_user()} "
+                            f"({shared_files.describe(path)}): the kiosk's users share these "
+                            "files through their group (packaging/README.md)")
+
+
 def open_database(path: Path | str, *, busy_timeout_ms: int = 5000,
-                  startup_check: str = "quick", cache_mb: int = 32) -> sqlite3.Connection:
-    """Connect, check integrity, and bring the schema up to date."""
+                  startup_check: str = "quick", cache_mb: int = 32,
+                  create: bool = True) -> sqlite3.Connection:
+    """Connect, check integrity, and bring the schema up to date.
+
+    A new file is made shared (kiosk.core.shared_files: the touchscreen and the sync daemon
+    are different users). ``create=False`` is for the services: a missing database means the
+    kiosk is not provisioned yet, and making one would bind it to whatever kiosk id the
+    config has now (``kiosk-admin init`` makes it, after the id is set)."""
     path = Path(path)
+    in_memory = str(path) == ":memory:"
+    if not create and not in_memory and not path.exists():
+        raise DatabaseNotFoundError(f"{path}: no database yet: provision the kiosk first "
+                                    "(kiosk-admin init)")
     try:
-        if str(path) != ":memory:":
-            path.parent.mkdir(parents=True, exist_ok=True)
+        if not in_memory:
+            shared_files.prepare_database(path)
+            _check_writable(path)
         conn = connect(path, busy_timeout_ms=busy_timeout_ms, cache_mb=cache_mb)
+        if not in_memory:
+            shared_files.fix_database_companions(path)
         check_integrity(conn, startup_check)
         schema.migrate(conn)
     except OSError as exc:  # an unwritable folder: a message, not a traceback

@@ -7,9 +7,10 @@ import hashlib
 import shutil
 from pathlib import Path
 
+from kiosk.core import shared_files
 from kiosk.core.errors import UserFacingError
 
-PICTURE_DIR = "var/item-images"  # under the config's folder, next to the database
+PICTURE_DIR = "item-images"  # in the data folder, beside the database (writable; /etc is not)
 SUFFIXES = (".png", ".jpg", ".jpeg", ".webp")
 MAX_BYTES = 10 * 1024 * 1024  # a product photo; anything larger is not one
 
@@ -30,9 +31,10 @@ def store_picture(source: Path, folder: Path, item_id: str) -> Path:
     if source.stat().st_size > MAX_BYTES:
         raise PictureRefused("图片文件太大（最多 10 MB）。",
                              "The picture is too large (10 MB at most).")
-    folder.mkdir(parents=True, exist_ok=True)
+    shared_files.make_folder(folder)
     digest = hashlib.sha256(source.read_bytes()).hexdigest()[:12]
     target = (folder / f"{item_id}-{digest}{suffix}").resolve()
     if source.resolve() != target:
+        shared_files.create_file(target, shared_files.READ_ONLY)
         shutil.copyfile(source, target)
     return target

@@ -11,10 +11,12 @@ import argparse
 import contextlib
 import fcntl
 import logging
+import os
 import random
 import sqlite3
 import sys
 import threading
+import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -22,6 +24,7 @@ from typing import IO
 
 from kiosk import logs
 from kiosk.config import Config, ConfigError, SyncSection, load_config
+from kiosk.core import shared_files
 from kiosk.core.clock import Clock, SystemClock, to_db
 from kiosk.core.db import DatabaseError, open_database
 from kiosk.core.ledger import bind_kiosk
@@ -142,14 +145,47 @@ def hold_daemon_lock(database: Path) -> IO[str] | None:
     """One daemon per kiosk database: an exclusive ``flock`` on a file beside it, held for the
     life of the process (the kernel drops it when the process dies, however it dies). A second
     daemon would be harmless for the ledger (pulls are cursor-checked, pushes idempotent) but
-    would double the traffic and race on the status row. None if another process holds it."""
-    handle = (database.parent / (database.name + ".sync-lock")).open("a", encoding="utf-8")
+    would double the traffic and race on the status row. None if another process holds it.
+
+    The lock file is shared like the database (whoever makes it, the other users of the data
+    folder must be able to open it: root's ``kiosk-sync --once`` made it 0640 once, and the
+    daemon then could not start)."""
+    fd = shared_files.open_file(database.parent / (database.name + ".sync-lock"), os.O_RDWR,
+                                shared_files.READ_WRITE)
+    handle = os.fdopen(fd, "a", encoding="utf-8")
     try:
         fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
     except BlockingIOError:
         handle.close()
         return None
     return handle
+
+
+# How long ``kiosk-sync --once`` waits for the running daemon's round: it starts within a
+# second (the daemon polls for requests), and a first sync of a whole district's volunteers
+# takes well under a minute; a round that takes longer than this is stuck on the network.
+ONCE_WAIT_SECONDS = 300.0
+
+
+def ask_running_daemon(conn: sqlite3.Connection, clock: Clock, *,
+                       wait_seconds: float = ONCE_WAIT_SECONDS,
+                       sleep: Callable[[float], None] = time.sleep) -> int:
+    """``kiosk-sync --once`` while the daemon runs (it is enabled, so after any reboot): the
+    same "sync now" request the app's button makes, then wait for the round that serves it.
+    0 when that round succeeded, 1 when it failed or did not end in time; as --once alone."""
+    request_id = state.request_sync(conn, to_db(clock.now()))
+    print("kiosk-sync: the running daemon holds the lock; asked it for a round", file=sys.stderr)
+    deadline = time.monotonic() + wait_seconds
+    while time.monotonic() < deadline:
+        outcome = state.request_outcome(conn, request_id)
+        if outcome is not None:
+            print(f"kiosk-sync: {'sync ok' if outcome.ok else 'sync failed'}: {outcome.detail}",
+                  file=sys.stderr)
+            return 0 if outcome.ok else 1
+        sleep(0.2)
+    print(f"kiosk-sync: the running daemon did not finish a round within {wait_seconds:.0f} s "
+          "(kiosk-sync status; journalctl -u points-kiosk-sync)", file=sys.stderr)
+    return 1
 
 
 def make_transport(config: Config) -> HttpTransport:
@@ -185,9 +221,12 @@ def main(argv: Sequence[str] | None = None) -> int:
             key = signing.generate_key_file(_path(config, config.district.key_path))
             print(signing.public_key_text(key))
             return 0
+        # The key before the database: an unprovisioned kiosk has neither, and opening the
+        # database must not make one (it would be bound to the config's kiosk id of now).
+        transport = make_transport(config) if args.command == "run" else None
         conn = open_database(config.database_path,
                              busy_timeout_ms=config.database.busy_timeout_ms,
-                             startup_check=config.database.startup_check)
+                             startup_check=config.database.startup_check, create=False)
         if args.command == "now":
             state.request_sync(conn, to_db(SystemClock().now()))
             return 0
@@ -198,7 +237,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         clock = SystemClock()
         verifier = TokenVerifier.from_settings(config.qr.public_key, config.qr.district_id,
                                                clock, base_dir=config.base_dir)
-        daemon = Daemon(conn, make_transport(config), clock, config.kiosk.id, config.sync,
+        assert transport is not None
+        daemon = Daemon(conn, transport, clock, config.kiosk.id, config.sync,
                         verify_card=None if verifier is None else verifier.verify)
     except (ConfigError, DatabaseError, InsecureUrlError, OSError, ValueError) as exc:
         print(f"kiosk-sync: {exc}", file=sys.stderr)
@@ -207,8 +247,11 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _run(daemon: Daemon, database: Path, *, once: bool) -> int:
-    """Under the one-daemon lock: a round (``--once``: 0 ok, 1 failed) or rounds until killed."""
+    """Under the one-daemon lock: a round (``--once``: 0 ok, 1 failed) or rounds until killed.
+    ``--once`` beside a running daemon asks it for the round instead (see ask_running_daemon)."""
     lock = hold_daemon_lock(database)
+    if lock is None and once:
+        return ask_running_daemon(daemon.conn, daemon.clock)
     if lock is None:
         print(f"kiosk-sync: another kiosk-sync is already running for {database}",
               file=sys.stderr)

@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
 
+from kiosk.core import shared_files
 from kiosk.core.db import write_transaction
 from points_protocol.messages import IMAGES_PATH, SHA256_RE
 
@@ -97,10 +98,13 @@ class FetchResult:
 
 
 def _write_atomically(folder: Path, sha256: str, data: bytes) -> Path:
-    folder.mkdir(parents=True, exist_ok=True)
+    """The daemon writes, the touchscreen (another user) reads: a shared folder and file
+    (kiosk.core.shared_files; mkstemp alone would make the picture 0600)."""
+    shared_files.make_folder(folder)
     target = local_path(folder, sha256)
     fd, tmp = tempfile.mkstemp(dir=folder, prefix=".part-")
     try:
+        shared_files.fix_file(Path(tmp), shared_files.READ_ONLY)
         with os.fdopen(fd, "wb") as out:
             out.write(data)
             out.flush()

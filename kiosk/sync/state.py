@@ -75,10 +75,37 @@ def mark_failure(conn: sqlite3.Connection, now: str, error: str) -> None:
                      "WHERE id = 1", (error[:500], now, highest_seq(conn) - acked_seq(conn)))
 
 
-def request_sync(conn: sqlite3.Connection, now: str) -> None:
-    """What the app's "sync now" button does."""
+def request_sync(conn: sqlite3.Connection, now: str) -> int:
+    """What the app's "sync now" button (and ``kiosk-sync --once`` beside a running daemon)
+    does; returns the request's id for :func:`request_outcome`."""
     with write_transaction(conn):
-        conn.execute("INSERT INTO sync_requests (requested_at) VALUES (?)", (now,))
+        cursor = conn.execute("INSERT INTO sync_requests (requested_at) VALUES (?)", (now,))
+    return int(cursor.lastrowid or 0)
+
+
+@dataclass(frozen=True)
+class RequestOutcome:
+    ok: bool
+    detail: str  # when the round ended, or its error
+
+
+def request_outcome(conn: sqlite3.Connection, request_id: int) -> RequestOutcome | None:
+    """How the first round after the daemon took request ``request_id`` ended, or None while
+    it has not yet. The daemon marks a request handled just before the round it serves and
+    records that round's end in ``sync_status`` (its own clock for both, so they compare):
+    an outcome later than the handling time is that round's (or a later one's)."""
+    row = conn.execute(
+        "SELECT r.handled_at, s.last_success_at, s.last_error_at, s.last_error "
+        "FROM sync_requests AS r, sync_status AS s WHERE r.id = ? AND s.id = 1",
+        (request_id,)).fetchone()
+    if row is None or row[0] is None:
+        return None
+    handled, success, error_at, error = row
+    if success is not None and success > handled:
+        return RequestOutcome(True, f"round ended {success}")
+    if error_at is not None and error_at > handled:
+        return RequestOutcome(False, str(error))
+    return None
 
 
 def take_requests(conn: sqlite3.Connection, now: str) -> bool:

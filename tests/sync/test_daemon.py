@@ -91,11 +91,20 @@ def test_kiosk_sync_command_once(district: LiveServer, tmp_path: Path) -> None:
     config = tmp_path / "config.toml"
     config.write_text(
         f'[kiosk]\nid = "cli-kiosk"\n[database]\npath = "kiosk.sqlite"\n'
-        f'[district]\nurl = "{district.url}"\nkey_path = "key.pem"\n', encoding="utf-8")
+        f'[district]\nurl = "{district.url}"\nkey_path = "key.pem"\n'
+        f'[sync]\ninterval_seconds = 3600\n', encoding="utf-8")
     run = [sys.executable, "-m", "kiosk.sync.daemon", "--config", str(config)]
     keygen = subprocess.run([*run, "keygen"], capture_output=True, text=True, cwd=ROOT,
                             timeout=120, check=True)
     district.store.register_kiosk("cli-kiosk", keygen.stdout.strip())
+    # Not provisioned yet (no database): the daemon says so and makes none. Made here, the
+    # database would be bound to whatever kiosk id the config had at that moment.
+    early = subprocess.run([*run, "--once"], capture_output=True, text=True, cwd=ROOT,
+                           check=False, timeout=120)
+    assert early.returncode == 2 and "kiosk-admin init" in early.stderr
+    assert not (tmp_path / "kiosk.sqlite").exists()
+    subprocess.run([sys.executable, "-m", "kiosk.cli.admin", "--config", str(config), "init"],
+                   capture_output=True, text=True, cwd=ROOT, timeout=120, check=True)
     once = subprocess.run([*run, "--once"], capture_output=True, text=True, cwd=ROOT, check=False,
                           timeout=120)
     assert once.returncode == 0, once.stderr
@@ -106,13 +115,51 @@ def test_kiosk_sync_command_once(district: LiveServer, tmp_path: Path) -> None:
     # A second daemon for the same database refuses to start while one holds the lock.
     held = hold_daemon_lock(tmp_path / "kiosk.sqlite")
     assert held is not None
-    second = subprocess.run([*run, "--once"], capture_output=True, text=True, cwd=ROOT,
-                            check=False, timeout=120)
+    second = subprocess.run(run, capture_output=True, text=True, cwd=ROOT, check=False,
+                            timeout=120)
     assert second.returncode == 3 and "already running" in second.stderr
     held.close()   # the first one ends: the next starts
     again = subprocess.run([*run, "--once"], capture_output=True, text=True, cwd=ROOT,
                            check=False, timeout=120)
     assert again.returncode == 0, again.stderr
+
+
+def test_once_beside_the_running_daemon_asks_it_for_a_round(district: LiveServer,
+                                                            tmp_path: Path) -> None:
+    """After a reboot the enabled daemon holds the lock; the provisioning step
+    ``kiosk-sync --once`` then has the daemon run the round and reports its outcome."""
+    config = tmp_path / "config.toml"
+    config.write_text(
+        f'[kiosk]\nid = "cli-kiosk"\n[database]\npath = "kiosk.sqlite"\n'
+        f'[district]\nurl = "{district.url}"\nkey_path = "key.pem"\n'
+        f'[sync]\ninterval_seconds = 3600\n', encoding="utf-8")
+    run = [sys.executable, "-m", "kiosk.sync.daemon", "--config", str(config)]
+    keygen = subprocess.run([*run, "keygen"], capture_output=True, text=True, cwd=ROOT,
+                            timeout=120, check=True)
+    subprocess.run([sys.executable, "-m", "kiosk.cli.admin", "--config", str(config), "init"],
+                   capture_output=True, text=True, cwd=ROOT, timeout=120, check=True)
+    daemon = subprocess.Popen([*run, "run"], cwd=ROOT, stderr=subprocess.DEVNULL)
+    try:
+        conn = open_database(tmp_path / "kiosk.sqlite")
+        # Its first round fails: the district does not know the kiosk yet.
+        wait_for(lambda: state.status(conn)["last_error_at"] is not None)
+        refused = subprocess.run([*run, "--once"], capture_output=True, text=True, cwd=ROOT,
+                                 check=False, timeout=120)
+        assert refused.returncode == 1, refused.stderr
+        assert "asked it for a round" in refused.stderr and "sync failed" in refused.stderr
+        district.store.register_kiosk("cli-kiosk", keygen.stdout.strip())
+        once = subprocess.run([*run, "--once"], capture_output=True, text=True, cwd=ROOT,
+                              check=False, timeout=120)
+        assert once.returncode == 0, once.stderr
+        assert "sync ok" in once.stderr
+        assert state.status(conn)["last_success_at"] is not None
+        assert conn.execute("SELECT COUNT(*) FROM sync_requests WHERE handled_at IS NULL"
+                            ).fetchone()[0] == 0
+        assert daemon.poll() is None  # the daemon goes on
+        conn.close()
+    finally:
+        daemon.terminate()
+        daemon.wait(timeout=60)
 
 
 class StubDistrict:

@@ -257,7 +257,7 @@ class AdminWork:
                 raise ItemInvalid(exc.problems) from None
             item = spec
             if picture is not None:
-                folder = s.config.base_dir / item_pictures.PICTURE_DIR
+                folder = s.config.database_path.parent / item_pictures.PICTURE_DIR
                 stored = item_pictures.store_picture(picture, folder, spec.item_id)
                 item = replace(spec, image=str(stored))
             audit.upsert_item(s.conn, s.clock, operator_id, item)
