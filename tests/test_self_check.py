@@ -2,12 +2,20 @@
 
 from __future__ import annotations
 
+import contextlib
+import io
+import os
+import re
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
 from kiosk.cli import admin
+from kiosk.core.db import open_database
 from kiosk.services import Services
+from kiosk.sync import signing
+from tests.users import SYNC, TOUCH, as_user, data_fixture  # noqa: F401
 
 
 def self_check(config_file: Path, capsys: pytest.CaptureFixture[str]) -> tuple[int, str]:
@@ -59,3 +67,56 @@ def test_missing_database_fails_without_creating_one(tmp_path: Path,
     assert status == 1 and "kiosk-admin init" in out
     assert not db.exists()
     assert sorted(p.name for p in tmp_path.iterdir()) == ["config.toml"]
+
+
+def self_check_text(config_file: Path) -> Callable[[], str]:
+    def work() -> str:
+        out = io.StringIO()
+        with contextlib.redirect_stdout(out):
+            status = admin.main(["--config", str(config_file), "self-check"])
+        return f"status {status}\n{out.getvalue()}"
+    return work
+
+
+def packaged_kiosk(data: Path) -> Path:
+    """The layout postinst and provisioning make: the ledger in the shared folder, the key in
+    the daemon's own folder (0700); returns the config."""
+    database = data / "kiosk.sqlite"
+    conn = open_database(database)
+    conn.execute("INSERT INTO meta (key, value) VALUES ('kiosk_id', 'k1')")
+    conn.close()
+    keys = data / "sync"
+    keys.mkdir()
+    os.chown(keys, SYNC.uid, SYNC.gid)
+    keys.chmod(0o700)
+    signing.generate_key_file(keys / "kiosk-key.pem")
+    config = data.parent / "config.toml"
+    config.write_text(f'[kiosk]\nid = "k1"\n[database]\npath = "{database}"\n'
+                      f'[district]\nkey_path = "{keys / "kiosk-key.pem"}"\n'
+                      f'[backup]\ndir = "{data / "backups"}"\n', encoding="utf-8")
+    config.chmod(0o644)
+    return config
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="switching users needs root")
+def test_as_the_touchscreen_user_it_says_what_that_user_can_do(data: Path) -> None:
+    """Once it ended in a PermissionError traceback (the key's folder is the daemon's)."""
+    config = packaged_kiosk(data)
+    said = as_user(TOUCH, self_check_text(config))
+    assert said.startswith("ok\nstatus 0\n"), said
+    assert "Traceback" not in said
+    assert re.search(r"^ok +access: user 54001 .* can write the database, its folder", said,
+                     re.M), said
+    assert re.search(r"^ok +kiosk key: .* is not visible to this user", said, re.M), said
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="switching users needs root")
+def test_a_ledger_the_touchscreen_cannot_write_is_not_ready(data: Path) -> None:
+    """The finding: a 0640 ledger made by the provisioning user, and self-check said ready."""
+    config = packaged_kiosk(data)
+    (data / "kiosk.sqlite").chmod(0o640)
+    said = as_user(TOUCH, self_check_text(config))
+    assert said.startswith("ok\nstatus 1\n"), said
+    assert re.search(r"^FAIL +access: user 54001 .*cannot read/write database .*0640", said,
+                     re.M), said
+    assert said.rstrip().endswith("self-check: 1 problem(s)")

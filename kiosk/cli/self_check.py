@@ -3,7 +3,9 @@ whoever is called when the kiosk looks wrong.
 
 Each check prints ``ok``, ``WARN`` (works, but someone should look) or ``FAIL`` (the kiosk
 cannot sell properly); the exit status is 1 if anything failed. It never writes the database:
-a self-check must be safe while the kiosk runs.
+a self-check must be safe while the kiosk runs. It runs as any user (as the touchscreen's
+``sudo -u kiosk kiosk-admin self-check`` says what that user can do) and ends in a line per
+check, never a traceback.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from kiosk import __version__
+from kiosk.cli import access_checks
 from kiosk.cli.backup_commands import backup_dir
 from kiosk.config import Config
 from kiosk.core import backup, schema
@@ -112,10 +115,16 @@ def check_files(config: Config) -> Iterator[Check]:
         yield "WARN", "kiosk id", f"{config.kiosk.id!r} is the demo id: not provisioned yet"
     key = Path(config.district.key_path)
     key = key if key.is_absolute() else config.base_dir / key
-    if key.is_file():
-        yield "ok", "kiosk key", str(key)
+    try:
+        present = key.is_file()
+    except PermissionError:  # the touchscreen's user: the key's folder is the daemon's alone
+        yield "ok", "kiosk key", f"{key} is not visible to this user (only the sync " \
+                                 "daemon's user may read it)"
     else:
-        yield "WARN", "kiosk key", f"{key} missing: sync cannot run (kiosk-sync keygen)"
+        if present:
+            yield "ok", "kiosk key", str(key)
+        else:
+            yield "WARN", "kiosk key", f"{key} missing: sync cannot run (kiosk-sync keygen)"
     folder = backup_dir(config)
     found = backup.list_backups(folder, config.kiosk.id)
     if found:
@@ -133,9 +142,16 @@ def check_files(config: Config) -> Iterator[Check]:
 def run_checks(config: Config, full: bool) -> list[Check]:
     checks: list[Check] = [("ok", "version", f"kiosk {__version__}"),
                            ("ok", "config", f"loaded from {config.base_dir}")]
-    for group in (check_database(config, full), check_font(), check_printer(config),
-                  check_reader(config), check_files(config)):
-        checks.extend(group)
+    groups = {"database": check_database(config, full),
+              "access": access_checks.check_this_user(config),
+              "service users": access_checks.check_service_users(config),
+              "chinese font": check_font(), "printer": check_printer(config),
+              "nfc reader": check_reader(config), "files": check_files(config)}
+    for name, group in groups.items():
+        try:
+            checks.extend(group)  # keeps what the group said before an error
+        except OSError as exc:  # a folder this user may not enter, a vanished file
+            checks.append(access_checks.describe_failure(name, exc))
     return checks
 
 

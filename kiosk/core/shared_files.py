@@ -26,7 +26,6 @@ import grp
 import os
 import pwd
 import stat
-from collections.abc import Callable
 from pathlib import Path
 
 # Written by more than one user: the database and its -wal and -shm, the sync lock.
@@ -137,22 +136,27 @@ def prepare_database(database: Path) -> None:
     create_file(database, READ_WRITE)
 
 
-def _name(getter: Callable[[int], object], number: int) -> str:
+def _user(uid: int) -> str:
     try:
-        return str(getattr(getter(number), "pw_name", None) or getter(number).gr_name)
+        return pwd.getpwuid(uid).pw_name
     except KeyError:
-        return str(number)
+        return str(uid)
+
+
+def _group(gid: int) -> str:
+    try:
+        return grp.getgrgid(gid).gr_name
+    except KeyError:
+        return str(gid)
 
 
 def describe(path: Path) -> str:
     """``0640 root:points-kiosk``: what a message about a shared file should show."""
     st = path.stat()
-    return f"{stat.S_IMODE(st.st_mode):04o} {_name(pwd.getpwuid, st.st_uid)}:" \
-           f"{_name(grp.getgrgid, st.st_gid)}"
+    return f"{stat.S_IMODE(st.st_mode):04o} {_user(st.st_uid)}:{_group(st.st_gid)}"
 
 
 def describe_user() -> str:
     """``user kiosk (groups kiosk, points-kiosk)``: who this process is, for messages."""
     groups = sorted({os.getegid(), *os.getgroups()})
-    return f"user {_name(pwd.getpwuid, os.geteuid())} (groups " \
-           f"{', '.join(_name(grp.getgrgid, g) for g in groups)})"
+    return f"user {_user(os.geteuid())} (groups {', '.join(_group(g) for g in groups)})"

@@ -11,9 +11,7 @@ from __future__ import annotations
 
 import os
 import stat
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
-from dataclasses import dataclass
+from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -23,75 +21,11 @@ from kiosk.core import backup, item_pictures, shared_files
 from kiosk.core.db import open_database, write_transaction
 from kiosk.sync import images, signing
 from kiosk.sync.daemon import hold_daemon_lock
+from tests.users import SHARED_GID, SYNC, TOUCH, as_user, data_fixture, running_as  # noqa: F401
 
 pytestmark = pytest.mark.skipif(os.geteuid() != 0, reason="switching users needs root")
 
-SHARED_GID = 54_321          # the package's points-kiosk group
 NOW = datetime(2026, 12, 1, 3, 30, tzinfo=UTC)
-
-
-@dataclass(frozen=True)
-class User:
-    uid: int
-
-    @property
-    def gid(self) -> int:  # its own primary group, as adduser --group makes it
-        return self.uid
-
-
-TOUCH = User(54_001)   # kiosk: the touchscreen
-SYNC = User(54_002)    # kiosk-sync: the daemon and the nightly backup
-
-
-@contextmanager
-def running_as(user: User, work: Callable[[], object], umask: int = 0o077) -> Iterator[str]:
-    """Run ``work`` as ``user`` in a child process that stays alive (its files and database
-    connections open) until the block ends; yields "ok" or the error it raised."""
-    result_r, result_w = os.pipe()
-    release_r, release_w = os.pipe()
-    pid = os.fork()
-    if pid == 0:  # the child: never returns into pytest
-        try:
-            os.setgroups([SHARED_GID])
-            os.setgid(user.gid)
-            os.setuid(user.uid)
-            os.umask(umask)
-            kept = work()  # noqa: F841 - kept alive (open connections) until released
-            os.write(result_w, b"ok")
-        except BaseException as exc:
-            os.write(result_w, f"{type(exc).__name__}: {exc}".encode()[:4000])
-        finally:
-            os.read(release_r, 1)
-            os._exit(0)
-    os.close(result_w)
-    os.close(release_r)
-    try:
-        yield os.read(result_r, 4096).decode()
-    finally:
-        os.write(release_w, b"x")
-        os.waitpid(pid, 0)
-        for fd in (result_r, release_w):
-            os.close(fd)
-
-
-def as_user(user: User, work: Callable[[], object], umask: int = 0o077) -> str:
-    with running_as(user, work, umask) as result:
-        return result
-
-
-@pytest.fixture
-def data(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """/var/lib/points-kiosk as postinst makes it: root:points-kiosk, 2770."""
-    top = tmp_path_factory.mktemp("shared")
-    for folder in (top, *top.parents):
-        if folder == Path("/"):
-            break
-        folder.chmod(folder.stat().st_mode | 0o005)  # pytest's own folders are 0700
-    data = top / "data"
-    data.mkdir()
-    os.chown(data, 0, SHARED_GID)
-    data.chmod(0o2770)
-    return data
 
 
 def write_something(database: Path) -> Callable[[], object]:
