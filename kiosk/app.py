@@ -197,6 +197,8 @@ def run(config: Config, *, demo: bool, windowed: bool) -> int:
     kiosk.window.show_kiosk(config.ui.fullscreen and not windowed,
                             config.ui.hide_cursor and not windowed)
     kiosk.start_devices()
+    log.info("kiosk %s started: kiosk %s, database %s", __version__, config.kiosk.id,
+             config.database_path)
     code = app.exec()
     kiosk.stop()
     services.conn.close()

@@ -1,9 +1,10 @@
 """Copy the kiosk's runtime dependencies from an existing virtual environment into another.
 
-    python packaging/copy-deps.py TARGET_SITE_PACKAGES [--pyproject pyproject.toml]
+    python packaging/copy-deps.py TARGET_SITE_PACKAGES --requirements FILE
 
 Run with the Python of the environment to copy FROM (e.g. the development .venv). It follows
-the project's requirements (no extras, markers evaluated for this interpreter) through every
+one package's requirements (FILE, one a line, as role-pyproject.py writes them for the kiosk
+or the district; markers evaluated for this interpreter) through every
 installed distribution, and copies exactly the files each one's RECORD lists under
 site-packages (no __pycache__: the build compiles for the target). Development tools installed
 beside them (pytest, ruff, mypy) are not copied. Used by build-deb.sh with DEPS=copy-venv, so
@@ -16,7 +17,6 @@ import argparse
 import shutil
 import sys
 import sysconfig
-import tomllib
 from importlib import metadata
 from pathlib import Path
 
@@ -47,12 +47,12 @@ def closure(requirements: list[str]) -> list[metadata.Distribution]:
 def main() -> int:
     p = argparse.ArgumentParser(description=__doc__)
     p.add_argument("target", type=Path)
-    p.add_argument("--pyproject", type=Path, default=Path("pyproject.toml"))
+    p.add_argument("--requirements", type=Path, required=True)
     args = p.parse_args()
     # The project's own list, not its installed metadata: an editable install's metadata is
     # as old as the last "pip install -e" and may miss a dependency added since.
-    with args.pyproject.open("rb") as fh:
-        requirements = tomllib.load(fh)["project"]["dependencies"]
+    requirements = [line.strip() for line in args.requirements.read_text("utf-8").splitlines()
+                    if line.strip() and not line.startswith("#")]
     source = Path(sysconfig.get_paths()["purelib"])
     copied = 0
     for dist in sorted(closure(requirements), key=lambda d: d.metadata["Name"].lower()):

@@ -9,8 +9,6 @@ from collections.abc import Callable, Sequence
 from dataclasses import replace
 from pathlib import Path
 
-import sqlite_utils
-
 from kiosk import __version__
 from kiosk.cli import (
     backup_commands,
@@ -85,16 +83,17 @@ def cmd_export(services: Services, args: argparse.Namespace) -> int:
     """One CSV per table, UTF-8 with BOM so spreadsheet programs open the Chinese correctly."""
     out = Path(args.folder)
     out.mkdir(parents=True, exist_ok=True)
-    db = sqlite_utils.Database(services.conn)
-    for name in EXPORT_TABLES:
-        table = db[name]
-        columns = [c.name for c in table.columns]
+    conn = services.conn
+    for name in EXPORT_TABLES:  # our own constant names, never input
+        columns = [str(row[1]) for row in conn.execute(f"PRAGMA table_info({name})")]
+        count = 0
         with (out / f"{name}.csv").open("w", encoding="utf-8-sig", newline="") as fh:
             writer = csv.writer(fh)
             writer.writerow(columns)
-            for row in table.rows:
-                writer.writerow([row[c] for c in columns])
-        print(f"{out / (name + '.csv')}: {table.count} rows")
+            for row in conn.execute(f"SELECT * FROM {name} ORDER BY rowid"):
+                writer.writerow(list(row))
+                count += 1
+        print(f"{out / (name + '.csv')}: {count} rows")
     return 0
 
 
