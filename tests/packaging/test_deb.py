@@ -1,10 +1,6 @@
-"""The Debian package: built with packaging/build-deb.sh, inspected with dpkg-deb, its units
-checked by systemd-analyze, unpacked into a scratch root with ``dpkg -x`` and run from there.
-
-The build copies the runtime dependencies from this virtual environment (DEPS=copy-venv)
-instead of downloading them from PyPI: the same files pip put here, in about half a minute,
-with no network and no compiler (pyscard builds from source). The release build
-(DEPS=pypi) differs only in where pip takes the dependencies from.
+"""The Debian packages: built with packaging/build-deb.sh (conftest.py), inspected with
+dpkg-deb, their units checked by systemd-analyze, unpacked into a scratch root with ``dpkg -x``
+and run from there. The boot test (test_boot.py) installs and boots them.
 """
 
 from __future__ import annotations
@@ -13,9 +9,7 @@ import os
 import re
 import shutil
 import subprocess
-import sys
 import tomllib
-from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -28,6 +22,9 @@ PYPROJECT = tomllib.loads((ROOT / "pyproject.toml").read_text("utf-8"))
 VENV = "/opt/points-kiosk/venv"
 UNITS = ("points-kiosk-ui.service", "points-kiosk-sync.service",
          "points-kiosk-backup.service", "points-kiosk-backup.timer")
+KIOSK_SCRIPTS = ("kiosk", "kiosk-admin", "kiosk-sync")
+# What a kiosk never runs: the district server and its web stack, and pip.
+NOT_ON_A_KIOSK = ("district", "fastapi", "uvicorn", "starlette", "pip")
 
 pytestmark = [pytest.mark.slow, pytest.mark.skipif(
     shutil.which("dpkg-deb") is None, reason="dpkg-deb missing (Debian package dpkg)")]
@@ -37,29 +34,33 @@ pytestmark = [pytest.mark.slow, pytest.mark.skipif(
 class Built:
     deb: Path
     root: Path  # the package unpacked with dpkg -x
+    venv: str = VENV
 
     def run(self, script: str, *args: str, cwd: Path | None = None) \
             -> subprocess.CompletedProcess[str]:
         """Run one of the installed console scripts with the installed venv's Python."""
-        python = self.root / VENV.lstrip("/") / "bin" / "python"
+        python = self.root / self.venv.lstrip("/") / "bin" / "python"
         env = {k: v for k, v in os.environ.items() if k not in ("VIRTUAL_ENV", "PYTHONPATH")}
-        return subprocess.run([str(python), str(self.root / VENV.lstrip("/") / "bin" / script),
-                               *args], capture_output=True, text=True, timeout=300, env=env,
+        return subprocess.run([str(python), str(self.root / self.venv.lstrip("/") / "bin" /
+                                                script), *args],
+                              capture_output=True, text=True, timeout=300, env=env,
                               cwd=cwd or self.root, check=False)
 
 
-@pytest.fixture(scope="module")
-def built(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Built]:
-    out = tmp_path_factory.mktemp("deb")
-    env = {**os.environ, "DEPS": "copy-venv", "COMPRESSION": "gzip", "LEVEL": "1",
-           "OUT": str(out), "DEV_PYTHON": sys.executable, "TMPDIR": str(out)}
-    result = subprocess.run(["bash", str(ROOT / "packaging" / "build-deb.sh")], env=env,
-                            capture_output=True, text=True, timeout=600, check=False)
-    assert result.returncode == 0, result.stderr[-3000:]
-    deb = Path(result.stdout.strip().splitlines()[-1])
-    root = out / "root"
+def unpack(deb: Path, root: Path) -> Path:
     subprocess.run(["dpkg", "-x", str(deb), str(root)], check=True, timeout=300)
-    yield Built(deb, root)
+    return root
+
+
+@pytest.fixture(scope="module")
+def built(kiosk_deb: Path, tmp_path_factory: pytest.TempPathFactory) -> Built:
+    return Built(kiosk_deb, unpack(kiosk_deb, tmp_path_factory.mktemp("kiosk-root")))
+
+
+@pytest.fixture(scope="module")
+def district(district_deb: Path, tmp_path_factory: pytest.TempPathFactory) -> Built:
+    return Built(district_deb, unpack(district_deb, tmp_path_factory.mktemp("district-root")),
+                 venv="/opt/points-district/venv")
 
 
 def dpkg_deb(*args: str) -> str:
@@ -71,8 +72,13 @@ def test_contents(built: Built) -> None:
     listing = dpkg_deb("-c", str(built.deb))
     entries = {line.split()[-1] if " -> " not in line else line.split()[-3]: line
                for line in listing.splitlines()}
-    for script in PYPROJECT["project"]["scripts"]:
+    for script in KIOSK_SCRIPTS:
         assert f".{VENV}/bin/{script}" in entries, f"console script {script} not packaged"
+    assert f".{VENV}/bin/kiosk-district" not in entries
+    site = f".{VENV}/lib/python3.11/site-packages/"
+    top = {p[len(site):].split("/")[0] for p in entries if p.startswith(site)}
+    shipped = {re.split(r"-\d", name)[0].lower() for name in top}
+    assert not shipped & set(NOT_ON_A_KIOSK), sorted(shipped & set(NOT_ON_A_KIOSK))
     for unit in UNITS:
         assert f"./lib/systemd/system/{unit}" in entries
     for path in ("./lib/udev/rules.d/70-points-kiosk.rules", "./etc/points-kiosk/config.toml",
@@ -96,7 +102,8 @@ def test_control_and_maintainer_scripts(built: Built, tmp_path: Path) -> None:
     assert re.search(rf"^ Version: {re.escape(version)}-1$", info, re.M)
     depends = re.search(r"^ Depends: (.*)$", info, re.M)
     assert depends is not None
-    for needed in ("python3.11", "pcscd", "cage", "fonts-noto-cjk", "adduser", "libzbar0"):
+    for needed in ("python3.11", "pcscd", "cage", "fonts-noto-cjk", "adduser", "libzbar0",
+                   "libpam-systemd", "xwayland"):
         assert needed in [d.strip().split()[0] for d in depends.group(1).split(",")]
     control = tmp_path / "DEBIAN"
     dpkg_deb("-e", str(built.deb), str(control))
@@ -144,7 +151,7 @@ def test_systemd_units_verify(built: Built, tmp_path: Path) -> None:
     # The programs the units start, as the package installs them (only their presence and
     # mode are checked, so the scripts are enough without the rest of the venv).
     (root / VENV.lstrip("/") / "bin").mkdir(parents=True)
-    for script in PYPROJECT["project"]["scripts"]:
+    for script in KIOSK_SCRIPTS:
         shutil.copy(built.root / VENV.lstrip("/") / "bin" / script,
                     root / VENV.lstrip("/") / "bin" / script)
     (root / "usr/bin").mkdir(parents=True)
@@ -196,8 +203,7 @@ def test_installed_app_runs_from_the_scratch_root(built: Built, tmp_path: Path) 
     # The touchscreen's entry point imports Qt from the package (version exits before a window).
     result = built.run("kiosk", "--version")
     assert (result.returncode, result.stdout.strip()) == (0, f"kiosk {version}"), result.stderr
-    for script in ("kiosk-sync", "kiosk-district"):
-        assert built.run(script, "--help").returncode == 0
+    assert built.run("kiosk-sync", "--help").returncode == 0
 
     config = str(built.root / "etc/points-kiosk/config.toml")
     db = str(tmp_path / "kiosk.sqlite")
@@ -212,3 +218,67 @@ def test_installed_app_runs_from_the_scratch_root(built: Built, tmp_path: Path) 
                        "--dir", str(tmp_path / "backups"))
     assert result.returncode == 0, result.stderr
     assert len(list((tmp_path / "backups").glob("kiosk-demo-kiosk-01-*.sqlite"))) == 1
+
+
+def test_a_higher_version_is_built_from_the_same_tree(kiosk_next_deb: Path,
+                                                     tmp_path: Path) -> None:
+    """One version everywhere, from the package metadata: the .deb, ``--version`` and the
+    heartbeat (kiosk.__version__) of a build at another version all say that version."""
+    info = dpkg_deb("-f", str(kiosk_next_deb), "Version").strip()
+    version = info.removesuffix("-1")
+    assert version != PYPROJECT["project"]["version"]
+    next_built = Built(kiosk_next_deb, unpack(kiosk_next_deb, tmp_path / "root"))
+    result = next_built.run("kiosk-admin", "--version")
+    assert (result.returncode, result.stdout.strip()) == (0, f"kiosk {version}"), result.stderr
+    python = next_built.root / VENV.lstrip("/") / "bin" / "python"
+    said = subprocess.run([str(python), "-c", "import kiosk.sync.heartbeat as h; "
+                           "print(h.__version__)"], capture_output=True, text=True,
+                          check=True, timeout=120, cwd=tmp_path).stdout.strip()
+    assert said == version
+
+
+def test_district_package(district: Built, tmp_path: Path) -> None:
+    listing = dpkg_deb("-c", str(district.deb))
+    paths = {line.split()[5] for line in listing.splitlines()}
+    for path in ("./lib/systemd/system/points-district.service", "./usr/bin/kiosk-district",
+                 "./etc/points-district/district.env",
+                 "./usr/share/doc/points-district/README.md",
+                 f".{district.venv}/bin/kiosk-district"):
+        assert path in paths, path
+    assert not [p for p in paths if "/PySide6/" in p or "/cv2/" in p]  # no touchscreen
+    assert not [p for p in paths if p.startswith(f".{district.venv}/bin/kiosk-")
+                and not p.endswith("kiosk-district")]
+    info = dpkg_deb("-I", str(district.deb))
+    assert re.search(r"^ Package: points-district$", info, re.M)
+    control = tmp_path / "DEBIAN"
+    dpkg_deb("-e", str(district.deb), str(control))
+    assert (control / "conffiles").read_text().split() == ["/etc/points-district/district.env"]
+    for name in ("postinst", "prerm", "postrm"):
+        subprocess.run(["sh", "-n", str(control / name)], check=True)
+    assert district.run("kiosk-district", "--help").returncode == 0
+    db = tmp_path / "district.sqlite"
+    result = district.run("kiosk-district", "--database", str(db), "init")
+    assert result.returncode == 0, result.stderr
+    if shutil.which("systemd-analyze") is not None:
+        unit = district.root / "lib/systemd/system/points-district.service"
+        result = subprocess.run(["systemd-analyze", "security", "--offline=yes", "--no-pager",
+                                 str(unit)], capture_output=True, text=True, timeout=120,
+                                check=False)
+        exposure = re.search(r"Overall exposure level for \S+: (\d+\.\d+)", result.stdout)
+        assert exposure is not None and float(exposure[1]) < 3, result.stdout[-500:]
+
+
+def test_units_are_sandboxed(built: Built) -> None:
+    """systemd-analyze security: each unit well under 5 ("medium"); the touchscreen's was
+    8.0 EXPOSED before it was hardened (packaging/README.md says what it cannot restrict)."""
+    if shutil.which("systemd-analyze") is None:
+        pytest.skip("systemd-analyze missing (Debian package systemd)")
+    for unit in ("points-kiosk-ui.service", "points-kiosk-sync.service",
+                 "points-kiosk-backup.service"):
+        path = built.root / "lib/systemd/system" / unit
+        result = subprocess.run(["systemd-analyze", "security", "--offline=yes", "--no-pager",
+                                 str(path)], capture_output=True, text=True, timeout=120,
+                                check=False)
+        exposure = re.search(r"Overall exposure level for \S+: (\d+\.\d+)", result.stdout)
+        assert exposure is not None, result.stdout[-500:] + result.stderr[-500:]
+        assert float(exposure[1]) < 3, f"{unit}: {exposure[0]}"
