@@ -89,6 +89,19 @@ if [ "$ROLE" = kiosk ]; then
   mkdir -p "$SITE/assets"
   cp -r "$ROOT/assets/." "$SITE/assets/"
   rm -f "$SITE"/assets/demo/*DEMO-ONLY*
+  # Qt WebEngine (a whole Chromium, 267 MB: a quarter of the venv) comes with PySide6-Addons;
+  # the kiosk never loads it. Removed with everything that links to it (readelf), so no
+  # module is left that would fail to load; test_deb.py checks that no other file needs it.
+  PYSIDE=$SITE/PySide6
+  find "$PYSIDE" -name '*.so*' -type f -print0 | while IFS= read -r -d '' lib; do
+    if readelf -d "$lib" 2>/dev/null | grep -q 'NEEDED.*libQt6WebEngine'; then rm -f "$lib"; fi
+  done
+  rm -rf "$PYSIDE"/QtWebEngine*.pyi "$PYSIDE"/Qt/lib/libQt6WebEngine* \
+    "$PYSIDE"/Qt/libexec/QtWebEngineProcess "$PYSIDE"/Qt/resources \
+    "$PYSIDE"/Qt/translations/qtwebengine_locales "$PYSIDE"/Qt/translations/qtwebengine_*.qm \
+    "$PYSIDE"/Qt/qml/QtWebEngine
+  # C headers and typesystems for compiling bindings against PySide6: nothing is compiled here.
+  rm -rf "$PYSIDE"/include "$PYSIDE"/typesystems "$PYSIDE"/glue
 fi
 # pip and venv wrote the staging path into the scripts' #! lines and pyvenv.cfg; the
 # installed path is $VENV.

@@ -121,9 +121,15 @@ def machine(tmp_path_factory: pytest.TempPathFactory, kiosk_deb: Path, district_
 
 def test_the_package_makes_a_kiosk(machine: Container) -> None:
     c = machine
+    began = time.monotonic()
+
+    def step(what: str) -> None:  # where the time goes (pytest -s; shown on a failure too)
+        print(f"boot test: {time.monotonic() - began:5.0f} s  {what}", flush=True)
+
     kiosk_deb = f"points-kiosk_{VERSION}-1_amd64.deb"
     newer = next_version(VERSION)
     try:
+        step("start")
         # -- a fresh Debian 12, the packages installed with apt ----------------------------
         c.boot()
         said = install(c, f"points-district_{VERSION}-1_amd64.deb") + install(c, kiosk_deb)
@@ -131,6 +137,7 @@ def test_the_package_makes_a_kiosk(machine: Container) -> None:
         no_failed_units(c)
         assert unit(c, "points-district.service")["ActiveState"] == "active"
 
+        step("installed")
         # -- not provisioned: the services wait quietly and make no database ---------------
         c.sh("systemctl start points-kiosk-sync points-kiosk-ui")
         for name in ("points-kiosk-sync.service", "points-kiosk-ui.service"):
@@ -142,6 +149,7 @@ def test_the_package_makes_a_kiosk(machine: Container) -> None:
         assert "kiosk-admin init" in check.stdout
         no_failed_units(c)
 
+        step("unprovisioned checked")
         # -- provisioning, step by step as packaging/README.md says ------------------------
         config = c.root / "etc/points-kiosk/config.toml"
         text = config.read_text("utf-8")
@@ -166,6 +174,7 @@ def test_the_package_makes_a_kiosk(machine: Container) -> None:
         c.sh("kiosk-admin restock soap 10 --note 'first delivery'")
         assert district_balance(c) == 500
 
+        step("provisioned")
         # -- reboot: the enabled services start by themselves ------------------------------
         drop_in = c.root / "etc/systemd/system/points-kiosk-ui.service.d"
         drop_in.mkdir(parents=True)
@@ -178,6 +187,7 @@ def test_the_package_makes_a_kiosk(machine: Container) -> None:
         assert first["ActiveState"] == "active", first
         assert unit(c, "points-kiosk-sync.service")["ActiveState"] == "active"
 
+        step("rebooted")
         # -- the README's `kiosk-sync --once` beside the running daemon --------------------
         once = c.sh("kiosk-sync --once", user="kiosk-sync")
         assert "asked it for a round" in once.stderr and "sync ok" in once.stderr
@@ -202,6 +212,7 @@ def test_the_package_makes_a_kiosk(machine: Container) -> None:
         backups = sorted((c.root / "var/lib/points-kiosk/backups").glob(f"kiosk-{KIOSK_ID}-*"))
         assert len(backups) == 1
 
+        step("sold, synced, backed up")
         # -- the touchscreen ran under cage for a minute without a restart -----------------
         time.sleep(max(0.0, UI_MINUTE - (time.monotonic() - ui_started)))
         after = unit(c, "points-kiosk-ui.service")
@@ -212,6 +223,7 @@ def test_the_package_makes_a_kiosk(machine: Container) -> None:
         assert any("/opt/points-kiosk/venv/bin/kiosk --config" in p and "cage" not in p
                    for p in running), running
 
+        step("a minute of the touchscreen")
         # -- restore, as the README says: stop, restore, start -----------------------------
         c.sh("systemctl stop points-kiosk-ui points-kiosk-sync")
         no_failed_units(c)  # cage's abort on stop (upstream #339) is not a failure
@@ -222,6 +234,7 @@ def test_the_package_makes_a_kiosk(machine: Container) -> None:
         c.sh("kiosk-admin self-check", user="kiosk")
         no_failed_units(c)
 
+        step("restored")
         # -- upgrade to a higher version, then roll back -----------------------------------
         c.sh("kiosk-admin backup", user="kiosk-sync")
         install(c, f"points-kiosk_{newer}-1_amd64.deb")
@@ -240,11 +253,13 @@ def test_the_package_makes_a_kiosk(machine: Container) -> None:
         assert heartbeat(c)["version"] == VERSION
         no_failed_units(c)
 
+        step("upgraded and rolled back")
         # -- stop and restart leave nothing failed -----------------------------------------
         c.sh("systemctl restart points-kiosk-ui points-kiosk-sync")
         c.sh("systemctl stop points-kiosk-ui points-kiosk-sync points-district")
         no_failed_units(c)
         assert c.sh("systemctl is-system-running").stdout.strip() == "running"
+        step("stopped and restarted")
     except ContainerError:
         print(c.log.read_text(errors="replace")[-5000:])
         raise

@@ -93,6 +93,7 @@ def test_contents(built: Built) -> None:
         subprocess.run(["sh", "-n", str(built.root / "usr/bin" / wrapper)], check=True)
         assert f"exec {VENV}/bin/{wrapper} --config " in text and "umask 007" in text
     assert not [p for p in entries if "DEMO-ONLY" in p]  # the demo private key stays home
+    assert not [p for p in entries if "WebEngine" in p]  # a Chromium the kiosk never runs
     assert not [p for p in entries if p.startswith("./var/")]  # data is made, not shipped
 
 
@@ -282,3 +283,24 @@ def test_units_are_sandboxed(built: Built) -> None:
         exposure = re.search(r"Overall exposure level for \S+: (\d+\.\d+)", result.stdout)
         assert exposure is not None, result.stdout[-500:] + result.stderr[-500:]
         assert float(exposure[1]) < 3, f"{unit}: {exposure[0]}"
+
+
+def test_no_library_is_left_needing_what_the_build_removed(built: Built) -> None:
+    """Qt WebEngine is cut out of PySide6 (build-deb.sh); a library still linked to it would
+    fail to load the day something imported it."""
+    if shutil.which("readelf") is None:
+        pytest.skip("readelf missing (Debian package binutils)")
+    site = built.root / VENV.lstrip("/") / "lib/python3.11/site-packages"
+    libraries = [p for p in (site / "PySide6").rglob("*.so*") if p.is_file()]
+    assert len(libraries) > 100
+    needing = []
+    for chunk in range(0, len(libraries), 200):
+        dynamic = subprocess.run(["readelf", "-d", *map(str, libraries[chunk:chunk + 200])],
+                                 capture_output=True, text=True, timeout=300, check=False)
+        current = ""
+        for line in dynamic.stdout.splitlines():
+            if line.startswith("File: "):
+                current = line[6:]
+            elif "NEEDED" in line and "libQt6WebEngine" in line:
+                needing.append(current)
+    assert needing == []
