@@ -14,7 +14,7 @@ import pytest
 from kiosk.cli import admin
 from kiosk.core.db import open_database
 from kiosk.services import Services
-from kiosk.sync import signing
+from points_protocol import signing
 from tests.users import SYNC, TOUCH, as_user, data_fixture  # noqa: F401
 
 

@@ -19,8 +19,9 @@ import pytest
 
 from kiosk.core import backup, item_pictures, shared_files
 from kiosk.core.db import open_database, write_transaction
-from kiosk.sync import images, signing
+from kiosk.sync import images
 from kiosk.sync.daemon import hold_daemon_lock
+from points_protocol import signing
 from tests.users import SHARED_GID, SYNC, TOUCH, as_user, data_fixture, running_as  # noqa: F401
 
 pytestmark = pytest.mark.skipif(os.geteuid() != 0, reason="switching users needs root")
