@@ -274,14 +274,16 @@ def test_report_and_csv_export(touch: Touchscreen, tmp_path: Path) -> None:
     assert "兑换积分：290" in screen.figures.text()
     assert sum(v for _, v in screen.per_day.bars) == 290
     assert dict(screen.per_donor.bars)["绿家日化有限公司"] == 3
-    assert screen.folder.currentData() == str(tmp_path / "var" / "reports")
+    # in the data folder beside the database (the config's folder is /etc on a kiosk)
+    reports = touch.services.config.database_path.parent / "reports"
+    assert screen.folder.currentData() == str(reports)
     touch.click(screen.export)
     settle(touch, screen)
-    summary = next((tmp_path / "var" / "reports").glob("summary_*.csv"))
+    summary = next(reports.glob("summary_*.csv"))
     assert summary.read_bytes().startswith(b"\xef\xbb\xbf")
     with summary.open(encoding="utf-8-sig", newline="") as fh:
         assert int(dict(csv.reader(fh))["points_redeemed"]) == 290
-    with next((tmp_path / "var" / "reports").glob("top_items_*.csv")).open(
+    with next(reports.glob("top_items_*.csv")).open(
             encoding="utf-8-sig", newline="") as fh:
         top = {r["名称 name_zh"]: int(r["数量 quantity"]) for r in csv.DictReader(fh)}
     assert top == {"香皂": 2, "洗衣液": 1}
