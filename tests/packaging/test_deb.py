@@ -257,6 +257,12 @@ def test_district_package(district: Built, tmp_path: Path) -> None:
     for name in ("postinst", "prerm", "postrm"):
         subprocess.run(["sh", "-n", str(control / name)], check=True)
     assert district.run("kiosk-district", "--help").returncode == 0
+    # What the district's commands import only when used: provision-card's PC/SC reader.
+    python = district.root / district.venv.lstrip("/") / "bin" / "python"
+    imported = subprocess.run([str(python), "-c", "import smartcard.scard, district.cli, "
+                               "district.sun_provision"], capture_output=True, text=True,
+                              timeout=120, check=False, cwd=tmp_path)
+    assert imported.returncode == 0, imported.stderr
     db = tmp_path / "district.sqlite"
     result = district.run("kiosk-district", "--database", str(db), "init")
     assert result.returncode == 0, result.stderr
