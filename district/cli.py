@@ -17,6 +17,9 @@ import uvicorn
 from district import sun_cli
 from district.app import QrIssuer, create_app
 from district.kiosk_health import DEFAULT_SILENT_AFTER, assess
+from district.admin import AdminRefused, Credit
+from district.db.engine import DatabaseRefused, is_postgres_url
+from district.reports import NAMES as REPORTS
 from district.store import Store
 from kiosk import logs
 from kiosk.core.names import mask_name
@@ -80,13 +83,33 @@ def cmd_import_volunteers(store: Store, args: argparse.Namespace) -> int:
 
 
 def cmd_credit(store: Store, args: argparse.Namespace) -> int:
-    """CSV with columns record_id,volunteer_id,hours[,points]: each record credited once."""
-    records = [(r["record_id"].strip(), r["volunteer_id"].strip(),
-                int(r["points"]) if r.get("points") else round(
-                    float(r["hours"]) * args.points_per_hour)) for r in _rows(args.file)]
+    """CSV with columns record_id,volunteer_id,hours[,points][,corrects]: each record credited
+    once, by its record id. A mistake is corrected by a new record naming the wrong one in
+    ``corrects``: that one is reversed and the new one credited. Hours must be positive."""
+    records = [_credit_row(n, r, args.points_per_hour)
+               for n, r in enumerate(_rows(args.file), start=2)]
     done = store.credit_many(records)
     print(f"{done} records credited, {len(records) - done} already credited before")
     return 0
+
+
+def _credit_row(line: int, row: dict[str, str], per_hour: float) -> Credit:
+    try:
+        hours = float(row.get("hours") or "")
+        points = int(row["points"]) if (row.get("points") or "").strip() else round(
+            hours * per_hour)
+    except (TypeError, ValueError):
+        raise AdminRefused(f"line {line}: hours (and points, if given) must be numbers") \
+            from None
+    if not 0 < hours <= 24 * 366:
+        raise AdminRefused(f"line {line}: hours must be positive (a correction is a new "
+                           "record naming the wrong one in 'corrects')")
+    record_id, volunteer_id = (row.get("record_id") or "").strip(), \
+        (row.get("volunteer_id") or "").strip()
+    if not record_id or not volunteer_id:
+        raise AdminRefused(f"line {line}: record_id and volunteer_id are needed")
+    return Credit(record_id, volunteer_id, hours, points,
+                  (row.get("corrects") or "").strip() or None)
 
 
 def cmd_issue_card(store: Store, args: argparse.Namespace) -> int:
@@ -102,9 +125,7 @@ def cmd_issue_card(store: Store, args: argparse.Namespace) -> int:
 def cmd_qr_token(store: Store, args: argparse.Namespace) -> int:
     """A signed QR token for a registered QR card, at the card's current generation (so a
     token printed before a revocation no longer works)."""
-    card_id = ids.normalize_qr_card_id(args.card_id)
-    row = store.conn().execute("SELECT kind, generation FROM cards WHERE card_id = ?",
-                               (card_id,)).fetchone()
+    row = store.card(args.card_id)
     if row is None or row[0] != "qr":
         raise KeyError(f"no QR card {card_id}")
     now = datetime.now(UTC)
@@ -266,7 +287,11 @@ COMMANDS = {"init": cmd_init, "register-kiosk": cmd_register_kiosk,
 
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="kiosk-district", description=__doc__)
-    p.add_argument("--database", default="var/district.sqlite")
+    p.add_argument("--database", default="var/district.sqlite",
+                   help="an SQLite file, or postgresql://user@host/dbname")
+    p.add_argument("--district", default="district",
+                   help="on PostgreSQL: this district's name (its own schema d_NAME), so "
+                        "several districts share one server without seeing each other")
     sub = p.add_subparsers(dest="command", required=True)
     sub.add_parser("init", help="create the district database")
     r = sub.add_parser("register-kiosk", help="register a kiosk's Ed25519 public key")
@@ -307,8 +332,7 @@ def parser() -> argparse.ArgumentParser:
                        "the kiosks' config.toml)")
     s.add_argument("key")
     s.add_argument("value")
-    sub.add_parser("report").add_argument(
-        "name", choices=("balances", "debts", "conflicts", "donors", "audit"))
+    sub.add_parser("report").add_argument("name", choices=REPORTS)
     k = sub.add_parser("kiosks", help="list kiosks with their last heartbeat; flag problems")
     k.add_argument("--silent-after", type=float, default=DEFAULT_SILENT_AFTER,
                    help="seconds without a heartbeat before a kiosk counts as silent "
@@ -334,12 +358,20 @@ def parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     args = parser().parse_args(argv)
     logs.setup()
-    Path(args.database).parent.mkdir(parents=True, exist_ok=True)
+    if not is_postgres_url(args.database):
+        Path(args.database).parent.mkdir(parents=True, exist_ok=True)
     try:
-        return COMMANDS[args.command](Store(args.database), args)
-    except (KeyError, ValueError, OSError) as exc:   # Invalid and CatalogueFileError too
+        store = Store(args.database, district=args.district)
+    except DatabaseRefused as exc:
         print(f"kiosk-district: {exc}", file=sys.stderr)
         return 2
+    try:
+        return COMMANDS[args.command](store, args)
+    except (KeyError, ValueError, OSError, CatalogueFileError) as exc:
+        print(f"kiosk-district: {exc}", file=sys.stderr)
+        return 2
+    finally:
+        store.close()
 
 
 if __name__ == "__main__":

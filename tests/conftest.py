@@ -57,3 +57,6 @@ def mark_synced(services: Services, at: datetime) -> None:
     """Pretend the sync daemon just succeeded (the daemon itself arrives with the sync issue)."""
     services.conn.execute("UPDATE sync_status SET last_success_at = ? WHERE id = 1",
                           (at.astimezone(UTC).isoformat(timespec="microseconds"),))
+
+
+from tests.district_engines import district_location, engine_name, pg_server  # noqa: E402,F401

@@ -154,7 +154,8 @@ def test_volunteer_import_never_logs_a_full_name(lines: io.StringIO, tmp_path: P
     everything = out.out + out.err + lines.getvalue()
     for full in ("欧阳明华", "明华", "Wang Xiao Hua", "Xiao"):
         assert full not in everything
-    stored = dict(Store(db).conn().execute("SELECT id, masked_name FROM volunteers"))
+    with Store(db) as store:
+        stored = {r[0]: r[1] for r in store.query("SELECT id, masked_name FROM volunteers")}
     assert stored == {"V9001": "欧**华", "V9002": "W*** X*** H**"}
 
 

@@ -1,9 +1,9 @@
-"""A live district (empty but for the demo people and catalogue) and one registered kiosk key."""
+"""A live district (empty but for the demo people and catalogue) on each engine, and one
+registered kiosk key."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
@@ -14,8 +14,14 @@ from tests.live_district import LiveServer, seed_district
 
 
 @pytest.fixture
-def district(tmp_path: Path) -> Iterator[LiveServer]:
-    store = Store(tmp_path / "district.sqlite")
+def store(district_location: tuple[str, str]) -> Iterator[Store]:
+    location, name = district_location
+    with Store(location, district=name) as opened:
+        yield opened
+
+
+@pytest.fixture
+def district(store: Store) -> Iterator[LiveServer]:
     seed_district(store)
     server = LiveServer(store).start()
     yield server

@@ -54,11 +54,10 @@ def test_admin_commands(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> N
     report = capsys.readouterr().out.splitlines()
     assert report[0] == "volunteer_id,masked_name,balance,debt"
     assert report[1:] == ["V1,张*华,20,0", "V2,李*,15,0"]
-    store = Store(db)
-    card = store.conn().execute("SELECT status, generation FROM cards WHERE card_id = 'QR-9'") \
-        .fetchone()
-    assert tuple(card) == ("blocked", 2)
-    assert store.verify() == []
+    with Store(db) as store:
+        (card,) = store.query("SELECT status, generation FROM cards WHERE card_id = 'QR-9'")
+        assert tuple(card) == ("blocked", 2)
+        assert store.verify() == []
 
 
 def test_serve_refuses_plain_http_off_loopback(tmp_path: Path) -> None:

@@ -3,20 +3,29 @@
 from __future__ import annotations
 
 import json
+import threading
 import time
 from typing import Any
 
 import requests
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+from sqlalchemy import text
 
+from district.feed import mark_changed
+from kiosk.sync import signing
 from kiosk.sync.client import HttpTransport
 from points_protocol import signing
 from tests.live_district import LiveServer
 
 
+CARDS = {"V0001": "04A1B2C3D4E5F6", "V0002": "04B7C8D9E0F1A2", "V0003": "04C3D4E5F6A7B8"}
+
+
 def sale(order_id: str, *, volunteer: str = "V0001", amount: int = 30, kiosk: str = "k1",
          transfer_id: str | None = None) -> dict[str, Any]:
-    return {"order_id": order_id, "kind": "sale", "voids_order_id": None, "card_id": "c",
+    """A one-line sale of soap at ``amount`` points, with the volunteer's own demo card."""
+    return {"order_id": order_id, "kind": "sale", "voids_order_id": None,
+            "card_id": CARDS.get(volunteer, "04000000000000"),
             "volunteer_id": volunteer, "created_at": "2026-11-30T02:00:00+00:00",
             "total": amount, "offline": True, "reason": None,
             "lines": [{"item_id": "soap", "quantity": 1, "unit_price": amount,
@@ -121,19 +130,25 @@ def test_requests_must_be_signed_fresh_and_unique(district: LiveServer,
 
 def test_cursor_never_passes_an_uncommitted_change(district: LiveServer,
                                                    key: Ed25519PrivateKey) -> None:
+    """A change whose transaction is still open is not served, and neither is one made after
+    it (which on PostgreSQL waits for the first to commit), so the cursor cannot skip it."""
     t = HttpTransport(district.url, "k1", key)
     _, page = t.request("GET", "/v1/changes?after=0&limit=20000", None)
     cursor = json.loads(page)["cursor"]
-    writer = district.store.conn()            # this thread's connection, not the server's
-    writer.execute("BEGIN IMMEDIATE")
-    writer.execute("UPDATE cards SET status = 'blocked' WHERE card_id = '04A1B2C3D4E5F6'")
-    writer.execute("INSERT OR REPLACE INTO changes (entity, key) VALUES ('card', "
-                   "'04A1B2C3D4E5F6')")
-    _, during = t.request("GET", f"/v1/changes?after={cursor}&limit=100", None)
-    assert json.loads(during)["cursor"] == cursor and json.loads(during)["cards"] == []
-    writer.execute("COMMIT")
+    db = district.store.db
+    later = threading.Thread(target=district.store.set_card_status,
+                             args=("04B7C8D9E0F1A2", "blocked"))
+    with db.write() as writer:               # this thread's transaction, not the server's
+        writer.execute(text("UPDATE cards SET status = 'blocked' "
+                            "WHERE card_id = '04A1B2C3D4E5F6'"))
+        mark_changed(writer, [("card", "04A1B2C3D4E5F6")])
+        later.start()
+        time.sleep(0.3)                      # give the second writer time to queue
+        _, during = t.request("GET", f"/v1/changes?after={cursor}&limit=100", None)
+        assert json.loads(during)["cursor"] == cursor and json.loads(during)["cards"] == []
+    later.join(timeout=30)
     _, after = t.request("GET", f"/v1/changes?after={cursor}&limit=100", None)
     data = json.loads(after)
     assert data["cursor"] > cursor
-    assert [c[0] for c in data["cards"]] == ["04A1B2C3D4E5F6"]
-    assert data["cards"][0][3] == "blocked"
+    assert [c[0] for c in data["cards"]] == ["04A1B2C3D4E5F6", "04B7C8D9E0F1A2"]
+    assert {c[3] for c in data["cards"]} == {"blocked"}

@@ -1,9 +1,9 @@
-"""Fixtures for sync tests: a live district on 127.0.0.1 with the demo district in it."""
+"""Fixtures for sync tests: a live district on 127.0.0.1 with the demo district in it, on each
+engine."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 
@@ -12,9 +12,10 @@ from tests.live_district import LiveServer, seed_district
 
 
 @pytest.fixture
-def district(tmp_path: Path) -> Iterator[LiveServer]:
-    store = Store(tmp_path / "district.sqlite")
-    seed_district(store)
-    server = LiveServer(store).start()
-    yield server
-    server.stop()
+def district(district_location: tuple[str, str]) -> Iterator[LiveServer]:
+    location, name = district_location
+    with Store(location, district=name) as store:
+        seed_district(store)
+        server = LiveServer(store).start()
+        yield server
+        server.stop()

@@ -33,7 +33,7 @@ def sell(kiosk: Kiosk, *lines: tuple[str, int]) -> int:
 
 
 def server_entries(district: LiveServer) -> int:
-    return int(district.store.conn().execute("SELECT COUNT(*) FROM entries").fetchone()[0])
+    return int(district.store.query("SELECT COUNT(*) FROM entries")[0][0])
 
 
 def assert_converged(kiosk: Kiosk, district: LiveServer) -> None:
@@ -42,8 +42,8 @@ def assert_converged(kiosk: Kiosk, district: LiveServer) -> None:
         assert ledger.balance(kiosk.conn, volunteer) == balance, volunteer
     assert district.store.verify() == []
     outbox = kiosk.conn.execute("SELECT COUNT(*) FROM outbox").fetchone()[0]
-    mine = district.store.conn().execute(
-        "SELECT COUNT(*) FROM entries WHERE kiosk_id = ?", (kiosk.daemon.kiosk_id,)).fetchone()[0]
+    mine = district.store.query("SELECT COUNT(*) FROM entries WHERE kiosk_id = :k",
+                                k=kiosk.daemon.kiosk_id)[0][0]
     assert mine == outbox  # every entry reached the district exactly once (I2, I3)
 
 

@@ -82,8 +82,8 @@ def test_bad_pictures_are_refused_without_breaking_the_round(
     # Stored under a hash its bytes do not have (a damaged or forged district copy), and a
     # "picture" that is an HTML page: both slipped past the district's own checks.
     forged = hashlib.sha256(b"what the kiosk was promised").hexdigest()
-    district.store.conn().execute("INSERT INTO images VALUES (?, ?, 'now')",
-                                  (forged, PNG + b"something else"))
+    district.store.execute("INSERT INTO images VALUES (:sha, :data, 'now')",
+                           sha=forged, data=PNG + b"something else")
     html = district.store.add_image(b"<html>502 Bad Gateway</html>")
     assert district.store.set_item_image("rice", forged)
     assert district.store.set_item_image("masks", html)
@@ -123,5 +123,5 @@ def test_the_district_refuses_what_is_not_a_picture(district: LiveServer, tmp_pa
     (folder / "demo" / "images" / "soap.png").write_bytes(b"GIF? no")
     assert cmd_import_catalogue(district.store, Args(  # type: ignore[arg-type]
         file=str(demo.DEMO_CATALOGUE), images=str(folder))) == 2
-    spec = district.store.conn().execute("SELECT spec FROM items WHERE id = 'soap'").fetchone()
+    (spec,) = district.store.query("SELECT spec FROM items WHERE id = 'soap'")
     assert "image_sha256" not in spec[0]

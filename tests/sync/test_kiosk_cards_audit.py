@@ -24,9 +24,8 @@ OP = "V0005"
 
 
 def card_status(district: LiveServer, card_id: str) -> str | None:
-    row = district.store.conn().execute("SELECT status FROM cards WHERE card_id = ?",
-                                        (card_id,)).fetchone()
-    return None if row is None else str(row[0])
+    rows = district.store.query("SELECT status FROM cards WHERE card_id = :c", c=card_id)
+    return str(rows[0][0]) if rows else None
 
 
 def push_raw(transport: HttpTransport, kiosk: str,
@@ -69,11 +68,11 @@ def test_a_card_registered_at_a_kiosk_is_recorded_and_usable_elsewhere(
     new_card = "04FFEE00112233"
     assert audit.register_card(a.conn, clock, OP, new_card, "V0001")
     assert a.daemon.run_once() is not None
-    row = district.store.conn().execute(
-        "SELECT volunteer_id, kind, status FROM cards WHERE card_id = ?", (new_card,)).fetchone()
+    (row,) = district.store.query(
+        "SELECT volunteer_id, kind, status FROM cards WHERE card_id = :c", c=new_card)
     assert tuple(row) == ("V0001", "nfc", "active")
-    events = district.store.conn().execute(
-        "SELECT kiosk_id, action FROM card_events WHERE card_id = ?", (new_card,)).fetchall()
+    events = district.store.query(
+        "SELECT kiosk_id, action FROM card_events WHERE card_id = :c", c=new_card)
     assert [tuple(e) for e in events] == [("k-a", "register")]
     with pytest.raises(CardUnknown):
         cards.look_up(b.conn, PresentedCard(new_card))

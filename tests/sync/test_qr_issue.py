@@ -118,8 +118,8 @@ def test_a_volunteer_without_a_qr_card_gets_a_new_one(
     assert request is not None and request.state == "issued"
     assert request.card_id is not None and request.card_id.startswith("QR")
     assert request.generation == 1
-    row = issuing.store.conn().execute(
-        "SELECT volunteer_id, kind FROM cards WHERE card_id = ?", (request.card_id,)).fetchone()
+    (row,) = issuing.store.query(
+        "SELECT volunteer_id, kind FROM cards WHERE card_id = :c", c=request.card_id)
     assert tuple(row) == ("V0002", "qr")
     a.close()
 
@@ -242,9 +242,8 @@ def test_a_district_key_that_cannot_sign_refuses_to_start_and_revokes_nothing(
         raise ValueError("cannot sign")
     with pytest.raises(ValueError):
         store.issue_qr_card("k-a", "req-00000001", "V0001", now=1, valid_seconds=0, sign=broken)
-    row = store.conn().execute("SELECT generation FROM cards WHERE card_id = 'QR-0001'"
-                               ).fetchone()
-    assert row[0] == 1 and store.conn().execute("SELECT COUNT(*) FROM qr_issues").fetchone()[0] == 0
+    (row,) = store.query("SELECT generation FROM cards WHERE card_id = 'QR-0001'")
+    assert row[0] == 1 and store.query("SELECT COUNT(*) FROM qr_issues")[0][0] == 0
 
 
 def test_a_kiosk_without_a_qr_key_does_not_ask(
@@ -255,6 +254,6 @@ def test_a_kiosk_without_a_qr_key_does_not_ask(
     refused = qr_cards.get(a.conn, request_id)
     assert refused is not None and refused.state == "refused" and "no QR key" in (
         refused.detail or "")
-    assert issuing.store.conn().execute(
-        "SELECT generation FROM cards WHERE card_id = 'QR-0001'").fetchone()[0] == 1
+    assert issuing.store.query(
+        "SELECT generation FROM cards WHERE card_id = 'QR-0001'")[0][0] == 1
     a.close()

@@ -26,7 +26,7 @@ def server_balance(district: LiveServer, volunteer: str) -> int:
 
 
 def server_orders(district: LiveServer) -> set[str]:
-    return {r[0] for r in district.store.conn().execute("SELECT order_id FROM orders")}
+    return {r[0] for r in district.store.query("SELECT order_id FROM orders")}
 
 
 def test_an_entry_id_taken_by_another_kiosk_does_not_wedge_the_push(

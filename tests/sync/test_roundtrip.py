@@ -74,7 +74,7 @@ def test_two_kiosks_overspending_offline_make_debt_not_a_lost_sale(
     conflicts = [c for c in district.store.report("conflicts") if c["kind"] == "overspend"]
     assert [(c["volunteer_id"], c["amount"], c["kiosk_id"]) for c in conflicts] == [
         ("V0002", 50, "k-b")]
-    orders = district.store.conn().execute("SELECT COUNT(*) FROM orders").fetchone()[0]
+    orders = district.store.query("SELECT COUNT(*) FROM orders")[0][0]
     assert orders == 2                           # both sales are facts on the district
     for kiosk in (a, b):
         assert ledger.balance(kiosk.conn, "V0002") == 0

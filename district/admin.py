@@ -1,0 +1,251 @@
+"""What district staff change: volunteers, cards, credits from service records, catalogue,
+pictures and kiosk settings. Each call is one transaction; bad input is refused with
+:class:`AdminRefused` before anything is written (the console will call these same functions).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import Connection, select
+
+from district import ledger
+from district.db import tables as t
+from district.db.engine import Database
+from district.db.upsert import insert_ignore, insert_missing, upsert
+from district.feed import mark_changed
+from district.records import now_text
+
+MAX_CREDIT_POINTS = 10**7       # one service record; far above any real day of service
+
+
+class AdminRefused(ValueError):
+    """Staff input the district will not take; ``str()`` says why, naming the row."""
+
+
+@dataclass(frozen=True)
+class Credit:
+    record_id: str
+    volunteer_id: str
+    hours: float
+    points: int
+    corrects: str | None = None     # the record this one reverses (a correction)
+
+
+def register_kiosk(db: Database, kiosk_id: str, public_key: str, name: str = "") -> None:
+    with db.write() as conn:
+        upsert(conn, t.kiosks, {"id": kiosk_id, "public_key": public_key, "name": name,
+                                "registered_at": now_text(), "applied_seq": 0},
+               ("id",), ("public_key", "name"))
+
+
+def upsert_volunteers(db: Database, rows: Iterable[tuple[str, str, str]]) -> int:
+    """(id, masked name, status); unchanged rows are left alone (an idempotent import)."""
+    rows = list(rows)
+    with db.write() as conn:
+        ids = [r[0] for r in rows]
+        old: dict[str, tuple[str, str]] = {}
+        for start in range(0, len(ids), 5000):
+            old.update({r.id: (r.masked_name, r.status) for r in conn.execute(
+                select(t.volunteers).where(t.volunteers.c.id.in_(ids[start:start + 5000])))})
+        changed = [r for r in rows if old.get(r[0]) != (r[1], r[2])]
+        upsert(conn, t.volunteers, [{"id": v, "masked_name": m, "status": s}
+                                    for v, m, s in changed], ("id",), ("masked_name", "status"))
+        marks = [("volunteer", r[0]) for r in changed]
+        marks += [("balance", r[0]) for r in changed if r[0] not in old]
+        mark_changed(conn, marks)
+    return len(changed)
+
+
+def _known_volunteers(conn: Connection, ids: list[str]) -> set[str]:
+    found: set[str] = set()
+    for start in range(0, len(ids), 5000):
+        found.update(conn.execute(select(t.volunteers.c.id).where(
+            t.volunteers.c.id.in_(ids[start:start + 5000]))).scalars())
+    return found
+
+
+def upsert_card(db: Database, card_id: str, volunteer_id: str, kind: str, *,
+                is_operator: bool = False) -> None:
+    with db.write() as conn:
+        if not _known_volunteers(conn, [volunteer_id]):
+            raise AdminRefused(f"unknown volunteer {volunteer_id}")
+        upsert(conn, t.cards, {"card_id": card_id, "volunteer_id": volunteer_id, "kind": kind,
+                               "is_operator": is_operator},
+               ("card_id",), ("volunteer_id", "kind", "is_operator"))
+        mark_changed(conn, [("card", card_id)])
+
+
+def add_cards(db: Database, rows: Iterable[tuple[str, str, str]]) -> None:
+    """(card id, volunteer id, kind): new cards; a card already held is left as it is."""
+    rows = list(rows)
+    with db.write() as conn:
+        known = _known_volunteers(conn, sorted({r[1] for r in rows}))
+        unknown = [r for r in rows if r[1] not in known]
+        if unknown:
+            raise AdminRefused(f"card {unknown[0][0]}: unknown volunteer {unknown[0][1]}")
+        insert_missing(conn, t.cards, [{"card_id": c, "volunteer_id": v, "kind": k}
+                                       for c, v, k in rows], ("card_id",))
+        mark_changed(conn, [("card", r[0]) for r in rows])
+
+
+def set_card_status(db: Database, card_id: str, status: str, *, revoke: bool = False) -> None:
+    """Block or unblock; ``revoke`` also bumps the generation so old QR tokens die."""
+    with db.write() as conn:
+        values: dict[str, Any] = {"status": status,
+                                  "blocked_at": now_text() if status == "blocked" else None}
+        if revoke:
+            values["generation"] = t.cards.c.generation + 1
+        done = conn.execute(t.cards.update().where(t.cards.c.card_id == card_id).values(
+            **values))
+        if done.rowcount == 0:
+            raise AdminRefused(f"unknown card {card_id}")
+        mark_changed(conn, [("card", card_id)])
+
+
+def credit_many(db: Database, records: Iterable[Credit]) -> int:
+    """Credit service records, each once by its record id; returns how many were new. A
+    correction reverses the record it names (once) and credits its own points. Debt is
+    settled first. The whole file is checked before anything is written."""
+    records = list(records)
+    for r in records:
+        if not r.hours > 0 or not 0 < r.points <= MAX_CREDIT_POINTS:
+            raise AdminRefused(f"record {r.record_id}: hours must be positive and points "
+                               f"1..{MAX_CREDIT_POINTS} (a correction is a new record with "
+                               "'corrects')")
+    if len({r.record_id for r in records}) != len(records):
+        raise AdminRefused("the same record id appears twice in one file")
+
+    def work(conn: Connection) -> int:
+        known = _known_volunteers(conn, sorted({r.volunteer_id for r in records}))
+        for r in records:
+            if r.volunteer_id not in known:
+                raise AdminRefused(f"record {r.record_id}: unknown volunteer {r.volunteer_id}")
+        # Lock the volunteers in id order, like a push does (district.push).
+        conn.execute(select(t.volunteers.c.id).where(t.volunteers.c.id.in_(sorted(known)))
+                     .order_by(t.volunteers.c.id).with_for_update()).all()
+        done = sum(_credit(conn, r) for r in records)
+        mark_changed(conn, [("balance", r.volunteer_id) for r in records])
+        return done
+
+    return db.run_write(work)
+
+
+def _credit(conn: Connection, record: Credit) -> bool:
+    at = now_text()
+    existing = conn.execute(select(t.service_records).where(
+        t.service_records.c.record_id == record.record_id)).first()
+    if existing is not None:
+        same = (existing.volunteer_id, existing.points, existing.corrects) == (
+            record.volunteer_id, record.points, record.corrects)
+        if not same:
+            raise AdminRefused(f"record {record.record_id} was credited before with other "
+                               "content; send a correction record instead")
+        return False
+    person, debt = ledger.volunteer_account(record.volunteer_id), \
+        ledger.debt_account(record.volunteer_id)
+    if record.corrects is not None:
+        original = conn.execute(select(t.service_records).where(
+            t.service_records.c.record_id == record.corrects)).first()
+        if original is None or original.volunteer_id != record.volunteer_id:
+            raise AdminRefused(f"record {record.record_id} corrects {record.corrects}, which "
+                               "is not a credited record of the same volunteer")
+        if conn.execute(select(t.service_records.c.record_id).where(
+                t.service_records.c.corrects == record.corrects)).first():
+            raise AdminRefused(f"record {record.corrects} is already corrected")
+    conn.execute(t.service_records.insert().values(
+        record_id=record.record_id, volunteer_id=record.volunteer_id, hours=record.hours,
+        points=record.points, corrects=record.corrects, at=at))
+    group = f"credit:{record.record_id}"
+    if record.corrects is not None:
+        ledger.transfer(conn, transfer_id=f"reverse:{record.corrects}", group_id=group,
+                        role="reversal", src=person, dst=ledger.ISSUANCE,
+                        amount=int(original.points), kiosk_id=None, at=at)
+    ledger.transfer(conn, transfer_id=group, group_id=group, role="credit",
+                    src=ledger.ISSUANCE, dst=person, amount=record.points, kiosk_id=None, at=at)
+    held = ledger.balances_of(conn, [person, debt])
+    if held[person] < 0:        # a correction took back more than is left: visible debt
+        ledger.transfer(conn, transfer_id=f"debt:{record.record_id}", group_id=group,
+                        role="debt", src=debt, dst=person, amount=-held[person],
+                        kiosk_id=None, at=at)
+    else:
+        settle = min(held[person], -held[debt])
+        if settle > 0:
+            ledger.transfer(conn, transfer_id=f"settle:{record.record_id}", group_id=group,
+                            role="settle", src=person, dst=debt, amount=settle, kiosk_id=None,
+                            at=at)
+    return True
+
+
+def upsert_items(db: Database, specs: Iterable[dict[str, Any]]) -> int:
+    """Publish catalogue items (already validated); a new price is a new price version."""
+    changed = []
+    with db.write() as conn:
+        at = now_text()
+        for spec in specs:
+            text = json.dumps(spec, ensure_ascii=False, sort_keys=True)
+            old = conn.execute(select(t.items.c.spec, t.items.c.price)
+                               .where(t.items.c.id == spec["id"])).first()
+            if old is not None and old.spec == text:
+                continue
+            upsert(conn, t.items, {"id": spec["id"], "spec": text, "kind": spec["kind"],
+                                   "price": spec["price"]}, ("id",), ("spec", "kind", "price"))
+            if old is None or int(old.price) != spec["price"]:
+                conn.execute(t.item_prices.insert().values(item_id=spec["id"],
+                                                           price=spec["price"],
+                                                           published_at=at))
+            changed.append(("item", spec["id"]))
+        mark_changed(conn, changed)
+    return len(changed)
+
+
+def add_image(db: Database, data: bytes) -> str:
+    """Store a picture (checked by the caller) under its SHA-256; idempotent."""
+    sha = hashlib.sha256(data).hexdigest()
+    with db.write() as conn:
+        insert_ignore(conn, t.images, {"sha256": sha, "data": data, "added_at": now_text()},
+                      ("sha256",))
+    return sha
+
+
+def set_item_image(db: Database, item_id: str, sha256: str) -> bool:
+    """Point an item at a stored picture; False if nothing changed."""
+    with db.write() as conn:
+        row = conn.execute(select(t.items.c.spec).where(t.items.c.id == item_id)).first()
+        if row is None:
+            raise AdminRefused(f"unknown item {item_id}")
+        if conn.execute(select(t.images.c.sha256).where(t.images.c.sha256 == sha256)
+                        ).first() is None:
+            raise AdminRefused(f"no stored picture {sha256}")
+        spec = json.loads(row.spec)
+        if spec.get("image_sha256") == sha256:
+            return False
+        spec["image_sha256"] = sha256
+        conn.execute(t.items.update().where(t.items.c.id == item_id).values(
+            spec=json.dumps(spec, ensure_ascii=False, sort_keys=True)))
+        mark_changed(conn, [("item", item_id)])
+    return True
+
+
+def set_setting(db: Database, key: str, value: Any) -> None:
+    """A kiosk setting (already validated against the known keys and ranges)."""
+    with db.write() as conn:
+        upsert(conn, t.settings, {"key": key, "value": json.dumps(value)}, ("key",), ("value",))
+        mark_changed(conn, [("setting", key)])
+
+
+def card_info(db: Database, card_id: str) -> tuple[str, int] | None:
+    with db.read() as conn:
+        row = conn.execute(select(t.cards.c.kind, t.cards.c.generation)
+                           .where(t.cards.c.card_id == card_id)).first()
+    return None if row is None else (str(row.kind), int(row.generation))
+
+
+def image(db: Database, sha256: str) -> bytes | None:
+    with db.read() as conn:
+        data = conn.execute(select(t.images.c.data).where(t.images.c.sha256 == sha256)).scalar()
+    return None if data is None else bytes(data)

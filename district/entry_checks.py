@@ -1,0 +1,160 @@
+"""What a pushed entry means against the district's own records, checked before it moves a
+point (after district.entry_shapes has checked its form).
+
+* A sale is for a volunteer and a card the district knows (the card theirs); its points go
+  only from that volunteer to this kiosk's sales account or the donation pool, never to
+  issuance, a debt account or another kiosk's account. A card blocked at the district before
+  the sale's time, a blocked volunteer, and a price no catalogue version of the sync window
+  had are *flagged* (the goods have left the shelf: the sale stands, staff see the conflict).
+* A void names a sale of the same kiosk the district holds, for the same volunteer, not yet
+  voided, and reverses it exactly: the same lines, amounts and accounts, the other way round.
+* Overspending (a sale the volunteer's points do not cover) becomes debt only within the
+  offline caps per volunteer and per kiosk per shop day; beyond them the sale is refused. This
+  is what bounds a stolen kiosk key (docs/protocol/README.md).
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import Connection, func, select
+
+from district.db import tables as t
+from district.entry_shapes import EntryRejected, Move, OrderFact
+from district.ledger import DONATION_POOL, sales_account, volunteer_account
+
+
+@dataclass(frozen=True)
+class Policy:
+    """The district's own rules for pushed entries."""
+    sync_window: timedelta = timedelta(days=7)    # prices and backdated sales are judged in it
+    timezone: ZoneInfo = ZoneInfo("Asia/Shanghai")   # the shop day of the offline caps
+    cap_per_volunteer_per_day: int = 300          # used when the district set none
+    cap_per_kiosk_per_day: int = 5000
+
+
+@dataclass
+class Flags:
+    """Conflicts an applied entry leaves for staff: (kind, detail)."""
+    items: list[tuple[str, str]] = field(default_factory=list)
+
+    def add(self, kind: str, detail: str) -> None:
+        self.items.append((kind, detail[:400]))
+
+
+def check_sale(conn: Connection, kiosk_id: str, order: OrderFact, now: datetime,
+               policy: Policy, flags: Flags) -> None:
+    volunteer = conn.execute(select(t.volunteers.c.status)
+                             .where(t.volunteers.c.id == order.volunteer_id)).first()
+    if volunteer is None:
+        raise EntryRejected(f"unknown volunteer {order.volunteer_id}")
+    card = conn.execute(select(t.cards.c.volunteer_id, t.cards.c.status, t.cards.c.blocked_at)
+                        .where(t.cards.c.card_id == order.card_id)).first()
+    if card is None:
+        raise EntryRejected(f"unknown card {order.card_id}")
+    if card.volunteer_id != order.volunteer_id:
+        raise EntryRejected(f"card {order.card_id} belongs to another volunteer")
+    if card.status == "blocked" and card.blocked_at is not None and \
+            datetime.fromisoformat(card.blocked_at) <= order.created_at:
+        flags.add("blocked_card", f"sale with card {order.card_id}, blocked at the district "
+                                  f"since {card.blocked_at}")
+    if volunteer.status != "active":
+        flags.add("blocked_volunteer", f"sale for blocked volunteer {order.volunteer_id}")
+    person = volunteer_account(order.volunteer_id)
+    allowed = {sales_account(kiosk_id), DONATION_POOL}
+    for move in order.moves:
+        if move.src != person:
+            raise EntryRejected(f"transfer {move.transfer_id} takes points from {move.src}, "
+                                "not from the sale's volunteer")
+        if move.dst.startswith("sales:") and move.dst not in allowed:
+            raise EntryRejected(f"transfer {move.transfer_id} pays another kiosk's account "
+                                f"{move.dst}")
+        if move.dst not in allowed:
+            raise EntryRejected(f"transfer {move.transfer_id} pays {move.dst}: a sale pays "
+                                "only this kiosk's sales account or the donation pool")
+    _check_prices(conn, order, now, policy, flags)
+
+
+def _check_prices(conn: Connection, order: OrderFact, now: datetime, policy: Policy,
+                  flags: Flags) -> None:
+    start = (min(order.created_at, now) - policy.sync_window).astimezone(UTC).isoformat()
+    for line in order.lines:
+        versions = conn.execute(select(t.item_prices.c.price, t.item_prices.c.published_at)
+                                .where(t.item_prices.c.item_id == line.item_id)
+                                .order_by(t.item_prices.c.published_at, t.item_prices.c.id)
+                                ).all()
+        if not versions:
+            flags.add("price", f"item {line.item_id} was never published by the district")
+            continue
+        in_window = set()
+        for n, version in enumerate(versions):
+            ends = versions[n + 1].published_at if n + 1 < len(versions) else None
+            if ends is None or ends > start:
+                in_window.add(int(version.price))
+        if line.unit_price not in in_window:
+            flags.add("price", f"item {line.item_id} sold at {line.unit_price}; the district's "
+                               f"prices in the sync window: {sorted(in_window)}")
+
+
+def check_void(conn: Connection, kiosk_id: str, order: OrderFact) -> None:
+    assert order.voids_order_id is not None
+    sale = conn.execute(select(t.orders).where(t.orders.c.order_id == order.voids_order_id)
+                        ).first()
+    if sale is None or sale.kind != "sale" or sale.kiosk_id != kiosk_id:
+        raise EntryRejected(f"void of a sale this kiosk never had applied: "
+                            f"{order.voids_order_id}")
+    if sale.volunteer_id != order.volunteer_id:
+        raise EntryRejected("the void names another volunteer than the sale")
+    if conn.execute(select(t.orders.c.order_id)
+                    .where(t.orders.c.voids_order_id == order.voids_order_id)).first():
+        raise EntryRejected(f"sale {order.voids_order_id} is already voided")
+    if order.total != -int(sale.total):
+        raise EntryRejected("the void's total does not reverse the sale's")
+    lines = conn.execute(select(t.order_lines.c.item_id, t.order_lines.c.quantity,
+                                t.order_lines.c.unit_price, t.order_lines.c.amount)
+                         .where(t.order_lines.c.order_id == sale.order_id)).all()
+    reversed_lines = Counter((r.item_id, -r.quantity, r.unit_price, -r.amount) for r in lines)
+    if Counter((x.item_id, x.quantity, x.unit_price, x.amount)
+               for x in order.lines) != reversed_lines:
+        raise EntryRejected("the void's lines do not reverse the sale's")
+    moves = conn.execute(select(t.transfers.c.from_account, t.transfers.c.to_account,
+                                t.transfers.c.amount)
+                         .where(t.transfers.c.group_id == sale.order_id,
+                                t.transfers.c.role == "order")).all()
+    reversed_moves = Counter((r.to_account, r.from_account, int(r.amount)) for r in moves)
+    if Counter(_key(m) for m in order.moves) != reversed_moves:
+        raise EntryRejected("the void's transfers do not reverse the sale's")
+
+
+def _key(move: Move) -> tuple[str, str, int]:
+    return move.src, move.dst, move.amount
+
+
+def shop_day(moment: datetime, now: datetime, policy: Policy) -> str:
+    """The shop day an overspend counts against: the sale's own, but never later than now nor
+    earlier than the sync window, so a forged time cannot open new days of allowance."""
+    clamped = min(max(moment, now - policy.sync_window), now)
+    return clamped.astimezone(policy.timezone).date().isoformat()
+
+
+def check_overspend(conn: Connection, kiosk_id: str, volunteer_id: str, day: str,
+                    amount: int, caps: tuple[int, int]) -> None:
+    """Refuse debt beyond the offline caps (0: no cap, as at the kiosk)."""
+    cap_volunteer, cap_kiosk = caps
+    o = t.overspends
+    if cap_volunteer:
+        taken = conn.execute(select(func.coalesce(func.sum(o.c.amount), 0)).where(
+            o.c.kiosk_id == kiosk_id, o.c.day == day, o.c.volunteer_id == volunteer_id)
+        ).scalar_one()
+        if int(taken) + amount > cap_volunteer:
+            raise EntryRejected(f"overspends {volunteer_id}'s points by {amount}, beyond the "
+                                f"offline cap of {cap_volunteer} per volunteer on {day}")
+    if cap_kiosk:
+        taken = conn.execute(select(func.coalesce(func.sum(o.c.amount), 0)).where(
+            o.c.kiosk_id == kiosk_id, o.c.day == day)).scalar_one()
+        if int(taken) + amount > cap_kiosk:
+            raise EntryRejected(f"overspends by {amount}, beyond this kiosk's offline cap of "
+                                f"{cap_kiosk} on {day}")

@@ -1,0 +1,13 @@
+"""Alembic's entry point: always called by district.db.engine with an open connection."""
+
+from __future__ import annotations
+
+from alembic import context
+
+from district.db.tables import metadata
+
+connection = context.config.attributes["connection"]
+context.configure(connection=connection, target_metadata=metadata,
+                  render_as_batch=connection.dialect.name == "sqlite")
+with context.begin_transaction():
+    context.run_migrations()

@@ -1,0 +1,326 @@
+"""Applying a kiosk's pushed batch: in kiosk-sequence order, each entry checked against the
+district's records, in ONE transaction with the batch's idempotency key.
+
+Order of locks (PostgreSQL; SQLite has one writer): the kiosk's row (its pushes queue behind
+each other, so its sequence is never raced), then the batch's volunteers in id order, then
+balance rows in (account, shard) order, then the change feed's lock at the very end. Every
+transaction that touches a volunteer's points takes the same order, so none waits in a cycle;
+if one ever does, district.db.engine runs the whole batch again.
+
+A refused entry is stored with its reason (``entries`` and ``conflicts``), the kiosk's
+sequence moves past it, and the entries after it are judged on their own: one bad entry never
+blocks a kiosk.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import Connection, select
+from sqlalchemy.exc import IntegrityError
+
+from district import entry_checks, ledger
+from district.db import tables as t
+from district.db.engine import Database
+from district.entry_checks import Flags, Policy
+from district.entry_shapes import (
+    AuditFact,
+    CardFact,
+    EntryRejected,
+    OrderFact,
+    StockFact,
+    shape_of,
+)
+from district.feed import mark_changed
+from district.records import conflict, settings_caps
+
+log = logging.getLogger("district.push")
+
+
+@dataclass(frozen=True)
+class PushEntry:
+    seq: int
+    entry_id: str
+    kind: str
+    kiosk_id: str
+    payload: Any
+
+
+@dataclass(frozen=True)
+class EntryResult:
+    seq: int
+    entry_id: str
+    status: str          # applied | duplicate | rejected | not_processed
+    reason: str | None = None
+
+
+class UnknownKiosk(Exception):
+    pass
+
+
+class BatchConflict(Exception):
+    """The idempotency key was used before for another batch (409); nothing was written."""
+
+
+def payload_hash(kind: str, payload: Any) -> str:
+    text = json.dumps({"kind": kind, "payload": payload}, ensure_ascii=False, sort_keys=True,
+                      separators=(",", ":"))
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+@dataclass
+class _Batch:
+    conn: Connection
+    kiosk_id: str
+    now: datetime
+    policy: Policy
+    applied: int
+    caps: tuple[int, int]
+    changed: set[tuple[str, str]] = field(default_factory=set)
+
+    @property
+    def at(self) -> str:
+        return self.now.isoformat(timespec="microseconds")
+
+
+def push(db: Database, kiosk_id: str, idempotency_key: str, body_hash: str,
+         entries: list[PushEntry], *, policy: Policy, clock: Callable[[], datetime]
+         ) -> tuple[int, list[EntryResult]]:
+    """Apply the batch; returns (the kiosk's applied sequence, one result per entry)."""
+    def work(conn: Connection) -> tuple[int, list[EntryResult]]:
+        now = clock()
+        row = conn.execute(select(t.kiosks.c.applied_seq).where(t.kiosks.c.id == kiosk_id)
+                           .with_for_update()).first()
+        if row is None:
+            raise UnknownKiosk(kiosk_id)
+        _record_batch(conn, kiosk_id, idempotency_key, body_hash, now)
+        volunteers = sorted({e.payload.get("volunteer_id") for e in entries
+                             if isinstance(e.payload, dict)
+                             and isinstance(e.payload.get("volunteer_id"), str)})
+        if volunteers:
+            conn.execute(select(t.volunteers.c.id).where(t.volunteers.c.id.in_(volunteers))
+                         .order_by(t.volunteers.c.id).with_for_update()).all()
+        batch = _Batch(conn, kiosk_id, now, policy, int(row.applied_seq),
+                       settings_caps(conn, policy))
+        results: list[EntryResult] = []
+        stopped: str | None = None
+        for entry in sorted(entries, key=lambda e: e.seq):
+            if stopped is not None:
+                results.append(EntryResult(entry.seq, entry.entry_id, "not_processed", stopped))
+                continue
+            result = _one(batch, entry)
+            if result.status == "not_processed":
+                stopped = result.reason
+            results.append(result)
+        conn.execute(t.kiosks.update().where(t.kiosks.c.id == kiosk_id)
+                     .values(applied_seq=batch.applied))
+        mark_changed(conn, batch.changed)
+        return batch.applied, results
+
+    return db.run_write(work)
+
+
+def _record_batch(conn: Connection, kiosk_id: str, key: str, body_hash: str,
+                  now: datetime) -> None:
+    known = conn.execute(select(t.push_batches.c.kiosk_id, t.push_batches.c.body_hash)
+                         .where(t.push_batches.c.idempotency_key == key)).first()
+    if known is None:
+        conn.execute(t.push_batches.insert().values(idempotency_key=key, kiosk_id=kiosk_id,
+                                                    body_hash=body_hash, at=now.isoformat()))
+    elif (known.kiosk_id, known.body_hash) != (kiosk_id, body_hash):
+        raise BatchConflict("idempotency key reused with a different batch")
+
+
+def _one(batch: _Batch, entry: PushEntry) -> EntryResult:
+    conn, kiosk_id = batch.conn, batch.kiosk_id
+    digest = payload_hash(entry.kind, entry.payload)
+    known = conn.execute(select(t.entries.c.kiosk_id, t.entries.c.seq, t.entries.c.payload_hash,
+                                t.entries.c.outcome, t.entries.c.reason)
+                         .where(t.entries.c.entry_id == entry.entry_id)).first()
+    if known is not None and (known.kiosk_id, known.seq, known.payload_hash) == (
+            kiosk_id, entry.seq, digest):
+        status = "duplicate" if known.outcome == "applied" else "rejected"
+        return EntryResult(entry.seq, entry.entry_id, status, known.reason)
+    if entry.seq > batch.applied + 1:
+        return EntryResult(entry.seq, entry.entry_id, "not_processed",
+                           f"expected sequence {batch.applied + 1}")
+    if known is not None:
+        reason = f"entry id {entry.entry_id} already used with different content (never applied)"
+        conflict(conn, "reused_id", kiosk_id, entry.entry_id, None, None, reason, batch.at)
+        log.error("kiosk %s: %s", kiosk_id, reason)
+        if entry.seq == batch.applied + 1:
+            # The sequence moves on past a refused entry, or this kiosk could never push again.
+            # The id is taken, so no ``entries`` row: a retry meets the same clash.
+            _moved_past(batch, entry)
+        return EntryResult(entry.seq, entry.entry_id, "rejected", reason)
+    if entry.seq <= batch.applied:
+        reason = f"sequence {entry.seq} already holds another entry"
+        conflict(conn, "reused_seq", kiosk_id, entry.entry_id, None, None, reason, batch.at)
+        return EntryResult(entry.seq, entry.entry_id, "rejected", reason)
+    outcome, reason = "applied", None
+    flags = Flags()
+    try:
+        if entry.kiosk_id != kiosk_id:
+            raise EntryRejected(f"entry claims kiosk {entry.kiosk_id[:64]!r}, the request is "
+                                f"signed by {kiosk_id!r}")
+        fact = shape_of(entry.kind, entry.entry_id, entry.payload)
+        with conn.begin_nested():
+            try:
+                _apply(batch, entry, fact, flags)
+            except IntegrityError as exc:
+                log.info("kiosk %s seq %d clashes: %s", kiosk_id, entry.seq, exc.orig)
+                raise EntryRejected("clashes with a record the district already holds "
+                                    "(an id used before)") from None
+    except EntryRejected as exc:
+        outcome, reason = "rejected", str(exc)[:300]
+        conflict(conn, "rejected", kiosk_id, entry.entry_id, _volunteer(entry), None, reason,
+                 batch.at)
+        log.warning("kiosk %s seq %d rejected: %s", kiosk_id, entry.seq, reason)
+        flags.items.clear()
+    for kind, detail in flags.items:
+        conflict(conn, kind, kiosk_id, entry.entry_id, _volunteer(entry), None, detail,
+                 batch.at)
+    conn.execute(t.entries.insert().values(
+        entry_id=entry.entry_id, kiosk_id=kiosk_id, seq=entry.seq, kind=str(entry.kind)[:16],
+        payload_hash=digest, payload=json.dumps(entry.payload, ensure_ascii=False,
+                                                sort_keys=True),
+        outcome=outcome, reason=reason, received_at=batch.at))
+    if outcome == "rejected":
+        _moved_past(batch, entry)
+    batch.applied = entry.seq
+    return EntryResult(entry.seq, entry.entry_id, outcome, reason)
+
+
+def _volunteer(entry: PushEntry) -> str | None:
+    value = entry.payload.get("volunteer_id") if isinstance(entry.payload, dict) else None
+    return value[:64] if isinstance(value, str) else None
+
+
+def _moved_past(batch: _Batch, entry: PushEntry) -> None:
+    """Move the kiosk's sequence past a refused entry and send its volunteer a fresh balance
+    row: the kiosk counts the refused sale until a snapshot covering that sequence arrives,
+    and none would come if nothing else changed (I7)."""
+    batch.applied = max(batch.applied, entry.seq)
+    volunteer_id = _volunteer(entry)
+    if volunteer_id is not None and batch.conn.execute(
+            select(t.volunteers.c.id).where(t.volunteers.c.id == volunteer_id)).first():
+        batch.changed.add(("balance", volunteer_id))
+
+
+def _apply(batch: _Batch, entry: PushEntry, fact: Any, flags: Flags) -> None:
+    if isinstance(fact, OrderFact):
+        _apply_order(batch, entry, fact, flags)
+    elif isinstance(fact, StockFact):
+        _stock(batch, entry.entry_id, [(i, d, fact.kind, fact.donor_id) for i, d in fact.stock])
+    elif isinstance(fact, CardFact):
+        _apply_card(batch, entry.entry_id, fact)
+    elif isinstance(fact, AuditFact):
+        _apply_audit(batch, entry.entry_id, fact)
+
+
+def _apply_order(batch: _Batch, entry: PushEntry, order: OrderFact, flags: Flags) -> None:
+    conn, kiosk_id = batch.conn, batch.kiosk_id
+    if order.kind == "sale":
+        entry_checks.check_sale(conn, kiosk_id, order, batch.now, batch.policy, flags)
+    else:
+        entry_checks.check_void(conn, kiosk_id, order)
+    conn.execute(t.orders.insert().values(
+        order_id=order.order_id, kiosk_id=kiosk_id, kind=order.kind,
+        volunteer_id=order.volunteer_id, card_id=order.card_id, total=order.total,
+        offline=order.offline, voids_order_id=order.voids_order_id,
+        created_at=order.created_at.astimezone(UTC).isoformat()))
+    if order.lines:
+        conn.execute(t.order_lines.insert(), [
+            {"order_id": order.order_id, "line_no": n, "item_id": x.item_id,
+             "quantity": x.quantity, "unit_price": x.unit_price, "amount": x.amount}
+            for n, x in enumerate(order.lines, start=1)])
+    for move in order.moves:
+        ledger.transfer(conn, transfer_id=move.transfer_id, group_id=order.order_id,
+                        role="order", src=move.src, dst=move.dst, amount=move.amount,
+                        kiosk_id=kiosk_id, at=batch.at)
+    _stock(batch, entry.entry_id, [(i, d, order.kind, None) for i, d in order.stock])
+    _settle(batch, order)
+    batch.changed.add(("balance", order.volunteer_id))
+
+
+def _settle(batch: _Batch, order: OrderFact) -> None:
+    """Offline sales are facts: a shortfall becomes visible debt (within the offline caps);
+    points a void refunds to someone in debt settle the debt first."""
+    conn, kiosk_id, vid = batch.conn, batch.kiosk_id, order.volunteer_id
+    person, debt = ledger.volunteer_account(vid), ledger.debt_account(vid)
+    held = ledger.balances_of(conn, [person, debt])
+    if held[person] >= 0:
+        settle = min(held[person], -held[debt])
+        if settle > 0:
+            ledger.transfer(conn, transfer_id=f"settle:{order.order_id}",
+                            group_id=order.order_id, role="settle", src=person, dst=debt,
+                            amount=settle, kiosk_id=kiosk_id, at=batch.at)
+        return
+    short = -held[person]
+    day = entry_checks.shop_day(order.created_at, batch.now, batch.policy)
+    entry_checks.check_overspend(conn, kiosk_id, vid, day, short, batch.caps)
+    conn.execute(t.overspends.insert().values(entry_id=order.order_id, kiosk_id=kiosk_id,
+                                              volunteer_id=vid, day=day, amount=short))
+    ledger.transfer(conn, transfer_id=f"debt:{order.order_id}", group_id=order.order_id,
+                    role="debt", src=debt, dst=person, amount=short, kiosk_id=kiosk_id,
+                    at=batch.at)
+    conflict(conn, "overspend", kiosk_id, order.order_id, vid, short,
+             f"offline sales overspent by {short} points; recorded as debt", batch.at)
+
+
+def _stock(batch: _Batch, entry_id: str, moves: list[tuple[str, int, str, str | None]]) -> None:
+    if moves:
+        batch.conn.execute(t.stock_movements.insert(), [
+            {"kiosk_id": batch.kiosk_id, "entry_id": entry_id, "item_id": item, "delta": delta,
+             "kind": kind, "donor_id": donor} for item, delta, kind, donor in moves])
+
+
+def _apply_card(batch: _Batch, entry_id: str, card: CardFact) -> None:
+    """A block made at one kiosk is a block everywhere (the feed carries the card row). A
+    registration of a card someone else holds is refused (the kiosk's copy may be stale)."""
+    conn = batch.conn
+    row = conn.execute(select(t.cards.c.volunteer_id).where(t.cards.c.card_id == card.card_id)
+                       .with_for_update()).first()
+    if card.action == "register":
+        if conn.execute(select(t.volunteers.c.id)
+                        .where(t.volunteers.c.id == card.volunteer_id)).first() is None:
+            raise EntryRejected(f"card {card.card_id}: unknown volunteer {card.volunteer_id}")
+        if row is not None and row.volunteer_id != card.volunteer_id:
+            raise EntryRejected(f"card {card.card_id} is registered to another volunteer")
+        if row is None:
+            conn.execute(t.cards.insert().values(card_id=card.card_id,
+                                                 volunteer_id=card.volunteer_id,
+                                                 kind=card.kind))
+    else:
+        if row is None:
+            raise EntryRejected(f"card {card.card_id} is unknown to the district")
+        blocked = card.action == "block"
+        conn.execute(t.cards.update().where(t.cards.c.card_id == card.card_id).values(
+            status="blocked" if blocked else "active",
+            blocked_at=card.at if blocked else None))
+    conn.execute(t.card_events.insert().values(
+        entry_id=entry_id, kiosk_id=batch.kiosk_id, card_id=card.card_id, action=card.action,
+        volunteer_id=card.volunteer_id, at=card.at))
+    batch.changed.add(("card", card.card_id))
+
+
+def _apply_audit(batch: _Batch, entry_id: str, audit: AuditFact) -> None:
+    def dump(value: Any) -> str | None:
+        return None if value is None else json.dumps(value, ensure_ascii=False, sort_keys=True)
+
+    conn = batch.conn
+    if conn.execute(select(t.kiosk_audit.c.entry_id).where(
+            t.kiosk_audit.c.kiosk_id == batch.kiosk_id,
+            t.kiosk_audit.c.audit_id == audit.audit_id)).first():
+        raise EntryRejected(f"audit row {audit.audit_id} of kiosk {batch.kiosk_id} is already "
+                            "stored from another entry")
+    conn.execute(t.kiosk_audit.insert().values(
+        kiosk_id=batch.kiosk_id, audit_id=audit.audit_id, entry_id=entry_id, at=audit.at,
+        operator_id=audit.operator_id, action=audit.action, subject=audit.subject,
+        before=dump(audit.before), after=dump(audit.after)))
