@@ -1,9 +1,16 @@
 """Seeded, deterministic simulation of a district: N kiosks with the real ledger, checkout and
 sync code against the real district app (called in-process), under partitions, dropped requests,
-lost replies, kiosk crashes before and after commit, and skewed clocks. After healing it checks
-the ledger invariants I1-I8 and the offline caps.
+lost replies, kiosk crashes before and after commit, and skewed clocks, with a dishonest kiosk
+among the honest ones (bench/sim_forger.py: every entry it pushes is a lie the district must
+refuse). After healing it checks the ledger invariants I1-I8, the offline caps, and that the
+district's balances equal an independent fold of the honest entries alone.
 
-    python bench/simulate.py --seeds 200
+    python bench/simulate.py --seeds 200                      # SQLite
+    python bench/simulate.py --seeds 200 --postgres           # a throwaway PostgreSQL cluster
+    python bench/simulate.py --database postgresql://u@host/db
+
+Each seed's district and kiosks are closed at its end (files, connections, threads), so one
+process runs any number of seeds.
 
 Last line: JSON with ``seeds``, ``violations`` and ``first_failing_seed``.
 """
@@ -15,6 +22,7 @@ import asyncio
 import contextlib
 import json
 import logging
+import os
 import random
 import sqlite3
 import sys
@@ -29,6 +37,8 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from asgi_transport import AsgiTransport  # type: ignore[import-not-found]
+from sim_forger import Forger  # type: ignore[import-not-found]
+from sqlalchemy.exc import IntegrityError
 
 from district.app import create_app
 from district.store import Store
@@ -127,23 +137,39 @@ class Sale:
 class World:
     """One seed's district and kiosks; each ``act_*`` is one thing that can happen."""
 
-    def __init__(self, seed: int, workdir: Path, kiosks: int, volunteers: int) -> None:
+    card_of = staticmethod(card_of)
+
+    def __init__(self, seed: int, workdir: Path, kiosks: int, volunteers: int, *,
+                 database: str | None = None, dishonest: int = 1) -> None:
         self.seed = seed
         self.rng = random.Random(seed)
-        self.store = Store(workdir / "district.sqlite")
+        location = database or str(workdir / "district.sqlite")
+        self.store = Store(location, district=f"sim{seed}", pool_size=2)
         self.app = create_app(self.store)
         self.loop = asyncio.new_event_loop()
         self.vids = [f"V{i}" for i in range(volunteers)]
         self.sales: list[Sale] = []
+        self.credits: dict[str, int] = {}
         self.store.upsert_volunteers([(v, "*", "active") for v in self.vids])
         for v in self.vids:
             self.store.upsert_card(card_of(v), v, "nfc")
-            self.store.credit(f"open-{v}", v, self.rng.randrange(0, 400))
+            self._credit(f"open-{v}", v, self.rng.randrange(1, 400))
         specs = [s for s in read_catalogue(demo.DEMO_CATALOGUE) if s.item_id in GOODS]
         self.store.upsert_items([{"id": s.item_id, "name_zh": s.name_zh, "name_en": s.name_en,
                                   "category": s.category.value, "kind": s.kind.value,
                                   "price": s.price} for s in specs])
         self.sims = [self._kiosk(workdir, f"K{k}", k) for k in range(kiosks)]
+        self.forgers = [self._forger(f"X{n}", n) for n in range(dishonest)]
+
+    def _credit(self, record_id: str, volunteer: str, points: int) -> None:
+        if self.store.credit(record_id, volunteer, points):
+            self.credits[volunteer] = self.credits.get(volunteer, 0) + points
+
+    def _forger(self, kiosk_id: str, n: int) -> Forger:
+        key = Ed25519PrivateKey.generate()
+        self.store.register_kiosk(kiosk_id, signing.public_key_text(key))
+        return Forger(kiosk_id, AsgiTransport(self.app, kiosk_id, key, self.loop),
+                      random.Random(self.seed * 7919 + n))
 
     def _kiosk(self, workdir: Path, kiosk_id: str, k: int) -> SimKiosk:
         base = datetime(2026, 11, 30, 1, 0, tzinfo=UTC)
@@ -192,12 +218,16 @@ class World:
         sim.transport.partitioned = not sim.transport.partitioned
 
     def act_credit(self, sim: SimKiosk, step: int) -> None:
-        self.store.credit(f"svc-{self.seed}-{step}", self.rng.choice(self.vids),
-                          self.rng.randint(1, 80))
+        self._credit(f"svc-{self.seed}-{step}", self.rng.choice(self.vids),
+                     self.rng.randint(1, 80))
 
     def act_card(self, sim: SimKiosk, step: int) -> None:
         self.store.set_card_status(card_of(self.rng.choice(self.vids)),
                                    self.rng.choice(["blocked", "active", "active"]))
+
+    def act_forge(self, sim: SimKiosk, step: int) -> None:
+        if self.forgers:
+            self.rng.choice(self.forgers).push_one(self)
 
     def act_crash_before_commit(self, sim: SimKiosk, step: int) -> None:
         """A half-written sale dies with the process: nothing of it may survive."""
@@ -215,9 +245,9 @@ class World:
         for s in self.sims:
             s.clock.moment += delta
 
-    ACTIONS = ((0.40, act_sale), (0.45, act_void), (0.70, act_sync), (0.78, act_partition),
-               (0.83, act_credit), (0.86, act_card), (0.90, act_crash_before_commit),
-               (0.93, act_crash_after_commit), (1.01, act_time))
+    ACTIONS = ((0.38, act_sale), (0.43, act_void), (0.66, act_sync), (0.74, act_partition),
+               (0.79, act_credit), (0.82, act_card), (0.86, act_crash_before_commit),
+               (0.89, act_crash_after_commit), (0.95, act_forge), (1.01, act_time))
 
     def run(self, steps: int) -> None:
         for step in range(steps):
@@ -251,21 +281,27 @@ class World:
             "overspends": len([c for c in self.store.report("conflicts")
                                if c["kind"] == "overspend"]),
             "failed_rounds": sum(s.transport.failures for s in self.sims),
+            "forgeries": sum(len(f.sent) for f in self.forgers),
         }
 
     def close(self) -> None:
         for s in self.sims:
             s.conn.close()
         self.loop.close()
+        self.store.close()
 
 
 def run_seed(seed: int, workdir: Path, *, kiosks: int = 3, volunteers: int = 5,
-             steps: int = 50, stats: dict[str, int] | None = None) -> list[str]:
-    world = World(seed, workdir, kiosks, volunteers)
+             steps: int = 50, stats: dict[str, int] | None = None,
+             database: str | None = None, dishonest: int = 1) -> list[str]:
+    world = World(seed, workdir, kiosks, volunteers, database=database, dishonest=dishonest)
     try:
         world.run(steps)
         problems = world.heal()
         problems += check(world.store, world.sims, world.sales, world.vids)
+        problems += honest_fold(world)
+        for forger in world.forgers:
+            problems += forger.problems()
         if stats is not None:
             for name, value in world.stats().items():
                 stats[name] = stats.get(name, 0) + value
@@ -276,26 +312,25 @@ def run_seed(seed: int, workdir: Path, *, kiosks: int = 3, volunteers: int = 5,
 
 def check(store: Store, sims: list[SimKiosk], sales: list[Sale], vids: list[str]) -> list[str]:
     problems = list(store.verify())                                     # I1, I4, I5 (>= 0)
-    server = store.conn()
     server_balance = {r["volunteer_id"]: r["balance"] for r in store.report("balances")}
-    server_transfers = {r[0]: (r[1], r[2], r[3]) for r in server.execute(
+    server_transfers = {r[0]: (r[1], r[2], r[3]) for r in store.query(
         "SELECT id, from_account, to_account, amount FROM transfers")}
-    server_orders = {r[0] for r in server.execute("SELECT order_id FROM orders")}
+    server_orders = {r[0] for r in store.query("SELECT order_id FROM orders")}
     for s in sims:
-        problems += check_kiosk(s, server, server_transfers, server_balance, vids)
+        problems += check_kiosk(s, store, server_transfers, server_balance, vids)
     for sale in sales:                                                     # I3
         if sale.order_id not in server_orders:
             problems.append(f"I3: sale {sale.order_id} of {sale.kiosk_id} never arrived")
     try:
-        server.execute("DELETE FROM transfers")
+        store.execute("DELETE FROM transfers")
         problems.append("I6 district: transfers could be deleted")
-    except sqlite3.IntegrityError:
+    except IntegrityError:
         pass
     problems += reused_id_refused(store, sims[0], server_balance)
     return problems
 
 
-def check_kiosk(s: SimKiosk, server: sqlite3.Connection,
+def check_kiosk(s: SimKiosk, server: Store,
                 server_transfers: dict[str, tuple[str, str, int]],
                 server_balance: dict[str, int], vids: list[str]) -> list[str]:
     problems: list[str] = []
@@ -308,8 +343,7 @@ def check_kiosk(s: SimKiosk, server: sqlite3.Connection,
         if server_transfers.get(tid) != (src, dst, amount):                # I2, I3
             problems.append(f"I2/I3 {kid}: transfer {tid} missing or different")
     outbox = conn.execute("SELECT COUNT(*) FROM outbox").fetchone()[0]
-    entries = server.execute("SELECT COUNT(*) FROM entries WHERE kiosk_id = ?",
-                             (kid,)).fetchone()[0]
+    entries = server.query("SELECT COUNT(*) FROM entries WHERE kiosk_id = :k", k=kid)[0][0]
     if outbox != entries or state.acked_seq(conn) != outbox:
         problems.append(f"I2 {kid}: outbox {outbox}, district has {entries}")
     if conn.execute("SELECT COUNT(*) FROM outbox WHERE entry_id LIKE 'ghost-%'"
@@ -355,6 +389,35 @@ def offline_exposure(s: SimKiosk) -> list[str]:
     return problems
 
 
+def honest_fold(world: World) -> list[str]:
+    """The district's balances against a fold made without it: the credits it was given and
+    the transfers in the honest kiosks' own databases. A volunteer's debt account is counted
+    with them (a debt moves points between the two, never in or out), and every account a
+    dishonest kiosk could have touched must show only what honest entries put there."""
+    expected: dict[str, int] = {}
+
+    def move(account: str, amount: int) -> None:
+        expected[account] = expected.get(account, 0) + amount
+
+    for volunteer, points in world.credits.items():
+        move(f"volunteer:{volunteer}", points)
+        move("issuance", -points)
+    for sim in world.sims:
+        for src, dst, amount in sim.conn.execute(
+                "SELECT from_account, to_account, amount FROM transfers"):
+            move(src, -amount)
+            move(dst, amount)
+    held: dict[str, int] = {}
+    for account, value in world.store.query(
+            "SELECT account, SUM(balance) FROM balances GROUP BY account"):
+        name = "volunteer:" + account[5:] if account.startswith("debt:") else account
+        held[name] = held.get(name, 0) + int(value)
+    return [f"fold: {account} holds {held.get(account, 0)}, honest entries make "
+            f"{expected.get(account, 0)}"
+            for account in sorted(set(expected) | set(held))
+            if held.get(account, 0) != expected.get(account, 0)]
+
+
 def reused_id_refused(store: Store, sim: SimKiosk, before: dict[str, int]) -> list[str]:
     """I8: an old entry id sent again with other content is rejected and changes nothing."""
     row = sim.conn.execute("SELECT seq, kind, entry_id, payload FROM outbox WHERE kind = 'sale' "
@@ -383,12 +446,42 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--first-seed", type=int, default=1)
     p.add_argument("--kiosks", type=int, default=3)
     p.add_argument("--steps", type=int, default=50)
+    p.add_argument("--dishonest", type=int, default=1, help="dishonest kiosks per seed")
+    engine = p.add_mutually_exclusive_group()
+    engine.add_argument("--database", help="a PostgreSQL server (postgresql://...): each "
+                        "seed is a district of its own there, dropped after the seed")
+    engine.add_argument("--postgres", action="store_true",
+                        help="start a throwaway PostgreSQL cluster (Debian's postgresql)")
     args = p.parse_args(argv)
     logging.basicConfig(level=logging.CRITICAL)
+    with contextlib.ExitStack() as stack:
+        database = args.database
+        if args.postgres:
+            sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+            from tests.pg_cluster import PgCluster
+
+            cluster = stack.enter_context(PgCluster(fsync=False))
+            database = cluster.create_database("simulate")
+        return run_seeds(args, database)
+
+
+def open_fds() -> int:
+    return len(os.listdir("/proc/self/fd")) if os.path.isdir("/proc/self/fd") else -1
+
+
+def drop_district(database: str, seed: int) -> None:
+    import psycopg
+
+    with psycopg.connect(database.replace("+psycopg", ""), autocommit=True) as conn:
+        conn.execute(f"DROP SCHEMA d_sim{seed} CASCADE")
+
+
+def run_seeds(args: argparse.Namespace, database: str | None) -> int:
     violations = 0
     first_failing: int | None = None
     stats: dict[str, int] = {}
     started = time.perf_counter()
+    fds_after_first = -1
     # Crashes are simulated at the process level, so the files may live in memory (tmpfs):
     # fsync there costs nothing and hundreds of seeds run in minutes.
     shm = Path("/dev/shm")  # noqa: S108 (a private TemporaryDirectory inside it)
@@ -396,13 +489,18 @@ def main(argv: list[str] | None = None) -> int:
     for seed in range(args.first_seed, args.first_seed + args.seeds):
         with tempfile.TemporaryDirectory(prefix=f"sim-{seed}-", dir=scratch) as tmp:
             problems = run_seed(seed, Path(tmp), kiosks=args.kiosks, steps=args.steps,
-                                stats=stats)
+                                stats=stats, database=database, dishonest=args.dishonest)
+        if database:
+            drop_district(database, seed)
+        if seed == args.first_seed:
+            fds_after_first = open_fds()
         if problems:
             violations += len(problems)
             first_failing = seed if first_failing is None else first_failing
             print(f"seed {seed}: " + "; ".join(problems[:5]))
-    print(json.dumps({"seeds": args.seeds, "violations": violations,
-                      "first_failing_seed": first_failing, **stats,
+    print(json.dumps({"seeds": args.seeds, "engine": "postgresql" if database else "sqlite",
+                      "violations": violations, "first_failing_seed": first_failing, **stats,
+                      "open_fds_after_first_seed": fds_after_first, "open_fds_at_end": open_fds(),
                       "seconds": round(time.perf_counter() - started, 1)}))
     return 0
 

@@ -33,6 +33,8 @@ class Store:
     def __init__(self, location: str | Path, *, district: str = "district",
                  create: bool = True, policy: Policy | None = None,
                  clock: Callable[[], datetime] = _utcnow, pool_size: int = 10) -> None:
+        self.location = str(location)
+        self.district = district
         self.db = Database(location, district=district, create=create, pool_size=pool_size)
         self.policy = policy or Policy()
         self.clock = clock
@@ -40,6 +42,10 @@ class Store:
     @property
     def path(self) -> str:
         return self.db.name
+
+    def cli_args(self) -> list[str]:
+        """``--database`` and ``--district`` for kiosk-district on this same district."""
+        return ["--database", self.location, "--district", self.district]
 
     def close(self) -> None:
         self.db.close()

@@ -131,13 +131,13 @@ def test_a_kiosk_that_stops_sending_is_flagged_silent(
 
     # The operator's command, on the district's database, judged at that later moment.
     capsys.readouterr()
-    code = cli.main(["--database", district.store.path, "kiosks", "--json",
+    code = cli.main([*district.store.cli_args(), "kiosks", "--json",
                      "--now", str(later)])
     listed = {r["kiosk_id"]: r for r in json.loads(capsys.readouterr().out)}
     assert code == 1
     assert listed["k1"]["problems"] == ["silent", "reader"]
     assert listed["k1"]["pending"] == 0 and listed["k1"]["disk_free_mb"] > 0
-    assert cli.main(["--database", district.store.path, "kiosks", "--now",
+    assert cli.main([*district.store.cli_args(), "kiosks", "--now",
                      str(received + 1)]) == 1        # k2 is silent, k1's reader is down
     table = capsys.readouterr().out.splitlines()
     assert table[0].startswith("kiosk_id,name,problems,last_heartbeat")
