@@ -33,7 +33,13 @@ from district.api_models import (
     QrCardRequest,
     QrCardResponse,
 )
-from district.auth import BODY_HASH_SCOPE_KEY, KIOSK_SCOPE_KEY, GateConfig, SignedRequestGate
+from district.auth import (
+    BODY_HASH_SCOPE_KEY,
+    KIOSK_SCOPE_KEY,
+    GateConfig,
+    KeyCache,
+    SignedRequestGate,
+)
 from district.openapi import ERRORS, PROTOCOL_TEXT, protocol_openapi
 from district.push import BatchConflict, PushEntry, UnknownKiosk
 from district.qr_issue import QrIssue, QrIssueRefused
@@ -131,7 +137,8 @@ def create_app(store: Store, *, clock: Callable[[], float] = time.time,
         return {"status": "ok", "protocol": signing.PROTOCOL}
 
     app.openapi = lambda: protocol_openapi(app)    # type: ignore[method-assign]
-    config = GateConfig(kiosk_key=store.kiosk_key, use_nonce=store.use_nonce, clock=clock,
+    config = GateConfig(kiosk_key=KeyCache(store.kiosk_key, time.monotonic),
+                        use_nonce=store.use_nonce, clock=clock,
                         max_skew_s=max_skew_s, max_body=max_body, open_paths=OPEN_PATHS)
     gated = SignedRequestGate(app, config)
     gated.openapi = app.openapi           # type: ignore[attr-defined]

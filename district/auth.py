@@ -39,8 +39,37 @@ _NONCE_RE = re.compile(r"^[\x21-\x7e]{16,100}$")
 _TIME_RE = re.compile(r"^[0-9]{1,12}$")
 
 
+class KeyCache:
+    """Registered kiosks' public keys for a few seconds, so a request does not wait for a
+    database round trip before its body is read. Only keys that exist are kept (a flood of
+    made-up kiosk ids cannot fill it); a key changed by ``register-kiosk`` applies within
+    ``ttl_s``."""
+
+    def __init__(self, lookup: Callable[[str], str | None], clock: Callable[[], float],
+                 ttl_s: float = 10.0, size: int = 10_000) -> None:
+        self.lookup = lookup
+        self.clock = clock
+        self.ttl_s = ttl_s
+        self.size = size
+        self._keys: dict[str, tuple[str, float]] = {}
+
+    def cached(self, kiosk_id: str) -> str | None:
+        hit = self._keys.get(kiosk_id)
+        if hit is not None and self.clock() - hit[1] < self.ttl_s:
+            return hit[0]
+        return None
+
+    def __call__(self, kiosk_id: str) -> str | None:
+        key = self.lookup(kiosk_id)
+        if key is not None:
+            if len(self._keys) >= self.size:
+                self._keys.clear()
+            self._keys[kiosk_id] = (key, self.clock())
+        return key
+
+
 class GateConfig:
-    def __init__(self, *, kiosk_key: Callable[[str], str | None],
+    def __init__(self, *, kiosk_key: KeyCache,
                  use_nonce: Callable[[str, str, float, float], bool],
                  clock: Callable[[], float], max_skew_s: float, max_body: int,
                  open_paths: frozenset[str]) -> None:
@@ -70,17 +99,16 @@ class SignedRequestGate:
         if scope["type"] != "http" or scope["path"] in self.config.open_paths:
             await self.app(scope, receive, send)
             return
-        problem = await self._check(scope, receive, send)
+        problem = await self._check(scope, receive)
         if problem is not None:
-            status, detail, body = problem
+            status, detail, _ = problem
             if status == 401:
                 log.warning("refused %s %s: %s", scope.get("method"), scope.get("path"), detail)
             await refuse(send, status, detail)
             return
         await self.app(scope, _replay(body_of(scope), receive), send)
 
-    async def _check(self, scope: Scope, receive: Receive, send: Send
-                     ) -> tuple[int, str, bytes] | None:
+    async def _check(self, scope: Scope, receive: Receive) -> tuple[int, str, bytes] | None:
         config = self.config
         headers: dict[str, str] = {}
         for name, value in scope.get("headers", []):
@@ -113,7 +141,8 @@ class SignedRequestGate:
             return 401, "bad signature", b""
         if len(signature) != 64:
             return 401, "bad signature", b""
-        public = await run_in_threadpool(config.kiosk_key, kiosk_id)
+        public = config.kiosk_key.cached(kiosk_id) or await run_in_threadpool(
+            config.kiosk_key, kiosk_id)
         if public is None:
             return 401, "unknown kiosk", b""
         read = await _read_body(receive, config.max_body)
