@@ -104,6 +104,24 @@ ERRORS: dict[str, dict[int | str, dict[str, Any]]] = {
 }
 
 
+def _plain_tuples(node: Any) -> None:
+    """Rows of the feed are fixed-length arrays (``prefixItems`` in OpenAPI 3.1). Schemathesis
+    cannot validate ``prefixItems`` in answers yet, so each row is published as an array of its
+    length whose items are any of the positions' types, and the order goes in the description
+    (the kiosk checks each position itself, kiosk/sync/protocol.py)."""
+    if isinstance(node, dict):
+        prefix = node.pop("prefixItems", None)
+        if prefix is not None:
+            node["items"] = {"anyOf": prefix}
+            shown = ", ".join(str(p.get("type") or p.get("enum") or "any") for p in prefix)
+            node["description"] = (node.get("description", "") + f" Positions: {shown}.").strip()
+        for value in node.values():
+            _plain_tuples(value)
+    elif isinstance(node, list):
+        for value in node:
+            _plain_tuples(value)
+
+
 def protocol_openapi(app: FastAPI) -> dict[str, Any]:
     if app.openapi_schema:
         return app.openapi_schema
@@ -117,6 +135,7 @@ def protocol_openapi(app: FastAPI) -> dict[str, Any]:
         ref_template="#/components/schemas/{model}")
     for name, sub in schemas["ChangePage"].pop("$defs", {}).items():
         schemas.setdefault(name, sub)
+    _plain_tuples(schemas)
     components["securitySchemes"] = {
         name: {"type": "apiKey", "in": "header", "name": header, "description": text}
         for name, (header, text) in SIGNING_HEADERS.items()}

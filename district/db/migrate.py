@@ -7,6 +7,7 @@ newer than this program; both are refused without a write.
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 
 from alembic import command
@@ -16,6 +17,9 @@ from alembic.script import ScriptDirectory
 from sqlalchemy import Connection, inspect
 
 from district.db import tables
+
+# Alembic says "Context impl SQLiteImpl." at INFO on every start: noise in a one-line refusal.
+logging.getLogger("alembic").setLevel(logging.WARNING)
 
 MIGRATIONS = Path(__file__).resolve().parent.parent / "migrations"
 _KIOSK_TABLES = {"outbox", "sync_status", "balance_snapshots"}
