@@ -8,9 +8,7 @@ point (after district.entry_shapes has checked its form).
   had are *flagged* (the goods have left the shelf: the sale stands, staff see the conflict).
 * A void names a sale of the same kiosk the district holds, for the same volunteer, not yet
   voided, and reverses it exactly: the same lines, amounts and accounts, the other way round.
-* Overspending (a sale the volunteer's points do not cover) becomes debt only within the
-  offline caps per volunteer and per kiosk per shop day; beyond them the sale is refused. This
-  is what bounds a stolen kiosk key (docs/protocol/README.md).
+* Overspending is judged by district.overspend (what bounds a stolen kiosk key).
 """
 
 from __future__ import annotations
@@ -20,7 +18,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Connection, func, select
+from sqlalchemy import Connection, select
 
 from district.db import tables as t
 from district.entry_shapes import EntryRejected, Move, OrderFact
@@ -34,6 +32,8 @@ class Policy:
     timezone: ZoneInfo = ZoneInfo("Asia/Shanghai")   # the shop day of the offline caps
     cap_per_volunteer_per_day: int = 300          # used when the district set none
     cap_per_kiosk_per_day: int = 5000
+    after_seconds: int = 900          # the kiosks' offline.after_seconds when the district set none
+    clock_skew: timedelta = timedelta(hours=1)   # how far a kiosk's clock may be off
 
 
 @dataclass
@@ -131,30 +131,3 @@ def check_void(conn: Connection, kiosk_id: str, order: OrderFact) -> None:
 
 def _key(move: Move) -> tuple[str, str, int]:
     return move.src, move.dst, move.amount
-
-
-def shop_day(moment: datetime, now: datetime, policy: Policy) -> str:
-    """The shop day an overspend counts against: the sale's own, but never later than now nor
-    earlier than the sync window, so a forged time cannot open new days of allowance."""
-    clamped = min(max(moment, now - policy.sync_window), now)
-    return clamped.astimezone(policy.timezone).date().isoformat()
-
-
-def check_overspend(conn: Connection, kiosk_id: str, volunteer_id: str, day: str,
-                    amount: int, caps: tuple[int, int]) -> None:
-    """Refuse debt beyond the offline caps (0: no cap, as at the kiosk)."""
-    cap_volunteer, cap_kiosk = caps
-    o = t.overspends
-    if cap_volunteer:
-        taken = conn.execute(select(func.coalesce(func.sum(o.c.amount), 0)).where(
-            o.c.kiosk_id == kiosk_id, o.c.day == day, o.c.volunteer_id == volunteer_id)
-        ).scalar_one()
-        if int(taken) + amount > cap_volunteer:
-            raise EntryRejected(f"overspends {volunteer_id}'s points by {amount}, beyond the "
-                                f"offline cap of {cap_volunteer} per volunteer on {day}")
-    if cap_kiosk:
-        taken = conn.execute(select(func.coalesce(func.sum(o.c.amount), 0)).where(
-            o.c.kiosk_id == kiosk_id, o.c.day == day)).scalar_one()
-        if int(taken) + amount > cap_kiosk:
-            raise EntryRejected(f"overspends by {amount}, beyond this kiosk's offline cap of "
-                                f"{cap_kiosk} on {day}")

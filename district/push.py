@@ -38,7 +38,8 @@ from district.entry_shapes import (
     shape_of,
 )
 from district.feed import mark_changed
-from district.records import conflict, settings_caps
+from district.overspend import check_shortfall, shop_day
+from district.records import conflict
 
 log = logging.getLogger("district.push")
 
@@ -81,7 +82,6 @@ class _Batch:
     now: datetime
     policy: Policy
     applied: int
-    caps: tuple[int, int]
     changed: set[tuple[str, str]] = field(default_factory=set)
 
     @property
@@ -106,8 +106,7 @@ def push(db: Database, kiosk_id: str, idempotency_key: str, body_hash: str,
         if volunteers:
             conn.execute(select(t.volunteers.c.id).where(t.volunteers.c.id.in_(volunteers))
                          .order_by(t.volunteers.c.id).with_for_update()).all()
-        batch = _Batch(conn, kiosk_id, now, policy, int(row.applied_seq),
-                       settings_caps(conn, policy))
+        batch = _Batch(conn, kiosk_id, now, policy, int(row.applied_seq))
         results: list[EntryResult] = []
         stopped: str | None = None
         for entry in sorted(entries, key=lambda e: e.seq):
@@ -234,7 +233,8 @@ def _apply_order(batch: _Batch, entry: PushEntry, order: OrderFact, flags: Flags
         order_id=order.order_id, kiosk_id=kiosk_id, kind=order.kind,
         volunteer_id=order.volunteer_id, card_id=order.card_id, total=order.total,
         offline=order.offline, voids_order_id=order.voids_order_id,
-        created_at=order.created_at.astimezone(UTC).isoformat()))
+        created_at=order.created_at.astimezone(UTC).isoformat(),
+        shop_day=shop_day(order.created_at, batch.now, batch.policy), received_at=batch.at))
     if order.lines:
         conn.execute(t.order_lines.insert(), [
             {"order_id": order.order_id, "line_no": n, "item_id": x.item_id,
@@ -263,10 +263,10 @@ def _settle(batch: _Batch, order: OrderFact) -> None:
                             amount=settle, kiosk_id=kiosk_id, at=batch.at)
         return
     short = -held[person]
-    day = entry_checks.shop_day(order.created_at, batch.now, batch.policy)
-    entry_checks.check_overspend(conn, kiosk_id, vid, day, short, batch.caps)
+    check_shortfall(conn, kiosk_id, order, held[person] + held[debt], batch.now, batch.policy)
     conn.execute(t.overspends.insert().values(entry_id=order.order_id, kiosk_id=kiosk_id,
-                                              volunteer_id=vid, day=day, amount=short))
+                                              volunteer_id=vid, offline=order.offline,
+                                              amount=short, at=batch.at))
     ledger.transfer(conn, transfer_id=f"debt:{order.order_id}", group_id=order.order_id,
                     role="debt", src=debt, dst=person, amount=short, kiosk_id=kiosk_id,
                     at=batch.at)

@@ -112,7 +112,11 @@ orders = Table(
     Column("offline", Boolean, nullable=False),
     Column("voids_order_id", String(100), unique=True),
     Column("created_at", String(40), nullable=False),
-    Index("orders_by_volunteer", "volunteer_id"),
+    # The shop day its offline caps count against, and when the district received it.
+    Column("shop_day", String(10), nullable=False),
+    Column("received_at", String(40), nullable=False),
+    Index("orders_by_volunteer", "volunteer_id", "received_at"),
+    Index("orders_by_kiosk_day", "kiosk_id", "shop_day", "volunteer_id"),
 )
 
 order_lines = Table(
@@ -156,9 +160,10 @@ overspends = Table(
     Column("entry_id", String(100), primary_key=True),
     Column("kiosk_id", String(64), nullable=False),
     Column("volunteer_id", String(64), nullable=False),
-    Column("day", String(10), nullable=False),
+    Column("offline", Boolean, nullable=False),
     Column("amount", BigInteger, nullable=False),
-    Index("overspends_by_kiosk_day", "kiosk_id", "day", "volunteer_id"),
+    Column("at", String(40), nullable=False),
+    Index("overspends_by_volunteer", "volunteer_id", "kiosk_id", "at"),
 )
 
 # Service records credited from the volunteer platform, keyed by their record id. A correction

@@ -109,12 +109,27 @@ def test_a_card_blocked_before_the_sale_and_an_unpublished_price_are_flagged(
     assert ("o1", "price") not in kinds        # soap costs 30 in the published catalogue
 
 
-def test_overspending_becomes_debt_only_within_the_offline_caps(seeded: Store) -> None:
-    seeded.set_setting("offline.cap_per_volunteer_per_day", 100)
+def test_offline_overspending_becomes_debt_only_within_the_offline_caps(seeded: Store) -> None:
+    seeded.set_setting("offline.cap_per_volunteer_per_day", 150)
     k1 = Pusher(seeded)
-    (ok,) = k1.push(sale("o1", volunteer="V0002", amount=200))       # holds 120: 80 of debt
+    (ok,) = k1.push(sale("o1", volunteer="V0002", amount=140))       # holds 120: 20 of debt
     assert ok.status == "applied"
-    (over,) = k1.push(sale("o2", volunteer="V0002", amount=30))      # 110 > 100
-    assert over.status == "rejected" and "offline cap" in (over.reason or "")
-    assert {r["volunteer_id"]: r["debt"] for r in seeded.report("debts")} == {"V0002": 80}
+    (over,) = k1.push(sale("o2", volunteer="V0002", amount=30))      # 170 offline > 150
+    assert over.status == "rejected" and "cap of 150" in (over.reason or "")
+    assert {r["volunteer_id"]: r["debt"] for r in seeded.report("debts")} == {"V0002": 20}
+    assert seeded.verify() == []
+
+
+def test_an_online_sale_overspends_only_by_what_other_kiosks_spent(seeded: Store) -> None:
+    k1, k2 = Pusher(seeded, "k1"), Pusher(seeded, "k2")
+    online = {"offline": False}
+    (alone,) = k1.push({**sale("o1", volunteer="V0002", amount=150), **online})
+    assert alone.status == "rejected" and "other kiosks" in (alone.reason or "")
+    # k2 took 100 of V0002's 120 meanwhile; k1, not yet aware, sells 110 online: 90 short.
+    k2.push({**sale("o2", volunteer="V0002", amount=100, kiosk="k2"), **online})
+    (stale,) = k1.push({**sale("o3", volunteer="V0002", amount=110), **online})
+    assert stale.status == "applied"
+    assert {r["volunteer_id"]: r["debt"] for r in seeded.report("debts")} == {"V0002": 90}
+    (more,) = k1.push({**sale("o4", volunteer="V0002", amount=20), **online})   # 110 > 100
+    assert more.status == "rejected"
     assert seeded.verify() == []

@@ -1,7 +1,8 @@
 """The most a kiosk whose key (or database) is stolen can move, as docs/protocol/README.md
-states it: the points its victims hold, plus debt within the offline caps, one kiosk cap per
-shop day of the sync window and today. A thief who tries every volunteer, amount and backdated
-day gets no more."""
+states it: the points its victims hold, plus debt within the offline caps (one kiosk cap per
+shop day of the sync window and today), plus, for sales it calls online, no more than the
+victims spent at other kiosks meanwhile (nothing, here). A thief who tries every volunteer,
+amount, backdated day and both flags gets no more."""
 
 from __future__ import annotations
 
@@ -38,12 +39,13 @@ def test_a_stolen_kiosk_key_moves_at_most_the_balances_plus_the_caps(
             when = (NOW + timedelta(days=days, hours=3)).isoformat()
             for volunteer, card in cards.items():
                 for amount in (100_000, 1000, 300, 120, 60, 25, 10):
-                    tried += 1
-                    n = thief.seq + 1
-                    (result,) = thief.push(sale(f"x{n}", volunteer=volunteer, card=card,
-                                                amount=amount, kiosk="stolen",
-                                                created_at=when))
-                    applied += result.status == "applied"
+                    for offline in (True, False):
+                        tried += 1
+                        n = thief.seq + 1
+                        lie = sale(f"x{n}", volunteer=volunteer, card=card, amount=amount,
+                                   kiosk="stolen", created_at=when)
+                        (result,) = thief.push({**lie, "offline": offline})
+                        applied += result.status == "applied"
         moved = {v: before[v] - net(store, v) for v in cards}
         debt_days = WINDOW_DAYS + 1
         assert applied and tried > applied                 # the thief got some, not all
