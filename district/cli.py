@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import csv
 import ipaddress
+import os
 import json
 import sys
 import time
@@ -16,6 +17,13 @@ import uvicorn
 
 from district import sun_cli
 from district.app import QrIssuer, create_app
+from district.asgi import (
+    ENV_DATABASE,
+    ENV_DISTRICT,
+    ENV_QR_DISTRICT_ID,
+    ENV_QR_KEY,
+    ENV_QR_VALID_DAYS,
+)
 from district.kiosk_health import DEFAULT_SILENT_AFTER, assess
 from district.admin import AdminRefused, Credit
 from district.db.engine import DatabaseRefused, is_postgres_url
@@ -269,6 +277,16 @@ def cmd_serve(store: Store, args: argparse.Namespace) -> int:
     if args.qr_key:
         issuer = QrIssuer(card_tokens.load_private_key(Path(args.qr_key)), args.district_id,
                           args.qr_valid_days)
+    if args.workers > 1:
+        # One process per worker, each with its own pool: the store opened here only checked
+        # the database; the workers open theirs from the environment (district.asgi).
+        os.environ.update({ENV_DATABASE: args.database, ENV_DISTRICT: args.district,
+                           ENV_QR_KEY: args.qr_key or "", ENV_QR_DISTRICT_ID: args.district_id,
+                           ENV_QR_VALID_DAYS: str(args.qr_valid_days)})
+        uvicorn.run("district.asgi:app_from_env", factory=True, workers=args.workers,
+                    host=args.host, port=args.port, ssl_certfile=args.certfile,
+                    ssl_keyfile=args.keyfile, log_level="warning", log_config=None)
+        return 0
     uvicorn.run(create_app(store, qr_issuer=issuer), host=args.host, port=args.port,
                 ssl_certfile=args.certfile, ssl_keyfile=args.keyfile, log_level="info",
                 log_config=None)  # uvicorn's records go through kiosk.logs like ours
@@ -350,6 +368,8 @@ def parser() -> argparse.ArgumentParser:
                    "issue QR cards (POST /v1/qr-cards); without it they cannot")
     v.add_argument("--district-id", default="", help="signed into issued QR cards; must be "
                    "the kiosks' [qr] district_id")
+    v.add_argument("--workers", type=int, default=1,
+                   help="server processes (PostgreSQL: one per core; SQLite: keep 1)")
     v.add_argument("--qr-valid-days", type=int, default=0,
                    help="issued QR cards expire after this many days (0: never)")
     return p

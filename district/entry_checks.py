@@ -18,11 +18,13 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Connection, select
+from typing import TYPE_CHECKING
 
-from district.db import tables as t
-from district.entry_shapes import EntryRejected, Move, OrderFact
+from district.entry_shapes import EntryRejected, OrderFact
 from district.ledger import DONATION_POOL, sales_account, volunteer_account
+
+if TYPE_CHECKING:
+    from district.batch import BatchRecords
 
 
 @dataclass(frozen=True)
@@ -45,14 +47,12 @@ class Flags:
         self.items.append((kind, detail[:400]))
 
 
-def check_sale(conn: Connection, kiosk_id: str, order: OrderFact, now: datetime,
+def check_sale(records: BatchRecords, kiosk_id: str, order: OrderFact, now: datetime,
                policy: Policy, flags: Flags) -> None:
-    volunteer = conn.execute(select(t.volunteers.c.status)
-                             .where(t.volunteers.c.id == order.volunteer_id)).first()
-    if volunteer is None:
+    status = records.volunteers.get(order.volunteer_id)
+    if status is None:
         raise EntryRejected(f"unknown volunteer {order.volunteer_id}")
-    card = conn.execute(select(t.cards.c.volunteer_id, t.cards.c.status, t.cards.c.blocked_at)
-                        .where(t.cards.c.card_id == order.card_id)).first()
+    card = records.cards.get(order.card_id)
     if card is None:
         raise EntryRejected(f"unknown card {order.card_id}")
     if card.volunteer_id != order.volunteer_id:
@@ -61,7 +61,7 @@ def check_sale(conn: Connection, kiosk_id: str, order: OrderFact, now: datetime,
             datetime.fromisoformat(card.blocked_at) <= order.created_at:
         flags.add("blocked_card", f"sale with card {order.card_id}, blocked at the district "
                                   f"since {card.blocked_at}")
-    if volunteer.status != "active":
+    if status != "active":
         flags.add("blocked_volunteer", f"sale for blocked volunteer {order.volunteer_id}")
     person = volunteer_account(order.volunteer_id)
     allowed = {sales_account(kiosk_id), DONATION_POOL}
@@ -75,59 +75,44 @@ def check_sale(conn: Connection, kiosk_id: str, order: OrderFact, now: datetime,
         if move.dst not in allowed:
             raise EntryRejected(f"transfer {move.transfer_id} pays {move.dst}: a sale pays "
                                 "only this kiosk's sales account or the donation pool")
-    _check_prices(conn, order, now, policy, flags)
+    _check_prices(records, order, now, policy, flags)
 
 
-def _check_prices(conn: Connection, order: OrderFact, now: datetime, policy: Policy,
+def _check_prices(records: BatchRecords, order: OrderFact, now: datetime, policy: Policy,
                   flags: Flags) -> None:
     start = (min(order.created_at, now) - policy.sync_window).astimezone(UTC).isoformat()
     for line in order.lines:
-        versions = conn.execute(select(t.item_prices.c.price, t.item_prices.c.published_at)
-                                .where(t.item_prices.c.item_id == line.item_id)
-                                .order_by(t.item_prices.c.published_at, t.item_prices.c.id)
-                                ).all()
+        versions = records.prices.get(line.item_id, [])
         if not versions:
             flags.add("price", f"item {line.item_id} was never published by the district")
             continue
         in_window = set()
-        for n, version in enumerate(versions):
-            ends = versions[n + 1].published_at if n + 1 < len(versions) else None
+        for n, (price, _) in enumerate(versions):
+            ends = versions[n + 1][1] if n + 1 < len(versions) else None
             if ends is None or ends > start:
-                in_window.add(int(version.price))
+                in_window.add(price)
         if line.unit_price not in in_window:
             flags.add("price", f"item {line.item_id} sold at {line.unit_price}; the district's "
                                f"prices in the sync window: {sorted(in_window)}")
 
 
-def check_void(conn: Connection, kiosk_id: str, order: OrderFact) -> None:
+def check_void(records: BatchRecords, kiosk_id: str, order: OrderFact) -> None:
     assert order.voids_order_id is not None
-    sale = conn.execute(select(t.orders).where(t.orders.c.order_id == order.voids_order_id)
-                        ).first()
+    sale = records.sales.get(order.voids_order_id)
     if sale is None or sale.kind != "sale" or sale.kiosk_id != kiosk_id:
         raise EntryRejected(f"void of a sale this kiosk never had applied: "
                             f"{order.voids_order_id}")
     if sale.volunteer_id != order.volunteer_id:
         raise EntryRejected("the void names another volunteer than the sale")
-    if conn.execute(select(t.orders.c.order_id)
-                    .where(t.orders.c.voids_order_id == order.voids_order_id)).first():
+    if order.voids_order_id in records.voided:
         raise EntryRejected(f"sale {order.voids_order_id} is already voided")
-    if order.total != -int(sale.total):
+    if order.total != -sale.total:
         raise EntryRejected("the void's total does not reverse the sale's")
-    lines = conn.execute(select(t.order_lines.c.item_id, t.order_lines.c.quantity,
-                                t.order_lines.c.unit_price, t.order_lines.c.amount)
-                         .where(t.order_lines.c.order_id == sale.order_id)).all()
-    reversed_lines = Counter((r.item_id, -r.quantity, r.unit_price, -r.amount) for r in lines)
+    reversed_lines = Counter((item, -qty, price, -amount)
+                             for item, qty, price, amount in sale.lines)
     if Counter((x.item_id, x.quantity, x.unit_price, x.amount)
                for x in order.lines) != reversed_lines:
         raise EntryRejected("the void's lines do not reverse the sale's")
-    moves = conn.execute(select(t.transfers.c.from_account, t.transfers.c.to_account,
-                                t.transfers.c.amount)
-                         .where(t.transfers.c.group_id == sale.order_id,
-                                t.transfers.c.role == "order")).all()
-    reversed_moves = Counter((r.to_account, r.from_account, int(r.amount)) for r in moves)
-    if Counter(_key(m) for m in order.moves) != reversed_moves:
+    reversed_moves = Counter((dst, src, amount) for src, dst, amount in sale.moves)
+    if Counter((m.src, m.dst, m.amount) for m in order.moves) != reversed_moves:
         raise EntryRejected("the void's transfers do not reverse the sale's")
-
-
-def _key(move: Move) -> tuple[str, str, int]:
-    return move.src, move.dst, move.amount

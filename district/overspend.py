@@ -62,16 +62,16 @@ def _within_offline_caps(conn: Connection, kiosk_id: str, order: OrderFact, now:
     o = t.orders
     mine = (o.c.kiosk_id == kiosk_id, o.c.shop_day == day, o.c.offline.is_(True),
             o.c.kind == "sale")
-    # The sale itself is already written (this runs after it): the sums include it.
+    # The sale itself is not written yet (the caller flushed everything before it).
     if cap_volunteer:
-        spent = conn.execute(select(func.coalesce(func.sum(o.c.total), 0)).where(
+        spent = order.total + conn.execute(select(func.coalesce(func.sum(o.c.total), 0)).where(
             *mine, o.c.volunteer_id == order.volunteer_id)).scalar_one()
         if int(spent) > cap_volunteer:
             raise EntryRejected(f"overspends {order.volunteer_id}'s points offline beyond the "
                                 f"cap of {cap_volunteer} per volunteer on {day}")
     if cap_kiosk:
-        spent = conn.execute(select(func.coalesce(func.sum(o.c.total), 0)).where(*mine)
-                             ).scalar_one()
+        spent = order.total + conn.execute(
+            select(func.coalesce(func.sum(o.c.total), 0)).where(*mine)).scalar_one()
         if int(spent) > cap_kiosk:
             raise EntryRejected(f"overspends offline beyond this kiosk's cap of {cap_kiosk} "
                                 f"on {day}")

@@ -7,6 +7,11 @@ balance rows in (account, shard) order, then the change feed's lock at the very 
 transaction that touches a volunteer's points takes the same order, so none waits in a cycle;
 if one ever does, district.db.engine runs the whole batch again.
 
+The batch's records are read up front and its writes sent at the end (district.batch), so a
+batch of 50 sales costs a dozen statements, not 750. Two kiosks racing to use the same id
+(PostgreSQL) make the later commit fail on the unique key; the batch then runs again from the
+start and finds the id taken.
+
 A refused entry is stored with its reason (``entries`` and ``conflicts``), the kiosk's
 sequence moves past it, and the entries after it are judged on their own: one bad entry never
 blocks a kiosk.
@@ -17,15 +22,16 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import Connection, select
-from sqlalchemy.exc import IntegrityError
 
 from district import entry_checks, ledger
+from district.batch import BatchRecords, SaleRecord
 from district.db import tables as t
 from district.db.engine import Database
 from district.entry_checks import Flags, Policy
@@ -33,13 +39,13 @@ from district.entry_shapes import (
     AuditFact,
     CardFact,
     EntryRejected,
+    Fact,
     OrderFact,
     StockFact,
     shape_of,
 )
 from district.feed import mark_changed
 from district.overspend import check_shortfall, shop_day
-from district.records import conflict
 
 log = logging.getLogger("district.push")
 
@@ -82,6 +88,7 @@ class _Batch:
     now: datetime
     policy: Policy
     applied: int
+    records: BatchRecords
     changed: set[tuple[str, str]] = field(default_factory=set)
 
     @property
@@ -93,6 +100,14 @@ def push(db: Database, kiosk_id: str, idempotency_key: str, body_hash: str,
          entries: list[PushEntry], *, policy: Policy, clock: Callable[[], datetime]
          ) -> tuple[int, list[EntryResult]]:
     """Apply the batch; returns (the kiosk's applied sequence, one result per entry)."""
+    ordered = sorted(entries, key=lambda e: e.seq)
+    facts: dict[str, Fact | EntryRejected] = {}
+    for entry in ordered:
+        try:
+            facts[entry.entry_id] = shape_of(entry.kind, entry.entry_id, entry.payload)
+        except EntryRejected as exc:
+            facts[entry.entry_id] = exc
+
     def work(conn: Connection) -> tuple[int, list[EntryResult]]:
         now = clock()
         row = conn.execute(select(t.kiosks.c.applied_seq).where(t.kiosks.c.id == kiosk_id)
@@ -100,29 +115,28 @@ def push(db: Database, kiosk_id: str, idempotency_key: str, body_hash: str,
         if row is None:
             raise UnknownKiosk(kiosk_id)
         _record_batch(conn, kiosk_id, idempotency_key, body_hash, now)
-        volunteers = sorted({e.payload.get("volunteer_id") for e in entries
-                             if isinstance(e.payload, dict)
-                             and isinstance(e.payload.get("volunteer_id"), str)})
-        if volunteers:
-            conn.execute(select(t.volunteers.c.id).where(t.volunteers.c.id.in_(volunteers))
-                         .order_by(t.volunteers.c.id).with_for_update()).all()
-        batch = _Batch(conn, kiosk_id, now, policy, int(row.applied_seq))
+        records = BatchRecords(conn, kiosk_id)
+        records.load([e.entry_id for e in ordered],
+                     [v for v in (_volunteer(e) for e in ordered) if v is not None],
+                     [f for f in facts.values() if not isinstance(f, EntryRejected)])
+        batch = _Batch(conn, kiosk_id, now, policy, int(row.applied_seq), records)
         results: list[EntryResult] = []
         stopped: str | None = None
-        for entry in sorted(entries, key=lambda e: e.seq):
+        for entry in ordered:
             if stopped is not None:
                 results.append(EntryResult(entry.seq, entry.entry_id, "not_processed", stopped))
                 continue
-            result = _one(batch, entry)
+            result = _one(batch, entry, facts[entry.entry_id])
             if result.status == "not_processed":
                 stopped = result.reason
             results.append(result)
+        records.flush()
         conn.execute(t.kiosks.update().where(t.kiosks.c.id == kiosk_id)
                      .values(applied_seq=batch.applied))
         mark_changed(conn, batch.changed)
         return batch.applied, results
 
-    return db.run_write(work)
+    return db.run_write(work, retry_integrity=True)
 
 
 def _record_batch(conn: Connection, kiosk_id: str, key: str, body_hash: str,
@@ -136,12 +150,10 @@ def _record_batch(conn: Connection, kiosk_id: str, key: str, body_hash: str,
         raise BatchConflict("idempotency key reused with a different batch")
 
 
-def _one(batch: _Batch, entry: PushEntry) -> EntryResult:
-    conn, kiosk_id = batch.conn, batch.kiosk_id
+def _one(batch: _Batch, entry: PushEntry, fact: Fact | EntryRejected) -> EntryResult:
+    records, kiosk_id = batch.records, batch.kiosk_id
     digest = payload_hash(entry.kind, entry.payload)
-    known = conn.execute(select(t.entries.c.kiosk_id, t.entries.c.seq, t.entries.c.payload_hash,
-                                t.entries.c.outcome, t.entries.c.reason)
-                         .where(t.entries.c.entry_id == entry.entry_id)).first()
+    known = records.known.get(entry.entry_id)
     if known is not None and (known.kiosk_id, known.seq, known.payload_hash) == (
             kiosk_id, entry.seq, digest):
         status = "duplicate" if known.outcome == "applied" else "rejected"
@@ -151,7 +163,7 @@ def _one(batch: _Batch, entry: PushEntry) -> EntryResult:
                            f"expected sequence {batch.applied + 1}")
     if known is not None:
         reason = f"entry id {entry.entry_id} already used with different content (never applied)"
-        conflict(conn, "reused_id", kiosk_id, entry.entry_id, None, None, reason, batch.at)
+        _conflict(batch, "reused_id", entry, None, reason)
         log.error("kiosk %s: %s", kiosk_id, reason)
         if entry.seq == batch.applied + 1:
             # The sequence moves on past a refused entry, or this kiosk could never push again.
@@ -160,45 +172,59 @@ def _one(batch: _Batch, entry: PushEntry) -> EntryResult:
         return EntryResult(entry.seq, entry.entry_id, "rejected", reason)
     if entry.seq <= batch.applied:
         reason = f"sequence {entry.seq} already holds another entry"
-        conflict(conn, "reused_seq", kiosk_id, entry.entry_id, None, None, reason, batch.at)
+        _conflict(batch, "reused_seq", entry, None, reason)
         return EntryResult(entry.seq, entry.entry_id, "rejected", reason)
     outcome, reason = "applied", None
     flags = Flags()
     try:
         if entry.kiosk_id != kiosk_id:
-            raise EntryRejected(f"entry claims kiosk {entry.kiosk_id[:64]!r}, the request is "
-                                f"signed by {kiosk_id!r}")
-        fact = shape_of(entry.kind, entry.entry_id, entry.payload)
-        with conn.begin_nested():
-            try:
-                _apply(batch, entry, fact, flags)
-            except IntegrityError as exc:
-                log.info("kiosk %s seq %d clashes: %s", kiosk_id, entry.seq, exc.orig)
-                raise EntryRejected("clashes with a record the district already holds "
-                                    "(an id used before)") from None
+            raise EntryRejected(f"entry claims kiosk {str(entry.kiosk_id)[:64]!r}, the request "
+                                f"is signed by {kiosk_id!r}")
+        if isinstance(fact, EntryRejected):
+            raise fact
+        _apply(batch, entry, fact, flags)
     except EntryRejected as exc:
         outcome, reason = "rejected", str(exc)[:300]
-        conflict(conn, "rejected", kiosk_id, entry.entry_id, _volunteer(entry), None, reason,
-                 batch.at)
+        _conflict(batch, "rejected", entry, None, reason)
         log.warning("kiosk %s seq %d rejected: %s", kiosk_id, entry.seq, reason)
         flags.items.clear()
     for kind, detail in flags.items:
-        conflict(conn, kind, kiosk_id, entry.entry_id, _volunteer(entry), None, detail,
-                 batch.at)
-    conn.execute(t.entries.insert().values(
-        entry_id=entry.entry_id, kiosk_id=kiosk_id, seq=entry.seq, kind=str(entry.kind)[:16],
-        payload_hash=digest, payload=json.dumps(entry.payload, ensure_ascii=False,
-                                                sort_keys=True),
-        outcome=outcome, reason=reason, received_at=batch.at))
+        _conflict(batch, kind, entry, None, detail)
+    records.pending.entries.append({
+        "entry_id": entry.entry_id, "kiosk_id": kiosk_id, "seq": entry.seq,
+        "kind": str(entry.kind)[:16], "payload_hash": digest,
+        "payload": json.dumps(entry.payload, ensure_ascii=False, sort_keys=True),
+        "outcome": outcome, "reason": reason, "received_at": batch.at})
+    records.known[entry.entry_id] = _Known(kiosk_id, entry.seq, digest, outcome, reason)
     if outcome == "rejected":
         _moved_past(batch, entry)
     batch.applied = entry.seq
     return EntryResult(entry.seq, entry.entry_id, outcome, reason)
 
 
+@dataclass(frozen=True)
+class _Known:
+    kiosk_id: str
+    seq: int
+    payload_hash: str
+    outcome: str
+    reason: str | None
+
+
+def _conflict(batch: _Batch, kind: str, entry: PushEntry, amount: int | None,
+              detail: str) -> None:
+    batch.records.pending.conflicts.append({
+        "kind": kind, "kiosk_id": batch.kiosk_id, "entry_id": entry.entry_id[:100],
+        "volunteer_id": _volunteer(entry), "amount": amount, "detail": detail[:400],
+        "at": batch.at})
+
+
+_ID_RE = re.compile(r"^[\x21-\x7e]{1,64}$")
+
+
 def _volunteer(entry: PushEntry) -> str | None:
     value = entry.payload.get("volunteer_id") if isinstance(entry.payload, dict) else None
-    return value[:64] if isinstance(value, str) else None
+    return value if isinstance(value, str) and _ID_RE.match(value) else None
 
 
 def _moved_past(batch: _Batch, entry: PushEntry) -> None:
@@ -207,12 +233,11 @@ def _moved_past(batch: _Batch, entry: PushEntry) -> None:
     and none would come if nothing else changed (I7)."""
     batch.applied = max(batch.applied, entry.seq)
     volunteer_id = _volunteer(entry)
-    if volunteer_id is not None and batch.conn.execute(
-            select(t.volunteers.c.id).where(t.volunteers.c.id == volunteer_id)).first():
+    if volunteer_id is not None and volunteer_id in batch.records.volunteers:
         batch.changed.add(("balance", volunteer_id))
 
 
-def _apply(batch: _Batch, entry: PushEntry, fact: Any, flags: Flags) -> None:
+def _apply(batch: _Batch, entry: PushEntry, fact: Fact, flags: Flags) -> None:
     if isinstance(fact, OrderFact):
         _apply_order(batch, entry, fact, flags)
     elif isinstance(fact, StockFact):
@@ -224,66 +249,92 @@ def _apply(batch: _Batch, entry: PushEntry, fact: Any, flags: Flags) -> None:
 
 
 def _apply_order(batch: _Batch, entry: PushEntry, order: OrderFact, flags: Flags) -> None:
-    conn, kiosk_id = batch.conn, batch.kiosk_id
+    records, kiosk_id = batch.records, batch.kiosk_id
     if order.kind == "sale":
-        entry_checks.check_sale(conn, kiosk_id, order, batch.now, batch.policy, flags)
+        entry_checks.check_sale(records, kiosk_id, order, batch.now, batch.policy, flags)
     else:
-        entry_checks.check_void(conn, kiosk_id, order)
-    conn.execute(t.orders.insert().values(
-        order_id=order.order_id, kiosk_id=kiosk_id, kind=order.kind,
-        volunteer_id=order.volunteer_id, card_id=order.card_id, total=order.total,
-        offline=order.offline, voids_order_id=order.voids_order_id,
-        created_at=order.created_at.astimezone(UTC).isoformat(),
-        shop_day=shop_day(order.created_at, batch.now, batch.policy), received_at=batch.at))
-    if order.lines:
-        conn.execute(t.order_lines.insert(), [
-            {"order_id": order.order_id, "line_no": n, "item_id": x.item_id,
-             "quantity": x.quantity, "unit_price": x.unit_price, "amount": x.amount}
-            for n, x in enumerate(order.lines, start=1)])
+        entry_checks.check_void(records, kiosk_id, order)
+    if order.order_id in records.taken_orders:
+        raise EntryRejected(f"order {order.order_id} is already recorded")
     for move in order.moves:
-        ledger.transfer(conn, transfer_id=move.transfer_id, group_id=order.order_id,
-                        role="order", src=move.src, dst=move.dst, amount=move.amount,
-                        kiosk_id=kiosk_id, at=batch.at)
+        if move.transfer_id in records.taken_transfers:
+            raise EntryRejected(f"transfer id {move.transfer_id} already applied")
+    debt = _debt_after(batch, order)        # may refuse: nothing is written before this
+    records.pending.orders.append({
+        "order_id": order.order_id, "kiosk_id": kiosk_id, "kind": order.kind,
+        "volunteer_id": order.volunteer_id, "card_id": order.card_id, "total": order.total,
+        "offline": order.offline, "voids_order_id": order.voids_order_id,
+        "created_at": order.created_at.astimezone(UTC).isoformat(),
+        "shop_day": shop_day(order.created_at, batch.now, batch.policy),
+        "received_at": batch.at})
+    records.pending.lines.extend(
+        {"order_id": order.order_id, "line_no": n, "item_id": x.item_id,
+         "quantity": x.quantity, "unit_price": x.unit_price, "amount": x.amount}
+        for n, x in enumerate(order.lines, start=1))
+    for move in order.moves:
+        records.transfer(transfer_id=move.transfer_id, group_id=order.order_id, role="order",
+                         src=move.src, dst=move.dst, amount=move.amount, at=batch.at)
+    records.taken_orders.add(order.order_id)
+    if order.kind == "sale":
+        records.sales[order.order_id] = SaleRecord(
+            order.order_id, kiosk_id, "sale", order.volunteer_id, order.total,
+            [(x.item_id, x.quantity, x.unit_price, x.amount) for x in order.lines],
+            [(m.src, m.dst, m.amount) for m in order.moves])
+    else:
+        assert order.voids_order_id is not None
+        records.voided.add(order.voids_order_id)
     _stock(batch, entry.entry_id, [(i, d, order.kind, None) for i, d in order.stock])
-    _settle(batch, order)
+    _settle(batch, entry, order, debt)
     batch.changed.add(("balance", order.volunteer_id))
 
 
-def _settle(batch: _Batch, order: OrderFact) -> None:
-    """Offline sales are facts: a shortfall becomes visible debt (within the offline caps);
-    points a void refunds to someone in debt settle the debt first."""
-    conn, kiosk_id, vid = batch.conn, batch.kiosk_id, order.volunteer_id
+def _debt_after(batch: _Batch, order: OrderFact) -> int:
+    """How far below zero this order leaves the volunteer's points (0: not at all), refused
+    where no honest kiosk could have made it (district.overspend)."""
+    records = batch.records
+    person = ledger.volunteer_account(order.volunteer_id)
+    debt = ledger.debt_account(order.volunteer_id)
+    change = sum(m.amount if m.dst == person else -m.amount if m.src == person else 0
+                 for m in order.moves)
+    after = records.balance(person) + change
+    if after >= 0:
+        return 0
+    records.flush()           # the overspend rules read what this batch wrote so far
+    check_shortfall(batch.conn, batch.kiosk_id, order, after + records.balance(debt),
+                    batch.now, batch.policy)
+    return -after
+
+
+def _settle(batch: _Batch, entry: PushEntry, order: OrderFact, short: int) -> None:
+    """Offline sales are facts: a shortfall becomes visible debt; points a void refunds to
+    someone in debt settle the debt first."""
+    records, vid = batch.records, order.volunteer_id
     person, debt = ledger.volunteer_account(vid), ledger.debt_account(vid)
-    held = ledger.balances_of(conn, [person, debt])
-    if held[person] >= 0:
-        settle = min(held[person], -held[debt])
+    if short == 0:
+        settle = min(records.balance(person), -records.balance(debt))
         if settle > 0:
-            ledger.transfer(conn, transfer_id=f"settle:{order.order_id}",
-                            group_id=order.order_id, role="settle", src=person, dst=debt,
-                            amount=settle, kiosk_id=kiosk_id, at=batch.at)
+            records.transfer(transfer_id=f"settle:{order.order_id}", group_id=order.order_id,
+                             role="settle", src=person, dst=debt, amount=settle, at=batch.at)
         return
-    short = -held[person]
-    check_shortfall(conn, kiosk_id, order, held[person] + held[debt], batch.now, batch.policy)
-    conn.execute(t.overspends.insert().values(entry_id=order.order_id, kiosk_id=kiosk_id,
-                                              volunteer_id=vid, offline=order.offline,
-                                              amount=short, at=batch.at))
-    ledger.transfer(conn, transfer_id=f"debt:{order.order_id}", group_id=order.order_id,
-                    role="debt", src=debt, dst=person, amount=short, kiosk_id=kiosk_id,
-                    at=batch.at)
-    conflict(conn, "overspend", kiosk_id, order.order_id, vid, short,
-             f"offline sales overspent by {short} points; recorded as debt", batch.at)
+    records.pending.overspends.append({
+        "entry_id": order.order_id, "kiosk_id": batch.kiosk_id, "volunteer_id": vid,
+        "offline": order.offline, "amount": short, "at": batch.at})
+    records.transfer(transfer_id=f"debt:{order.order_id}", group_id=order.order_id,
+                     role="debt", src=debt, dst=person, amount=short, at=batch.at)
+    _conflict(batch, "overspend", entry, short,
+              f"offline sales overspent by {short} points; recorded as debt")
 
 
 def _stock(batch: _Batch, entry_id: str, moves: list[tuple[str, int, str, str | None]]) -> None:
-    if moves:
-        batch.conn.execute(t.stock_movements.insert(), [
-            {"kiosk_id": batch.kiosk_id, "entry_id": entry_id, "item_id": item, "delta": delta,
-             "kind": kind, "donor_id": donor} for item, delta, kind, donor in moves])
+    batch.records.pending.stock.extend(
+        {"kiosk_id": batch.kiosk_id, "entry_id": entry_id, "item_id": item, "delta": delta,
+         "kind": kind, "donor_id": donor} for item, delta, kind, donor in moves)
 
 
 def _apply_card(batch: _Batch, entry_id: str, card: CardFact) -> None:
     """A block made at one kiosk is a block everywhere (the feed carries the card row). A
     registration of a card someone else holds is refused (the kiosk's copy may be stale)."""
+    batch.records.flush()
     conn = batch.conn
     row = conn.execute(select(t.cards.c.volunteer_id).where(t.cards.c.card_id == card.card_id)
                        .with_for_update()).first()
@@ -307,6 +358,7 @@ def _apply_card(batch: _Batch, entry_id: str, card: CardFact) -> None:
     conn.execute(t.card_events.insert().values(
         entry_id=entry_id, kiosk_id=batch.kiosk_id, card_id=card.card_id, action=card.action,
         volunteer_id=card.volunteer_id, at=card.at))
+    batch.records.card_changed(card.card_id)
     batch.changed.add(("card", card.card_id))
 
 
@@ -314,6 +366,7 @@ def _apply_audit(batch: _Batch, entry_id: str, audit: AuditFact) -> None:
     def dump(value: Any) -> str | None:
         return None if value is None else json.dumps(value, ensure_ascii=False, sort_keys=True)
 
+    batch.records.flush()
     conn = batch.conn
     if conn.execute(select(t.kiosk_audit.c.entry_id).where(
             t.kiosk_audit.c.kiosk_id == batch.kiosk_id,

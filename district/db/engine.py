@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from sqlalchemy import Connection, Engine, create_engine, event, inspect, text
-from sqlalchemy.exc import DBAPIError, OperationalError
+from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 
 from district.db import migrate
 
@@ -177,9 +177,12 @@ class Database:
             self.nonce_engine.dispose()
 
     # -- transactions --------------------------------------------------------------------------
-    def run_write(self, work: Callable[[Connection], T], *, engine: Engine | None = None) -> T:
+    def run_write(self, work: Callable[[Connection], T], *, engine: Engine | None = None,
+                  retry_integrity: bool = False) -> T:
         """Run ``work`` in one write transaction, again from the start after a deadlock or a
-        serialization failure (PostgreSQL), so callers never see either."""
+        serialization failure (PostgreSQL), so callers never see either. With
+        ``retry_integrity`` a unique-key clash at commit (a concurrent writer took the same id
+        first) runs it again too: ``work`` then sees the id taken and decides for itself."""
         for attempt in range(1, MAX_ATTEMPTS + 1):
             try:
                 with (engine or self.engine).connect() as conn:
@@ -187,7 +190,8 @@ class Database:
                     with conn.begin():
                         return work(conn)
             except DBAPIError as exc:
-                if not _retryable(exc) or attempt == MAX_ATTEMPTS:
+                clash = retry_integrity and isinstance(exc, IntegrityError)
+                if not (_retryable(exc) or clash) or attempt == MAX_ATTEMPTS:
                     raise
                 log.info("transaction retried after %s (attempt %d)",
                          getattr(exc.orig, "sqlstate", "?"), attempt)

@@ -53,3 +53,15 @@ def upsert_add(conn: Connection, table: Table, row: dict[str, Any], keys: Sequen
     stmt = stmt.on_conflict_do_update(index_elements=list(keys),
                                       set_={column: table.c[column] + stmt.excluded[column]})
     conn.execute(stmt)
+
+
+def upsert_add_many(conn: Connection, table: Table, rows: list[dict[str, Any]],
+                    keys: Sequence[str], column: str) -> None:
+    """:func:`upsert_add` for many rows in one statement (the caller sorts them: locks are
+    taken in that order)."""
+    if not rows:
+        return
+    stmt = _insert(conn, table)
+    stmt = stmt.on_conflict_do_update(index_elements=list(keys),
+                                      set_={column: table.c[column] + stmt.excluded[column]})
+    conn.execute(stmt, rows)

@@ -35,10 +35,10 @@ def test_a_stolen_kiosk_key_moves_at_most_the_balances_plus_the_caps(
         before = {v: net(store, v) for v in cards}
         thief = Pusher(store, "stolen")
         tried = applied = 0
-        for days in range(-8, 4):
+        for days in range(-4, 2):
             when = (NOW + timedelta(days=days, hours=3)).isoformat()
             for volunteer, card in cards.items():
-                for amount in (100_000, 1000, 300, 120, 60, 25, 10):
+                for amount in (100_000, 300, 60, 10):
                     for offline in (True, False):
                         tried += 1
                         n = thief.seq + 1
