@@ -19,7 +19,7 @@ from sqlalchemy import Connection, Row, select
 
 from district import ledger
 from district.db import tables as t
-from district.db.upsert import upsert_add_many
+from district.db.upsert import copy_rows, upsert_add_many
 from district.entry_shapes import Fact, OrderFact
 
 
@@ -163,7 +163,7 @@ class BatchRecords:
                             (t.overspends, p.overspends), (t.entries, p.entries),
                             (t.conflicts, p.conflicts)):
             if rows:
-                conn.execute(table.insert(), rows)
+                copy_rows(conn, table, rows)
                 rows.clear()
         if p.deltas:
             upsert_add_many(conn, t.balances,

@@ -18,15 +18,16 @@ def _insert(conn: Connection, table: Table) -> Any:
 def upsert(conn: Connection, table: Table, rows: dict[str, Any] | list[dict[str, Any]],
            keys: Sequence[str], update: Sequence[str]) -> None:
     """Insert, or on a key clash set ``update`` columns to the new values."""
-    if isinstance(rows, list) and not rows:
-        return
-    stmt = _insert(conn, table)
-    if update:
-        stmt = stmt.on_conflict_do_update(index_elements=list(keys),
-                                          set_={c: stmt.excluded[c] for c in update})
-    else:
-        stmt = stmt.on_conflict_do_nothing(index_elements=list(keys))
-    conn.execute(stmt, rows)
+    batch = rows if isinstance(rows, list) else [rows]
+    # Many VALUES rows per statement (psycopg's executemany sends a statement per row).
+    for start in range(0, len(batch), 1000):
+        stmt = _insert(conn, table).values(batch[start:start + 1000])
+        if update:
+            stmt = stmt.on_conflict_do_update(index_elements=list(keys),
+                                              set_={c: stmt.excluded[c] for c in update})
+        else:
+            stmt = stmt.on_conflict_do_nothing(index_elements=list(keys))
+        conn.execute(stmt)
 
 
 def insert_ignore(conn: Connection, table: Table, row: dict[str, Any],
@@ -61,7 +62,28 @@ def upsert_add_many(conn: Connection, table: Table, rows: list[dict[str, Any]],
     taken in that order)."""
     if not rows:
         return
-    stmt = _insert(conn, table)
-    stmt = stmt.on_conflict_do_update(index_elements=list(keys),
-                                      set_={column: table.c[column] + stmt.excluded[column]})
-    conn.execute(stmt, rows)
+    # One statement with many VALUES rows (not executemany: psycopg would send one statement
+    # per row). Its rows are taken in the order given.
+    for start in range(0, len(rows), 1000):
+        stmt = _insert(conn, table).values(rows[start:start + 1000])
+        stmt = stmt.on_conflict_do_update(
+            index_elements=list(keys), set_={column: table.c[column] + stmt.excluded[column]})
+        conn.execute(stmt)
+
+
+def copy_rows(conn: Connection, table: Table, rows: list[dict[str, Any]]) -> None:
+    """Append rows: ``COPY`` on PostgreSQL (several times faster than an INSERT per row; a key
+    clash fails the whole transaction, as an INSERT would), ``executemany`` on SQLite. Columns
+    not given take NULL (or, for an auto-numbered id, the next number)."""
+    if not rows:
+        return
+    if conn.dialect.name != "postgresql":
+        conn.execute(table.insert(), rows)
+        return
+    columns = list(rows[0])
+    raw = conn.connection.driver_connection
+    assert raw is not None
+    with raw.cursor() as cur, cur.copy(
+            f"COPY {table.name} ({', '.join(columns)}) FROM STDIN") as copy:
+        for row in rows:
+            copy.write_row([row[c] for c in columns])
