@@ -30,6 +30,7 @@ import threading
 import time
 import uuid
 from pathlib import Path
+from typing import Any
 
 import requests
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
@@ -95,7 +96,7 @@ def sale(kiosk: str, rng: random.Random, volunteers: int) -> dict[str, object]:
 
 
 class KioskLoad(threading.Thread):
-    def __init__(self, url: str, kiosk: str, key: Ed25519PrivateKey, volunteers: int,
+    def __init__(self, url: str, kiosk: str, key: Ed25519PrivateKey, *, volunteers: int,
                  batch: int, until: float) -> None:
         super().__init__(daemon=True)
         self.url, self.kiosk, self.key = url, kiosk, key
@@ -131,6 +132,14 @@ class KioskLoad(threading.Thread):
             self.entries += statuses.count("applied")
 
 
+def _inserter(cur: Any, mark: str) -> Any:
+    def many(table: str, rows: list[tuple[object, ...]]) -> None:
+        marks = ", ".join([mark] * len(rows[0]))
+        cur.executemany(f"INSERT INTO bare_{table} VALUES ({marks})", rows)
+
+    return many
+
+
 def bare_rate(store: Store, entries: int, batch: int) -> float:
     """The same rows per entry as a push writes, inserted bare (executemany, one commit per
     batch) into scratch copies of the district's tables: the floor for this server and disk."""
@@ -145,10 +154,7 @@ def bare_rate(store: Store, entries: int, batch: int) -> float:
         ids = [str(uuid.uuid4()) for _ in range(batch)]
         with store.db.write() as conn:
             cur = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
-            ph = "%s" if store.db.is_postgres else "?"
-            def many(table: str, rows: list[tuple[object, ...]]) -> None:
-                marks = ", ".join([ph] * len(rows[0]))
-                cur.executemany(f"INSERT INTO bare_{table} VALUES ({marks})", rows)
+            many = _inserter(cur, "%s" if store.db.is_postgres else "?")
             many("orders", [(i, "k", "sale", "V1", "04", PRICE, False, None, at, "d", at)
                             for i in ids])
             many("order_lines", [(i, 1, "soap", 1, PRICE, PRICE) for i in ids])
@@ -219,8 +225,8 @@ def main(argv: list[str] | None = None) -> int:
         processes, port = serve(database, args.district, args.workers)
         try:
             until = time.monotonic() + args.seconds
-            loads = [KioskLoad(f"http://127.0.0.1:{port}", k, key, args.volunteers, args.batch,
-                               until) for k, key in keys.items()]
+            loads = [KioskLoad(f"http://127.0.0.1:{port}", k, key, volunteers=args.volunteers,
+                               batch=args.batch, until=until) for k, key in keys.items()]
             started = time.perf_counter()
             for t in loads:
                 t.start()

@@ -1,6 +1,8 @@
 """First full sync of a district-sized register, and a routine sync, over real HTTP.
 
     python bench/sync.py --volunteers 450000
+    python bench/sync.py --volunteers 450000 --postgres                 # the district on PostgreSQL
+    python bench/sync.py --volunteers 450000 --postgres --city 5000000  # ...beside a city's others
 
 The district (reference server on uvicorn, 127.0.0.1) holds N volunteers, one card each and a
 balance each; a fresh kiosk pulls it all through ``kiosk-sync``'s own code (page by page, each
@@ -14,6 +16,7 @@ Last line: JSON with ``first_sync_s``, ``rows_per_s``, ``bare_rows_per_s``, ``ra
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import logging
 import random
@@ -32,6 +35,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from district.bulk import RegisterRow, load_register  # noqa: E402
 from district.store import Store  # noqa: E402
 from kiosk import demo  # noqa: E402
 from kiosk.config import Config, DatabaseSection, KioskSection, SyncSection  # noqa: E402
@@ -42,35 +46,32 @@ from kiosk.core.models import CartLine, PresentedCard  # noqa: E402
 from kiosk.services import build  # noqa: E402
 from kiosk.sync.client import HttpTransport  # noqa: E402
 from kiosk.sync.daemon import Daemon  # noqa: E402
-from points_protocol import signing  # noqa: E402
-from points_protocol.catalogue_file import read_catalogue  # noqa: E402
+from tests.pg_cluster import PgCluster  # noqa: E402
 
 
 def log(text: str) -> None:
     print(text, flush=True)
 
 
-def make_district(store: Store, n: int) -> None:
+def make_district(store: Store, n: int, first: int = 0) -> None:
     rng = random.Random(1)
-    chunk = 50_000
-    for start in range(0, n, chunk):
-        ids = [f"V{i:07d}" for i in range(start, min(n, start + chunk))]
-        store.upsert_volunteers([(v, "张*华", "active") for v in ids])
-        store.upsert_cards([(f"04{i:012X}", v, "nfc") for i, v in enumerate(ids, start)])
-        store.credit_many([(f"open-{v}", v, rng.randrange(100, 2000)) for v in ids])
+    load_register(store.db, (RegisterRow(f"V{i:07d}", "张*华", f"04{i:012X}",
+                                         rng.randrange(100, 2000))
+                             for i in range(first, first + n)))
     store.upsert_items([{"id": s.item_id, "name_zh": s.name_zh, "name_en": s.name_en,
                          "category": s.category.value, "kind": s.kind.value, "price": s.price}
                         for s in read_catalogue(demo.DEMO_CATALOGUE)])
 
 
-def serve(database: Path) -> tuple[subprocess.Popen[bytes], int]:
+def serve(database: str, district: str) -> tuple[subprocess.Popen[bytes], int]:
     """The district in its own process, as in a real deployment (it gets the other core)."""
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = int(s.getsockname()[1])
     process = subprocess.Popen(
-        [sys.executable, "-m", "district.cli", "--database", str(database), "serve",
-         "--port", str(port)], cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        [sys.executable, "-m", "district.cli", "--database", database, "--district", district,
+         "serve", "--port", str(port)], cwd=ROOT, stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL)
     deadline = time.monotonic() + 60
     while True:
         try:
@@ -86,12 +87,11 @@ def serve(database: Path) -> tuple[subprocess.Popen[bytes], int]:
 def bare_insert(path: Path, store: Store) -> tuple[int, float]:
     """The same rows, read back from the district first (not timed), then one executemany per
     table in one transaction: the floor any sync could reach on this disk."""
-    conn = store.conn()
-    volunteers = conn.execute("SELECT id, masked_name, status FROM volunteers").fetchall()
-    cards = conn.execute("SELECT card_id, volunteer_id, kind, status, generation, is_operator "
-                         "FROM cards").fetchall()
+    volunteers = [tuple(r) for r in store.query("SELECT id, masked_name, status FROM volunteers")]
+    cards = [(r[0], r[1], r[2], r[3], r[4], int(bool(r[5]))) for r in store.query(
+        "SELECT card_id, volunteer_id, kind, status, generation, is_operator FROM cards")]
     now = datetime.now(UTC).isoformat()
-    balances = [(r[0][10:], r[1], 0, now) for r in conn.execute(
+    balances = [(r[0][10:], r[1], 0, now) for r in store.query(
         "SELECT account, balance FROM balances WHERE account LIKE 'volunteer:%'")]
     kiosk = open_database(path, startup_check="none")
     started = time.perf_counter()
@@ -107,21 +107,47 @@ def bare_insert(path: Path, store: Store) -> tuple[int, float]:
     return len(volunteers) + len(cards) + len(balances), elapsed
 
 
-def main(argv: list[str] | None = None) -> int:
+def city_districts(database: str, volunteers: int, first: int) -> float:
+    """The rest of a city on the same server: districts of 450,000 in schemas of their own."""
+    started = time.perf_counter()
+    n = 0
+    while volunteers > 0:
+        size = min(450_000, volunteers)
+        with Store(database, district=f"neighbour{n}") as neighbour:
+            make_district(neighbour, size, first)
+        log(f"neighbouring district {n}: {size} volunteers, {time.perf_counter() - started:.0f} s")
+        first += size
+        volunteers -= size
+        n += 1
+    return time.perf_counter() - started
+
+
+def main(argv: list[str] | None = None) -> int:  # noqa: PLR0915 (one benchmark, in order)
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--volunteers", type=int, default=450_000)
     p.add_argument("--page-size", type=int, default=SyncSection().page_size)
     p.add_argument("--workdir", help="where the databases go (default: a temporary folder)")
+    p.add_argument("--postgres", action="store_true",
+                   help="the district on a throwaway PostgreSQL cluster instead of SQLite")
+    p.add_argument("--city", type=int, default=0,
+                   help="with --postgres: first load this many volunteers in all, the rest in "
+                        "neighbouring districts (schemas) on the same server")
     args = p.parse_args(argv)
     logging.basicConfig(level=logging.WARNING)
-    with tempfile.TemporaryDirectory(prefix="bench-sync-", dir=args.workdir) as tmp:
+    with tempfile.TemporaryDirectory(prefix="bench-sync-", dir=args.workdir) as tmp, \
+            contextlib.ExitStack() as stack:
         work = Path(tmp)
-        store = Store(work / "district.sqlite")
+        database = str(work / "district.sqlite")
+        if args.postgres:
+            database = stack.enter_context(PgCluster()).create_database("city")
+        city_s = city_districts(database, args.city - args.volunteers, args.volunteers) \
+            if args.postgres and args.city > args.volunteers else None
+        store = stack.enter_context(Store(database, district="hanyang"))
         t0 = time.perf_counter()
         make_district(store, args.volunteers)
         log(f"district of {args.volunteers} volunteers made in "
             f"{time.perf_counter() - t0:.1f} s")
-        server, port = serve(work / "district.sqlite")
+        server, port = serve(database, "hanyang")
         key = Ed25519PrivateKey.generate()
         store.register_kiosk("bench-kiosk", signing.public_key_text(key))
         config = replace(Config(), base_dir=work, kiosk=KioskSection(id="bench-kiosk"),
@@ -164,13 +190,18 @@ def main(argv: list[str] | None = None) -> int:
         services.conn.close()
         server.terminate()
         server.wait(timeout=60)
+    if city_s is not None:
+        log(f"city: {args.city} volunteers on the server, the others' loaded in {city_s:.0f} s")
     rows_per_s = rows / first_sync_s
     bare_rows_per_s = bare_rows / bare_s
     print(json.dumps({
         "volunteers": args.volunteers, "rows": rows, "first_sync_s": round(first_sync_s, 2),
         "rows_per_s": round(rows_per_s), "bare_rows_per_s": round(bare_rows_per_s),
         "ratio": round(rows_per_s / bare_rows_per_s, 3), "routine_sync_s": round(routine_s, 3),
-        "routine_pushed": routine.pushed, "routine_pulled": routine.pulled_rows}))
+        "routine_pushed": routine.pushed, "routine_pulled": routine.pulled_rows,
+        "database": "postgresql" if args.postgres else "sqlite",
+        "city_volunteers": max(args.city, args.volunteers),
+        "city_load_s": None if city_s is None else round(city_s, 1)}))
     return 0
 
 

@@ -148,6 +148,7 @@ def _credit(conn: Connection, record: Credit) -> bool:
         return False
     person, debt = ledger.volunteer_account(record.volunteer_id), \
         ledger.debt_account(record.volunteer_id)
+    reversed_points = 0
     if record.corrects is not None:
         original = conn.execute(select(t.service_records).where(
             t.service_records.c.record_id == record.corrects)).first()
@@ -157,6 +158,7 @@ def _credit(conn: Connection, record: Credit) -> bool:
         if conn.execute(select(t.service_records.c.record_id).where(
                 t.service_records.c.corrects == record.corrects)).first():
             raise AdminRefused(f"record {record.corrects} is already corrected")
+        reversed_points = int(original.points)
     conn.execute(t.service_records.insert().values(
         record_id=record.record_id, volunteer_id=record.volunteer_id, hours=record.hours,
         points=record.points, corrects=record.corrects, at=at))
@@ -164,7 +166,7 @@ def _credit(conn: Connection, record: Credit) -> bool:
     if record.corrects is not None:
         ledger.transfer(conn, transfer_id=f"reverse:{record.corrects}", group_id=group,
                         role="reversal", src=person, dst=ledger.ISSUANCE,
-                        amount=int(original.points), kiosk_id=None, at=at)
+                        amount=reversed_points, kiosk_id=None, at=at)
     ledger.transfer(conn, transfer_id=group, group_id=group, role="credit",
                     src=ledger.ISSUANCE, dst=person, amount=record.points, kiosk_id=None, at=at)
     held = ledger.balances_of(conn, [person, debt])

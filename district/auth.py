@@ -108,7 +108,9 @@ class SignedRequestGate:
             return
         await self.app(scope, _replay(body_of(scope), receive), send)
 
-    async def _check(self, scope: Scope, receive: Receive) -> tuple[int, str, bytes] | None:
+    async def _check(self, scope: Scope, receive: Receive  # noqa: PLR0911, PLR0912
+                     ) -> tuple[int, str, bytes] | None:
+        """One refusal per check, in the order that reads the least first."""
         config = self.config
         headers: dict[str, str] = {}
         for name, value in scope.get("headers", []):

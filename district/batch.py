@@ -15,7 +15,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import Connection, Row, select
+from sqlalchemy import Connection, select
 
 from district import ledger
 from district.db import tables as t
@@ -55,13 +55,13 @@ class BatchRecords:
         self.conn = conn
         self.kiosk_id = kiosk_id
         self.volunteers: dict[str, str] = {}
-        self.cards: dict[str, Row[Any]] = {}
+        self.cards: dict[str, Any] = {}     # card id -> row (volunteer_id, status, ...)
         self.prices: dict[str, list[tuple[int, str]]] = {}
         self.sales: dict[str, SaleRecord] = {}
         self.voided: set[str] = set()
         self.taken_transfers: set[str] = set()
         self.taken_orders: set[str] = set()
-        self.known: dict[str, Row[Any]] = {}
+        self.known: dict[str, Any] = {}     # entry id -> what the district holds for it
         self._base: dict[str, int] = {}
         self._moved: dict[str, int] = defaultdict(int)
         self.pending = Pending()

@@ -5,8 +5,8 @@ from __future__ import annotations
 import argparse
 import csv
 import ipaddress
-import os
 import json
+import os
 import sys
 import time
 from collections.abc import Sequence
@@ -15,7 +15,7 @@ from pathlib import Path
 
 import uvicorn
 
-from district import sun_cli
+from district.admin import AdminRefused, Credit
 from district.app import QrIssuer, create_app
 from district.asgi import (
     ENV_DATABASE,
@@ -24,9 +24,9 @@ from district.asgi import (
     ENV_QR_KEY,
     ENV_QR_VALID_DAYS,
 )
+from district.db.engine import is_postgres_url
+from district.db.errors import DatabaseRefused
 from district.kiosk_health import DEFAULT_SILENT_AFTER, assess
-from district.admin import AdminRefused, Credit
-from district.db.engine import DatabaseRefused, is_postgres_url
 from district.reports import NAMES as REPORTS
 from district.store import Store
 from kiosk import logs
@@ -303,7 +303,7 @@ COMMANDS = {"init": cmd_init, "register-kiosk": cmd_register_kiosk,
             **sun_cli.COMMANDS}
 
 
-def parser() -> argparse.ArgumentParser:
+def parser() -> argparse.ArgumentParser:  # noqa: PLR0915 (one line per option)
     p = argparse.ArgumentParser(prog="kiosk-district", description=__doc__)
     p.add_argument("--database", default="var/district.sqlite",
                    help="an SQLite file, or postgresql://user@host/dbname")

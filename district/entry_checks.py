@@ -16,9 +16,8 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
-from zoneinfo import ZoneInfo
-
 from typing import TYPE_CHECKING
+from zoneinfo import ZoneInfo
 
 from district.entry_shapes import EntryRejected, OrderFact
 from district.ledger import DONATION_POOL, sales_account, volunteer_account
@@ -27,11 +26,14 @@ if TYPE_CHECKING:
     from district.batch import BatchRecords
 
 
+SHOP_ZONE = ZoneInfo("Asia/Shanghai")   # the kiosks' default kiosk.timezone
+
+
 @dataclass(frozen=True)
 class Policy:
     """The district's own rules for pushed entries."""
     sync_window: timedelta = timedelta(days=7)    # prices and backdated sales are judged in it
-    timezone: ZoneInfo = ZoneInfo("Asia/Shanghai")   # the shop day of the offline caps
+    timezone: ZoneInfo = SHOP_ZONE                    # the shop day of the offline caps
     cap_per_volunteer_per_day: int = 300          # used when the district set none
     cap_per_kiosk_per_day: int = 5000
     after_seconds: int = 900          # the kiosks' offline.after_seconds when the district set none
@@ -47,7 +49,7 @@ class Flags:
         self.items.append((kind, detail[:400]))
 
 
-def check_sale(records: BatchRecords, kiosk_id: str, order: OrderFact, now: datetime,
+def check_sale(records: BatchRecords, kiosk_id: str, order: OrderFact, *, now: datetime,
                policy: Policy, flags: Flags) -> None:
     status = records.volunteers.get(order.volunteer_id)
     if status is None:

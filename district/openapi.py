@@ -9,7 +9,7 @@ from typing import Any
 from fastapi import FastAPI
 from fastapi.openapi.utils import get_openapi
 
-from district.api_models import ErrorModel, ValidationErrorModel
+from district.api_models import ChangePage, ErrorModel, ValidationErrorModel
 
 PROTOCOL_TEXT = """Sync protocol v1 between kiosks and the district.
 
@@ -63,7 +63,7 @@ def _error(description: str, example: str, model: Any = ErrorModel) -> dict[str,
             "content": {"application/json": {"example": {"detail": example}}}}
 
 
-_SIGNED = {
+_SIGNED: dict[int | str, dict[str, Any]] = {
     401: _error("Not signed by a registered kiosk, too old, or a replayed nonce", "bad signature"),
     413: _error("Body over the limit (declared or streamed)", "body over 2097152 bytes"),
     400: _error("A header the district cannot read (e.g. Content-Length, a repeated "
@@ -71,7 +71,8 @@ _SIGNED = {
     503: _error("The district database is unavailable; try again later",
                 "the district database is unavailable; try again"),
 }
-_INVALID = {422: {"description": "The request does not follow the schema (nothing was written)",
+_INVALID: dict[int | str, dict[str, Any]] = {422: {
+                  "description": "The request does not follow the schema (nothing was written)",
                   "model": ValidationErrorModel,
                   "content": {"application/json": {"example": {"detail": [
                       {"loc": ["body", "entries", 0, "seq"], "msg": "Input should be a valid "
@@ -125,8 +126,6 @@ def _plain_tuples(node: Any) -> None:
 def protocol_openapi(app: FastAPI) -> dict[str, Any]:
     if app.openapi_schema:
         return app.openapi_schema
-    from district.api_models import ChangePage
-
     schema = get_openapi(title=app.title, version=app.version, description=app.description,
                          routes=app.routes)
     components = schema.setdefault("components", {})
@@ -139,7 +138,7 @@ def protocol_openapi(app: FastAPI) -> dict[str, Any]:
     components["securitySchemes"] = {
         name: {"type": "apiKey", "in": "header", "name": header, "description": text}
         for name, (header, text) in SIGNING_HEADERS.items()}
-    requirement = {name: [] for name in SIGNING_HEADERS}
+    requirement: dict[str, list[str]] = {name: [] for name in SIGNING_HEADERS}
     for path, operations in schema["paths"].items():
         if path == "/v1/health":
             continue

@@ -43,14 +43,14 @@ def _setting(conn: Connection, key: str, default: int) -> int:
     return value if isinstance(value, int) and not isinstance(value, bool) else default
 
 
-def check_shortfall(conn: Connection, kiosk_id: str, order: OrderFact, net: int,
+def check_shortfall(conn: Connection, kiosk_id: str, order: OrderFact, *, net: int,
                     now: datetime, policy: Policy) -> None:
     """Raise :class:`EntryRejected` unless an honest kiosk could have left the volunteer at
     ``net`` (points plus debt, below zero) with this sale."""
     if order.offline:
         _within_offline_caps(conn, kiosk_id, order, now, policy)
     else:
-        _within_missed_spending(conn, kiosk_id, order, net, now, policy)
+        _within_missed_spending(conn, kiosk_id, order, net=net, now=now, policy=policy)
 
 
 def _within_offline_caps(conn: Connection, kiosk_id: str, order: OrderFact, now: datetime,
@@ -77,7 +77,7 @@ def _within_offline_caps(conn: Connection, kiosk_id: str, order: OrderFact, now:
                                 f"on {day}")
 
 
-def _within_missed_spending(conn: Connection, kiosk_id: str, order: OrderFact, net: int,
+def _within_missed_spending(conn: Connection, kiosk_id: str, order: OrderFact, *, net: int,
                             now: datetime, policy: Policy) -> None:
     after = timedelta(seconds=_setting(conn, "offline.after_seconds", policy.after_seconds))
     made = min(max(order.created_at, now - policy.sync_window), now)

@@ -162,19 +162,20 @@ def _one(batch: _Batch, entry: PushEntry, fact: Fact | EntryRejected) -> EntryRe
         return EntryResult(entry.seq, entry.entry_id, "not_processed",
                            f"expected sequence {batch.applied + 1}")
     if known is not None:
-        reason = f"entry id {entry.entry_id} already used with different content (never applied)"
-        _conflict(batch, "reused_id", entry, None, reason)
-        log.error("kiosk %s: %s", kiosk_id, reason)
+        clash = f"entry id {entry.entry_id} already used with different content (never applied)"
+        _conflict(batch, "reused_id", entry, None, clash)
+        log.error("kiosk %s: %s", kiosk_id, clash)
         if entry.seq == batch.applied + 1:
             # The sequence moves on past a refused entry, or this kiosk could never push again.
             # The id is taken, so no ``entries`` row: a retry meets the same clash.
             _moved_past(batch, entry)
-        return EntryResult(entry.seq, entry.entry_id, "rejected", reason)
+        return EntryResult(entry.seq, entry.entry_id, "rejected", clash)
     if entry.seq <= batch.applied:
-        reason = f"sequence {entry.seq} already holds another entry"
-        _conflict(batch, "reused_seq", entry, None, reason)
-        return EntryResult(entry.seq, entry.entry_id, "rejected", reason)
-    outcome, reason = "applied", None
+        taken = f"sequence {entry.seq} already holds another entry"
+        _conflict(batch, "reused_seq", entry, None, taken)
+        return EntryResult(entry.seq, entry.entry_id, "rejected", taken)
+    outcome: str = "applied"
+    reason: str | None = None
     flags = Flags()
     try:
         if entry.kiosk_id != kiosk_id:
@@ -251,7 +252,8 @@ def _apply(batch: _Batch, entry: PushEntry, fact: Fact, flags: Flags) -> None:
 def _apply_order(batch: _Batch, entry: PushEntry, order: OrderFact, flags: Flags) -> None:
     records, kiosk_id = batch.records, batch.kiosk_id
     if order.kind == "sale":
-        entry_checks.check_sale(records, kiosk_id, order, batch.now, batch.policy, flags)
+        entry_checks.check_sale(records, kiosk_id, order, now=batch.now, policy=batch.policy,
+                                flags=flags)
     else:
         entry_checks.check_void(records, kiosk_id, order)
     if order.order_id in records.taken_orders:
@@ -300,8 +302,8 @@ def _debt_after(batch: _Batch, order: OrderFact) -> int:
     if after >= 0:
         return 0
     records.flush()           # the overspend rules read what this batch wrote so far
-    check_shortfall(batch.conn, batch.kiosk_id, order, after + records.balance(debt),
-                    batch.now, batch.policy)
+    check_shortfall(batch.conn, batch.kiosk_id, order, net=after + records.balance(debt),
+                    now=batch.now, policy=batch.policy)
     return -after
 
 

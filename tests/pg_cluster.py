@@ -40,7 +40,7 @@ class PgCluster:
         self._as_root = os.geteuid() == 0
         self._started = False
 
-    def _run(self, *args: str) -> None:
+    def _run(self, *args: str | Path) -> None:
         command = [str(a) for a in args]
         if self._as_root:
             command = ["runuser", "-u", "postgres", "--", *command]

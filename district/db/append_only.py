@@ -10,7 +10,9 @@ from district.db.tables import APPEND_ONLY
 # "%%": psycopg reads "%" as a placeholder; the server sees one "%".
 _PG_FUNCTION = """
 CREATE OR REPLACE FUNCTION refuse_history_edit() RETURNS trigger AS $$
-BEGIN RAISE EXCEPTION '%% is append-only', TG_TABLE_NAME USING ERRCODE = 'integrity_constraint_violation';
+BEGIN
+    RAISE EXCEPTION '%% is append-only', TG_TABLE_NAME
+        USING ERRCODE = 'integrity_constraint_violation';
 END $$ LANGUAGE plpgsql
 """
 

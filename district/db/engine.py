@@ -29,6 +29,7 @@ from sqlalchemy import Connection, Engine, create_engine, event, inspect, text
 from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 
 from district.db import migrate
+from district.db.errors import DatabaseRefused
 
 log = logging.getLogger("district.db")
 
@@ -37,10 +38,6 @@ DISTRICT_NAME_RE = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
 _RETRY_STATES = {"40001", "40P01"}
 _SQLITE_MAGIC = b"SQLite format 3\x00"
 MAX_ATTEMPTS = 8
-
-
-class DatabaseRefused(Exception):
-    """This is not a district database this program may use; ``str()`` is the one line."""
 
 
 def is_postgres_url(location: str) -> bool:
@@ -141,8 +138,8 @@ class Database:
 
     def _prepare(self, create: bool) -> None:
         try:
-            with self.engine.connect() as conn:
-                conn = conn.execution_options(district_write=True)
+            with self.engine.connect() as raw:
+                conn = raw.execution_options(district_write=True)
                 with conn.begin():
                     if self.location.schema is not None:
                         self._ensure_schema(conn, self.location.schema, create)
@@ -150,8 +147,8 @@ class Database:
                         _sqlite_integrity(conn, self.name)
                     migrate.check_and_upgrade(conn, self.name, create=create)
             if self.nonce_engine is not self.engine:
-                with self.nonce_engine.connect() as conn:
-                    conn = conn.execution_options(district_write=True)
+                with self.nonce_engine.connect() as raw:
+                    conn = raw.execution_options(district_write=True)
                     with conn.begin():
                         _sqlite_integrity(conn, self.name + "-nonces")
                         migrate.ensure_nonce_table(conn)
@@ -185,8 +182,8 @@ class Database:
         first) runs it again too: ``work`` then sees the id taken and decides for itself."""
         for attempt in range(1, MAX_ATTEMPTS + 1):
             try:
-                with (engine or self.engine).connect() as conn:
-                    conn = conn.execution_options(district_write=True)
+                with (engine or self.engine).connect() as raw:
+                    conn = raw.execution_options(district_write=True)
                     with conn.begin():
                         return work(conn)
             except DBAPIError as exc:
@@ -201,18 +198,19 @@ class Database:
     @contextmanager
     def write(self) -> Iterator[Connection]:
         """A write transaction without retries: for admin commands run alone."""
-        with self.engine.connect() as conn:
-            conn = conn.execution_options(district_write=True)
+        with self.engine.connect() as raw:
+            conn = raw.execution_options(district_write=True)
             with conn.begin():
                 yield conn
 
     @contextmanager
     def read(self) -> Iterator[Connection]:
         """One consistent snapshot for every statement inside."""
-        with self.engine.connect() as conn:
+        with self.engine.connect() as raw:
+            conn = raw
             if self.is_postgres:
-                conn = conn.execution_options(isolation_level="REPEATABLE READ",
-                                              postgresql_readonly=True)
+                conn = raw.execution_options(isolation_level="REPEATABLE READ",
+                                             postgresql_readonly=True)
             with conn.begin():
                 yield conn
 

@@ -17,6 +17,7 @@ from alembic.script import ScriptDirectory
 from sqlalchemy import Connection, inspect
 
 from district.db import tables
+from district.db.errors import DatabaseRefused
 
 # Alembic says "Context impl SQLiteImpl." at INFO on every start: noise in a one-line refusal.
 logging.getLogger("alembic").setLevel(logging.WARNING)
@@ -44,8 +45,6 @@ def current_revision(conn: Connection) -> str | None:
 
 
 def check_and_upgrade(conn: Connection, name: str, *, create: bool) -> None:
-    from district.db.engine import DatabaseRefused
-
     present = set(inspect(conn).get_table_names())
     revision = current_revision(conn) if "alembic_version" in present else None
     if revision is None:

@@ -18,8 +18,8 @@ import schemathesis
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from hypothesis import HealthCheck, settings
 
-from kiosk.sync import signing
 from district.store import Store
+from kiosk.sync import signing
 from tests.live_district import LiveServer, demo_qr_issuer, seed_district
 
 SPEC = Path(__file__).resolve().parents[2] / "docs" / "protocol" / "openapi-v1.json"

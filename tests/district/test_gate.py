@@ -42,7 +42,7 @@ def raw_request(server: LiveServer, head: str, body_chunks: list[bytes] | None =
             if not data:
                 break
             answer += data
-            if b"\r\n\r\n" in answer and b'"detail"' in answer or answer.endswith(b"}"):
+            if (b"\r\n\r\n" in answer and b'"detail"' in answer) or answer.endswith(b"}"):
                 break
     status = int(answer.split(b" ", 2)[1]) if answer.startswith(b"HTTP/") else 0
     return status, answer.partition(b"\r\n\r\n")[2]

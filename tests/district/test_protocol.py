@@ -17,7 +17,6 @@ from kiosk.sync.client import HttpTransport
 from points_protocol import signing
 from tests.live_district import LiveServer
 
-
 CARDS = {"V0001": "04A1B2C3D4E5F6", "V0002": "04B7C8D9E0F1A2", "V0003": "04C3D4E5F6A7B8"}
 
 

@@ -11,7 +11,8 @@ import pytest
 from sqlalchemy import text
 
 from district.cli import main
-from district.db.engine import Database, DatabaseRefused
+from district.db.engine import Database
+from district.db.errors import DatabaseRefused
 from district.db.migrate import head_revision
 from district.store import Store
 from kiosk.core.db import open_database
