@@ -41,7 +41,7 @@ sys.path.insert(0, str(ROOT))
 from district.bulk import RegisterRow, load_register  # noqa: E402
 from district.db.engine import is_postgres_url  # noqa: E402
 from district.store import Store  # noqa: E402
-from kiosk.sync import signing  # noqa: E402
+from points_protocol import signing  # noqa: E402
 from tests.pg_cluster import PgCluster  # noqa: E402
 
 PRICE = 30

@@ -46,6 +46,8 @@ from kiosk.core.models import CartLine, PresentedCard  # noqa: E402
 from kiosk.services import build  # noqa: E402
 from kiosk.sync.client import HttpTransport  # noqa: E402
 from kiosk.sync.daemon import Daemon  # noqa: E402
+from points_protocol import signing  # noqa: E402
+from points_protocol.catalogue_file import read_catalogue  # noqa: E402
 from tests.pg_cluster import PgCluster  # noqa: E402
 
 

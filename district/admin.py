@@ -19,6 +19,11 @@ from district.db.engine import Database
 from district.db.upsert import insert_ignore, insert_missing, upsert
 from district.feed import mark_changed
 from district.records import now_text
+from points_protocol.catalogue import item_problems
+from points_protocol.errors import Invalid
+from points_protocol.settings import check_setting
+
+FEED_ITEM_EXTRA = ("image_sha256",)      # what the district adds to an item: its picture
 
 MAX_CREDIT_POINTS = 10**7       # one service record; far above any real day of service
 
@@ -184,7 +189,14 @@ def _credit(conn: Connection, record: Credit) -> bool:
 
 
 def upsert_items(db: Database, specs: Iterable[dict[str, Any]]) -> int:
-    """Publish catalogue items (already validated); a new price is a new price version."""
+    """Publish catalogue items; a new price is a new price version. Every item passes the
+    protocol's catalogue rules first (the same the kiosk's import applies), so the feed never
+    carries one a kiosk would refuse."""
+    specs = list(specs)
+    problems = [f"item {str(spec.get('id') if isinstance(spec, dict) else spec)[:40]}: {p}"
+                for spec in specs for p in item_problems(spec, extra=FEED_ITEM_EXTRA)]
+    if problems:
+        raise AdminRefused("; ".join(problems[:10]))
     changed = []
     with db.write() as conn:
         at = now_text()
@@ -234,7 +246,11 @@ def set_item_image(db: Database, item_id: str, sha256: str) -> bool:
 
 
 def set_setting(db: Database, key: str, value: Any) -> None:
-    """A kiosk setting (already validated against the known keys and ranges)."""
+    """A kiosk setting: only the protocol's keys, each within its range."""
+    try:
+        check_setting(key, value)
+    except Invalid as exc:
+        raise AdminRefused(str(exc)) from None
     with db.write() as conn:
         upsert(conn, t.settings, {"key": key, "value": json.dumps(value)}, ("key",), ("value",))
         mark_changed(conn, [("setting", key)])

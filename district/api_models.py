@@ -13,10 +13,12 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from points_protocol.limits import MAX_SAFE_INTEGER
+from points_protocol.messages import ChangePage, EntryResult
+
 MAX_PUSH_ENTRIES = 1000
 MAX_PAGE = 20000
 MAX_DEVICES = 32
-MAX_SAFE_INTEGER = 2**53 - 1
 ID_PATTERN = r"^[\x21-\x7e]{1,100}$"
 
 SafeInt = Annotated[int, Field(strict=True, ge=0, le=MAX_SAFE_INTEGER)]
@@ -54,30 +56,9 @@ class PushRequest(BaseModel):
                          "stock": [{"item_id": "soap", "delta": -1}]}}]}]})
 
 
-class EntryResultModel(BaseModel):
-    seq: int
-    entry_id: str
-    status: Literal["applied", "duplicate", "rejected", "not_processed"]
-    reason: str | None = Field(default=None, max_length=300)
-
-
 class PushResponse(BaseModel):
     applied_seq: int = Field(description="Highest kiosk sequence the district has handled")
-    results: list[EntryResultModel] = Field(max_length=MAX_PUSH_ENTRIES)
-
-
-class ChangePage(BaseModel):
-    cursor: int = Field(description="Pass as `after` for the next page; never goes backwards")
-    more: bool
-    as_of: str | None = None
-    volunteers: list[tuple[str, str, Literal["active", "blocked"]]]
-    cards: list[tuple[str, str, Literal["nfc", "qr"], Literal["active", "blocked"], int, bool]]
-    balances: list[tuple[str, int, int]] = Field(
-        description="[volunteer id, balance, highest sequence of THIS kiosk already counted]")
-    items: list[dict[str, Any]] = Field(
-        description="Item specs as the district holds them; `image_sha256` (when set) names "
-                    "the picture to fetch from /v1/images/{sha256}")
-    settings: list[tuple[str, Any]]
+    results: list[EntryResult] = Field(max_length=MAX_PUSH_ENTRIES)
 
 
 class DeviceModel(BaseModel):
@@ -109,7 +90,8 @@ class HeartbeatResponse(BaseModel):
 class QrCardRequest(BaseModel):
     request_id: Annotated[str, Field(min_length=8, max_length=100, pattern=ID_PATTERN,
                                      description="Made by the kiosk; reused on every retry")]
-    volunteer_id: Annotated[str, Field(min_length=1, max_length=64, pattern=ID_PATTERN)]
+    volunteer_id: Annotated[str, Field(min_length=1, max_length=200,
+                                       description="Checked by points_protocol.ids")]
 
 
 class QrCardResponse(BaseModel):
@@ -132,3 +114,6 @@ class FieldProblem(BaseModel):
 class ValidationErrorModel(BaseModel):
     detail: list[FieldProblem] = Field(max_length=20,
                                        description="The first problems found, at most 20")
+
+
+__all__ = ["MAX_SAFE_INTEGER", "ChangePage", "EntryResult"]

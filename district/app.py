@@ -25,7 +25,6 @@ from sqlalchemy.exc import OperationalError
 from district.api_models import (
     MAX_PAGE,
     MAX_SAFE_INTEGER,
-    EntryResultModel,
     HeartbeatRequest,
     HeartbeatResponse,
     PushRequest,
@@ -44,8 +43,8 @@ from district.openapi import ERRORS, PROTOCOL_TEXT, protocol_openapi
 from district.push import BatchConflict, PushEntry, UnknownKiosk
 from district.qr_issue import QrIssue, QrIssueRefused
 from district.store import Store
-from kiosk.core import tokens
-from kiosk.sync import signing
+from points_protocol import card_tokens, ids, signing
+from points_protocol.errors import Invalid
 
 log = logging.getLogger("district.app")
 
@@ -96,9 +95,7 @@ def create_app(store: Store, *, clock: Callable[[], float] = time.time,
             raise HTTPException(409, str(exc)) from None
         except UnknownKiosk:
             raise HTTPException(401, "unknown kiosk") from None
-        return PushResponse(applied_seq=applied, results=[
-            EntryResultModel(seq=r.seq, entry_id=r.entry_id, status=r.status,  # type: ignore[arg-type]
-                             reason=r.reason) for r in results])
+        return PushResponse(applied_seq=applied, results=results)
 
     @app.get("/v1/changes", response_class=Response, responses=ERRORS["changes"])
     def changes(request: Request,
@@ -172,14 +169,18 @@ def _add_qr_cards(app: FastAPI, store: Store, clock: Callable[[], float],
         kiosk_id = kiosk_of(request)
 
         def sign(issue: QrIssue) -> str:
-            return tokens.issue(
+            return card_tokens.issue(
                 qr_issuer.key, qr_issuer.district_id, issue.card_id, issue.generation,
                 issued_at=datetime.fromtimestamp(issue.issued_at, UTC),
                 expires_at=datetime.fromtimestamp(issue.expires_at, UTC) if issue.expires_at
                 else None)
 
         try:
-            issue, token = store.issue_qr_card(kiosk_id, body.request_id, body.volunteer_id,
+            volunteer_id = ids.normalize_volunteer_id(body.volunteer_id)
+        except Invalid as exc:
+            raise HTTPException(409, str(exc)) from None
+        try:
+            issue, token = store.issue_qr_card(kiosk_id, body.request_id, volunteer_id,
                                                now=int(clock()),
                                                valid_seconds=qr_issuer.valid_days * 86400,
                                                sign=sign)

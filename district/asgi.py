@@ -10,7 +10,7 @@ from typing import Any
 
 from district.app import QrIssuer, create_app
 from district.store import Store
-from kiosk.core import tokens
+from points_protocol import card_tokens
 
 ENV_DATABASE = "KIOSK_DISTRICT_DATABASE"
 ENV_DISTRICT = "KIOSK_DISTRICT_NAME"
@@ -24,7 +24,7 @@ def app_from_env() -> Any:
                   create=False)
     issuer = None
     if os.environ.get(ENV_QR_KEY):
-        issuer = QrIssuer(tokens.load_private_key(Path(os.environ[ENV_QR_KEY])),
+        issuer = QrIssuer(card_tokens.load_private_key(Path(os.environ[ENV_QR_KEY])),
                           os.environ.get(ENV_QR_DISTRICT_ID, ""),
                           int(os.environ.get(ENV_QR_VALID_DAYS, "0")))
     return create_app(store, qr_issuer=issuer)

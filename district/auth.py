@@ -22,7 +22,7 @@ from typing import Any
 from cryptography.exceptions import InvalidSignature
 from starlette.concurrency import run_in_threadpool
 
-from kiosk.sync import signing
+from points_protocol import signing
 
 log = logging.getLogger("district.auth")
 

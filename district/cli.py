@@ -29,13 +29,12 @@ from district.db.errors import DatabaseRefused
 from district.kiosk_health import DEFAULT_SILENT_AFTER, assess
 from district.reports import NAMES as REPORTS
 from district.store import Store
-from kiosk import logs
-from kiosk.core.names import mask_name
-from kiosk.sync.images import picture_format
-from points_protocol import card_tokens, ids
+from points_protocol import card_tokens, ids, logs
 from points_protocol.catalogue import barcode_clashes, to_wire
 from points_protocol.catalogue_file import read_catalogue
 from points_protocol.errors import Invalid
+from points_protocol.names import mask_name
+from points_protocol.pictures import picture_format
 from points_protocol.settings import parse_setting
 from points_protocol.signing import load_public_key
 
@@ -133,7 +132,8 @@ def cmd_issue_card(store: Store, args: argparse.Namespace) -> int:
 def cmd_qr_token(store: Store, args: argparse.Namespace) -> int:
     """A signed QR token for a registered QR card, at the card's current generation (so a
     token printed before a revocation no longer works)."""
-    row = store.card(args.card_id)
+    card_id = ids.normalize_qr_card_id(args.card_id)
+    row = store.card(card_id)
     if row is None or row[0] != "qr":
         raise KeyError(f"no QR card {card_id}")
     now = datetime.now(UTC)
@@ -160,7 +160,7 @@ def cmd_unblock(store: Store, args: argparse.Namespace) -> int:
 def cmd_import_catalogue(store: Store, args: argparse.Namespace) -> int:
     items = read_catalogue(Path(args.file))
     held = {row[0]: json.loads(row[1]).get("barcode")
-            for row in store.conn().execute("SELECT id, spec FROM items")}
+            for row in store.query("SELECT id, spec FROM items")}
     clashes = barcode_clashes(held, items)
     if clashes:
         raise Invalid(clashes)
@@ -289,7 +289,7 @@ def cmd_serve(store: Store, args: argparse.Namespace) -> int:
         return 0
     uvicorn.run(create_app(store, qr_issuer=issuer), host=args.host, port=args.port,
                 ssl_certfile=args.certfile, ssl_keyfile=args.keyfile, log_level="info",
-                log_config=None)  # uvicorn's records go through kiosk.logs like ours
+                log_config=None)  # uvicorn's records go through points_protocol.logs like ours
     return 0
 
 
@@ -387,7 +387,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     try:
         return COMMANDS[args.command](store, args)
-    except (KeyError, ValueError, OSError, CatalogueFileError) as exc:
+    except (KeyError, ValueError, OSError) as exc:   # Invalid and CatalogueFileError too
         print(f"kiosk-district: {exc}", file=sys.stderr)
         return 2
     finally:

@@ -14,10 +14,15 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
+from points_protocol import ids
+from points_protocol.errors import Invalid
+from points_protocol.limits import MAX_SAFE_INTEGER
+from points_protocol.messages import CARD_ACTIONS
+
 MAX_POINTS = 10**9          # one amount; a whole district's points fit many times in BIGINT
 MAX_QUANTITY = 10**6
 MAX_LINES = 200
-MAX_AUDIT_ID = 2**53
+MAX_AUDIT_ID = MAX_SAFE_INTEGER
 MAX_AUDIT_JSON = 4000
 _ID_RE = re.compile(r"^[\x21-\x7e]{1,100}$")          # printable ASCII, no spaces
 _TEXT_MAX = 200
@@ -139,6 +144,21 @@ def objects(payload: dict[str, Any], key: str, limit: int = MAX_LINES) -> list[d
     return value
 
 
+def card_id_of(payload: dict[str, Any], kind: str | None = None) -> str:
+    """The card id in its one normal form (points_protocol.ids), whatever spelling was sent."""
+    try:
+        return ids.normalize_card_id(payload.get("card_id"), kind)
+    except Invalid as exc:
+        raise EntryRejected(f"card_id: {exc}") from None
+
+
+def volunteer_id_of(payload: dict[str, Any]) -> str:
+    try:
+        return ids.normalize_volunteer_id(payload.get("volunteer_id"))
+    except Invalid as exc:
+        raise EntryRejected(f"volunteer_id: {exc}") from None
+
+
 def shape_of(kind: Any, entry_id: str, payload: Any) -> Fact:
     if not isinstance(payload, dict):
         raise EntryRejected("the payload must be an object")
@@ -197,8 +217,8 @@ def _order(kind: str, entry_id: str, payload: dict[str, Any]) -> OrderFact:
     if not isinstance(offline, bool):
         raise EntryRejected("'offline' must be true or false")
     short_text(payload, "reason", optional=True)
-    return OrderFact(order_id=entry_id, kind=kind, volunteer_id=ident(payload, "volunteer_id"),
-                     card_id=ident(payload, "card_id"), total=total,
+    return OrderFact(order_id=entry_id, kind=kind, volunteer_id=volunteer_id_of(payload),
+                     card_id=card_id_of(payload), total=total,
                      created_at=moment(payload, "created_at"), offline=offline,
                      voids_order_id=voids, lines=tuple(lines), moves=tuple(moves),
                      stock=tuple(stock))
@@ -230,19 +250,19 @@ _CARD_STATUS = {"block": "blocked", "unblock": "active"}
 
 def _card(payload: dict[str, Any]) -> CardFact:
     action = payload.get("action")
-    card_id = ident(payload, "card_id")
+    if not isinstance(action, str) or action not in CARD_ACTIONS:   # a list is unhashable
+        raise EntryRejected("a card entry's action must be block, unblock or register")
+    kind = payload.get("kind") if action == "register" else None
+    if action == "register" and kind not in ids.CARD_KINDS:
+        raise EntryRejected("a card registration's kind must be 'nfc' or 'qr'")
+    card_id = card_id_of(payload, kind)
     moment(payload, "at")
     at = str(payload["at"])
-    if isinstance(action, str) and action in _CARD_STATUS:
+    if action in _CARD_STATUS:
         if payload.get("status") != _CARD_STATUS[action]:
             raise EntryRejected(f"a card {action} must set status {_CARD_STATUS[action]!r}")
         return CardFact(card_id, action, at, None, None)
-    if action == "register":
-        kind = payload.get("kind")
-        if kind not in ("nfc", "qr"):
-            raise EntryRejected("a card registration's kind must be 'nfc' or 'qr'")
-        return CardFact(card_id, action, at, ident(payload, "volunteer_id"), str(kind))
-    raise EntryRejected("a card entry's action must be block, unblock or register")
+    return CardFact(card_id, action, at, volunteer_id_of(payload), str(kind))
 
 
 def _bounded_json(value: Any, what: str) -> Any:

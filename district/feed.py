@@ -15,13 +15,20 @@ rows, and a Python object per field was most of the cost.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
+import logging
+from collections.abc import Callable, Iterable
 from datetime import UTC, datetime
+from typing import Any
 
 from sqlalchemy import Connection, func, select, text
 
 from district.db import tables as t
 from district.db.upsert import upsert
+from points_protocol.catalogue import item_problems
+from points_protocol.errors import Invalid
+from points_protocol.settings import check_setting
+
+log = logging.getLogger("district.feed")
 
 FEED_LOCK = 0x4449535452494354   # "DISTRICT": the advisory lock that orders change ids
 ENTITIES = ("volunteer", "card", "balance", "item", "setting")
@@ -75,6 +82,35 @@ _SQLITE = _queries(False)
 _POSTGRES = _queries(True)
 
 
+def _passed(rows_json: str, problems: Callable[[Any], list[str]], what: str) -> str:
+    """Only rows that pass the protocol's rules: one bad row (a hand-edited database, a value
+    from before the rules) is left out and logged, never sent to stop every kiosk."""
+    rows = json.loads(rows_json)
+    good = []
+    for row in rows:
+        found = problems(row)
+        if found:
+            log.error("%s left out of the change feed: %s", what, "; ".join(found)[:300])
+        else:
+            good.append(row)
+    return rows_json if len(good) == len(rows) else json.dumps(
+        good, ensure_ascii=False, separators=(",", ":"))
+
+
+def _setting_problems(row: Any) -> list[str]:
+    try:
+        check_setting(row[0], row[1])
+    except Invalid as exc:
+        return [str(exc)]
+    return []
+
+
+_CHECKED: dict[str, Callable[[str], str]] = {
+    "items": lambda v: _passed(v, lambda r: item_problems(r, extra=("image_sha256",)), "item"),
+    "settings": lambda v: _passed(v, _setting_problems, "setting"),
+}
+
+
 def page(conn: Connection, applied_seq: int, after: int, limit: int) -> bytes:
     """One page after ``after`` as protocol-v1 JSON (the caller holds one read snapshot)."""
     postgres = conn.dialect.name == "postgresql"
@@ -90,5 +126,7 @@ def page(conn: Connection, applied_seq: int, after: int, limit: int) -> bytes:
              f'"as_of":{json.dumps(now)}']
     for name, query in (_POSTGRES if postgres else _SQLITE):
         value = conn.execute(text(query), span).scalar_one()
+        if name in _CHECKED:
+            value = _CHECKED[name](value)
         parts.append(f'"{name}":{value}')
     return (",".join(parts) + "}").encode()

@@ -8,6 +8,7 @@ from typing import Any
 
 from fastapi import FastAPI
 from fastapi.openapi.utils import get_openapi
+from pydantic import TypeAdapter
 
 from district.api_models import ChangePage, ErrorModel, ValidationErrorModel
 
@@ -130,7 +131,7 @@ def protocol_openapi(app: FastAPI) -> dict[str, Any]:
                          routes=app.routes)
     components = schema.setdefault("components", {})
     schemas = components.setdefault("schemas", {})
-    schemas["ChangePage"] = ChangePage.model_json_schema(
+    schemas["ChangePage"] = TypeAdapter(ChangePage).json_schema(
         ref_template="#/components/schemas/{model}")
     for name, sub in schemas["ChangePage"].pop("$defs", {}).items():
         schemas.setdefault(name, sub)

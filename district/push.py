@@ -22,7 +22,6 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
-import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -46,8 +45,13 @@ from district.entry_shapes import (
 )
 from district.feed import mark_changed
 from district.overspend import check_shortfall, shop_day
+from points_protocol import ids
+from points_protocol.errors import Invalid
+from points_protocol.messages import EntryResult, EntryStatus
 
 log = logging.getLogger("district.push")
+
+__all__ = ["BatchConflict", "EntryResult", "PushEntry", "UnknownKiosk", "push"]
 
 
 @dataclass(frozen=True)
@@ -57,14 +61,6 @@ class PushEntry:
     kind: str
     kiosk_id: str
     payload: Any
-
-
-@dataclass(frozen=True)
-class EntryResult:
-    seq: int
-    entry_id: str
-    status: str          # applied | duplicate | rejected | not_processed
-    reason: str | None = None
 
 
 class UnknownKiosk(Exception):
@@ -156,8 +152,8 @@ def _one(batch: _Batch, entry: PushEntry, fact: Fact | EntryRejected) -> EntryRe
     known = records.known.get(entry.entry_id)
     if known is not None and (known.kiosk_id, known.seq, known.payload_hash) == (
             kiosk_id, entry.seq, digest):
-        status = "duplicate" if known.outcome == "applied" else "rejected"
-        return EntryResult(entry.seq, entry.entry_id, status, known.reason)
+        again: EntryStatus = "duplicate" if known.outcome == "applied" else "rejected"
+        return EntryResult(entry.seq, entry.entry_id, again, known.reason)
     if entry.seq > batch.applied + 1:
         return EntryResult(entry.seq, entry.entry_id, "not_processed",
                            f"expected sequence {batch.applied + 1}")
@@ -174,7 +170,7 @@ def _one(batch: _Batch, entry: PushEntry, fact: Fact | EntryRejected) -> EntryRe
         taken = f"sequence {entry.seq} already holds another entry"
         _conflict(batch, "reused_seq", entry, None, taken)
         return EntryResult(entry.seq, entry.entry_id, "rejected", taken)
-    outcome: str = "applied"
+    outcome: EntryStatus = "applied"
     reason: str | None = None
     flags = Flags()
     try:
@@ -220,12 +216,13 @@ def _conflict(batch: _Batch, kind: str, entry: PushEntry, amount: int | None,
         "at": batch.at})
 
 
-_ID_RE = re.compile(r"^[\x21-\x7e]{1,64}$")
-
-
 def _volunteer(entry: PushEntry) -> str | None:
+    """The entry's volunteer id in normal form, if it names one at all."""
     value = entry.payload.get("volunteer_id") if isinstance(entry.payload, dict) else None
-    return value if isinstance(value, str) and _ID_RE.match(value) else None
+    try:
+        return ids.normalize_volunteer_id(value) if value is not None else None
+    except Invalid:
+        return None
 
 
 def _moved_past(batch: _Batch, entry: PushEntry) -> None:

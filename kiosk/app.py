@@ -18,7 +18,7 @@ from pathlib import Path
 from PySide6.QtCore import QSize
 from PySide6.QtWidgets import QApplication, QWidget
 
-from kiosk import __version__, logs
+from kiosk import __version__
 from kiosk import demo as demo_shop
 from kiosk.config import Config, ConfigError, load_config
 from kiosk.core.clock import Clock
@@ -42,6 +42,7 @@ from kiosk.ui.session_work import SessionWork
 from kiosk.ui.wedge import WedgeScanner, wedge_from_config
 from kiosk.ui.window import KioskWindow
 from kiosk.ui.worker import Worker
+from points_protocol import logs
 
 log = logging.getLogger("kiosk.app")
 

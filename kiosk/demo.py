@@ -9,9 +9,9 @@ import tomllib
 from pathlib import Path
 
 from kiosk.core import cards, catalogue, ledger, stock
-from kiosk.core.names import mask_name
 from kiosk.services import Services
 from points_protocol.catalogue_file import read_catalogue
+from points_protocol.names import mask_name
 
 ASSETS = Path(__file__).resolve().parent.parent / "assets"
 DEMO_CATALOGUE = ASSETS / "demo" / "catalogue.toml"

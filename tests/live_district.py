@@ -21,12 +21,12 @@ from district.store import Store
 from kiosk import demo
 from kiosk.config import Config, DatabaseSection, KioskSection, QrSection, SyncSection
 from kiosk.core.clock import Clock
-from kiosk.core.names import mask_name
 from kiosk.core.tokens import TokenVerifier
 from kiosk.services import Services, build
 from kiosk.sync.client import HttpTransport
 from kiosk.sync.daemon import Daemon
 from points_protocol import card_tokens, signing
+from points_protocol.names import mask_name
 
 
 def free_port() -> int:

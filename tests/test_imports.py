@@ -67,6 +67,16 @@ MOVED_TO_PROTOCOL = {"kiosk.sync.signing", "kiosk.core.tokens", "kiosk.core.cata
                      "kiosk.core.models"}
 
 
+def test_the_district_imports_nothing_of_the_kiosk() -> None:
+    """The district is a product of its own: it shares points_protocol with the kiosk and
+    nothing else (no kiosk.config, kiosk.services, kiosk.core, kiosk.sync ...)."""
+    offenders = {f"{path.relative_to(DISTRICT)}: {module}"
+                 for path in DISTRICT.rglob("*.py") for module in imported_modules(path)
+                 if is_forbidden(module, {"kiosk"})}
+    assert not offenders
+    assert len(list(DISTRICT.rglob("*.py"))) >= 20
+
+
 def test_the_district_takes_the_shared_parts_from_the_protocol_package() -> None:
     offenders = {f"{path.name}: {module}"
                  for path in DISTRICT.rglob("*.py") for module in imported_modules(path)

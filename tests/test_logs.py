@@ -1,4 +1,4 @@
-"""Structured, redacted logs (kiosk.logs), set up by every entry point."""
+"""Structured, redacted logs (points_protocol.logs), set up by every entry point."""
 
 from __future__ import annotations
 
@@ -15,9 +15,8 @@ from cryptography.hazmat.primitives.serialization import Encoding, NoEncryption,
 
 from district import cli as district_cli
 from district.store import Store
-from kiosk import logs
 from kiosk.sync import daemon
-from points_protocol import card_tokens, signing
+from points_protocol import card_tokens, logs, signing
 
 
 @pytest.fixture
@@ -162,7 +161,7 @@ def test_volunteer_import_never_logs_a_full_name(lines: io.StringIO, tmp_path: P
 def test_base64_starting_with_a_slash_is_still_redacted_and_paths_are_kept() -> None:
     """One signature in 64 starts with '/': it once passed for a path (a flaky test found it).
     Every signature of a large sample must go."""
-    from kiosk.logs import redact
+    from points_protocol.logs import redact
     for _ in range(2000):
         sig = base64.b64encode(Ed25519PrivateKey.generate().sign(b"x")).decode()
         assert sig not in redact(f"sig {sig}"), sig

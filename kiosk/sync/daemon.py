@@ -22,7 +22,6 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import IO
 
-from kiosk import logs
 from kiosk.config import Config, ConfigError, SyncSection, load_config
 from kiosk.core import shared_files
 from kiosk.core.clock import Clock, SystemClock, to_db
@@ -32,7 +31,7 @@ from kiosk.core.tokens import TokenVerifier
 from kiosk.sync import heartbeat, state
 from kiosk.sync.client import HttpTransport, InsecureUrlError
 from kiosk.sync.engine import RoundResult, SyncError, Transport, sync_round
-from points_protocol import signing
+from points_protocol import logs, signing
 from points_protocol.card_tokens import VerifiedCard
 
 log = logging.getLogger("kiosk.sync.daemon")

@@ -25,13 +25,9 @@ from typing import Protocol
 from kiosk.core import shared_files
 from kiosk.core.db import write_transaction
 from points_protocol.messages import IMAGES_PATH, SHA256_RE
+from points_protocol.pictures import picture_format
 
 log = logging.getLogger("kiosk.sync.images")
-
-
-# Leading bytes of the formats a touchscreen tile shows (Qt reads all four).
-_MAGIC = ((b"\x89PNG\r\n\x1a\n", "png"), (b"\xff\xd8\xff", "jpeg"), (b"GIF87a", "gif"),
-          (b"GIF89a", "gif"))
 
 
 class _Transport(Protocol):
@@ -40,16 +36,6 @@ class _Transport(Protocol):
 
 class ImageRefused(Exception):
     """The answer is not the picture asked for; ``str()`` says why."""
-
-
-def picture_format(data: bytes) -> str | None:
-    """'png', 'jpeg', 'gif' or 'webp' from the leading bytes, else None."""
-    for magic, name in _MAGIC:
-        if data.startswith(magic):
-            return name
-    if len(data) >= 12 and data[:4] == b"RIFF" and data[8:12] == b"WEBP":
-        return "webp"
-    return None
 
 
 def check_picture(data: bytes, sha256: str, max_bytes: int) -> None:

@@ -8,11 +8,11 @@ import pytest
 from kiosk.core import catalogue, stock
 from kiosk.core.ids import uuid7
 from kiosk.core.models import CartLine, PresentedCard
-from kiosk.core.names import mask_name
 from kiosk.core.periods import period_bounds
 from kiosk.demo import DEMO_CATALOGUE
 from kiosk.services import Services
 from points_protocol.catalogue_file import read_catalogue
+from points_protocol.names import mask_name
 from tests.conftest import ManualClock
 
 ASSETS = Path(__file__).resolve().parent.parent.parent / "assets"

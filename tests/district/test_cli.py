@@ -94,7 +94,7 @@ def test_card_and_volunteer_ids_are_checked_at_the_door(
     assert run(db, "issue-card", "qr-7", "V2") == 0
     assert run(db, "block-card", "04 a1 b2 c3 d4 e5 f6") == 0
     store = Store(db)
-    cards = {tuple(r) for r in store.conn().execute("SELECT card_id, kind, status FROM cards")}
+    cards = {tuple(r) for r in store.query("SELECT card_id, kind, status FROM cards")}
     assert cards == {("04A1B2C3D4E5F6", "nfc", "blocked"), ("QR-7", "qr", "active")}
     bad = tmp_path / "bad.csv"
     bad.write_text("id,name,card_id\nV3,王芳,04C3D4E5\nV4,赵四,nope\n,无名,\n",
@@ -104,4 +104,5 @@ def test_card_and_volunteer_ids_are_checked_at_the_door(
     err = capsys.readouterr().err
     assert "line 3: 'nope' is not an NFC card UID" in err
     assert "line 4: a volunteer id is empty" in err
-    assert store.conn().execute("SELECT COUNT(*) FROM volunteers").fetchone()[0] == 2
+    assert store.query("SELECT COUNT(*) FROM volunteers")[0][0] == 2
+    store.close()

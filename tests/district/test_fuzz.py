@@ -19,7 +19,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from hypothesis import HealthCheck, settings
 
 from district.store import Store
-from kiosk.sync import signing
+from points_protocol import signing
 from tests.live_district import LiveServer, demo_qr_issuer, seed_district
 
 SPEC = Path(__file__).resolve().parents[2] / "docs" / "protocol" / "openapi-v1.json"

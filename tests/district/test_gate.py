@@ -16,7 +16,7 @@ import requests
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from district.app import MAX_BODY
-from kiosk.sync import signing
+from points_protocol import signing
 from tests.live_district import LiveServer
 
 

@@ -12,7 +12,6 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from sqlalchemy import text
 
 from district.feed import mark_changed
-from kiosk.sync import signing
 from kiosk.sync.client import HttpTransport
 from points_protocol import signing
 from tests.live_district import LiveServer

@@ -1,5 +1,6 @@
 """Logging for every entry point (``kiosk``, ``kiosk-sync``, ``kiosk-district``): one line per
-record on stderr, which systemd's journal captures, stamps and rotates.
+record on stderr, which systemd's journal captures, stamps and rotates. Shared here so the
+kiosk and the district log (and redact) alike without either importing the other.
 
 A line is ``key=value`` pairs (logfmt)::
 

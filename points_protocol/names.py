@@ -1,4 +1,5 @@
-"""Masked display names: the kiosk shows and prints 张*华, never a full name."""
+"""Masked display names: the kiosk shows and prints 张*华, never a full name, and the district
+masks names at its import door, before anything stores them."""
 
 from __future__ import annotations
 
