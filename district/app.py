@@ -178,7 +178,7 @@ def _add_qr_cards(app: FastAPI, store: Store, clock: Callable[[], float],
         try:
             volunteer_id = ids.normalize_volunteer_id(body.volunteer_id)
         except Invalid as exc:
-            raise HTTPException(409, str(exc)) from None
+            raise HTTPException(422, str(exc)) from None
         try:
             issue, token = store.issue_qr_card(kiosk_id, body.request_id, volunteer_id,
                                                now=int(clock()),

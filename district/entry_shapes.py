@@ -251,7 +251,8 @@ _CARD_STATUS = {"block": "blocked", "unblock": "active"}
 def _card(payload: dict[str, Any]) -> CardFact:
     action = payload.get("action")
     if not isinstance(action, str) or action not in CARD_ACTIONS:   # a list is unhashable
-        raise EntryRejected("a card entry's action must be block, unblock or register")
+        raise EntryRejected(f"unknown card action {str(action)[:40]!r} "
+                            "(block, unblock or register)")
     kind = payload.get("kind") if action == "register" else None
     if action == "register" and kind not in ids.CARD_KINDS:
         raise EntryRejected("a card registration's kind must be 'nfc' or 'qr'")

@@ -97,7 +97,10 @@ ERRORS: dict[str, dict[int | str, dict[str, Any]]] = {
                     "content": {"application/octet-stream": {
                         "schema": {"type": "string", "format": "binary"}}}},
               404: _error("No picture with this hash", "no such picture")},
-    "qr": {**_SIGNED, **_INVALID,
+    "qr": {**_SIGNED,
+           422: {"description": "The request does not follow the schema, or its volunteer id "
+                                "is not one (the detail says why); nothing was written",
+                 "model": ValidationErrorModel | ErrorModel},
            409: _error("Refused: unknown or blocked volunteer, or a request id reused for "
                        "another volunteer", "unknown volunteer V9"),
            503: _error("This district issues no QR cards, or its database is unavailable",
