@@ -73,7 +73,7 @@ def _sqlite_preflight(path: Path) -> None:
             raise DatabaseRefused(f"{path} is not an SQLite database (unknown bytes)")
 
 
-def _sqlite_engine(path: Path) -> Engine:
+def _sqlite_engine(path: Path, synchronous: str = "FULL") -> Engine:
     engine = create_engine(f"sqlite:///{path}", connect_args={"timeout": 30,
                                                               "check_same_thread": False})
 
@@ -83,7 +83,7 @@ def _sqlite_engine(path: Path) -> Engine:
         cur = dbapi.cursor()
         cur.execute("PRAGMA busy_timeout = 30000")
         cur.execute("PRAGMA journal_mode = WAL")
-        cur.execute("PRAGMA synchronous = FULL")
+        cur.execute(f"PRAGMA synchronous = {synchronous}")
         cur.execute("PRAGMA foreign_keys = OFF")
         cur.close()
 
@@ -121,7 +121,8 @@ class Database:
             self.engine = _sqlite_engine(where.sqlite_path)
             nonce_path = where.sqlite_path.with_name(where.sqlite_path.name + "-nonces")
             _sqlite_preflight(nonce_path)
-            self.nonce_engine = _sqlite_engine(nonce_path)
+            # Nonces need no durable commit (see district.kiosks.use_nonce).
+            self.nonce_engine = _sqlite_engine(nonce_path, synchronous="NORMAL")
         else:
             assert where.schema is not None
             self.engine = _postgres_engine(where.url, where.schema, pool_size)
