@@ -58,3 +58,19 @@ def test_the_checker_catches_a_double_counting_ledger(tmp_path: Path,
         (tmp_path / str(seed)).mkdir()
         problems += simulate.run_seed(seed, tmp_path / str(seed))
     assert any(p.startswith("I7") for p in problems)
+
+
+def test_the_checker_catches_a_district_that_believes_a_forged_void(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """With the district's void check switched off, the dishonest kiosk's refunds land: the
+    simulator must see it (forgeries answered "applied", balances apart from the honest fold)."""
+    from district import entry_checks, push
+
+    monkeypatch.setattr(entry_checks, "check_void", lambda *args, **kwargs: None)
+    monkeypatch.setattr(push.entry_checks, "check_void", lambda *args, **kwargs: None)
+    problems: list[str] = []
+    for seed in range(1, 5):
+        (tmp_path / str(seed)).mkdir()
+        problems += simulate.run_seed(seed, tmp_path / str(seed), steps=80)
+    assert any(p.startswith("forgery") for p in problems)
+    assert any(p.startswith("fold:") for p in problems)
