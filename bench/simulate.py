@@ -315,6 +315,8 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--kiosks", type=int, default=3)
     p.add_argument("--steps", type=int, default=50)
     p.add_argument("--dishonest", type=int, default=1, help="dishonest kiosks per seed")
+    p.add_argument("--progress", type=int, default=0,
+                   help="print a JSON line of the figures so far every N seeds")
     engine = p.add_mutually_exclusive_group()
     engine.add_argument("--database", help="a PostgreSQL server (postgresql://...): each "
                         "seed is a district of its own there, dropped after the seed")
@@ -365,7 +367,11 @@ def run_seeds(args: argparse.Namespace, database: str | None) -> int:
         if problems:
             violations += len(problems)
             first_failing = seed if first_failing is None else first_failing
-            print(f"seed {seed}: " + "; ".join(problems[:5]))
+            print(f"seed {seed}: " + "; ".join(problems[:5]), flush=True)
+        done = seed - args.first_seed + 1
+        if args.progress and done % args.progress == 0:
+            print(json.dumps({"progress": done, "violations": violations, "open_fds": open_fds(),
+                              "seconds": round(time.perf_counter() - started, 1)}), flush=True)
     print(json.dumps({"seeds": args.seeds, "engine": "postgresql" if database else "sqlite",
                       "violations": violations, "first_failing_seed": first_failing, **stats,
                       "open_fds_after_first_seed": fds_after_first, "open_fds_at_end": open_fds(),
