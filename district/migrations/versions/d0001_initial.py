@@ -1,8 +1,8 @@
 """The district schema as first released with SQLAlchemy and Alembic.
 
 The first revision creates the tables as district/db/tables.py declares them; every later
-revision changes them with ``op.*`` only, and tests/district/test_schema.py checks that a
-database created at this revision and upgraded equals one created fresh.
+revision changes them with ``op.*`` only, and tests/district/test_schema.py checks with
+Alembic's comparison that the migrated database is exactly what tables.py declares.
 """
 
 from __future__ import annotations
