@@ -3,8 +3,9 @@ balances): PostgreSQL ``COPY``, SQLite ``executemany``, in one transaction.
 
 The rows are the same ones the per-row admin calls write (volunteers, cards, service records
 with their credit transfers and balances, and the change-feed rows every kiosk pulls), so a
-district loaded in bulk is indistinguishable from one imported row by row; it is only for an
-empty district (``kiosk-district load-register`` refuses one that already has volunteers).
+district loaded in bulk is indistinguishable from one imported row by row. It is only for an
+empty district (it refuses one that already has volunteers): a district's first import of the
+volunteer platform's export, and the benchmarks' city.
 """
 
 from __future__ import annotations
@@ -43,8 +44,10 @@ def _copy(conn: Connection, table: Table, columns: list[str], rows: list[tuple[A
           ) -> None:
     if not rows:
         return
-    if conn.dialect.name != "postgresql":
-        conn.execute(table.insert(), [dict(zip(columns, r, strict=True)) for r in rows])
+    if conn.dialect.name != "postgresql":       # sqlite3's own executemany, in C
+        marks = ", ".join("?" * len(columns))
+        conn.exec_driver_sql(f"INSERT INTO {table.name} ({', '.join(columns)}) "
+                             f"VALUES ({marks})", rows)
         return
     raw = conn.connection.driver_connection
     assert raw is not None
