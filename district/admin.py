@@ -19,6 +19,7 @@ from district.db.engine import Database
 from district.db.upsert import insert_ignore, insert_missing, upsert
 from district.feed import mark_changed
 from district.records import now_text
+from points_protocol import ids
 from points_protocol.catalogue import item_problems
 from points_protocol.errors import Invalid
 from points_protocol.settings import check_setting
@@ -74,8 +75,18 @@ def _known_volunteers(conn: Connection, ids: list[str]) -> set[str]:
     return found
 
 
+def _card_ids(card_id: str, volunteer_id: str, kind: str | None) -> tuple[str, str, str]:
+    """(card id, volunteer id, kind) in their normal form (points_protocol.ids)."""
+    try:
+        card = ids.normalize_card_id(card_id, kind)
+        return card, ids.normalize_volunteer_id(volunteer_id), kind or ids.card_kind(card)
+    except Invalid as exc:
+        raise AdminRefused(str(exc)) from None
+
+
 def upsert_card(db: Database, card_id: str, volunteer_id: str, kind: str, *,
                 is_operator: bool = False) -> None:
+    card_id, volunteer_id, kind = _card_ids(card_id, volunteer_id, kind)
     with db.write() as conn:
         if not _known_volunteers(conn, [volunteer_id]):
             raise AdminRefused(f"unknown volunteer {volunteer_id}")
@@ -87,7 +98,7 @@ def upsert_card(db: Database, card_id: str, volunteer_id: str, kind: str, *,
 
 def add_cards(db: Database, rows: Iterable[tuple[str, str, str]]) -> None:
     """(card id, volunteer id, kind): new cards; a card already held is left as it is."""
-    rows = list(rows)
+    rows = [_card_ids(*row) for row in rows]
     with db.write() as conn:
         known = _known_volunteers(conn, sorted({r[1] for r in rows}))
         unknown = [r for r in rows if r[1] not in known]
@@ -100,6 +111,10 @@ def add_cards(db: Database, rows: Iterable[tuple[str, str, str]]) -> None:
 
 def set_card_status(db: Database, card_id: str, status: str, *, revoke: bool = False) -> None:
     """Block or unblock; ``revoke`` also bumps the generation so old QR tokens die."""
+    try:
+        card_id = ids.normalize_card_id(card_id)
+    except Invalid as exc:
+        raise AdminRefused(str(exc)) from None
     with db.write() as conn:
         values: dict[str, Any] = {"status": status,
                                   "blocked_at": now_text() if status == "blocked" else None}
