@@ -102,4 +102,10 @@ def load_register(db: Database, rows: Iterable[RegisterRow]) -> int:
             ledger.add_to_balances(conn, [(ledger.ISSUANCE,
                                            ledger.shard_for(ledger.ISSUANCE, "district"),
                                            -issued)])
+        if conn.dialect.name == "postgresql":
+            # Fresh statistics: the planner must know these tables hold millions of rows now,
+            # before the first kiosk's sync asks for them page by page.
+            for table in (t.volunteers, t.cards, t.balances, t.changes, t.transfers,
+                          t.service_records):
+                conn.exec_driver_sql(f"ANALYZE {table.name}")
     return count
