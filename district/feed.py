@@ -114,6 +114,13 @@ _CHECKED: dict[str, Callable[[str], str]] = {
 def page(conn: Connection, applied_seq: int, after: int, limit: int) -> bytes:
     """One page after ``after`` as protocol-v1 JSON (the caller holds one read snapshot)."""
     postgres = conn.dialect.name == "postgresql"
+    if postgres:
+        # A page is a few thousand rows of a register of millions: look each one up by its
+        # key. Left to itself the planner hashes the whole register for every page, which made
+        # a first sync of 450,000 volunteers 2.5 times slower than on SQLite.
+        conn.exec_driver_sql("SET LOCAL enable_hashjoin = off")
+        conn.exec_driver_sql("SET LOCAL enable_mergejoin = off")
+        conn.exec_driver_sql("SET LOCAL max_parallel_workers_per_gather = 0")
     count, upper = conn.execute(text(
         "SELECT COUNT(*), MAX(id) FROM (SELECT id FROM changes WHERE id > :after "
         "ORDER BY id LIMIT :limit) AS p"), {"after": after, "limit": limit}).one()
