@@ -15,6 +15,7 @@ from pathlib import Path
 
 import uvicorn
 
+from district import sun_cli
 from district.admin import AdminRefused, Credit
 from district.app import QrIssuer, create_app
 from district.asgi import (

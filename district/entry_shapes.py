@@ -90,7 +90,24 @@ class AuditFact:
     after: Any
 
 
-Fact = OrderFact | StockFact | CardFact | AuditFact
+@dataclass(frozen=True)
+class CounterFact:
+    """A signed NFC tap a kiosk accepted (NTAG 424 DNA with SUN; see district.sun_sync)."""
+    card_id: str
+    key_generation: int
+    counter: int
+
+
+@dataclass(frozen=True)
+class AlertFact:
+    """A card a kiosk refused as forged, replayed or copied."""
+    card_id: str | None
+    code: str
+    detail: str
+    at: str
+
+
+Fact = OrderFact | StockFact | CardFact | AuditFact | CounterFact | AlertFact
 
 
 def ident(payload: dict[str, Any], key: str, *, optional: bool = False) -> Any:
@@ -159,7 +176,7 @@ def volunteer_id_of(payload: dict[str, Any]) -> str:
         raise EntryRejected(f"volunteer_id: {exc}") from None
 
 
-def shape_of(kind: Any, entry_id: str, payload: Any) -> Fact:
+def shape_of(kind: Any, entry_id: str, payload: Any) -> Fact:  # noqa: PLR0911 (one per kind)
     if not isinstance(payload, dict):
         raise EntryRejected("the payload must be an object")
     if kind in ("sale", "void"):
@@ -172,6 +189,14 @@ def shape_of(kind: Any, entry_id: str, payload: Any) -> Fact:
         return _card(payload)
     if kind == "audit":
         return _audit(payload)
+    if kind == "sun_counter":
+        return CounterFact(card_id_of(payload),
+                           integer(payload.get("key_generation"), "key_generation", 1, 255),
+                           integer(payload.get("counter"), "counter", 0, 0xFFFFFF))
+    if kind == "card_alert":
+        return AlertFact(card_id_of(payload) if payload.get("card_id") is not None else None,
+                         short_text(payload, "code"), short_text(payload, "detail"),
+                         _checked_time(payload, "at"))
     raise EntryRejected(f"unknown entry kind {str(kind)[:40]!r}")
 
 
@@ -255,7 +280,7 @@ def _card(payload: dict[str, Any]) -> CardFact:
                             "(block, unblock or register)")
     kind = payload.get("kind") if action == "register" else None
     if action == "register" and kind not in ids.CARD_KINDS:
-        raise EntryRejected("a card registration's kind must be 'nfc' or 'qr'")
+        raise EntryRejected("a card registration's kind must be 'nfc', 'qr' or 'sun'")
     card_id = card_id_of(payload, kind)
     moment(payload, "at")
     at = str(payload["at"])

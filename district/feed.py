@@ -31,7 +31,7 @@ from points_protocol.settings import check_setting
 log = logging.getLogger("district.feed")
 
 FEED_LOCK = 0x4449535452494354   # "DISTRICT": the advisory lock that orders change ids
-ENTITIES = ("volunteer", "card", "balance", "item", "setting")
+ENTITIES = ("volunteer", "card", "balance", "item", "setting", "sun_counter")
 
 
 def mark_changed(conn: Connection, changed: Iterable[tuple[str, str]]) -> None:
@@ -75,6 +75,8 @@ def _queries(postgres: bool) -> list[tuple[str, str]]:
         ("items", feed(spec, "JOIN items i ON i.id = c.key", "item")),
         ("settings", feed(f"{arr}(s.key, {setting})", "JOIN settings s ON s.key = c.key",
                           "setting")),
+        ("sun_counters", feed(f"{arr}(c.key, n.key_generation, n.counter)",
+                              "JOIN sun_counters n ON n.card_id = c.key", "sun_counter")),
     ]
 
 
@@ -126,7 +128,7 @@ def page(conn: Connection, applied_seq: int, after: int, limit: int) -> bytes:
         "ORDER BY id LIMIT :limit) AS p"), {"after": after, "limit": limit}).one()
     if not count:
         return (f'{{"cursor":{after},"more":false,"volunteers":[],"cards":[],'
-                f'"balances":[],"items":[],"settings":[]}}').encode()
+                f'"balances":[],"items":[],"settings":[],"sun_counters":[]}}').encode()
     span = {"lo": after, "hi": int(upper), "applied": applied_seq}
     now = datetime.now(UTC).isoformat(timespec="microseconds")
     parts = [f'{{"cursor":{int(upper)},"more":{"true" if count == limit else "false"}',

@@ -33,6 +33,12 @@ their card, and pays only this kiosk's sales account or the donation pool. A sal
 overspends is applied and the shortfall becomes the volunteer's debt, within the offline caps.
 The idempotency key is stored with its batch in one transaction; reused for another batch: 409.
 
+Besides `sale`, `void`, `restock`, `count`, `card` (block, unblock, register) and `audit`:
+`sun_counter` (a signed NFC tap the kiosk accepted: `card_id`, `key_generation`, `counter`,
+`at`; the district keeps the highest per card and sends it back in `sun_counters`) and
+`card_alert` (a card refused as forged, replayed or copied: `card_id` or null, `code`,
+`detail`, `at`; listed with the conflicts).
+
 **Pull.** `GET /v1/changes?after=CURSOR`: entities as they are now, one row per changed entity;
 each balance row carries the highest sequence of the *calling* kiosk already counted in it.
 Apply a page and its `cursor` in one transaction; ask again while `more` is true. The cursor

@@ -29,14 +29,16 @@ from typing import Any
 
 from sqlalchemy import Connection, select
 
-from district import entry_checks, ledger
+from district import entry_checks, ledger, sun_sync
 from district.batch import BatchRecords, SaleRecord
 from district.db import tables as t
 from district.db.engine import Database
 from district.entry_checks import Flags, Policy
 from district.entry_shapes import (
+    AlertFact,
     AuditFact,
     CardFact,
+    CounterFact,
     EntryRejected,
     Fact,
     OrderFact,
@@ -244,6 +246,14 @@ def _apply(batch: _Batch, entry: PushEntry, fact: Fact, flags: Flags) -> None:
         _apply_card(batch, entry.entry_id, fact)
     elif isinstance(fact, AuditFact):
         _apply_audit(batch, entry.entry_id, fact)
+    elif isinstance(fact, CounterFact):
+        batch.records.flush()
+        if sun_sync.raise_counter(batch.conn, fact.card_id, fact.key_generation, fact.counter,
+                                  batch.at):
+            batch.changed.add((sun_sync.FEED_ENTITY, fact.card_id))
+    elif isinstance(fact, AlertFact):
+        _conflict(batch, "card_alert", entry, None,
+                  f"{fact.code} card={fact.card_id} at={fact.at}: {fact.detail}")
 
 
 def _apply_order(batch: _Batch, entry: PushEntry, order: OrderFact, flags: Flags) -> None:
@@ -343,6 +353,9 @@ def _apply_card(batch: _Batch, entry_id: str, card: CardFact) -> None:
             raise EntryRejected(f"card {card.card_id}: unknown volunteer {card.volunteer_id}")
         if row is not None and row.volunteer_id != card.volunteer_id:
             raise EntryRejected(f"card {card.card_id} is registered to another volunteer")
+        if row is not None and card.kind == "sun":   # a UID-only card found to sign taps
+            conn.execute(t.cards.update().where(t.cards.c.card_id == card.card_id)
+                         .values(kind="sun"))
         if row is None:
             conn.execute(t.cards.insert().values(card_id=card.card_id,
                                                  volunteer_id=card.volunteer_id,

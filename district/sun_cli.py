@@ -58,8 +58,8 @@ def cmd_sun_keys(store: Store, args: argparse.Namespace) -> int:
 
 def _list(store: Store, generations: list[DistrictKeys]) -> None:
     """Generations and how many cards the district last saw on each (no key is printed)."""
-    counts = dict(store.conn().execute(
-        "SELECT key_generation, COUNT(*) FROM sun_counters GROUP BY key_generation").fetchall())
+    counts = {int(g): int(n) for g, n in store.query(
+        "SELECT key_generation, COUNT(*) FROM sun_counters GROUP BY key_generation")}
     for g in generations:
         print(f"generation {g.generation}: {counts.get(g.generation, 0)} cards")
 

@@ -14,8 +14,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from sqlalchemy import select
+
 from district import sun_sync, sun_tag
-from district.store import Store, now_text
+from district.db import tables as t
+from district.feed import mark_changed
+from district.records import now_text
+from district.store import Store
 from points_protocol.sun import sdm
 from points_protocol.sun.keys import DistrictKeys
 
@@ -126,25 +131,30 @@ def register(store: Store, uid: str, volunteer_id: str | None, tap: sdm.Verified
              generation: int) -> str | None:
     """Record the first tap's counter and, with a volunteer, the card; refuses a card that
     is another volunteer's."""
-    with store.write() as conn:
+    with store.db.write() as conn:
         registered = None
+        changed: list[tuple[str, str]] = []
         if volunteer_id is not None:
-            if conn.execute("SELECT 1 FROM volunteers WHERE id = ?",
-                            (volunteer_id,)).fetchone() is None:
+            if conn.execute(select(t.volunteers.c.id)
+                            .where(t.volunteers.c.id == volunteer_id)).first() is None:
                 raise sun_tag.ProvisionError(f"no volunteer {volunteer_id} in the district")
-            row = conn.execute("SELECT volunteer_id, kind FROM cards WHERE card_id = ?",
-                               (uid,)).fetchone()
-            if row is not None and row[0] != volunteer_id:
+            row = conn.execute(select(t.cards.c.volunteer_id, t.cards.c.kind)
+                               .where(t.cards.c.card_id == uid)).first()
+            if row is not None and row.volunteer_id != volunteer_id:
                 raise sun_tag.ProvisionError(
-                    f"card {uid} is registered to volunteer {row[0]}; block it or register it "
-                    "to them (the tag is provisioned and usable)")
-            registered = "already" if row is not None and row[1] == "sun" else "new"
-            conn.execute("""INSERT INTO cards (card_id, volunteer_id, kind) VALUES (?, ?, 'sun')
-                            ON CONFLICT (card_id) DO UPDATE SET kind = 'sun'""",
-                         (uid, volunteer_id))
-            store._changed(conn, "card", [uid])
+                    f"card {uid} is registered to volunteer {row.volunteer_id}; block it or "
+                    "register it to them (the tag is provisioned and usable)")
+            registered = "already" if row is not None and row.kind == "sun" else "new"
+            if row is None:
+                conn.execute(t.cards.insert().values(card_id=uid, volunteer_id=volunteer_id,
+                                                     kind="sun"))
+            else:
+                conn.execute(t.cards.update().where(t.cards.c.card_id == uid)
+                             .values(kind="sun"))
+            changed.append(("card", uid))
         if sun_sync.raise_counter(conn, uid, generation, tap.counter, now_text()):
-            store._changed(conn, sun_sync.FEED_ENTITY, [uid])
+            changed.append((sun_sync.FEED_ENTITY, uid))
+        mark_changed(conn, changed)
     return registered
 
 

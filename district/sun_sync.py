@@ -6,39 +6,31 @@ read counter); the district keeps the highest per card, ordered by (key generati
 and its change feed carries it back (``sun_counters`` rows), so a tap recorded at one kiosk
 and played back at another is refused there after one sync each. Kiosks also push the taps
 they refused as forged, replayed or copied (entry kind ``card_alert``); the district lists
-them with its conflicts (kind ``card_alert``).
-
-The entries are checked in :mod:`district.entries`. Kept apart from the store so that the
-storage layer being rebuilt can take these few statements over as they are.
+them with its conflicts (kind ``card_alert``). The entries' form is checked in
+district.entry_shapes.
 """
 
 from __future__ import annotations
 
-import sqlite3
+from sqlalchemy import Connection, tuple_
+from sqlalchemy.dialects import postgresql, sqlite
 
-SCHEMA = """
-CREATE TABLE IF NOT EXISTS sun_counters (
-    card_id TEXT PRIMARY KEY,
-    key_generation INTEGER NOT NULL CHECK (key_generation BETWEEN 1 AND 255),
-    counter INTEGER NOT NULL CHECK (counter BETWEEN 0 AND 16777215),
-    updated_at TEXT NOT NULL
-);
-"""
+from district.db import tables as t
 
-FEED_ROW = "json_array(c.key, n.key_generation, n.counter)"
-FEED_JOIN = "JOIN sun_counters n ON n.card_id = c.key"
 FEED_ENTITY = "sun_counter"
 
 
-def raise_counter(conn: sqlite3.Connection, card_id: str, key_generation: int, counter: int,
+def raise_counter(conn: Connection, card_id: str, key_generation: int, counter: int,
                   now: str) -> bool:
     """Keep the higher of the stored and the given tap; True when the stored one moved."""
-    cur = conn.execute(
-        """INSERT INTO sun_counters (card_id, key_generation, counter, updated_at)
-           VALUES (?, ?, ?, ?)
-           ON CONFLICT (card_id) DO UPDATE SET key_generation = excluded.key_generation,
-               counter = excluded.counter, updated_at = excluded.updated_at
-           WHERE (excluded.key_generation, excluded.counter)
-                 > (sun_counters.key_generation, sun_counters.counter)""",
-        (card_id, key_generation, counter, now))
-    return cur.rowcount > 0
+    n = t.sun_counters
+    stmt = (postgresql.insert(n) if conn.dialect.name == "postgresql" else sqlite.insert(n)
+            ).values(card_id=card_id, key_generation=key_generation, counter=counter,
+                     updated_at=now)
+    upsert = stmt.on_conflict_do_update(
+        index_elements=["card_id"],
+        set_={"key_generation": stmt.excluded.key_generation,
+              "counter": stmt.excluded.counter, "updated_at": stmt.excluded.updated_at},
+        where=tuple_(stmt.excluded.key_generation, stmt.excluded.counter)
+        > tuple_(n.c.key_generation, n.c.counter)).returning(n.c.card_id)
+    return conn.execute(upsert).first() is not None

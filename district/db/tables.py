@@ -55,7 +55,8 @@ cards = Table(
     Column("is_operator", Boolean, nullable=False, server_default="0"),
     # When the district last blocked it (UTC): a sale made after it is flagged.
     Column("blocked_at", String(40)),
-    CheckConstraint("kind IN ('nfc', 'qr')", name="card_kind"),
+    # sun: an NFC card that signs each tap (NTAG 424 DNA), see district.sun_sync
+    CheckConstraint("kind IN ('nfc', 'qr', 'sun')", name="card_kind"),
     CheckConstraint("status IN ('active', 'blocked')", name="card_status"),
     Index("cards_by_volunteer", "volunteer_id"),
 )
@@ -267,11 +268,22 @@ nonces = Table(
     Index("nonces_by_time", "seen_at"),
 )
 
+# The highest signed tap seen per card that signs each tap (district.sun_sync).
+sun_counters = Table(
+    "sun_counters", metadata,
+    Column("card_id", String(64), primary_key=True),
+    Column("key_generation", Integer, nullable=False),
+    Column("counter", Integer, nullable=False),
+    Column("updated_at", String(40), nullable=False),
+    CheckConstraint("key_generation BETWEEN 1 AND 255", name="sun_key_generation"),
+    CheckConstraint("counter BETWEEN 0 AND 16777215", name="sun_counter_range"),
+)
+
 # The change feed: one row per entity, moved to a new id in the transaction that changes it.
 # Ids are handed out in commit order (see district.feed), so a cursor never skips a change.
 changes = Table(
     "changes", metadata,
-    Column("entity", String(10), primary_key=True),
+    Column("entity", String(12), primary_key=True),
     Column("key", String(100), primary_key=True),
     Column("id", BigInteger, nullable=False, unique=True),
 )
