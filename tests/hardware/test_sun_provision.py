@@ -75,8 +75,9 @@ def kiosk_tap(start_reader: Callable[..., tuple[PcscCardReader, EventRecorder]],
 
 
 def district_row(desk: Path, sql: str, uid: str) -> tuple[object, ...] | None:
-    row = Store(desk / "district.sqlite").conn().execute(sql, (uid,)).fetchone()
-    return None if row is None else tuple(row)
+    with Store(desk / "district.sqlite") as store:
+        rows = store.query(sql.replace("?", ":uid"), uid=uid)
+    return tuple(rows[0]) if rows else None
 
 
 def test_a_factory_tag_is_keyed_registered_and_verifies_at_a_kiosk(

@@ -82,8 +82,8 @@ def test_a_tap_replayed_at_another_kiosk_is_refused_after_one_sync_each(
     assert genuine.sun == SunCounter(1, 12)
     cards.look_up(a.conn, presented_card(genuine), clock)
     assert a.daemon.run_once() is not None
-    row = district.store.conn().execute(
-        "SELECT key_generation, counter FROM sun_counters WHERE card_id = ?", (UID,)).fetchone()
+    (row,) = district.store.query(
+        "SELECT key_generation, counter FROM sun_counters WHERE card_id = :c", c=UID)
     assert tuple(row) == (1, 12)
     assert b.daemon.run_once() is not None
     assert sun_taps.highest(b.conn, UID) == SunCounter(1, 12)
