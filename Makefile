@@ -38,6 +38,8 @@ bench: setup
 	$(BIN)/python bench/qr_decode.py
 	$(BIN)/python bench/sync.py --volunteers 450000
 	$(BIN)/python bench/simulate.py --seeds 300
+	$(BIN)/python bench/simulate.py --seeds 300 --postgres
+	$(BIN)/python bench/district_push.py --postgres --kiosks 20 --volunteers 450000
 	$(BIN)/python bench/startup.py
 	$(BIN)/python bench/sun_tap.py
 
