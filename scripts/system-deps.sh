@@ -8,6 +8,9 @@ packages=(python3 python3-venv python3-dev gcc sqlite3 fonts-noto-cjk fonts-noto
           xvfb xauth libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxcb-image0
           libxcb-render-util0 libxcb-xkb1 libxkbcommon-x11-0 libxcb-shape0 libxcb-randr0
           dpkg-dev systemd shellcheck cage python3.11 fontconfig libpulse0
+          # the boot test (tests/packaging/test_boot.py): a fresh Debian 12, booted
+          debootstrap systemd-container
+          # the district's tests start a throwaway PostgreSQL cluster (initdb, pg_ctl)
           postgresql)
 
 missing=()
