@@ -9,7 +9,7 @@ from pathlib import Path
 
 from kiosk import demo
 from kiosk.config import Config, DatabaseSection, OfflineSection
-from kiosk.core import cards, catalogue, ledger, stock
+from kiosk.core import cards, catalogue, ledger, stock, sync_status
 from kiosk.core.clock import SystemClock, to_db
 from kiosk.services import Services, build
 
@@ -45,8 +45,7 @@ def rich_shop(db: Path, volunteers: int = 1) -> Services:
     seen = int(services.conn.execute("SELECT MAX(seq) FROM outbox").fetchone()[0])
     ledger.apply_snapshots(services.conn, [ledger.Snapshot(v, RICH, seen, services.clock.now())
                                            for v in ids])
-    services.conn.execute("UPDATE sync_status SET last_success_at = ? WHERE id = 1",
-                          (to_db(services.clock.now()),))
+    sync_status.mark_success(services.conn, to_db(services.clock.now()))
     return services
 
 

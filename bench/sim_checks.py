@@ -12,11 +12,10 @@ from typing import TYPE_CHECKING
 from sqlalchemy.exc import IntegrityError
 
 from district.store import Store
-from kiosk.core import cards, ledger
+from kiosk.core import cards, ledger, sync_status
 from kiosk.core.errors import UserFacingError
 from kiosk.core.models import PresentedCard
 from kiosk.core.periods import period_bounds
-from kiosk.sync import state
 
 if TYPE_CHECKING:
     from simulate import Sale, SimKiosk, World  # type: ignore[import-not-found]
@@ -64,7 +63,7 @@ def check_kiosk(s: SimKiosk, server: Store,
             problems.append(f"I2/I3 {kid}: transfer {tid} missing or different")
     outbox = conn.execute("SELECT COUNT(*) FROM outbox").fetchone()[0]
     entries = server.query("SELECT COUNT(*) FROM entries WHERE kiosk_id = :k", k=kid)[0][0]
-    if outbox != entries or state.acked_seq(conn) != outbox:
+    if outbox != entries or sync_status.acked_seq(conn) != outbox:
         problems.append(f"I2 {kid}: outbox {outbox}, district has {entries}")
     if conn.execute("SELECT COUNT(*) FROM outbox WHERE entry_id LIKE 'ghost-%'"
                     ).fetchone()[0]:

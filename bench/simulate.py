@@ -56,13 +56,12 @@ from kiosk.config import (
     OfflineSection,
     SyncSection,
 )
-from kiosk.core import stock
+from kiosk.core import stock, sync_status
 from kiosk.core.errors import UserFacingError
 from kiosk.core.ids import uuid7
 from kiosk.core.models import CartLine, PresentedCard
 from kiosk.core.voids import void_order
 from kiosk.services import Services, build
-from kiosk.sync import state
 from kiosk.sync.daemon import Daemon
 from kiosk.sync.engine import SyncError
 from points_protocol import signing
@@ -264,7 +263,7 @@ class World:
             for s in self.sims:
                 if s.daemon.run_once() is None:
                     problems.append(f"{s.config.kiosk.id}: sync failed after healing: "
-                                    f"{state.status(s.conn)['last_error']}")
+                                    f"{sync_status.status(s.conn)['last_error']}")
         return problems
 
     def stats(self) -> dict[str, int]:

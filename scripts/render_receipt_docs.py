@@ -18,6 +18,7 @@ sys.path.insert(0, str(ROOT))
 
 from kiosk import demo  # noqa: E402
 from kiosk.config import Config, DatabaseSection  # noqa: E402
+from kiosk.core import sync_status  # noqa: E402
 from kiosk.core.clock import to_db  # noqa: E402
 from kiosk.core.models import CartLine, PresentedCard  # noqa: E402
 from kiosk.core.receipt_text import receipt_lines  # noqa: E402
@@ -40,8 +41,7 @@ def main() -> int:
         try:
             demo.seed(services)
             # online (a sync just succeeded), so the offline caps do not apply to the sample
-            services.conn.execute("UPDATE sync_status SET last_success_at = ? WHERE id = 1",
-                                  (to_db(FixedClock().now()),))
+            sync_status.mark_success(services.conn, to_db(FixedClock().now()))
             receipt = services.checkout.checkout(
                 ORDER_ID, PresentedCard("04A1B2C3D4E5F6"),
                 [CartLine("soap", 2), CartLine("detergent", 1), CartLine("masks", 1)])

@@ -10,6 +10,8 @@ import pytest
 
 from kiosk import demo
 from kiosk.config import Config, DatabaseSection
+from kiosk.core import sync_status
+from kiosk.core.clock import to_db
 from kiosk.services import Services, build
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -54,9 +56,8 @@ def shop(services: Services) -> Services:
 
 
 def mark_synced(services: Services, at: datetime) -> None:
-    """Pretend the sync daemon just succeeded (the daemon itself arrives with the sync issue)."""
-    services.conn.execute("UPDATE sync_status SET last_success_at = ? WHERE id = 1",
-                          (at.astimezone(UTC).isoformat(timespec="microseconds"),))
+    """Pretend the sync daemon just succeeded."""
+    sync_status.mark_success(services.conn, to_db(at))
 
 
 from tests.district_engines import district_location, engine_name, pg_server  # noqa: E402,F401

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import cast
 
@@ -48,28 +48,50 @@ def card_id_of(text: str, kind: str | None = None) -> str:
         raise CardIdInvalid(text if isinstance(text, str) else "") from None
 
 
+_VOLUNTEER_UPSERT = """INSERT INTO volunteers (id, masked_name, status) VALUES (?, ?, ?)
+    ON CONFLICT (id) DO UPDATE SET masked_name = excluded.masked_name, status = excluded.status"""
+
+# A card's generation never goes backwards (revocation sticks); the district may send 0 for a
+# card it never re-issued, which is generation 1 here.
+_CARD_UPSERT = """INSERT INTO cards (card_id, volunteer_id, kind, status, generation, is_operator)
+    VALUES (?, ?, ?, ?, MAX(1, ?), ?)
+    ON CONFLICT (card_id) DO UPDATE SET
+        volunteer_id = excluded.volunteer_id, kind = excluded.kind, status = excluded.status,
+        generation = MAX(cards.generation, excluded.generation),
+        is_operator = excluded.is_operator"""
+
+
+def store_volunteers(conn: sqlite3.Connection, rows: Iterable[Sequence[object]]) -> None:
+    """Bulk upsert of ``(id, masked_name, status)`` rows inside the caller's transaction (the
+    change feed's pages: no Python object per row for a district of 450,000)."""
+    conn.executemany(_VOLUNTEER_UPSERT, rows)
+
+
+def store_cards(conn: sqlite3.Connection, rows: Iterable[Sequence[object]]) -> None:
+    """Bulk upsert of ``(card_id, volunteer_id, kind, status, generation, district flag)`` rows
+    inside the caller's transaction. The flag is the district's word only: operator rights
+    come from this kiosk's own operators table (:mod:`kiosk.core.operators`)."""
+    conn.executemany(_CARD_UPSERT, rows)
+
+
+def add_placeholder_volunteers(conn: sqlite3.Connection, volunteer_ids: Iterable[str]) -> None:
+    """A card or balance may come a page before its volunteer's row (the volunteer changed
+    later): a masked-name placeholder keeps the foreign key, and the volunteer's own row,
+    which follows in the feed, fills it in."""
+    conn.executemany("INSERT OR IGNORE INTO volunteers (id, masked_name) VALUES (?, '*')",
+                     [(v,) for v in volunteer_ids])
+
+
 def upsert_volunteers(conn: sqlite3.Connection, volunteers: Iterable[VolunteerRecord]) -> None:
     with write_transaction(conn):
-        conn.executemany(
-            """INSERT INTO volunteers (id, masked_name, status) VALUES (?, ?, ?)
-               ON CONFLICT (id) DO UPDATE SET masked_name = excluded.masked_name,
-                                              status = excluded.status""",
-            [(v.volunteer_id, v.masked_name, v.status) for v in volunteers])
+        store_volunteers(conn, [(v.volunteer_id, v.masked_name, v.status) for v in volunteers])
 
 
 def upsert_cards(conn: sqlite3.Connection, cards: Iterable[CardRecord]) -> None:
     """Register or update cards; a card's generation never goes backwards (revocation sticks)."""
     with write_transaction(conn):
-        conn.executemany(
-            """INSERT INTO cards (card_id, volunteer_id, kind, status, generation, is_operator)
-               VALUES (?, ?, ?, ?, ?, ?)
-               ON CONFLICT (card_id) DO UPDATE SET
-                   volunteer_id = excluded.volunteer_id, kind = excluded.kind,
-                   status = excluded.status,
-                   generation = MAX(cards.generation, excluded.generation),
-                   is_operator = excluded.is_operator""",
-            [(c.card_id, c.volunteer_id, c.kind, c.status, c.generation, int(c.is_operator))
-             for c in cards])
+        store_cards(conn, [(c.card_id, c.volunteer_id, c.kind, c.status, c.generation,
+                            int(c.is_operator)) for c in cards])
 
 
 def set_card_status(conn: sqlite3.Connection, card_id: str, status: str) -> None:

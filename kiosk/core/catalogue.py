@@ -38,6 +38,33 @@ class CatalogueEntry:
     active: bool
 
 
+_ITEM_UPSERT = """INSERT INTO items (id, name_zh, name_en, category, kind, image, barcode,
+        limit_count, limit_points, limit_period, low_stock_threshold, active)
+    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+    ON CONFLICT (id) DO UPDATE SET
+        name_zh = excluded.name_zh, name_en = excluded.name_en, category = excluded.category,
+        kind = excluded.kind, image = excluded.image, barcode = excluded.barcode,
+        limit_count = excluded.limit_count, limit_points = excluded.limit_points,
+        limit_period = excluded.limit_period,
+        low_stock_threshold = excluded.low_stock_threshold, active = excluded.active"""
+
+
+def store_item(conn: sqlite3.Connection, spec: ItemSpec, now: str) -> bool:
+    """Add or edit one item inside the caller's write transaction; a changed price is appended
+    to the price history (effective from ``now``), never overwritten. True if it changed."""
+    if not conn.in_transaction:
+        raise RuntimeError("store_item must run inside a write transaction")
+    s = spec
+    conn.execute(_ITEM_UPSERT, (
+        s.item_id, s.name_zh, s.name_en, s.category.value, s.kind.value, s.image, s.barcode,
+        s.limit_count, s.limit_points, s.limit_period, s.low_stock_threshold, int(s.active)))
+    if current_price(conn, s.item_id) == s.price:
+        return False
+    conn.execute("INSERT INTO item_prices (item_id, price, effective_from) VALUES (?, ?, ?)",
+                 (s.item_id, s.price, now))
+    return True
+
+
 def upsert_items(conn: sqlite3.Connection, clock: Clock, specs: Iterable[ItemSpec]) -> int:
     """Add or edit items; a changed price is appended to the price history, never overwritten.
     Every item passes the protocol's rules first (``points_protocol.catalogue``, raising its
@@ -47,7 +74,6 @@ def upsert_items(conn: sqlite3.Connection, clock: Clock, specs: Iterable[ItemSpe
     for spec in specs:
         check_spec(spec, local_image=True)
     now = to_db(clock.now())
-    changed = 0
     with write_transaction(conn):
         current = dict(conn.execute("SELECT id, barcode FROM items WHERE barcode IS NOT NULL"))
         clashes = barcode_clashes(current, specs)
@@ -57,28 +83,7 @@ def upsert_items(conn: sqlite3.Connection, clock: Clock, specs: Iterable[ItemSpe
         # UNIQUE column refuses a state on the way that the end state does not have.
         conn.executemany("UPDATE items SET barcode = NULL WHERE id = ? AND barcode IS NOT ?",
                          [(s.item_id, s.barcode) for s in specs])
-        for s in specs:
-            conn.execute(
-                """INSERT INTO items (id, name_zh, name_en, category, kind, image, barcode,
-                       limit_count, limit_points, limit_period, low_stock_threshold, active)
-                   VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                   ON CONFLICT (id) DO UPDATE SET
-                       name_zh = excluded.name_zh, name_en = excluded.name_en,
-                       category = excluded.category, kind = excluded.kind,
-                       image = excluded.image, barcode = excluded.barcode,
-                       limit_count = excluded.limit_count, limit_points = excluded.limit_points,
-                       limit_period = excluded.limit_period,
-                       low_stock_threshold = excluded.low_stock_threshold,
-                       active = excluded.active""",
-                (s.item_id, s.name_zh, s.name_en, s.category.value, s.kind.value, s.image,
-                 s.barcode, s.limit_count, s.limit_points, s.limit_period,
-                 s.low_stock_threshold, int(s.active)))
-            if current_price(conn, s.item_id) != s.price:
-                conn.execute(
-                    "INSERT INTO item_prices (item_id, price, effective_from) VALUES (?, ?, ?)",
-                    (s.item_id, s.price, now))
-                changed += 1
-    return changed
+        return sum(store_item(conn, s, now) for s in specs)
 
 
 def set_active(conn: sqlite3.Connection, item_id: str, active: bool) -> None:

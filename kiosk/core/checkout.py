@@ -13,9 +13,9 @@ import sqlite3
 from collections.abc import Mapping, Sequence
 from datetime import datetime, timedelta
 
-from kiosk.core import cards, catalogue, district_policy, ledger
+from kiosk.core import cards, catalogue, district_policy, ledger, sync_status
 from kiosk.core.catalogue import CatalogueEntry
-from kiosk.core.clock import Clock, from_db, to_db
+from kiosk.core.clock import Clock, to_db
 from kiosk.core.db import write_transaction
 from kiosk.core.errors import (
     EmptyBasket,
@@ -68,10 +68,10 @@ def merge_lines(lines: Sequence[CartLine]) -> list[tuple[str, int]]:
 
 def is_offline(conn: sqlite3.Connection, now: datetime, policy: SalesPolicy) -> bool:
     """Offline = no successful sync within ``offline_after_seconds`` (or never)."""
-    row = conn.execute("SELECT last_success_at FROM sync_status WHERE id = 1").fetchone()
-    if row is None or row[0] is None:
+    last = sync_status.last_success(conn)
+    if last is None:
         return True
-    return now - from_db(row[0]) > timedelta(seconds=policy.offline_after_seconds)
+    return now - last > timedelta(seconds=policy.offline_after_seconds)
 
 
 class Checkout:

@@ -14,8 +14,9 @@ from __future__ import annotations
 import json
 import logging
 import sqlite3
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
+from typing import Any
 
 from kiosk.core.models import SalesPolicy
 
@@ -60,3 +61,12 @@ def effective(conn: sqlite3.Connection, base: SalesPolicy,
     """``base`` (from config.toml) with the district's valid settings applied."""
     found = overrides(conn, allowed)
     return replace(base, **found) if found else base
+
+
+def store_settings(conn: sqlite3.Connection, settings: Iterable[Sequence[Any]]) -> None:
+    """Keep the district's ``(key, value)`` settings as sent, inside the caller's transaction
+    (a value outside its range is kept too, and ignored where it is read: see above)."""
+    conn.executemany(
+        "INSERT INTO district_settings (key, value) VALUES (?, ?) "
+        "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+        [(key, json.dumps(value, ensure_ascii=False)) for key, value in settings])

@@ -7,10 +7,12 @@ twice, nothing missed; no cached balance to drift (I4 holds by construction).
 
 from __future__ import annotations
 
+import itertools
 import sqlite3
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from kiosk.core.clock import to_db
 from kiosk.core.db import write_transaction
@@ -97,12 +99,42 @@ class SnapshotError(Exception):
     """The district claims to have counted outbox entries this kiosk never wrote."""
 
 
+# An older snapshot never replaces a newer one. "Newer" is first the number of this kiosk's
+# own entries the district had counted (its applied sequence only grows), then the district's
+# time for the same count: a replayed or reordered row can only be older on one of the two.
+_SNAPSHOT_UPSERT = """INSERT INTO balance_snapshots (volunteer_id, balance, kiosk_seq, as_of)
+    VALUES (?, ?, ?, ?)
+    ON CONFLICT (volunteer_id) DO UPDATE SET
+        balance = excluded.balance, kiosk_seq = excluded.kiosk_seq, as_of = excluded.as_of
+    WHERE excluded.kiosk_seq > balance_snapshots.kiosk_seq
+       OR (excluded.kiosk_seq = balance_snapshots.kiosk_seq
+           AND excluded.as_of >= balance_snapshots.as_of)"""
+
+
+def store_snapshots(conn: sqlite3.Connection, rows: Sequence[Sequence[Any]], as_of: str) -> None:
+    """Bulk store of ``(volunteer_id, balance, kiosk_seq)`` rows taken by the district at
+    ``as_of`` (UTC text, :func:`kiosk.core.clock.to_db`), inside the caller's write
+    transaction. Refuses (:class:`SnapshotError`) a row counting an outbox sequence this
+    kiosk never wrote: the district has sales this database lost."""
+    if not rows:
+        return
+    if not conn.in_transaction:
+        raise RuntimeError("store_snapshots must run inside a write transaction")
+    highest = int(conn.execute("SELECT COALESCE(MAX(seq), 0) FROM outbox").fetchone()[0])
+    # Columns, then rows again, through zip: C loops, not a Python statement per row.
+    ids, amounts, seqs = zip(*rows, strict=True)
+    if max(seqs) > highest:
+        volunteer_id, _, kiosk_seq = max(rows, key=lambda b: int(b[2]))
+        raise SnapshotError(f"snapshot for {volunteer_id} counts kiosk seq {kiosk_seq} but "
+                            f"this kiosk's outbox ends at {highest}")
+    conn.executemany(_SNAPSHOT_UPSERT, zip(ids, amounts, seqs, itertools.repeat(as_of)))
+
+
 def apply_snapshots(conn: sqlite3.Connection, snapshots: Iterable[Snapshot],
                     chunk_size: int = 5000) -> int:
-    """Store district balance snapshots, a short write transaction per chunk.
-
-    An older snapshot never replaces a newer one. Returns how many rows were offered.
-    """
+    """Store balance snapshots given one by one (the demo, benchmarks), a short write
+    transaction per chunk, through the same guarded store as the change feed. Returns how
+    many rows were offered."""
     count = 0
     batch: list[Snapshot] = []
     for snap in snapshots:
@@ -116,19 +148,10 @@ def apply_snapshots(conn: sqlite3.Connection, snapshots: Iterable[Snapshot],
 
 
 def _apply_chunk(conn: sqlite3.Connection, batch: list[Snapshot]) -> int:
+    by_time: dict[str, list[tuple[str, int, int]]] = {}
+    for s in batch:
+        by_time.setdefault(to_db(s.as_of), []).append((s.volunteer_id, s.balance, s.kiosk_seq))
     with write_transaction(conn):
-        highest = int(conn.execute("SELECT COALESCE(MAX(seq), 0) FROM outbox").fetchone()[0])
-        too_far = [s for s in batch if s.kiosk_seq > highest]
-        if too_far:
-            raise SnapshotError(
-                f"snapshot for {too_far[0].volunteer_id} counts kiosk seq {too_far[0].kiosk_seq}"
-                f" but this kiosk's outbox ends at {highest}")
-        conn.executemany(
-            """INSERT INTO balance_snapshots (volunteer_id, balance, kiosk_seq, as_of)
-               VALUES (?, ?, ?, ?)
-               ON CONFLICT (volunteer_id) DO UPDATE SET
-                   balance = excluded.balance, kiosk_seq = excluded.kiosk_seq,
-                   as_of = excluded.as_of
-               WHERE excluded.as_of >= balance_snapshots.as_of""",
-            [(s.volunteer_id, s.balance, s.kiosk_seq, to_db(s.as_of)) for s in batch])
+        for as_of, rows in by_time.items():
+            store_snapshots(conn, rows, as_of)
     return len(batch)

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from kiosk.core import catalogue
+from kiosk.core import catalogue, sync_status
 from kiosk.core.clock import to_db
 from kiosk.core.db import read_transaction
 from kiosk.core.periods import period_bounds
@@ -154,13 +154,10 @@ def _offline(conn: sqlite3.Connection, start: str, end: str) -> OfflineDebt:
         """SELECT COUNT(*) FILTER (WHERE o.kind = 'sale'), COALESCE(SUM(o.total), 0)
            FROM orders o WHERE o.offline = 1 AND o.created_at >= ? AND o.created_at < ?""",
         (start, end)).fetchone()
-    acked = conn.execute("SELECT push_acked_seq FROM sync_status WHERE id = 1").fetchone()
-    waiting = conn.execute("SELECT COUNT(*) FROM outbox WHERE seq > ?",
-                           (0 if acked is None else int(acked[0]),)).fetchone()
     below = conn.execute(
         "SELECT COUNT(*), COALESCE(-SUM(balance), 0) FROM balance_snapshots "
         "WHERE balance < 0").fetchone()
-    return OfflineDebt(int(sales[0]), int(sales[1]), int(waiting[0]), int(below[0]),
+    return OfflineDebt(int(sales[0]), int(sales[1]), sync_status.waiting(conn), int(below[0]),
                        int(below[1]))
 
 

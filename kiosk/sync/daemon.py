@@ -23,12 +23,12 @@ from pathlib import Path
 from typing import IO
 
 from kiosk.config import Config, ConfigError, SyncSection, load_config
-from kiosk.core import shared_files
+from kiosk.core import shared_files, sync_status
 from kiosk.core.clock import Clock, SystemClock, to_db
 from kiosk.core.db import DatabaseError, open_database
 from kiosk.core.ledger import bind_kiosk
 from kiosk.core.tokens import TokenVerifier
-from kiosk.sync import heartbeat, state
+from kiosk.sync import heartbeat
 from kiosk.sync.client import HttpTransport, InsecureUrlError
 from kiosk.sync.engine import RoundResult, SyncError, Transport, sync_round
 from points_protocol import logs, signing
@@ -113,13 +113,13 @@ class Daemon:
         the database that is busy, the status write may meet the same lock."""
         self.backoff.record(False)
         try:
-            state.mark_failure(self.conn, to_db(self.clock.now()), error)
+            sync_status.mark_failure(self.conn, to_db(self.clock.now()), error)
         except sqlite3.OperationalError as exc:
             log.warning("could not record the sync failure: %s", exc)
 
     def _sync_requested(self) -> bool:
         try:
-            return state.take_requests(self.conn, to_db(self.clock.now()))
+            return sync_status.take_requests(self.conn, to_db(self.clock.now()))
         except sqlite3.OperationalError as exc:   # busy: the next poll or round will see it
             log.warning("could not check for \"sync now\": %s", exc)
             return False
@@ -172,11 +172,11 @@ def ask_running_daemon(conn: sqlite3.Connection, clock: Clock, *,
     """``kiosk-sync --once`` while the daemon runs (it is enabled, so after any reboot): the
     same "sync now" request the app's button makes, then wait for the round that serves it.
     0 when that round succeeded, 1 when it failed or did not end in time; as --once alone."""
-    request_id = state.request_sync(conn, to_db(clock.now()))
+    request_id = sync_status.request_sync(conn, clock)
     print("kiosk-sync: the running daemon holds the lock; asked it for a round", file=sys.stderr)
     deadline = time.monotonic() + wait_seconds
     while time.monotonic() < deadline:
-        outcome = state.request_outcome(conn, request_id)
+        outcome = sync_status.request_outcome(conn, request_id)
         if outcome is not None:
             print(f"kiosk-sync: {'sync ok' if outcome.ok else 'sync failed'}: {outcome.detail}",
                   file=sys.stderr)
@@ -227,10 +227,10 @@ def main(argv: Sequence[str] | None = None) -> int:
                              busy_timeout_ms=config.database.busy_timeout_ms,
                              startup_check=config.database.startup_check, create=False)
         if args.command == "now":
-            state.request_sync(conn, to_db(SystemClock().now()))
+            sync_status.request_sync(conn, SystemClock())
             return 0
         if args.command == "status":
-            for key_name, value in state.status(conn).items():
+            for key_name, value in sync_status.status(conn).items():
                 print(f"{key_name}: {value}")
             return 0
         clock = SystemClock()

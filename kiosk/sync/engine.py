@@ -15,9 +15,11 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Protocol
 
+from kiosk.core import district_feed, sync_status
 from kiosk.core.clock import Clock, to_db
+from kiosk.core.district_feed import FeedMoved
 from kiosk.core.ledger import SnapshotError
-from kiosk.sync import apply, images, protocol, qr_issue, state
+from kiosk.sync import images, protocol, qr_issue
 from points_protocol import messages
 from points_protocol.card_tokens import VerifiedCard
 
@@ -55,7 +57,7 @@ def _call(transport: Transport, method: str, path: str, body: bytes | None) -> o
 def push(conn: sqlite3.Connection, transport: Transport, clock: Clock, kiosk_id: str,
          batch: int) -> int:
     pushed = 0
-    while entries := state.pending_entries(conn, batch):
+    while entries := sync_status.pending_entries(conn, batch):
         wire = [{"seq": e.seq, "entry_id": e.entry_id, "kind": e.kind, "kiosk_id": kiosk_id,
                  "payload": e.payload} for e in entries]
         digest = hashlib.sha256(json.dumps(wire, sort_keys=True).encode()).hexdigest()[:32]
@@ -67,7 +69,7 @@ def push(conn: sqlite3.Connection, transport: Transport, clock: Clock, kiosk_id:
         for r in results:
             if r.status == "rejected":
                 log.error("district rejected entry %d (%s): %s", r.seq, r.entry_id, r.reason)
-        advanced = state.record_results(conn, results, to_db(clock.now()))
+        advanced = sync_status.record_results(conn, results, to_db(clock.now()))
         pushed += advanced
         if advanced == 0:
             reasons = {r.reason for r in results if r.status == "not_processed"}
@@ -87,7 +89,7 @@ def pull(conn: sqlite3.Connection, transport: Transport, clock: Clock, page_size
     """Pages are applied one transaction each, in order; while one is being written the next
     is already being fetched and checked (a first sync of a district is ~270 pages)."""
     rows = pages = 0
-    after = apply.pull_cursor(conn)
+    after = sync_status.pull_cursor(conn)
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="sync-fetch") as fetcher:
         page = _fetch_page(transport, after, page_size)
         while True:
@@ -95,7 +97,7 @@ def pull(conn: sqlite3.Connection, transport: Transport, clock: Clock, page_size
             if page.more:
                 upcoming = fetcher.submit(_fetch_page, transport, page.cursor, page_size)
             try:
-                apply.apply_page(conn, page, after, to_db(clock.now()),
+                district_feed.apply_page(conn, page, after, to_db(clock.now()),
                                  f"pulled {rows + page.size} changes in {pages + 1} pages")
             except BaseException as exc:
                 if upcoming is not None:
@@ -123,18 +125,18 @@ def sync_round(conn: sqlite3.Connection, transport: Transport, clock: Clock, kio
     pictures; records status. Raises SyncError (after recording it) when the push, the card
     requests or the pull fail. A picture that cannot be had is logged and kept for the next
     round; it never fails the round (the ledger is what must agree)."""
-    state.mark_attempt(conn, to_db(clock.now()))
+    sync_status.mark_attempt(conn, to_db(clock.now()))
     try:
         pushed = push(conn, transport, clock, kiosk_id, batch)
         cards = qr_issue.send_requests(conn, transport, clock, verify_card)
         rows, pages = pull(conn, transport, clock, page_size)
-    except (SyncError, protocol.ProtocolError, SnapshotError) as exc:
+    except (SyncError, protocol.ProtocolError, SnapshotError, FeedMoved) as exc:
         log.warning("sync round failed: %s", exc)
-        state.mark_failure(conn, to_db(clock.now()), str(exc))
+        sync_status.mark_failure(conn, to_db(clock.now()), str(exc))
         raise SyncError(str(exc)) from exc
     pictures = images.fetch_missing(conn, transport, to_db(clock.now()),
                                     max_bytes=max_image_bytes)
-    state.mark_success(conn, to_db(clock.now()))
+    sync_status.mark_success(conn, to_db(clock.now()))
     return RoundResult(pushed=pushed, pulled_rows=rows, pages=pages,
                        pictures=pictures.fetched, pictures_refused=pictures.refused,
                        qr_cards=cards)

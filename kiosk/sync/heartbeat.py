@@ -16,10 +16,9 @@ from pathlib import Path
 from typing import Any
 
 from kiosk import __version__
-from kiosk.core import device_status
+from kiosk.core import device_status, sync_status
 from kiosk.core.clock import Clock, to_db
 from kiosk.core.db import read_transaction
-from kiosk.sync import state
 from kiosk.sync.engine import SyncError, Transport
 from points_protocol import messages
 
@@ -37,13 +36,13 @@ def build(conn: sqlite3.Connection, clock: Clock, *, round_ok: bool) -> dict[str
     with read_transaction(conn):
         last_sale = conn.execute(
             "SELECT MAX(created_at) FROM orders WHERE kind = 'sale'").fetchone()[0]
-        pending = state.highest_seq(conn) - state.acked_seq(conn)
+        pending = sync_status.waiting(conn)
         devices = device_status.latest(conn)
     return {
         "version": __version__,
         "sent_at": to_db(clock.now()),
         "last_sale_at": last_sale,
-        "pending": max(pending, 0),
+        "pending": pending,
         "last_round_ok": round_ok,
         "disk_free_bytes": disk_free_bytes(conn),
         "devices": [{"device": d.device, "kind": d.kind, "status": d.status,

@@ -22,8 +22,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
 
-from kiosk.core import shared_files
-from kiosk.core.db import write_transaction
+from kiosk.core import item_images, shared_files
+from kiosk.core.item_images import local_path
 from points_protocol.messages import IMAGES_PATH, SHA256_RE
 from points_protocol.pictures import picture_format
 
@@ -48,33 +48,6 @@ def check_picture(data: bytes, sha256: str, max_bytes: int) -> None:
         raise ImageRefused(f"content hashes to {actual[:16]}..., not to its name")
     if picture_format(data) is None:
         raise ImageRefused("not a PNG, JPEG, GIF or WebP picture")
-
-
-def image_dir(conn: sqlite3.Connection) -> Path:
-    """``images/`` beside the kiosk's database file (the kiosk's data folder)."""
-    for _, name, file in conn.execute("PRAGMA database_list").fetchall():
-        if name == "main" and file:
-            return Path(file).parent / "images"
-    raise RuntimeError("the kiosk database has no file; pictures need a data folder")
-
-
-def local_path(folder: Path, sha256: str) -> Path:
-    return folder / sha256
-
-
-def wanted_rows(items: list[dict[str, object]], folder: Path | None, now: str) -> list[
-        tuple[str, str | None, str | None]]:
-    """(item id, hash or None, fetched_at) for the items of a pulled page; fetched_at is set
-    when the picture is already here (then the item can point at it at once)."""
-    rows: list[tuple[str, str | None, str | None]] = []
-    for spec in items:
-        sha = spec.get("image_sha256")
-        if not isinstance(sha, str) or folder is None:
-            rows.append((str(spec["id"]), None, None))
-            continue
-        rows.append((str(spec["id"]), sha,
-                     now if local_path(folder, sha).is_file() else None))
-    return rows
 
 
 @dataclass(frozen=True)
@@ -131,14 +104,12 @@ def fetch_missing(conn: sqlite3.Connection, transport: _Transport, now: str, *,
     and pull already succeeded, and the next round asks again."""
     from kiosk.sync.engine import SyncError  # noqa: PLC0415 (engine imports this module)
 
-    wanted = conn.execute("SELECT sha256, group_concat(item_id, char(31)) FROM item_images "
-                          "WHERE fetched_at IS NULL GROUP BY sha256 ORDER BY sha256").fetchall()
+    wanted = item_images.missing(conn)
     if not wanted:
         return FetchResult(0, 0)
-    folder = folder or image_dir(conn)
+    folder = folder or item_images.image_dir(conn)
     fetched = refused = 0
-    for sha256, joined in wanted:
-        item_ids = str(joined).split("\x1f")
+    for sha256, item_ids in wanted:
         try:
             if not SHA256_RE.match(sha256):
                 raise ImageRefused("malformed hash")
@@ -146,16 +117,8 @@ def fetch_missing(conn: sqlite3.Connection, transport: _Transport, now: str, *,
         except (ImageRefused, SyncError, OSError) as exc:
             refused += 1
             log.warning("picture %s for %s refused: %s", sha256[:16], ", ".join(item_ids), exc)
-            with write_transaction(conn):
-                conn.execute("UPDATE item_images SET last_error = ? WHERE sha256 = ? "
-                             "AND fetched_at IS NULL", (str(exc)[:300], sha256))
+            item_images.record_refused(conn, sha256, str(exc))
             continue
         fetched += 1
-        with write_transaction(conn):
-            # Only items still wanting this hash: a page applied meanwhile may have moved on.
-            conn.execute("UPDATE items SET image = ? WHERE id IN (SELECT item_id FROM "
-                         "item_images WHERE sha256 = ? AND fetched_at IS NULL)",
-                         (str(path), sha256))
-            conn.execute("UPDATE item_images SET fetched_at = ?, last_error = NULL "
-                         "WHERE sha256 = ? AND fetched_at IS NULL", (now, sha256))
+        item_images.record_fetched(conn, sha256, path, now)
     return FetchResult(fetched, refused)

@@ -18,14 +18,15 @@ from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, 
 
 from kiosk import demo
 from kiosk.config import Config, DatabaseSection
-from kiosk.core import cards, ledger, stock
-from kiosk.core.clock import from_db
+from kiosk.core import cards, district_feed, ledger, stock, sync_status
+from kiosk.core.clock import from_db, to_db
 from kiosk.core.errors import LedgerConflict, UserFacingError
 from kiosk.core.ids import uuid7
 from kiosk.core.models import CartLine, PresentedCard
 from kiosk.core.periods import period_bounds
 from kiosk.core.voids import void_order
 from kiosk.services import build
+from points_protocol.messages import ChangePage
 from tests.conftest import ManualClock, mark_synced
 
 VOLUNTEERS = {"V0001": ("04A1B2C3D4E5F6", 800), "V0002": ("04B7C8D9E0F1A2", 120)}
@@ -53,6 +54,8 @@ class LedgerMachine(RuleBasedStateMachine):
         self.seen_rows: dict[str, tuple[object, ...]] = {}
         # The model's own record of every balance change: (outbox seq, volunteer, delta).
         self.moves: list[tuple[int, str, int]] = []
+        # Every snapshot the district sent, with its time, for replays.
+        self.sent: list[tuple[list[object], str]] = []
 
     def teardown(self) -> None:
         self.conn.close()
@@ -135,7 +138,8 @@ class LedgerMachine(RuleBasedStateMachine):
     @rule(volunteer=st.sampled_from(sorted(VOLUNTEERS)), data=st.data(),
           credit=st.integers(0, 200))
     def district_snapshot(self, volunteer: str, data: st.DataObject, credit: int) -> None:
-        """The district counts this kiosk's entries up to some seq, plus credits of its own."""
+        """The district counts this kiosk's entries up to some seq, plus credits of its own;
+        the row arrives the way production gets it: a change-feed page applied by the core."""
         row = self.conn.execute("SELECT kiosk_seq FROM balance_snapshots WHERE volunteer_id = ?",
                                 (volunteer,)).fetchone()
         highest = self.conn.execute("SELECT COALESCE(MAX(seq), 0) FROM outbox").fetchone()[0]
@@ -143,9 +147,24 @@ class LedgerMachine(RuleBasedStateMachine):
         self.credits[volunteer] += credit
         counted = sum(d for seq, v, d in self.moves if v == volunteer and seq <= seen)
         self.clock.advance(seconds=1)
-        ledger.apply_snapshots(self.conn, [ledger.Snapshot(
-            volunteer, VOLUNTEERS[volunteer][1] + self.credits[volunteer] + counted, seen,
-            self.clock.now())])
+        snapshot = [volunteer, VOLUNTEERS[volunteer][1] + self.credits[volunteer] + counted,
+                    seen]
+        self._feed(snapshot, to_db(self.clock.now()))
+        self.sent.append((snapshot, to_db(self.clock.now())))
+
+    @precondition(lambda self: self.sent)
+    @rule(data=st.data())
+    def old_snapshot_replayed(self, data: st.DataObject) -> None:
+        """A snapshot the district sent before (a replayed or reordered page) never replaces
+        the newer one: the balance stays what the model says."""
+        snapshot, as_of = data.draw(st.sampled_from(self.sent))
+        self._feed(snapshot, as_of)
+
+    def _feed(self, balance_row: list[object], as_of: str) -> None:
+        after = sync_status.pull_cursor(self.conn)
+        district_feed.apply_page(self.conn, ChangePage(
+            cursor=after + 1, more=False, as_of=as_of, volunteers=[], cards=[],
+            balances=[balance_row], items=[], settings=[]), after, as_of)
 
     @rule(minutes=st.sampled_from([1, 10, 60, 600, 1500]))
     def time_passes(self, minutes: int) -> None:

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from kiosk.core import audit, health, operators, schema
+from kiosk.core import audit, operators, schema, sync_status
 from kiosk.core.db import open_database, write_transaction
 from tests.conftest import ManualClock
 
@@ -22,7 +22,7 @@ def test_v3_database_gains_operators_and_audit(tmp_path: Path, clock: ManualCloc
     conn = open_database(path)
     assert schema.current_version(conn) == schema.LATEST_VERSION >= 4
     # What v3 knew survives: one outbox entry acknowledged, one still waiting.
-    sync = health.sync_health(conn)
+    sync = sync_status.sync_health(conn)
     assert sync.last_success_at == "2026-06-01T03:00:00.000000+00:00" and sync.waiting == 1
     assert operators.lockout_left(conn, clock) == 0
     operators.set_operator(conn, clock, operators.PinPolicy(), "op1", name="x", pin="135792")

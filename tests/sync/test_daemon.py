@@ -17,11 +17,10 @@ from pathlib import Path
 import pytest
 
 from district.store import Store
-from kiosk.core import cards
+from kiosk.core import cards, sync_status
 from kiosk.core.db import open_database
 from kiosk.core.ids import uuid7
 from kiosk.core.models import CartLine, PresentedCard
-from kiosk.sync import state
 from kiosk.sync.client import InsecureUrlError, check_url
 from kiosk.sync.daemon import Backoff, Daemon, hold_daemon_lock
 from points_protocol import signing
@@ -73,11 +72,11 @@ def test_sync_now_wakes_the_running_daemon(district: LiveServer, tmp_path: Path,
     daemon.poll_seconds = 0.05
     thread = threading.Thread(target=daemon.run_forever, daemon=True)
     thread.start()
-    wait_for(lambda: state.status(kiosk.conn)["last_success_at"] is not None)
+    wait_for(lambda: sync_status.status(kiosk.conn)["last_success_at"] is not None)
     kiosk.services.checkout.checkout(uuid7(), PresentedCard("04A1B2C3D4E5F6"),
                                      [CartLine("masks", 1)])
-    state.request_sync(kiosk.conn, "2026-11-30T02:00:00+00:00")
-    wait_for(lambda: state.acked_seq(kiosk.conn) == state.highest_seq(kiosk.conn))
+    sync_status.request_sync(kiosk.conn, clock)
+    wait_for(lambda: sync_status.acked_seq(kiosk.conn) == sync_status.highest_seq(kiosk.conn))
     daemon.stop_event.set()
     thread.join(timeout=30)
     assert not thread.is_alive()
@@ -142,7 +141,7 @@ def test_once_beside_the_running_daemon_asks_it_for_a_round(district: LiveServer
     try:
         conn = open_database(tmp_path / "kiosk.sqlite")
         # Its first round fails: the district does not know the kiosk yet.
-        wait_for(lambda: state.status(conn)["last_error_at"] is not None)
+        wait_for(lambda: sync_status.status(conn)["last_error_at"] is not None)
         refused = subprocess.run([*run, "--once"], capture_output=True, text=True, cwd=ROOT,
                                  check=False, timeout=120)
         assert refused.returncode == 1, refused.stderr
@@ -152,7 +151,7 @@ def test_once_beside_the_running_daemon_asks_it_for_a_round(district: LiveServer
                               check=False, timeout=120)
         assert once.returncode == 0, once.stderr
         assert "sync ok" in once.stderr
-        assert state.status(conn)["last_success_at"] is not None
+        assert sync_status.status(conn)["last_success_at"] is not None
         assert conn.execute("SELECT COUNT(*) FROM sync_requests WHERE handled_at IS NULL"
                             ).fetchone()[0] == 0
         assert daemon.poll() is None  # the daemon goes on
@@ -248,7 +247,7 @@ def test_bad_answers_are_refused_and_change_nothing(answer: bytes, stub: StubDis
     before = kiosk.conn.execute(
         "SELECT balance FROM balance_snapshots WHERE volunteer_id = 'V0001'").fetchone()[0]
     assert kiosk.daemon.run_once() is None
-    status = state.status(kiosk.conn)
+    status = sync_status.status(kiosk.conn)
     assert status["last_error"] and status["last_success_at"] is None
     assert status["pull_cursor"] == 0
     assert kiosk.conn.execute("SELECT balance FROM balance_snapshots WHERE volunteer_id = "
@@ -265,8 +264,8 @@ def test_a_cursor_going_backwards_is_refused(stub: StubDistrict, tmp_path: Path,
     assert kiosk.daemon.run_once() is not None
     stub.answer = _page(cursor=4)
     assert kiosk.daemon.run_once() is None
-    assert "backwards" in state.status(kiosk.conn)["last_error"]
-    assert state.status(kiosk.conn)["pull_cursor"] == 9
+    assert "backwards" in sync_status.status(kiosk.conn)["last_error"]
+    assert sync_status.status(kiosk.conn)["pull_cursor"] == 9
     kiosk.close()
 
 
@@ -310,7 +309,7 @@ def test_a_card_id_no_card_has_is_left_out_and_the_page_applied(
     assert [tuple(r) for r in kiosk.conn.execute(
         "SELECT card_id, generation FROM cards WHERE card_id IN ('c9', 'qr-9', 'QR-9')")] == [
         ("QR-9", 2)]
-    assert state.status(kiosk.conn)["pull_cursor"] == 7
+    assert sync_status.status(kiosk.conn)["pull_cursor"] == 7
     kiosk.close()
 
 
@@ -335,7 +334,7 @@ def test_more_without_progress_is_refused_not_looped(stub: StubDistrict, tmp_pat
     done.set()
     watchdog.join(timeout=60)
     assert stub.requests == 1
-    assert "more" in state.status(kiosk.conn)["last_error"]
+    assert "more" in sync_status.status(kiosk.conn)["last_error"]
     kiosk.close()
 
 
@@ -352,7 +351,7 @@ def test_wrong_types_are_protocol_errors_not_crashes(
     kiosk.conn.execute("UPDATE sync_status SET push_acked_seq = 3")
     assert kiosk.daemon.run_once() is None
     assert not [r for r in caplog.records if r.exc_info], "logged as an unexpected crash"
-    assert state.status(kiosk.conn)["pull_cursor"] == 0
+    assert sync_status.status(kiosk.conn)["pull_cursor"] == 0
     kiosk.close()
 
 
@@ -376,8 +375,8 @@ def test_the_daemon_survives_a_database_locked_for_too_long(
     wait_for(lambda: kiosk.daemon.backoff.failures >= 2 or not thread.is_alive())
     assert thread.is_alive(), "the daemon died of a busy database"
     holder.execute("ROLLBACK")
-    state.request_sync(holder, "2026-11-30T02:00:00+00:00")
-    wait_for(lambda: state.status(holder)["last_success_at"] is not None)
+    sync_status.request_sync(holder, clock)
+    wait_for(lambda: sync_status.status(holder)["last_success_at"] is not None)
     kiosk.daemon.stop_event.set()
     thread.join(timeout=30)
     assert not thread.is_alive()
@@ -391,8 +390,8 @@ def test_a_page_without_as_of_is_accepted(stub: StubDistrict, tmp_path: Path,
     kiosk = make_kiosk(tmp_path, "k1", Store(tmp_path / "unused.sqlite"), stub.url, clock)
     kiosk.conn.execute("UPDATE sync_status SET push_acked_seq = 3")
     stub.answer = _page(as_of=None)
-    assert kiosk.daemon.run_once() is not None, state.status(kiosk.conn)["last_error"]
-    assert state.status(kiosk.conn)["pull_cursor"] == 5
+    assert kiosk.daemon.run_once() is not None, sync_status.status(kiosk.conn)["last_error"]
+    assert sync_status.status(kiosk.conn)["pull_cursor"] == 5
     kiosk.close()
 
 
@@ -405,5 +404,5 @@ def test_a_nonsense_content_length_is_a_bad_answer_not_a_crash(
     kiosk.conn.execute("UPDATE sync_status SET push_acked_seq = 3")
     assert kiosk.daemon.run_once() is None
     assert not [r for r in caplog.records if r.exc_info], "logged as an unexpected crash"
-    assert "Content-Length" in state.status(kiosk.conn)["last_error"]
+    assert "Content-Length" in sync_status.status(kiosk.conn)["last_error"]
     kiosk.close()

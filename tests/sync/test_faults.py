@@ -8,10 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from kiosk.core import ledger
+from kiosk.core import ledger, sync_status
 from kiosk.core.ids import uuid7
 from kiosk.core.models import CartLine, PresentedCard
-from kiosk.sync import state
 from tests.conftest import ManualClock
 from tests.live_district import Kiosk, LiveServer, make_kiosk
 from tests.sync.fault_proxy import FaultProxy
@@ -62,15 +61,15 @@ def test_push_survives_fault(fault: str, district: LiveServer, proxy: FaultProxy
         # The copy is a replay of a signed request: refused (401) after the original
         # committed, so the kiosk hears "no" and the next round finds "already applied".
         assert first is None
-        assert "replayed nonce" in state.status(kiosk.conn)["last_error"]
+        assert "replayed nonce" in sync_status.status(kiosk.conn)["last_error"]
     else:
         assert first is None
-        assert state.status(kiosk.conn)["last_error"]
+        assert sync_status.status(kiosk.conn)["last_error"]
         if fault in ("drop", "error500"):
             assert server_entries(district) == before   # the district never saw it
     assert kiosk.daemon.run_once() is not None
-    assert state.status(kiosk.conn)["pending"] == 0
-    assert state.status(kiosk.conn)["last_error"] is None
+    assert sync_status.status(kiosk.conn)["pending"] == 0
+    assert sync_status.status(kiosk.conn)["last_error"] is None
     assert {r["volunteer_id"]: r["balance"] for r in district.store.report("balances")}[
         "V0001"] == 800 - total
     assert_converged(kiosk, district)
@@ -95,14 +94,14 @@ def test_lost_reply_after_commit_is_not_applied_twice(district: LiveServer, prox
                                                       clock: ManualClock) -> None:
     kiosk = make_kiosk(tmp_path, "k1", district.store, proxy.url, clock)
     total = sell(kiosk, ("soap", 2))
-    outbox = state.highest_seq(kiosk.conn)         # the demo restocks and the sale
+    outbox = sync_status.highest_seq(kiosk.conn)         # the demo restocks and the sale
     proxy.plan("reset_after")
     assert kiosk.daemon.run_once() is None
     assert server_entries(district) == outbox     # committed on the district...
-    assert state.acked_seq(kiosk.conn) == 0       # ...but the kiosk never heard
+    assert sync_status.acked_seq(kiosk.conn) == 0       # ...but the kiosk never heard
     assert kiosk.daemon.run_once() is not None
     assert server_entries(district) == outbox     # the retry applied nothing again
-    assert state.acked_seq(kiosk.conn) == outbox
+    assert sync_status.acked_seq(kiosk.conn) == outbox
     balance = {r["volunteer_id"]: r["balance"] for r in district.store.report("balances")}
     assert balance["V0001"] == 800 - total
     assert_converged(kiosk, district)

@@ -17,10 +17,10 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from district import cli
 from district.kiosk_health import DEFAULT_SILENT_AFTER, assess
 from kiosk import __version__
-from kiosk.core import device_status
+from kiosk.core import device_status, sync_status
 from kiosk.core.ids import uuid7
 from kiosk.core.models import CartLine, PresentedCard
-from kiosk.sync import heartbeat, state
+from kiosk.sync import heartbeat
 from kiosk.sync.client import HttpTransport
 from kiosk.sync.engine import SyncError
 from points_protocol import signing
@@ -65,7 +65,7 @@ def test_heartbeat_arrives_with_the_kiosk_state(district: LiveServer, tmp_path: 
                                  (order,)).fetchone()[0]
     assert body["version"] == __version__
     assert body["last_sale_at"] == created
-    assert body["pending"] == state.highest_seq(kiosk.conn) > 0
+    assert body["pending"] == sync_status.highest_seq(kiosk.conn) > 0
     assert body["last_round_ok"] is False
     usage = shutil.disk_usage(tmp_path)
     assert 0 < body["disk_free_bytes"] <= usage.total
@@ -154,8 +154,8 @@ def test_a_failing_heartbeat_never_breaks_the_round(fault: str, district: LiveSe
     sell(kiosk)
     proxy.plan("pass", "pass", fault)     # push, one page of changes, then the heartbeat
     result = kiosk.daemon.run_once()
-    assert result is not None and result.pushed == state.highest_seq(kiosk.conn)
-    status = state.status(kiosk.conn)
+    assert result is not None and result.pushed == sync_status.highest_seq(kiosk.conn)
+    status = sync_status.status(kiosk.conn)
     assert status["last_error"] is None and status["last_success_at"] is not None
     assert kiosk.daemon.backoff.failures == 0
     assert [p for _, _, p in proxy.seen][-1] == "/v1/heartbeat"
@@ -176,7 +176,7 @@ def test_a_failed_round_still_sends_its_heartbeat(district: LiveServer, proxy: F
     beat = last_beat(district, "k1")
     assert beat is not None
     assert beat[1]["last_round_ok"] is False
-    assert beat[1]["pending"] == state.highest_seq(kiosk.conn) > 0
+    assert beat[1]["pending"] == sync_status.highest_seq(kiosk.conn) > 0
     kiosk.close()
 
 
@@ -188,7 +188,7 @@ def test_a_broken_heartbeat_build_is_only_logged(district: LiveServer, tmp_path:
     kiosk = make_kiosk(tmp_path, "k1", district.store, district.url, clock)
     kiosk.conn.execute("DROP TABLE device_status")
     assert kiosk.daemon.run_once() is not None
-    assert state.status(kiosk.conn)["last_error"] is None
+    assert sync_status.status(kiosk.conn)["last_error"] is None
     assert "heartbeat not sent" in caplog.text
     assert last_beat(district, "k1") is None
     kiosk.close()

@@ -12,7 +12,7 @@ import requests
 from district.cli import cmd_add_image, cmd_import_catalogue
 from kiosk import demo
 from kiosk.core import catalogue
-from kiosk.sync.images import image_dir
+from kiosk.core.item_images import image_dir
 from tests.conftest import ManualClock
 from tests.live_district import Kiosk, LiveServer, make_kiosk
 

@@ -10,11 +10,10 @@ from typing import Any
 import pytest
 
 from district.cli import cmd_report
-from kiosk.core import audit, cards
+from kiosk.core import audit, cards, sync_status
 from kiosk.core.errors import CardBlocked, CardUnknown
 from kiosk.core.ids import uuid7
 from kiosk.core.models import CartLine, PresentedCard
-from kiosk.sync import state
 from kiosk.sync.client import HttpTransport
 from tests.conftest import ManualClock
 from tests.live_district import LiveServer, make_kiosk
@@ -46,7 +45,8 @@ def test_a_card_blocked_at_one_kiosk_is_blocked_at_the_other(
     assert a.daemon.run_once() is not None and b.daemon.run_once() is not None
     audit.set_card_status(a.conn, clock, OP, ZHANG.card_id, "blocked")
     assert a.daemon.run_once() is not None
-    assert state.status(a.conn)["pending"] == 0 and state.status(a.conn)["rejected"] == 0
+    status = sync_status.status(a.conn)
+    assert status["pending"] == 0 and status["rejected"] == 0
     assert card_status(district, ZHANG.card_id) == "blocked"
     assert b.daemon.run_once() is not None
     with pytest.raises(CardBlocked):

@@ -8,9 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from kiosk.core import schema
+from kiosk.core import schema, sync_status
 from kiosk.core.db import open_database
-from kiosk.sync import state
 
 DATA = Path(__file__).resolve().parents[1] / "data"
 
@@ -21,11 +20,11 @@ def test_v2_database_gains_sync_state(tmp_path: Path) -> None:
     assert sqlite3.connect(path).execute("PRAGMA user_version").fetchone()[0] == 2
     conn = open_database(path)
     assert schema.current_version(conn) == schema.LATEST_VERSION
-    assert state.acked_seq(conn) == 0
-    assert [e.entry_id for e in state.pending_entries(conn, 10)] == ["r1", "v1-order"]
+    assert sync_status.acked_seq(conn) == 0
+    assert [e.entry_id for e in sync_status.pending_entries(conn, 10)] == ["r1", "v1-order"]
     assert conn.execute("SELECT outcome FROM receipt_prints").fetchone()[0] == "printed"
-    state.mark_attempt(conn, "2026-06-01T03:00:00+00:00")
-    assert state.status(conn)["pending"] == 2
+    sync_status.mark_attempt(conn, "2026-06-01T03:00:00+00:00")
+    assert sync_status.status(conn)["pending"] == 2
     conn.execute("INSERT INTO sync_rejections VALUES (1, 'r1', 'why', 'now')")
     with pytest.raises(sqlite3.IntegrityError):
         conn.execute("DELETE FROM sync_rejections")

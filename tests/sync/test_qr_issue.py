@@ -13,12 +13,12 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from district.app import QrIssuer
 from district.store import Store
-from kiosk.core import audit, cards, qr_cards
+from kiosk.core import audit, cards, qr_cards, sync_status
 from kiosk.core.errors import CardRevoked
 from kiosk.core.models import PresentedCard
 from kiosk.core.tokens import TokenVerifier
 from kiosk.hardware.simulated import TextFilePrinter
-from kiosk.sync import protocol, state
+from kiosk.sync import protocol
 from kiosk.sync.client import HttpTransport
 from kiosk.sync.daemon import Daemon
 from kiosk.sync.qr_issue import parse_answer
@@ -133,7 +133,7 @@ def test_offline_the_request_waits_and_goes_out_when_the_network_is_back(
                      verify_card=verifier(a, clock).verify)
     assert offline.run_once() is None
     assert qr_cards.get(a.conn, request_id).state == "waiting"  # type: ignore[union-attr]
-    assert state.status(a.conn)["last_error"]
+    assert sync_status.status(a.conn)["last_error"]
     nowhere.close()
     assert a.daemon.run_once() is not None
     assert qr_cards.get(a.conn, request_id).state == "issued"  # type: ignore[union-attr]

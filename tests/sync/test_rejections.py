@@ -8,10 +8,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from kiosk.core import ledger
+from kiosk.core import ledger, sync_status
 from kiosk.core.ids import uuid7
 from kiosk.core.models import CartLine, PresentedCard
-from kiosk.sync import state
 from kiosk.sync.client import HttpTransport
 from tests.conftest import ManualClock
 from tests.district.test_protocol import push, sale
@@ -44,9 +43,9 @@ def test_an_entry_id_taken_by_another_kiosk_does_not_wedge_the_push(
     assert k1.conn.execute("SELECT COUNT(*) FROM sync_rejections").fetchone()[0] == 1
     # The sequence moved on: k1's next sale still reaches the district.
     second = k1.services.checkout.checkout(uuid7(), ZHANG, [CartLine("soap", 1)])
-    assert k1.daemon.run_once() is not None, state.status(k1.conn)["last_error"]
+    assert k1.daemon.run_once() is not None, sync_status.status(k1.conn)["last_error"]
     assert second.order_id in server_orders(district)
-    assert state.status(k1.conn)["pending"] == 0
+    assert sync_status.status(k1.conn)["pending"] == 0
     assert ledger.balance(k1.conn, "V0001") == server_balance(district, "V0001")   # I7
     assert district.store.verify() == []
     t2.close()

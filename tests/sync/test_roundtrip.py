@@ -6,11 +6,10 @@ from pathlib import Path
 
 import pytest
 
-from kiosk.core import cards, ledger
+from kiosk.core import cards, ledger, sync_status
 from kiosk.core.errors import CardBlocked
 from kiosk.core.ids import uuid7
 from kiosk.core.models import CartLine, PresentedCard
-from kiosk.sync import state
 from tests.conftest import ManualClock
 from tests.live_district import LiveServer, make_kiosk
 
@@ -28,7 +27,7 @@ def test_offline_sale_then_sync_converges(district: LiveServer, tmp_path: Path,
     receipt = kiosk.services.checkout.checkout(uuid7(), ZHANG, [CartLine("soap", 2)])
     assert receipt.offline  # never synced yet: offline mode
     assert kiosk.daemon.run_once() is not None
-    status = state.status(kiosk.conn)
+    status = sync_status.status(kiosk.conn)
     assert status["pending"] == 0 and status["last_error"] is None
     assert status["last_success_at"] is not None
     assert server_balance(district, "V0001") == 800 - receipt.total

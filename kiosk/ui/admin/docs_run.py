@@ -19,7 +19,7 @@ from pathlib import Path
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 
-from kiosk.core import audit, operators, qr_cards
+from kiosk.core import audit, operators, qr_cards, sync_status
 from kiosk.core.clock import to_db
 from kiosk.core.devices import CardPresented, DeviceFound, DeviceLost
 from kiosk.core.models import CartLine, PresentedCard, SunCounter
@@ -50,8 +50,8 @@ class AdminScript(Script):
         s, clock = self.services, self.clock
         self.settle()  # the worker thread is idle: this thread may use the connection
         clock.advance(2 * 3600)  # the shop opens two hours after the catalogue was loaded
-        s.conn.execute("UPDATE sync_status SET last_success_at = ?, last_attempt_at = ? "
-                       "WHERE id = 1", (to_db(clock.now()), to_db(clock.now())))
+        sync_status.mark_attempt(s.conn, to_db(clock.now()))
+        sync_status.mark_success(s.conn, to_db(clock.now()))
         zhang, li = PresentedCard("04A1B2C3D4E5F6"), PresentedCard("04B7C8D9E0F1A2")
         s.checkout.checkout("0193a1b2-demo-0001", zhang, [CartLine("soap", 2),
                                                           CartLine("detergent", 1)])

@@ -17,13 +17,13 @@ from typing import Any
 from kiosk.core import (
     audit,
     catalogue,
-    health,
     item_pictures,
     operators,
     order_search,
     qr_cards,
     report_csv,
     reports,
+    sync_status,
 )
 from kiosk.core import stock as stock_store
 from kiosk.core.cards import card_id_of
@@ -80,7 +80,7 @@ class CardInfo:
 
 @dataclass(frozen=True)
 class HealthInfo:
-    sync: health.SyncHealth
+    sync: sync_status.SyncHealth
     paper: str  # ok / low / out / unknown / offline
 
 
@@ -210,7 +210,7 @@ class AdminWork:
 
         def job() -> str:
             request_id = qr_cards.request(s.conn, s.clock, operator_id, volunteer_id)
-            health.request_sync(s.conn, s.clock)
+            sync_status.request_sync(s.conn, s.clock)
             return request_id
         return attempt(job)
 
@@ -306,7 +306,7 @@ class AdminWork:
                     paper = str(ask())
                 except PrinterFault:
                     paper = "offline"
-            return HealthInfo(health.sync_health(self.services.conn), paper)
+            return HealthInfo(sync_status.sync_health(self.services.conn), paper)
         return attempt(job)
 
     def test_print(self, operator_id: str) -> Result:
@@ -318,6 +318,6 @@ class AdminWork:
         s = self.services
 
         def job() -> bool:
-            health.request_sync(s.conn, s.clock)
+            sync_status.request_sync(s.conn, s.clock)
             return True
         return attempt(job)

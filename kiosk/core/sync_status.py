@@ -1,7 +1,10 @@
-"""The daemon's state in the kiosk database: push acks, status for the screens, "sync now".
+"""The one owner of ``sync_status``, ``sync_rejections`` and ``sync_requests``.
 
-Everything the admin screen shows about sync is read from ``sync_status``; the app asks for a
-round by inserting into ``sync_requests``, which the running daemon notices (no second daemon).
+The sync daemon (another process) records here how its rounds go: push and pull cursors, the
+last attempt, success and error, what waits to be sent; the touchscreen reads it for the
+operator's health screen and for the offline decision of every sale, and asks for a round
+("sync now") by inserting a request. Every read and write of these tables is in this module,
+so the meaning of each column is decided once.
 """
 
 from __future__ import annotations
@@ -10,8 +13,10 @@ import json
 import sqlite3
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
+from kiosk.core.clock import Clock, from_db, to_db
 from kiosk.core.db import write_transaction
 from points_protocol.messages import EntryResult
 
@@ -24,12 +29,31 @@ class OutboxEntry:
     payload: dict[str, Any]
 
 
+@dataclass(frozen=True)
+class SyncHealth:
+    last_attempt_at: str | None
+    last_success_at: str | None
+    last_error: str | None
+    last_error_at: str | None
+    waiting: int          # outbox entries the district has not answered for yet
+    rejected: int         # entries the district refused (kept for the operator)
+    sync_requested: bool  # a "sync now" the daemon has not handled yet
+
+
+# -- the push side ---------------------------------------------------------------------------
+
 def acked_seq(conn: sqlite3.Connection) -> int:
+    """Highest outbox sequence the district has answered for."""
     return int(conn.execute("SELECT push_acked_seq FROM sync_status WHERE id = 1").fetchone()[0])
 
 
 def highest_seq(conn: sqlite3.Connection) -> int:
     return int(conn.execute("SELECT COALESCE(MAX(seq), 0) FROM outbox").fetchone()[0])
+
+
+def waiting(conn: sqlite3.Connection) -> int:
+    """Outbox entries the district has not answered for yet."""
+    return max(highest_seq(conn) - acked_seq(conn), 0)
 
 
 def pending_entries(conn: sqlite3.Connection, limit: int) -> list[OutboxEntry]:
@@ -56,6 +80,22 @@ def record_results(conn: sqlite3.Connection, results: Sequence[EntryResult], now
     return acked - start
 
 
+# -- the pull side ---------------------------------------------------------------------------
+
+def pull_cursor(conn: sqlite3.Connection) -> int:
+    return int(conn.execute("SELECT pull_cursor FROM sync_status WHERE id = 1").fetchone()[0])
+
+
+def move_pull_cursor(conn: sqlite3.Connection, cursor: int, progress: str | None) -> None:
+    """Inside the write transaction that applies the page the cursor points past."""
+    if not conn.in_transaction:
+        raise RuntimeError("the pull cursor moves only with the page it belongs to")
+    conn.execute("UPDATE sync_status SET pull_cursor = ?, progress = COALESCE(?, progress)"
+                 " WHERE id = 1", (cursor, progress))
+
+
+# -- rounds ----------------------------------------------------------------------------------
+
 def mark_attempt(conn: sqlite3.Connection, now: str) -> None:
     with write_transaction(conn):
         conn.execute("UPDATE sync_status SET last_attempt_at = ?, pending = ? WHERE id = 1",
@@ -75,11 +115,24 @@ def mark_failure(conn: sqlite3.Connection, now: str, error: str) -> None:
                      "WHERE id = 1", (error[:500], now, highest_seq(conn) - acked_seq(conn)))
 
 
-def request_sync(conn: sqlite3.Connection, now: str) -> int:
+def last_success(conn: sqlite3.Connection) -> datetime | None:
+    """When a round last reached and satisfied the district (None: never)."""
+    row = conn.execute("SELECT last_success_at FROM sync_status WHERE id = 1").fetchone()
+    return None if row is None or row[0] is None else from_db(row[0])
+
+
+# -- "sync now" ------------------------------------------------------------------------------
+
+def request_sync(conn: sqlite3.Connection, clock: Clock) -> int:
     """What the app's "sync now" button (and ``kiosk-sync --once`` beside a running daemon)
-    does; returns the request's id for :func:`request_outcome`."""
+    does; one waiting request is enough. Returns its id for :func:`request_outcome`."""
     with write_transaction(conn):
-        cursor = conn.execute("INSERT INTO sync_requests (requested_at) VALUES (?)", (now,))
+        row = conn.execute("SELECT id FROM sync_requests WHERE handled_at IS NULL "
+                           "ORDER BY id LIMIT 1").fetchone()
+        if row is not None:
+            return int(row[0])
+        cursor = conn.execute("INSERT INTO sync_requests (requested_at) VALUES (?)",
+                              (to_db(clock.now()),))
     return int(cursor.lastrowid or 0)
 
 
@@ -118,6 +171,21 @@ def take_requests(conn: sqlite3.Connection, now: str) -> bool:
     return True
 
 
+# -- what the screens and the command line show ----------------------------------------------
+
 def status(conn: sqlite3.Connection) -> dict[str, Any]:
     row = conn.execute("SELECT * FROM sync_status WHERE id = 1").fetchone()
     return {key: row[key] for key in row.keys()}  # noqa: SIM118 (sqlite3.Row iterates values)
+
+
+def sync_health(conn: sqlite3.Connection) -> SyncHealth:
+    row = conn.execute("SELECT * FROM sync_status WHERE id = 1").fetchone()
+    acked = int(row["push_acked_seq"])
+    unanswered = int(conn.execute("SELECT COUNT(*) FROM outbox WHERE seq > ?",
+                                  (acked,)).fetchone()[0])
+    asked = conn.execute(
+        "SELECT 1 FROM sync_requests WHERE handled_at IS NULL LIMIT 1").fetchone() is not None
+    return SyncHealth(last_attempt_at=row["last_attempt_at"],
+                      last_success_at=row["last_success_at"], last_error=row["last_error"],
+                      last_error_at=row["last_error_at"], waiting=unanswered,
+                      rejected=int(row["rejected"]), sync_requested=asked)
