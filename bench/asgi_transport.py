@@ -21,7 +21,9 @@ class AsgiTransport:
         self.key = key
         self.loop = loop
 
-    def request(self, method: str, path: str, body: bytes | None) -> tuple[int, bytes]:
+    def request(self, method: str, path: str, body: bytes | None, *,
+                deadline: float | None = None) -> tuple[int, bytes]:
+        """In-process: nothing trickles, so ``deadline`` is not needed."""
         payload = body or b""
         headers = signing.signed_headers(self.key, self.kiosk_id, method=method, path=path,
                                          body=payload, timestamp=int(time.time()))

@@ -90,7 +90,8 @@ class FaultyTransport:
         self.p_lost = 0.15
         self.failures = 0
 
-    def request(self, method: str, path: str, body: bytes | None) -> tuple[int, bytes]:
+    def request(self, method: str, path: str, body: bytes | None, *,
+                deadline: float | None = None) -> tuple[int, bytes]:
         if self.partitioned:
             self.failures += 1
             raise SyncError("partitioned")

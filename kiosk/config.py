@@ -208,8 +208,19 @@ class SyncSection:
                               minimum=1, maximum=1000)
     connect_timeout_seconds: int = setting(10, "How long to wait for the district to accept "
                                            "the connection.", minimum=1, maximum=300)
-    read_timeout_seconds: int = setting(60, "How long to wait for the district's answer.",
-                                        minimum=1, maximum=3600)
+    read_timeout_seconds: int = setting(60, "How long to wait for the next bytes of the "
+                                        "district's answer.", minimum=1, maximum=3600)
+    request_deadline_seconds: int = setting(300, "Longest one request may take in all: an "
+                                            "answer that trickles in a byte at a time never "
+                                            "trips the read timeout, so without this it could "
+                                            "hold the round for ever.", minimum=5,
+                                            maximum=3600)
+    round_deadline_seconds: int = setting(1800, "Longest one round may take (a first sync of "
+                                          "a district takes minutes on a slow line); what "
+                                          "was applied is kept and the next round goes on, "
+                                          "so a district that answers slowly or says 'more' "
+                                          "for ever cannot stop the heartbeat and the "
+                                          "backoff.", minimum=10, maximum=86400)
     max_response_mb: int = setting(64, "A larger answer is refused as broken (guards memory).",
                                    minimum=1, maximum=1024)
     max_image_kb: int = setting(2048, "Largest catalogue picture fetched from the district; a "

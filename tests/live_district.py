@@ -133,7 +133,8 @@ def make_kiosk(tmp: Path, kiosk_id: str, store: Store, url: str, clock: Clock,
     demo.seed(services)
     key = Ed25519PrivateKey.generate()
     store.register_kiosk(kiosk_id, signing.public_key_text(key))
-    transport = HttpTransport(url, kiosk_id, key, connect_timeout=5, read_timeout=30)
+    transport = HttpTransport(url, kiosk_id, key, connect_timeout=5, read_timeout=30,
+                              request_deadline=config.sync.request_deadline_seconds)
     verifier = TokenVerifier.from_settings(config.qr.public_key, config.qr.district_id, clock,
                                            base_dir=tmp)
     daemon = Daemon(services.conn, transport, clock, kiosk_id, config.sync,

@@ -92,7 +92,8 @@ class Daemon:
             result = sync_round(self.conn, self.transport, self.clock, self.kiosk_id,
                                 batch=self.settings.push_batch, page_size=self.settings.page_size,
                                 max_image_bytes=self.settings.max_image_kb * 1024,
-                                verify_card=self.verify_card)
+                                verify_card=self.verify_card,
+                                deadline_seconds=self.settings.round_deadline_seconds)
         except SyncError:
             self.backoff.record(False)
             return None
@@ -194,6 +195,7 @@ def make_transport(config: Config) -> HttpTransport:
     return HttpTransport(config.district.url, config.kiosk.id, key, ca_file=ca,
                          connect_timeout=s.connect_timeout_seconds,
                          read_timeout=s.read_timeout_seconds,
+                         request_deadline=s.request_deadline_seconds,
                          max_bytes=s.max_response_mb << 20)
 
 

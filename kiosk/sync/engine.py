@@ -10,6 +10,7 @@ import hashlib
 import json
 import logging
 import sqlite3
+import time
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
@@ -31,10 +32,33 @@ class SyncError(Exception):
 
 
 class Transport(Protocol):
-    def request(self, method: str, path: str, body: bytes | None) -> tuple[int, bytes]:
+    def request(self, method: str, path: str, body: bytes | None, *,
+                deadline: float | None = None) -> tuple[int, bytes]:
         """Send a signed request; returns (HTTP status, body). Raises SyncError when there
-        is no answer at all (refused, reset, timeout, too large)."""
+        is no answer at all (refused, reset, timeout, too large, a redirect, or no whole
+        answer before ``deadline``, a ``time.monotonic()`` moment)."""
         ...
+
+
+class RoundDeadline:
+    """The transport as one round sees it: no request starts after the round's deadline, and
+    each request is told the deadline, so a district that answers every request slowly (or
+    says "more" for ever) cannot hold the daemon in one round."""
+
+    def __init__(self, inner: Transport, seconds: float | None,
+                 monotonic: Callable[[], float] = time.monotonic) -> None:
+        self._inner = inner
+        self._monotonic = monotonic
+        self._seconds = seconds
+        self._ends = None if seconds is None else monotonic() + seconds
+
+    def request(self, method: str, path: str, body: bytes | None, *,
+                deadline: float | None = None) -> tuple[int, bytes]:
+        if self._ends is not None and self._monotonic() >= self._ends:
+            raise SyncError(f"round stopped after {self._seconds:.0f} s (the round's deadline);"
+                            " what was applied so far is kept, the next round goes on")
+        ends = [d for d in (deadline, self._ends) if d is not None]
+        return self._inner.request(method, path, body, deadline=min(ends) if ends else None)
 
 
 @dataclass(frozen=True)
@@ -120,12 +144,14 @@ def pull(conn: sqlite3.Connection, transport: Transport, clock: Clock, page_size
 def sync_round(conn: sqlite3.Connection, transport: Transport, clock: Clock, kiosk_id: str, *,
                batch: int = 200, page_size: int = 5000,
                max_image_bytes: int = 2048 * 1024,
-               verify_card: Callable[[str], VerifiedCard] | None = None) -> RoundResult:
+               verify_card: Callable[[str], VerifiedCard] | None = None,
+               deadline_seconds: float | None = None) -> RoundResult:
     """Push, ask for the QR cards operators requested, pull, then fetch missing catalogue
     pictures; records status. Raises SyncError (after recording it) when the push, the card
     requests or the pull fail. A picture that cannot be had is logged and kept for the next
     round; it never fails the round (the ledger is what must agree)."""
     sync_status.mark_attempt(conn, to_db(clock.now()))
+    transport = RoundDeadline(transport, deadline_seconds)
     try:
         pushed = push(conn, transport, clock, kiosk_id, batch)
         cards = qr_issue.send_requests(conn, transport, clock, verify_card)

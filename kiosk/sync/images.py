@@ -31,7 +31,8 @@ log = logging.getLogger("kiosk.sync.images")
 
 
 class _Transport(Protocol):
-    def request(self, method: str, path: str, body: bytes | None) -> tuple[int, bytes]: ...
+    def request(self, method: str, path: str, body: bytes | None, *,
+                deadline: float | None = None) -> tuple[int, bytes]: ...
 
 
 class ImageRefused(Exception):
