@@ -94,6 +94,12 @@ def move_pull_cursor(conn: sqlite3.Connection, cursor: int, progress: str | None
                  " WHERE id = 1", (cursor, progress))
 
 
+def restart_pull(conn: sqlite3.Connection) -> None:
+    """Pull the whole feed again from the start (the cursor could not be trusted)."""
+    with write_transaction(conn):
+        conn.execute("UPDATE sync_status SET pull_cursor = 0 WHERE id = 1")
+
+
 # -- rounds ----------------------------------------------------------------------------------
 
 def mark_attempt(conn: sqlite3.Connection, now: str) -> None:

@@ -89,7 +89,7 @@ def push(conn: sqlite3.Connection, transport: Transport, clock: Clock, kiosk_id:
         body = json.dumps({"idempotency_key": key, "entries": wire},
                           ensure_ascii=False).encode()
         data = _call(transport, "POST", messages.PUSH_PATH, body)
-        results = protocol.parse_push_response(data, {e.seq: e.entry_id for e in entries})
+        results = protocol.parse_push_response(data, {e.seq: e.entry_id for e in entries}).results
         for r in results:
             if r.status == "rejected":
                 log.error("district rejected entry %d (%s): %s", r.seq, r.entry_id, r.reason)
@@ -106,6 +106,26 @@ def _fetch_page(transport: Transport, after: int, page_size: int) -> messages.Ch
     data = _call(transport, "GET", f"{messages.CHANGES_PATH}?after={after}&limit={page_size}",
                  None)
     return protocol.parse_change_page(data, after)
+
+
+def _check_cursor(conn: sqlite3.Connection, transport: Transport, cursor: int) -> None:
+    """The cursor must name a change the district really has. A cursor past the district's
+    last change (a bogus 2**63-1, or a district restored from an older backup) would make
+    every later round pull nothing while balances drift, and say all is well. Asking from
+    just before it must find a change at or after it (the row there, or the row that has
+    since replaced it); an empty answer means the kiosk was led past the feed's end. The
+    round fails loudly and the next one pulls everything again (every write of the feed is
+    an upsert, so nothing is doubled)."""
+    if cursor == 0:
+        return
+    probe = _fetch_page(transport, cursor - 1, 1)
+    if probe.cursor >= cursor:
+        return
+    sync_status.restart_pull(conn)
+    raise protocol.ProtocolError(
+        f"the district has no change at or after this kiosk's pull cursor {cursor}: it "
+        "sent a cursor past the end of its feed (or its feed went back); the next round "
+        "pulls everything again")
 
 
 def pull(conn: sqlite3.Connection, transport: Transport, clock: Clock, page_size: int) -> tuple[
@@ -134,6 +154,7 @@ def pull(conn: sqlite3.Connection, transport: Transport, clock: Clock, page_size
             rows += page.size
             pages += 1
             if upcoming is None:
+                _check_cursor(conn, transport, page.cursor)
                 return rows, pages
             if pages % 20 == 0:
                 log.info("first sync: %d changes in %d pages so far", rows, pages)
@@ -157,7 +178,9 @@ def sync_round(conn: sqlite3.Connection, transport: Transport, clock: Clock, kio
         cards = qr_issue.send_requests(conn, transport, clock, verify_card)
         rows, pages = pull(conn, transport, clock, page_size)
     except (SyncError, protocol.ProtocolError, SnapshotError, FeedMoved) as exc:
-        log.warning("sync round failed: %s", exc)
+        # An answer against the protocol means a broken (or hostile) district: say it loudly.
+        log.log(logging.ERROR if isinstance(exc, (protocol.ProtocolError, SnapshotError))
+                else logging.WARNING, "sync round failed: %s", exc)
         sync_status.mark_failure(conn, to_db(clock.now()), str(exc))
         raise SyncError(str(exc)) from exc
     pictures = images.fetch_missing(conn, transport, to_db(clock.now()),

@@ -1,17 +1,23 @@
 """Protocol v1 messages, checked field by field before anything touches the database.
 
-The district is trusted for content but not for form: an HTML error page, a truncated or
-mistyped answer or a cursor going backwards is a :class:`ProtocolError`, logged and retried
-later, never half-applied.
+Nothing the district says is taken on trust: an HTML error page, a truncated or mistyped
+answer, a cursor going backwards or out of range, a number outside the range the protocol
+allows (``points_protocol.limits``: balances, sequence numbers, generations; an item's price
+and limits through ``points_protocol.catalogue``), an ``as_of`` that is no time, or JSON nested
+without end is a :class:`ProtocolError`: the whole answer is refused, logged as an error, and
+asked for again later; nothing of it is applied.
 """
 
 from __future__ import annotations
 
 import json
 import logging
+from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
-from points_protocol import ids
+from kiosk.core.clock import to_db
+from points_protocol import ids, limits
 from points_protocol.catalogue import item_problems
 from points_protocol.errors import Invalid
 from points_protocol.messages import (
@@ -26,6 +32,12 @@ from points_protocol.settings import check_setting
 log = logging.getLogger("kiosk.sync.protocol")
 
 
+# A card row's generation: 0 (a card never issued again, stored as 1) up to what a QR token
+# holds. A refusal's reason is text for the operator: kept, but not without end.
+CARD_GENERATION = limits.Range("a card generation", 0, limits.GENERATION.maximum)
+MAX_REASON = 1000
+
+
 class ProtocolError(Exception):
     """The district's answer does not follow protocol v1."""
 
@@ -35,6 +47,12 @@ def decode(body: bytes) -> Any:
         return json.loads(body)
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise ProtocolError(f"answer is not JSON ({exc}): {body[:80]!r}") from None
+    except RecursionError:
+        raise ProtocolError("answer is JSON nested too deeply to be an answer") from None
+
+
+def _in(rule: limits.Range) -> Any:
+    return lambda value: value in rule
 
 
 def _is_int(value: Any) -> bool:
@@ -70,11 +88,11 @@ def _card_rows(page: dict[str, Any]) -> list[list[Any]]:
     rows = page.get("cards")
     if type(rows) is not list or not all(
             type(r) is list and len(r) == 6 and type(r[0]) is str and type(r[1]) is str
-            and r[2] in CARD_ROW_KINDS and r[3] in STATUSES and type(r[4]) is int
-            and r[4] >= 0 and type(r[5]) is bool and ids.CARD_ID_RE.fullmatch(r[0])
+            and r[2] in CARD_ROW_KINDS and r[3] in STATUSES and r[4] in CARD_GENERATION
+            and type(r[5]) is bool and ids.CARD_ID_RE.fullmatch(r[0])
             for r in rows):
-        rows = _rows(page, "cards", (_is_str, _is_str, _card_kind, _status, _nonneg,
-                                     lambda v: isinstance(v, bool)))
+        rows = _rows(page, "cards", (_is_str, _is_str, _card_kind, _status,
+                                     _in(CARD_GENERATION), lambda v: isinstance(v, bool)))
         return _normal_cards(rows)
     return rows
 
@@ -95,9 +113,9 @@ def _normal_cards(rows: list[list[Any]]) -> list[list[Any]]:
 def _balance_rows(page: dict[str, Any]) -> list[list[Any]]:
     rows = page.get("balances")
     if type(rows) is not list or not all(
-            type(r) is list and len(r) == 3 and type(r[0]) is str and type(r[1]) is int
-            and type(r[2]) is int and r[2] >= 0 for r in rows):
-        return _rows(page, "balances", (_is_str, _is_int, _nonneg))
+            type(r) is list and len(r) == 3 and type(r[0]) is str
+            and r[1] in limits.BALANCE and r[2] in limits.COUNT for r in rows):
+        return _rows(page, "balances", (_is_str, _in(limits.BALANCE), _in(limits.COUNT)))
     return rows
 
 
@@ -118,10 +136,20 @@ def _sun_counter_rows(page: dict[str, Any]) -> list[list[Any]]:
     return kept
 
 
-def parse_push_response(data: Any, sent: dict[int, str]) -> list[EntryResult]:
+@dataclass(frozen=True)
+class PushAnswer:
+    applied_seq: int              # the highest of this kiosk's sequence numbers the district has
+    results: list[EntryResult]
+
+
+def parse_push_response(data: Any, sent: dict[int, str]) -> PushAnswer:
     """Per-entry answers; each must name an entry we sent, under the id we sent it with."""
     if not isinstance(data, dict) or not isinstance(data.get("results"), list):
         raise ProtocolError("push answer: expected an object with 'results'")
+    applied: Any = data.get("applied_seq")
+    if applied not in limits.COUNT:
+        raise ProtocolError(f"push answer: 'applied_seq' must be a sequence number, got "
+                            f"{str(applied)[:40]}")
     results = []
     for raw in data["results"]:
         if not isinstance(raw, dict) or not _is_int(raw.get("seq")) \
@@ -132,8 +160,9 @@ def parse_push_response(data: Any, sent: dict[int, str]) -> list[EntryResult]:
         reason = raw.get("reason")
         if reason is not None and not _is_str(reason):
             raise ProtocolError("push answer: reason must be text")
-        results.append(EntryResult(raw["seq"], raw["entry_id"], raw["status"], reason))
-    return results
+        results.append(EntryResult(raw["seq"], raw["entry_id"], raw["status"],
+                                   None if reason is None else reason[:MAX_REASON]))
+    return PushAnswer(applied, results)
 
 
 def _status(value: Any) -> bool:
@@ -142,10 +171,6 @@ def _status(value: Any) -> bool:
 
 def _card_kind(value: Any) -> bool:
     return value in CARD_ROW_KINDS
-
-
-def _nonneg(value: Any) -> bool:
-    return _is_int(value) and value >= 0
 
 
 def _anything(value: Any) -> bool:
@@ -180,6 +205,21 @@ def _settings(page: dict[str, Any]) -> list[list[Any]]:
     return kept
 
 
+def _moment(value: Any) -> str:
+    """The page's ``as_of`` in the kiosk's one text form of a moment (snapshots are compared
+    by it); optional in the published model (an empty page has none)."""
+    if value is None or value == "":
+        return ""
+    try:
+        moment = datetime.fromisoformat(value) if isinstance(value, str) else None
+    except ValueError:
+        moment = None
+    if moment is None or moment.tzinfo is None:
+        raise ProtocolError(f"change page: 'as_of' must be an ISO 8601 time with its zone, "
+                            f"got {str(value)[:40]!r}")
+    return to_db(moment)
+
+
 def parse_change_page(data: Any, after: int) -> ChangePage:
     if not isinstance(data, dict):
         raise ProtocolError("change page: expected an object")
@@ -188,13 +228,11 @@ def parse_change_page(data: Any, after: int) -> ChangePage:
         raise ProtocolError("change page: 'cursor' must be an integer and 'more' a boolean")
     if cursor < after:
         raise ProtocolError(f"change page: cursor went backwards ({after} -> {cursor})")
-    as_of = data.get("as_of")
-    if as_of is None:   # optional in the published model (an empty page has none)
-        as_of = ""
-    if not _is_str(as_of):
-        raise ProtocolError("change page: 'as_of' must be text")
+    if cursor not in limits.CURSOR:
+        raise ProtocolError(f"change page: cursor {cursor} is beyond any change a district "
+                            f"can have made (at most {limits.CURSOR.maximum})")
     page = ChangePage(
-        cursor=cursor, more=more, as_of=as_of or "",
+        cursor=cursor, more=more, as_of=_moment(data.get("as_of")),
         volunteers=_volunteer_rows(data),   # type: ignore[arg-type]  # lists: executemany
         cards=_card_rows(data),             # type: ignore[arg-type]  # takes them as rows
         balances=_balance_rows(data),       # type: ignore[arg-type]

@@ -20,7 +20,7 @@ from kiosk.core import qr_cards
 from kiosk.core.clock import Clock
 from kiosk.core.errors import CardTokenError
 from kiosk.sync import protocol
-from points_protocol import messages
+from points_protocol import limits, messages
 from points_protocol.card_tokens import VerifiedCard
 
 if TYPE_CHECKING:
@@ -46,7 +46,7 @@ def parse_answer(data: object) -> QrAnswer:
     card_id, generation = data.get("card_id"), data.get("generation")
     token, expires = data.get("token"), data.get("expires_at")
     if not (isinstance(card_id, str) and card_id and isinstance(token, str) and token
-            and type(generation) is int and generation >= 1
+            and type(generation) is int and generation in limits.GENERATION
             and type(expires) is int and 0 <= expires < 2**32):
         raise protocol.ProtocolError(f"qr-cards: malformed answer {str(data)[:120]}")
     return QrAnswer(card_id, generation, token, expires)

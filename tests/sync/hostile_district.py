@@ -7,6 +7,7 @@ stands in for the district itself: the kiosk must not trust what it says.
 
 from __future__ import annotations
 
+import http.client
 import json
 import threading
 import time
@@ -31,6 +32,7 @@ class Asked:
     method: str
     path: str
     body: bytes
+    headers: dict[str, str] = field(default_factory=dict, compare=False)
 
 
 Answer = Callable[[Asked], Reply]
@@ -58,7 +60,7 @@ class HostileDistrict:
 
             def do_GET(self) -> None:
                 body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
-                asked = Asked(self.command, self.path, body)
+                asked = Asked(self.command, self.path, body, dict(self.headers.items()))
                 with stub.lock:
                     stub.asked.append(asked)
                 reply = stub.answer(asked)
@@ -109,6 +111,17 @@ def page(**fields: object) -> bytes:
                                "settings": []}
     body.update(fields)
     return json.dumps(body).encode()
+
+
+def forward(asked: Asked, port: int) -> Reply:
+    """Ask the real district on 127.0.0.1:``port`` the same (signed) question."""
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    headers = {k: v for k, v in asked.headers.items() if k.lower() != "host"}
+    conn.request(asked.method, asked.path, body=asked.body or None, headers=headers)
+    answer = conn.getresponse()
+    reply = Reply(status=answer.status, body=answer.read())
+    conn.close()
+    return reply
 
 
 def accept_everything(asked: Asked) -> Reply:

@@ -152,7 +152,7 @@ def test_a_failing_heartbeat_never_breaks_the_round(fault: str, district: LiveSe
                                                     clock: ManualClock) -> None:
     kiosk = make_kiosk(tmp_path, "k1", district.store, proxy.url, clock)
     sell(kiosk)
-    proxy.plan("pass", "pass", fault)     # push, one page of changes, then the heartbeat
+    proxy.plan("pass", "pass", "pass", fault)   # push, a page, the cursor check, heartbeat
     result = kiosk.daemon.run_once()
     assert result is not None and result.pushed == sync_status.highest_seq(kiosk.conn)
     status = sync_status.status(kiosk.conn)

@@ -3,27 +3,32 @@ redirect, gives every request and every round a deadline, and changes nothing on
 
 from __future__ import annotations
 
+import json
+import logging
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from district.store import Store
-from kiosk.core import sync_status
+from kiosk.core import ledger, sync_status
 from kiosk.core.ids import uuid7
 from kiosk.core.models import CartLine, PresentedCard
 from tests.conftest import ManualClock
-from tests.live_district import Kiosk, make_kiosk
+from tests.live_district import Kiosk, LiveServer, make_kiosk
 from tests.sync.hostile_district import (
     Asked,
     HostileDistrict,
     Reply,
     accept_everything,
     after_of,
+    forward,
     page,
 )
 
 ZHANG = PresentedCard("04A1B2C3D4E5F6")
+SOAP = {"id": "soap", "name_zh": "香皂", "name_en": "Soap", "category": "daily_life",
+        "kind": "goods", "price": 30}
 
 
 @pytest.fixture
@@ -107,4 +112,104 @@ def test_a_round_has_a_deadline_and_keeps_what_it_applied(tmp_path: Path,
     assert kiosk.daemon.run_once() is None
     assert sync_status.status(kiosk.conn)["pull_cursor"] > first
     endless.stop()
+    kiosk.close()
+
+
+def test_a_cursor_past_the_end_of_the_feed_is_caught_and_the_feed_pulled_again(
+        district: LiveServer, tmp_path: Path, clock: ManualClock,
+        caplog: pytest.LogCaptureFixture) -> None:
+    """Once accepted, a cursor past the district's last change made every later round pull
+    nothing and exit 0 while balances drifted. Now the round that took it fails loudly, the
+    next one pulls everything again, and a later credit reaches the kiosk."""
+    lie = {"on": True}
+
+    def in_front(asked: Asked) -> Reply:   # one bad answer, then the truth
+        reply = forward(asked, district.port)
+        if lie["on"] and asked.path.startswith("/v1/changes") and b'"more":false' in reply.body:
+            lie["on"] = False
+            data = json.loads(reply.body)
+            data["cursor"] += 1_000_000     # well inside any range check
+            reply = Reply(body=json.dumps(data).encode())
+        return reply
+
+    front = HostileDistrict(in_front)
+    kiosk = make_kiosk(tmp_path, "k1", district.store, front.url, clock)
+    assert kiosk.daemon.run_once() is None
+    assert "past the end of its feed" in sync_status.status(kiosk.conn)["last_error"]
+    assert any(r.levelno == logging.ERROR and "past the end" in r.getMessage()
+               for r in caplog.records)
+    assert sync_status.pull_cursor(kiosk.conn) == 0
+    assert kiosk.daemon.run_once() is not None
+    district.store.credit("late-credit", "V0002", 77)
+    assert kiosk.daemon.run_once() is not None
+    assert ledger.balance(kiosk.conn, "V0002") == 120 + 77
+    front.stop()
+    kiosk.close()
+
+
+BAD_PAGES = {
+    "cursor 2**63-1": page(cursor=2**63 - 1),
+    "balance 10**13": page(volunteers=[["V0001", "张*华", "active"]],
+                           balances=[["V0001", 10**13, 0]]),
+    "balance -10**13": page(balances=[["V0001", -10**13, 0]]),
+    "kiosk seq 2**60": page(balances=[["V0001", 5, 2**60]]),
+    "generation 2**40": page(cards=[["c9", "V0001", "nfc", "active", 2**40, False]]),
+    "price 2**63": page(items=[{**SOAP, "price": 2**63}]),
+    "price -1": page(items=[{**SOAP, "price": -1}]),
+    "limit_count 0": page(items=[{**SOAP, "limit_count": 0, "limit_period": "day"}]),
+    "limit_points 10**13": page(items=[{**SOAP, "limit_points": 10**13,
+                                        "limit_period": "day"}]),
+    "threshold 10**9": page(items=[{**SOAP, "low_stock_threshold": 10**9}]),
+    "image /etc/shadow": page(items=[{**SOAP, "image": "/etc/shadow"}]),
+    "image ../": page(items=[{**SOAP, "image": "demo/../../../etc/shadow"}]),
+    "image drive": page(items=[{**SOAP, "image": "C:\\Windows\\win.ini"}]),
+    "image home": page(items=[{**SOAP, "image": "~/.ssh/id_ed25519"}]),
+    "as_of nonsense": page(as_of="yesterday"),
+    "as_of without zone": page(as_of="2026-11-30T02:00:00"),
+    "JSON 100,000 deep": b"[" * 100_000 + b"]" * 100_000,
+}
+
+
+@pytest.mark.parametrize("answer", list(BAD_PAGES.values()), ids=list(BAD_PAGES))
+def test_a_number_or_name_out_of_range_refuses_the_page(
+        answer: bytes, tmp_path: Path, clock: ManualClock,
+        caplog: pytest.LogCaptureFixture) -> None:
+    def district(asked: Asked) -> Reply:
+        if asked.path.startswith("/v1/changes"):
+            return Reply(body=answer)
+        return accept_everything(asked)
+
+    bad = HostileDistrict(district)
+    kiosk = kiosk_for(bad.url, tmp_path, clock)
+    tables = ("volunteers", "cards", "balance_snapshots", "items", "item_prices",
+              "district_settings")
+    before = {t: kiosk.conn.execute(f"SELECT * FROM {t} ORDER BY 1").fetchall()
+              for t in tables}
+    assert kiosk.daemon.run_once() is None
+    assert {t: kiosk.conn.execute(f"SELECT * FROM {t} ORDER BY 1").fetchall()
+            for t in tables} == before
+    assert sync_status.pull_cursor(kiosk.conn) == 0
+    assert not [r for r in caplog.records if r.exc_info], "logged as an unexpected crash"
+    assert any(r.levelno == logging.ERROR and r.name == "kiosk.sync" for r in caplog.records)
+    bad.stop()
+    kiosk.close()
+
+
+@pytest.mark.parametrize("applied", [2**63, -1, "12", None])
+def test_a_push_answer_out_of_range_acknowledges_nothing(
+        applied: object, tmp_path: Path, clock: ManualClock) -> None:
+    def district(asked: Asked) -> Reply:
+        reply = accept_everything(asked)
+        if asked.path.startswith("/v1/push"):
+            data = json.loads(reply.body)
+            data["applied_seq"] = applied
+            reply = Reply(body=json.dumps(data).encode())
+        return reply
+
+    bad = HostileDistrict(district)
+    kiosk = kiosk_for(bad.url, tmp_path, clock)
+    assert kiosk.daemon.run_once() is None
+    assert sync_status.acked_seq(kiosk.conn) == 0
+    assert "applied_seq" in sync_status.status(kiosk.conn)["last_error"]
+    bad.stop()
     kiosk.close()

@@ -206,6 +206,7 @@ def test_a_token_signed_with_another_key_is_not_kept(
     {"card_id": "QR1", "generation": 1, "token": 5, "expires_at": 0},
     {"card_id": "QR1", "generation": 1, "token": "t", "expires_at": -1},
     {"card_id": "QR1", "generation": 1, "token": "t", "expires_at": 2**40},
+    {"card_id": "QR1", "generation": 2**63, "token": "t", "expires_at": 0},
 ])
 def test_malformed_answers_are_protocol_errors(answer: object) -> None:
     with pytest.raises(protocol.ProtocolError):
