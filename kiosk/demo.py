@@ -8,7 +8,7 @@ from __future__ import annotations
 import tomllib
 from pathlib import Path
 
-from kiosk.core import cards, catalogue, ledger, stock
+from kiosk.core import cards, catalogue, ledger, operators, stock
 from kiosk.services import Services
 from points_protocol.catalogue_file import read_catalogue
 from points_protocol.names import mask_name
@@ -38,6 +38,11 @@ def seed(services: Services) -> None:
                          status=c.get("status", "active"),
                          is_operator=c.get("operator", False))
         for v in people["volunteer"] for c in v["cards"]])
+    for v in people["volunteer"]:   # operator rights are this kiosk's own word
+        for c in v["cards"]:
+            if c.get("operator", False):
+                operators.store_card_binding(conn, clock, c["id"], v["id"],
+                                             name=mask_name(v["name"]))
     ledger.apply_snapshots(conn, [
         ledger.Snapshot(v["id"], v["balance"], 0, clock.now()) for v in people["volunteer"]])
     for delivery in people["restock"]:

@@ -8,8 +8,11 @@ import sys
 from dataclasses import replace
 from pathlib import Path
 
+import pytest
+
 from kiosk.config import load_config
-from kiosk.core import reports
+from kiosk.core import operators, reports
+from kiosk.core.models import PresentedCard
 from kiosk.services import build
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -68,3 +71,26 @@ def test_set_operator_stores_a_hash_only(tmp_path: Path) -> None:
     for path in tmp_path.glob("kiosk.sqlite*"):  # the file and its WAL
         assert b"482913" not in path.read_bytes()
     assert b"\xe7\x8e\x8b" in b"".join(p.read_bytes() for p in tmp_path.glob("kiosk.sqlite*"))
+
+
+def test_operator_card_binds_and_unbinds(tmp_path: Path) -> None:
+    assert admin(tmp_path, "demo").returncode == 0
+    unknown = admin(tmp_path, "operator-card", "NO-SUCH-CARD", "--operator", "op2",
+                    "--name", "李社工")
+    assert unknown.returncode == 1 and "not known here" in unknown.stderr
+    bound = admin(tmp_path, "operator-card", "04B7C8D9E0F1A2", "--operator", "op2",
+                  "--name", "李社工")
+    assert bound.returncode == 0, bound.stderr
+    config = load_config(ROOT / "config.toml")
+    services = build(replace(config, database=replace(
+        config.database, path=str(tmp_path / "kiosk.sqlite"))))
+    card = PresentedCard("04B7C8D9E0F1A2")
+    assert operators.sign_in_with_card(services.conn, services.clock, card).name == "李社工"
+    services.conn.close()
+    removed = admin(tmp_path, "operator-card", "04B7C8D9E0F1A2", "--remove")
+    assert removed.returncode == 0 and "no longer" in removed.stdout
+    services = build(replace(config, database=replace(
+        config.database, path=str(tmp_path / "kiosk.sqlite"))))
+    with pytest.raises(operators.NotAnOperatorCard):
+        operators.sign_in_with_card(services.conn, services.clock, card)
+    services.conn.close()

@@ -1,9 +1,11 @@
-"""kiosk-admin report / set-operator: the operator screens' reports and PINs from a shell.
+"""kiosk-admin report / set-operator / operator-card: reports and operators from a shell.
 
 ``report today|week|period --from D --to D [--csv DIR]`` prints the same figures the reports
 screen shows and, with ``--csv``, writes them (and the audit log of the period) as UTF-8 CSV
 with a BOM, e.g. onto a USB stick. ``set-operator ID --name N`` asks for a PIN twice (never on
 the command line, where it would land in the shell history) and stores only its scrypt hash.
+``operator-card CARD --operator ID [--name N]`` lets a card open the operator screens: only
+this kiosk's own list decides that, never a flag the district sends with the card.
 """
 
 from __future__ import annotations
@@ -86,7 +88,23 @@ def cmd_set_operator(services: Services, args: argparse.Namespace) -> int:
     return 0
 
 
-COMMANDS = {"report": cmd_report, "set-operator": cmd_set_operator}
+def cmd_operator_card(services: Services, args: argparse.Namespace) -> int:
+    s = services
+    if args.remove:
+        done = operators.unbind_card(s.conn, s.clock, args.card_id)
+        print(f"card {args.card_id} " + ("no longer opens the operator screens" if done
+                                          else "was not an operator card"))
+        return 0
+    if not args.operator:
+        print("kiosk-admin: operator-card needs --operator ID (or --remove)", file=sys.stderr)
+        return 2
+    operators.bind_card(s.conn, s.clock, args.card_id, args.operator, name=args.name)
+    print(f"card {args.card_id} now opens the operator screens as {args.operator}")
+    return 0
+
+
+COMMANDS = {"report": cmd_report, "set-operator": cmd_set_operator,
+            "operator-card": cmd_operator_card}
 
 
 def add_parsers(sub: Any) -> None:
@@ -100,3 +118,8 @@ def add_parsers(sub: Any) -> None:
     o.add_argument("--name", required=True)
     o.add_argument("--pin-stdin", action="store_true",
                    help="read the PIN from one line of stdin (scripts; never echo it)")
+    c = sub.add_parser("operator-card", help="let a card open the operator screens, or stop it")
+    c.add_argument("card_id")
+    c.add_argument("--operator", help="the operator it signs in (see set-operator)")
+    c.add_argument("--name", help="name of a new operator who signs in by card only")
+    c.add_argument("--remove", action="store_true", help="the card no longer opens them")

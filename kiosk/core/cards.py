@@ -101,9 +101,13 @@ def set_card_status(conn: sqlite3.Connection, card_id: str, status: str) -> None
             raise CardUnknown()
 
 
+# Operator rights come from this kiosk's own operator_cards, never from the district's flag.
+OPERATOR_SQL = """EXISTS (SELECT 1 FROM operator_cards b JOIN operators o ON o.id = b.operator_id
+                         WHERE b.card_id = c.card_id AND o.active = 1)"""
+
 _CARD_SQL = f"""
 SELECT c.card_id, c.volunteer_id, c.kind, c.status AS card_status, c.generation,
-       c.is_operator,
+       {OPERATOR_SQL} AS is_operator,
        v.masked_name, v.status AS volunteer_status,
        {ledger.BALANCE_SQL.format(vid="c.volunteer_id")} AS balance
 FROM cards c JOIN volunteers v ON v.id = c.volunteer_id
@@ -141,3 +145,34 @@ def look_up(conn: sqlite3.Connection, card: PresentedCard,
     return CardHolder(card_id=row["card_id"], volunteer_id=row["volunteer_id"],
                       masked_name=row["masked_name"], balance=int(row["balance"]),
                       is_operator=bool(row["is_operator"]))
+
+
+@dataclass(frozen=True)
+class CardInfo:
+    """A card as the operator's cards screen shows it."""
+
+    card_id: str
+    volunteer_id: str
+    masked_name: str
+    kind: str
+    status: str
+    is_operator: bool   # bound to an operator at this kiosk
+
+
+def card_info(conn: sqlite3.Connection, card_id: str) -> CardInfo | None:
+    r = conn.execute(
+        f"""SELECT c.card_id, c.volunteer_id, v.masked_name, c.kind, c.status,
+                   {OPERATOR_SQL} AS is_operator
+            FROM cards c JOIN volunteers v ON v.id = c.volunteer_id WHERE c.card_id = ?""",
+        (card_id,)).fetchone()
+    return None if r is None else CardInfo(r["card_id"], r["volunteer_id"], r["masked_name"],
+                                           r["kind"], r["status"], bool(r["is_operator"]))
+
+
+def active_volunteers(conn: sqlite3.Connection, prefix: str, limit: int) -> list[
+        tuple[str, str]]:
+    """(id, masked name) of active volunteers whose number starts with ``prefix``, at most
+    ``limit`` (a district has hundreds of thousands: the list is a search, never all)."""
+    return [(r["id"], r["masked_name"]) for r in conn.execute(
+        "SELECT id, masked_name FROM volunteers WHERE status = 'active' AND id >= ? "
+        "AND id < ? ORDER BY id LIMIT ?", (prefix, prefix + "\U0010ffff", limit))]

@@ -86,13 +86,16 @@ def hash_pin(pin: str, salt: bytes, n: int = SCRYPT_N, r: int = SCRYPT_R,
 
 
 def _matches(pin: str, row: sqlite3.Row) -> bool:
+    if not row["pin_params"]:   # an operator who signs in by card only
+        return False
     n, r, p = (int(x) for x in str(row["pin_params"]).split(","))
     return hmac.compare_digest(hash_pin(pin, bytes(row["pin_salt"]), n, r, p),
                                bytes(row["pin_hash"]))
 
 
 def _find(conn: sqlite3.Connection, pin: str, *, exclude: str | None = None) -> sqlite3.Row | None:
-    for row in conn.execute("SELECT * FROM operators WHERE active = 1 ORDER BY id").fetchall():
+    for row in conn.execute("SELECT * FROM operators WHERE active = 1 AND pin_params <> '' "
+                            "ORDER BY id").fetchall():
         if row["id"] != exclude and _matches(pin, row):
             return cast(sqlite3.Row, row)
     return None
@@ -169,14 +172,72 @@ def sign_in_with_pin(conn: sqlite3.Connection, clock: Clock, policy: PinPolicy,
 
 
 def sign_in_with_card(conn: sqlite3.Connection, clock: Clock, card: PresentedCard) -> Operator:
-    """An active card flagged as operator; any other card is refused (volunteers never get in)."""
-    row = cards.check_card(conn, card)
-    if not row["is_operator"]:
+    """The operator this kiosk bound the card to (kiosk-admin operator-card); any other card is
+    refused, whatever the district says about it (volunteers never get in). The card itself
+    must be usable: known, active, its volunteer active, not an older generation."""
+    cards.check_card(conn, card)
+    row = conn.execute(
+        """SELECT o.id, o.name FROM operator_cards b JOIN operators o ON o.id = b.operator_id
+           WHERE b.card_id = ? AND o.active = 1""", (card.card_id,)).fetchone()
+    if row is None:
         raise NotAnOperatorCard()
-    operator_id = f"card:{row['card_id']}"
     with write_transaction(conn):
         if card.sun is not None:   # a signed tap signs in once: a replay is refused
             sun_taps.accept(conn, clock, card.card_id, card.sun)
-        audit.record(conn, clock, operator_id, "sign_in", subject=operator_id, before=None,
-                     after={"via": "card"})
-    return Operator(operator_id, str(row["masked_name"]), "card")
+        audit.record(conn, clock, row["id"], "sign_in", subject=row["id"], before=None,
+                     after={"via": "card", "card": card.card_id})
+    return Operator(row["id"], str(row["name"]), "card")
+
+
+class OperatorCardRefused(UserFacingError):
+    code = "operator_card_refused"
+
+
+def bind_card(conn: sqlite3.Connection, clock: Clock, card_id: str, operator_id: str, *,
+              name: str | None = None, by: str = "kiosk-admin") -> None:
+    """Let ``card_id`` open the operator screens as ``operator_id`` (audited). An operator not
+    yet known is added when ``name`` is given, signing in by card only (no PIN)."""
+    with write_transaction(conn):
+        old = conn.execute("SELECT operator_id FROM operator_cards WHERE card_id = ?",
+                           (card_id,)).fetchone()
+        store_card_binding(conn, clock, card_id, operator_id, name=name)
+        audit.record(conn, clock, by, "operator_card", subject=card_id,
+                     before=None if old is None else {"operator": old[0]},
+                     after={"operator": operator_id})
+
+
+def store_card_binding(conn: sqlite3.Connection, clock: Clock, card_id: str, operator_id: str,
+                       *, name: str | None) -> None:
+    """:func:`bind_card` without its audit row (the demo shop's seed is nobody's action)."""
+    with write_transaction(conn):
+        if conn.execute("SELECT 1 FROM cards WHERE card_id = ?", (card_id,)).fetchone() is None:
+            raise OperatorCardRefused(f"卡 {card_id} 本机不认识（先同步或登记这张卡）。",
+                                      f"Card {card_id} is not known here (sync or register "
+                                      "it first).")
+        known = conn.execute("SELECT active FROM operators WHERE id = ?",
+                             (operator_id,)).fetchone()
+        if known is None and not name:
+            raise OperatorCardRefused(f"没有管理员 {operator_id}；新管理员要给出姓名。",
+                                      f"No operator {operator_id}; give a name for a new one.")
+        if known is None:
+            conn.execute("INSERT INTO operators (id, name, pin_hash, pin_salt, pin_params, "
+                         "created_at) VALUES (?, ?, x'', x'', '', ?)",
+                         (operator_id, name, to_db(clock.now())))
+        conn.execute("INSERT INTO operator_cards (card_id, operator_id, added_at) "
+                     "VALUES (?, ?, ?) ON CONFLICT (card_id) DO UPDATE SET "
+                     "operator_id = excluded.operator_id, added_at = excluded.added_at",
+                     (card_id, operator_id, to_db(clock.now())))
+
+
+def unbind_card(conn: sqlite3.Connection, clock: Clock, card_id: str, *,
+                by: str = "kiosk-admin") -> bool:
+    """The card no longer opens the operator screens; False if it never did."""
+    with write_transaction(conn):
+        old = conn.execute("SELECT operator_id FROM operator_cards WHERE card_id = ?",
+                           (card_id,)).fetchone()
+        if old is None:
+            return False
+        conn.execute("DELETE FROM operator_cards WHERE card_id = ?", (card_id,))
+        audit.record(conn, clock, by, "operator_card", subject=card_id,
+                     before={"operator": old[0]}, after=None)
+    return True

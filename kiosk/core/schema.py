@@ -371,7 +371,20 @@ CREATE TABLE card_alerts (
 );
 """ + _append_only("card_alerts")
 
-MIGRATIONS: tuple[str, ...] = (V1, V2, V3, V4, V5, V6, V7, V8)
+# v9: operator cards this kiosk itself names. The district's flag on a card row no longer
+# opens the operator screens: a card does only when it is bound here to an active operator
+# (kiosk-admin operator-card), so a row the district (or anything posing as it) sends cannot
+# hand out operator rights. An operator bound only to a card has no PIN (empty hash).
+V9 = """
+CREATE TABLE operator_cards (
+    card_id TEXT PRIMARY KEY,
+    operator_id TEXT NOT NULL REFERENCES operators (id),
+    added_at TEXT NOT NULL
+);
+CREATE INDEX operator_cards_by_operator ON operator_cards (operator_id);
+"""
+
+MIGRATIONS: tuple[str, ...] = (V1, V2, V3, V4, V5, V6, V7, V8, V9)
 LATEST_VERSION = len(MIGRATIONS)
 
 

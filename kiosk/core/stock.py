@@ -42,6 +42,11 @@ def add_donor(conn: sqlite3.Connection, clock: Clock, donor_id: str, name: str,
             (donor_id, name, contact, to_db(clock.now())))
 
 
+def donors(conn: sqlite3.Connection) -> list[tuple[str, str]]:
+    """(id, name) of every donor, by name."""
+    return [(r["id"], r["name"]) for r in conn.execute("SELECT id, name FROM donors ORDER BY name")]
+
+
 def _goods_item(conn: sqlite3.Connection, item_id: str) -> None:
     row = conn.execute("SELECT kind FROM items WHERE id = ?", (item_id,)).fetchone()
     if row is None:

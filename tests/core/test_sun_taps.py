@@ -140,9 +140,8 @@ def test_registering_a_signed_tap_makes_a_sun_card(shop: Services, clock: Manual
 def test_a_signed_operator_card_signs_in_once_per_tap(shop: Services,
                                                       clock: ManualClock) -> None:
     make_sun(shop)
-    with shop.conn:
-        shop.conn.execute("UPDATE cards SET is_operator = 1 WHERE card_id = ?", (UID,))
-    assert operators.sign_in_with_card(shop.conn, clock, tap(2)).operator_id == f"card:{UID}"
+    operators.bind_card(shop.conn, clock, UID, "op-sun", name="孙社工")   # this kiosk's word
+    assert operators.sign_in_with_card(shop.conn, clock, tap(2)).operator_id == "op-sun"
     with pytest.raises(SunReplayed):
         operators.sign_in_with_card(shop.conn, clock, tap(2))
     with pytest.raises(CardNotGenuine):

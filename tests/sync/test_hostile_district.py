@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from district.store import Store
-from kiosk.core import ledger, sync_status
+from kiosk.core import cards, ledger, operators, sync_status
 from kiosk.core.ids import uuid7
 from kiosk.core.models import CartLine, PresentedCard
 from tests.conftest import ManualClock
@@ -212,4 +212,25 @@ def test_a_push_answer_out_of_range_acknowledges_nothing(
     assert sync_status.acked_seq(kiosk.conn) == 0
     assert "applied_seq" in sync_status.status(kiosk.conn)["last_error"]
     bad.stop()
+    kiosk.close()
+
+
+def test_a_card_the_district_calls_operator_opens_nothing(tmp_path: Path, clock: ManualClock
+                                                          ) -> None:
+    """A card for a volunteer nobody knows, flagged as an operator's: it is stored (the
+    district may know better about cards), but only this kiosk's own list opens the
+    operator screens."""
+    def district(asked: Asked) -> Reply:
+        if asked.path.startswith("/v1/changes"):
+            return Reply(body=page(cards=[["04EE11223344AA", "NOBODY", "nfc", "active", 1, True]]))
+        return accept_everything(asked)
+
+    posing = HostileDistrict(district)
+    kiosk = kiosk_for(posing.url, tmp_path, clock)
+    assert kiosk.daemon.run_once() is not None
+    holder = cards.look_up(kiosk.conn, PresentedCard("04EE11223344AA"))
+    assert not holder.is_operator
+    with pytest.raises(operators.NotAnOperatorCard):
+        operators.sign_in_with_card(kiosk.conn, clock, PresentedCard("04EE11223344AA"))
+    posing.stop()
     kiosk.close()

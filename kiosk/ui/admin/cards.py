@@ -28,11 +28,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from kiosk.core.cards import CardInfo
 from kiosk.core.clock import shop_time
 from kiosk.core.models import PresentedCard
 from kiosk.core.qr_cards import QrCardRequest
 from kiosk.ui.admin.base import AdminContext, AdminScreen, clicked, heading, text_field
-from kiosk.ui.admin.work import CardInfo, Result
+from kiosk.ui.admin.work import Result
 from kiosk.ui.widgets import button, label
 from points_protocol.errors import Invalid
 from points_protocol.ids import normalize_card_id

@@ -25,6 +25,7 @@ from kiosk.core import (
     reports,
     sync_status,
 )
+from kiosk.core import cards as card_store
 from kiosk.core import stock as stock_store
 from kiosk.core.cards import card_id_of
 from kiosk.core.catalogue import CatalogueEntry
@@ -69,16 +70,6 @@ def attempt(job: Callable[[], Any]) -> Result:
 
 
 @dataclass(frozen=True)
-class CardInfo:
-    card_id: str
-    volunteer_id: str
-    masked_name: str
-    kind: str
-    status: str
-    is_operator: bool
-
-
-@dataclass(frozen=True)
 class HealthInfo:
     sync: sync_status.SyncHealth
     paper: str  # ok / low / out / unknown / offline
@@ -120,10 +111,7 @@ class AdminWork:
         return attempt(lambda: catalogue.find_by_barcode(self.services.conn, code.strip()))
 
     def donors(self) -> Result:
-        def job() -> list[tuple[str, str]]:
-            return [(r["id"], r["name"]) for r in self.services.conn.execute(
-                "SELECT id, name FROM donors ORDER BY name")]
-        return attempt(job)
+        return attempt(lambda: stock_store.donors(self.services.conn))
 
     def add_donor(self, operator_id: str, name: str, contact: str | None) -> Result:
         s = self.services
@@ -169,19 +157,12 @@ class AdminWork:
     # -- cards -----------------------------------------------------------------------------------
 
     def card(self, card_id: str) -> Result:
-        def job() -> CardInfo | None:
-            r = self.services.conn.execute(
-                """SELECT c.*, v.masked_name FROM cards c JOIN volunteers v ON v.id = c.volunteer_id
-                   WHERE c.card_id = ?""", (card_id_of(card_id),)).fetchone()
-            return None if r is None else CardInfo(r["card_id"], r["volunteer_id"],
-                                                   r["masked_name"], r["kind"], r["status"],
-                                                   bool(r["is_operator"]))
-        return attempt(job)
+        return attempt(lambda: card_store.card_info(self.services.conn, card_id_of(card_id)))
 
     def set_card_status(self, operator_id: str, card_id: str, status: str) -> Result:
         s = self.services
 
-        def job() -> CardInfo | None:
+        def job() -> card_store.CardInfo | None:
             audit.set_card_status(s.conn, s.clock, operator_id, card_id, status)
             return self.card(card_id_of(card_id)).value  # type: ignore[no-any-return]
         return attempt(job)
@@ -189,12 +170,8 @@ class AdminWork:
     def volunteers(self, prefix: str = "", limit: int = 100) -> Result:
         """Active volunteers whose number starts with ``prefix``, at most ``limit`` (a district
         has hundreds of thousands: the list is a search, never all of them)."""
-        def job() -> list[tuple[str, str]]:
-            start = prefix.strip()
-            return [(r["id"], r["masked_name"]) for r in self.services.conn.execute(
-                "SELECT id, masked_name FROM volunteers WHERE status = 'active' AND id >= ? "
-                "AND id < ? ORDER BY id LIMIT ?", (start, start + "\U0010ffff", limit))]
-        return attempt(job)
+        return attempt(lambda: card_store.active_volunteers(self.services.conn, prefix.strip(),
+                                                            limit))
 
     def register_card(self, operator_id: str, card_id: str, volunteer_id: str,
                       sun: SunCounter | None = None) -> Result:
