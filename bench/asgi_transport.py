@@ -21,6 +21,9 @@ class AsgiTransport:
         self.key = key
         self.loop = loop
 
+    def clock_skew(self) -> float | None:
+        return None   # in-process: one clock
+
     def request(self, method: str, path: str, body: bytes | None, *,
                 deadline: float | None = None) -> tuple[int, bytes]:
         """In-process: nothing trickles, so ``deadline`` is not needed."""

@@ -90,6 +90,9 @@ class FaultyTransport:
         self.p_lost = 0.15
         self.failures = 0
 
+    def clock_skew(self) -> float | None:
+        return None   # in-process: one clock
+
     def request(self, method: str, path: str, body: bytes | None, *,
                 deadline: float | None = None) -> tuple[int, bytes]:
         if self.partitioned:

@@ -68,173 +68,173 @@
 <context>
     <name>CardsScreen</name>
     <message>
-        <location filename="../../kiosk/ui/admin/cards.py" line="123"/>
+        <location filename="../../kiosk/ui/admin/cards.py" line="128"/>
         <source>Cards</source>
         <translation>积分卡</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/cards.py" line="126"/>
+        <location filename="../../kiosk/ui/admin/cards.py" line="131"/>
         <source>Tap the card on the reader, or type its number</source>
         <translation>把卡放在读卡器上，或输入卡号</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/cards.py" line="127"/>
+        <location filename="../../kiosk/ui/admin/cards.py" line="132"/>
         <source>Card number</source>
         <translation>卡号</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/cards.py" line="128"/>
+        <location filename="../../kiosk/ui/admin/cards.py" line="133"/>
         <source>Find</source>
         <translation>查找</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/cards.py" line="129"/>
+        <location filename="../../kiosk/ui/admin/cards.py" line="134"/>
         <source>Block this card</source>
         <translation>停用这张卡</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/cards.py" line="130"/>
+        <location filename="../../kiosk/ui/admin/cards.py" line="135"/>
         <source>Unblock this card</source>
         <translation>恢复这张卡</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/cards.py" line="133"/>
+        <location filename="../../kiosk/ui/admin/cards.py" line="138"/>
         <source>Register a new card</source>
         <translation>登记新卡</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/cards.py" line="134"/>
+        <location filename="../../kiosk/ui/admin/cards.py" line="139"/>
         <source>Wait for the card</source>
         <translation>等待刷卡</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/cards.py" line="135"/>
+        <location filename="../../kiosk/ui/admin/cards.py" line="140"/>
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/cards.py" line="178"/>
+        <location filename="../../kiosk/ui/admin/cards.py" line="183"/>
         <source>Tap the new card on the reader now: it will be registered to %1</source>
         <translation>请现在把新卡放到读卡器上：它将登记给 %1</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/cards.py" line="180"/>
+        <location filename="../../kiosk/ui/admin/cards.py" line="185"/>
         <source>Choose the volunteer, then press the button and tap the new card</source>
         <translation>先选择志愿者，再按按钮，然后刷新卡</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/cards.py" line="184"/>
-        <location filename="../../kiosk/ui/admin/cards.py" line="269"/>
+        <location filename="../../kiosk/ui/admin/cards.py" line="189"/>
+        <location filename="../../kiosk/ui/admin/cards.py" line="276"/>
         <source>Choose a volunteer first</source>
         <translation>请先选择志愿者</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/cards.py" line="206"/>
+        <location filename="../../kiosk/ui/admin/cards.py" line="213"/>
         <source>No card %1 on this kiosk</source>
         <translation>本机没有卡号为 %1 的卡</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/cards.py" line="219"/>
+        <location filename="../../kiosk/ui/admin/cards.py" line="226"/>
         <source>active</source>
         <translation>正常</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/cards.py" line="219"/>
+        <location filename="../../kiosk/ui/admin/cards.py" line="226"/>
         <source>blocked</source>
         <translation>已停用</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/cards.py" line="222"/>
+        <location filename="../../kiosk/ui/admin/cards.py" line="229"/>
         <source>QR card</source>
         <translation>二维码卡</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/cards.py" line="223"/>
+        <location filename="../../kiosk/ui/admin/cards.py" line="230"/>
         <source>%1 · %2 · %3</source>
         <translation>%1 · %2 · %3</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/cards.py" line="226"/>
+        <location filename="../../kiosk/ui/admin/cards.py" line="233"/>
         <source>Operator card</source>
         <translation>管理员卡</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/cards.py" line="248"/>
+        <location filename="../../kiosk/ui/admin/cards.py" line="255"/>
         <source>Card %1 registered to %2</source>
         <translation>卡 %1 已登记给 %2</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/cards.py" line="249"/>
+        <location filename="../../kiosk/ui/admin/cards.py" line="256"/>
         <source>Card %1 was already registered to %2</source>
         <translation>卡 %1 本来就登记给 %2</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/cards.py" line="136"/>
+        <location filename="../../kiosk/ui/admin/cards.py" line="141"/>
         <source>Print a QR card</source>
         <translation>打印二维码卡</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/cards.py" line="137"/>
+        <location filename="../../kiosk/ui/admin/cards.py" line="142"/>
         <source>Issue a QR card</source>
         <translation>签发二维码卡</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/cards.py" line="138"/>
+        <location filename="../../kiosk/ui/admin/cards.py" line="143"/>
         <source>Print</source>
         <translation>打印</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/cards.py" line="142"/>
+        <location filename="../../kiosk/ui/admin/cards.py" line="147"/>
         <source>QR cards are switched off on this kiosk ([qr] public_key).</source>
         <translation>本机没有启用二维码卡（[qr] public_key）。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/cards.py" line="220"/>
+        <location filename="../../kiosk/ui/admin/cards.py" line="227"/>
         <source>NFC card known by its UID alone (daily cap)</source>
         <translation>仅凭卡号识别的 NFC 卡（有每日限额）</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/cards.py" line="221"/>
+        <location filename="../../kiosk/ui/admin/cards.py" line="228"/>
         <source>NFC card that signs each tap (NTAG 424)</source>
         <translation>每次刷卡都签名的 NFC 卡（NTAG 424）</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/cards.py" line="297"/>
+        <location filename="../../kiosk/ui/admin/cards.py" line="304"/>
         <source>waiting for the district</source>
         <translation>等待区里签发</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/cards.py" line="298"/>
+        <location filename="../../kiosk/ui/admin/cards.py" line="305"/>
         <source>ready to print</source>
         <translation>可以打印</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/cards.py" line="299"/>
+        <location filename="../../kiosk/ui/admin/cards.py" line="306"/>
         <source>printed</source>
         <translation>已打印</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/cards.py" line="300"/>
+        <location filename="../../kiosk/ui/admin/cards.py" line="307"/>
         <source>refused: %1</source>
         <translation>被拒绝：%1</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/cards.py" line="339"/>
+        <location filename="../../kiosk/ui/admin/cards.py" line="346"/>
         <source>QR card %1 printed for %2</source>
         <translation>已为 %2 打印二维码卡 %1</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/cards.py" line="140"/>
+        <location filename="../../kiosk/ui/admin/cards.py" line="145"/>
         <source>Signed by the district at the next sync (needs the network), then printed here; the old QR card stops working.</source>
         <translation>由区里在下次同步时签发（需要联网），签好后在这里打印；旧二维码卡随之作废。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/cards.py" line="131"/>
+        <location filename="../../kiosk/ui/admin/cards.py" line="136"/>
         <source>A new card for this volunteer:</source>
         <translation>给这位志愿者制新卡：</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/cards.py" line="132"/>
+        <location filename="../../kiosk/ui/admin/cards.py" line="137"/>
         <source>Volunteer number</source>
         <translation>志愿者编号</translation>
     </message>
@@ -792,122 +792,142 @@
 <context>
     <name>HealthScreen</name>
     <message>
-        <location filename="../../kiosk/ui/admin/health.py" line="49"/>
+        <location filename="../../kiosk/ui/admin/health.py" line="51"/>
         <source>Health</source>
         <translation>运行状态</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/health.py" line="52"/>
+        <location filename="../../kiosk/ui/admin/health.py" line="54"/>
         <source>Sync with the district</source>
         <translation>与区平台同步</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/health.py" line="53"/>
+        <location filename="../../kiosk/ui/admin/health.py" line="55"/>
         <source>Sync now</source>
         <translation>立即同步</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/health.py" line="54"/>
+        <location filename="../../kiosk/ui/admin/health.py" line="56"/>
         <source>Receipt printer</source>
         <translation>小票打印机</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/health.py" line="55"/>
+        <location filename="../../kiosk/ui/admin/health.py" line="57"/>
         <source>Card reader and camera</source>
         <translation>读卡器和摄像头</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/health.py" line="56"/>
+        <location filename="../../kiosk/ui/admin/health.py" line="58"/>
         <source>Check again</source>
         <translation>重新检查</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/health.py" line="57"/>
+        <location filename="../../kiosk/ui/admin/health.py" line="59"/>
         <source>Test print</source>
         <translation>打印测试页</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/health.py" line="68"/>
+        <location filename="../../kiosk/ui/admin/health.py" line="70"/>
         <source>never</source>
         <translation>从未</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/health.py" line="71"/>
+        <location filename="../../kiosk/ui/admin/health.py" line="73"/>
         <source>ready</source>
         <translation>正常</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/health.py" line="71"/>
+        <location filename="../../kiosk/ui/admin/health.py" line="73"/>
         <source>not found</source>
         <translation>未找到</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/health.py" line="74"/>
+        <location filename="../../kiosk/ui/admin/health.py" line="76"/>
         <source>No card reader or camera has reported yet</source>
         <translation>读卡器和摄像头尚未报告状态</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/health.py" line="79"/>
+        <location filename="../../kiosk/ui/admin/health.py" line="82"/>
         <source>Last success: %1</source>
         <translation>上次成功：%1</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/health.py" line="80"/>
+        <location filename="../../kiosk/ui/admin/health.py" line="83"/>
         <source>Last attempt: %1</source>
         <translation>上次尝试：%1</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/health.py" line="81"/>
+        <location filename="../../kiosk/ui/admin/health.py" line="84"/>
         <source>Waiting to be sent: %1</source>
         <translation>等待上传：%1 条</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/health.py" line="82"/>
+        <location filename="../../kiosk/ui/admin/health.py" line="85"/>
         <source>Refused by the district: %1</source>
         <translation>被区平台拒绝：%1 条</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/health.py" line="84"/>
+        <location filename="../../kiosk/ui/admin/health.py" line="87"/>
         <source>Last error: %1</source>
         <translation>上次错误：%1</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/health.py" line="86"/>
+        <location filename="../../kiosk/ui/admin/health.py" line="89"/>
         <source>A sync has been asked for and will run shortly.</source>
         <translation>已请求同步，稍后进行。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/health.py" line="88"/>
+        <location filename="../../kiosk/ui/admin/health.py" line="91"/>
         <source>Paper: OK</source>
         <translation>纸张：正常</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/health.py" line="88"/>
+        <location filename="../../kiosk/ui/admin/health.py" line="91"/>
         <source>Paper: running low</source>
         <translation>纸张：快用完了</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/health.py" line="89"/>
+        <location filename="../../kiosk/ui/admin/health.py" line="92"/>
         <source>Paper: OUT — change the roll</source>
         <translation>纸张：已用完——请换纸卷</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/health.py" line="90"/>
+        <location filename="../../kiosk/ui/admin/health.py" line="93"/>
         <source>Printer not reachable</source>
         <translation>连接不上打印机</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/health.py" line="91"/>
+        <location filename="../../kiosk/ui/admin/health.py" line="94"/>
         <source>Paper: this printer cannot report it</source>
         <translation>纸张：这台打印机无法报告</translation>
     </message>
     <message>
+        <location filename="../../kiosk/ui/admin/health.py" line="106"/>
+        <source>CLOCK IS WRONG: %1 s off the district&apos;s clock.</source>
+        <translation>时钟不对：比区里的时钟差 %1 秒。</translation>
+    </message>
+    <message>
         <location filename="../../kiosk/ui/admin/health.py" line="109"/>
+        <source>CLOCK IS WRONG: the last successful sync (%1) is later than now.</source>
+        <translation>时钟不对：上次成功同步（%1）比现在还晚。</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/admin/health.py" line="112"/>
+        <source>CLOCK IS WRONG: the newest sale (%1) is later than now.</source>
+        <translation>时钟不对：最近一笔兑换（%1）比现在还晚。</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/admin/health.py" line="114"/>
+        <source>Sales count as offline (the offline caps apply) until the clock is right.</source>
+        <translation>在时钟改正之前，本机按离线销售（离线限额有效）。</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/admin/health.py" line="132"/>
         <source>Test page printed</source>
         <translation>测试页已打印</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/health.py" line="110"/>
+        <location filename="../../kiosk/ui/admin/health.py" line="133"/>
         <source>Test print failed: %1</source>
         <translation>测试打印失败：%1</translation>
     </message>

@@ -13,7 +13,7 @@ import sqlite3
 from collections.abc import Mapping, Sequence
 from datetime import datetime, timedelta
 
-from kiosk.core import cards, catalogue, district_policy, ledger, sync_status
+from kiosk.core import cards, catalogue, clock_check, district_policy, ledger, sync_status
 from kiosk.core.catalogue import CatalogueEntry
 from kiosk.core.clock import Clock, to_db
 from kiosk.core.db import write_transaction
@@ -67,11 +67,12 @@ def merge_lines(lines: Sequence[CartLine]) -> list[tuple[str, int]]:
 
 
 def is_offline(conn: sqlite3.Connection, now: datetime, policy: SalesPolicy) -> bool:
-    """Offline = no successful sync within ``offline_after_seconds`` (or never)."""
+    """Offline = no successful sync within ``offline_after_seconds`` (or never), or a clock
+    that cannot be trusted (a last sync or a sale later than now): the caps then apply."""
     last = sync_status.last_success(conn)
-    if last is None:
+    if last is None or now - last > timedelta(seconds=policy.offline_after_seconds):
         return True
-    return now - last > timedelta(seconds=policy.offline_after_seconds)
+    return clock_check.clock_problem(conn, now) is not None
 
 
 class Checkout:

@@ -129,13 +129,14 @@ def set_operator(conn: sqlite3.Connection, clock: Clock, policy: PinPolicy, oper
                      after={"name": name, "active": 1, "pin": "changed"})
 
 
-def lockout_left(conn: sqlite3.Connection, clock: Clock) -> int:
-    """Whole seconds until the PIN pad accepts a try again (0: open)."""
+def lockout_left(conn: sqlite3.Connection, clock: Clock, policy: PinPolicy) -> int:
+    """Whole seconds until the PIN pad accepts a try again (0: open). Never more than the
+    policy's longest lockout: a clock that went back a year must not lock staff out a year."""
     row = conn.execute("SELECT locked_until FROM operator_lockout WHERE id = 1").fetchone()
     if row is None or row[0] is None:
         return 0
     left = (from_db(row[0]) - clock.now()).total_seconds()
-    return max(0, math.ceil(left))
+    return min(max(0, math.ceil(left)), policy.lockout_max_seconds)
 
 
 def _delay(policy: PinPolicy, failed: int) -> int:
@@ -148,7 +149,7 @@ def _delay(policy: PinPolicy, failed: int) -> int:
 def sign_in_with_pin(conn: sqlite3.Connection, clock: Clock, policy: PinPolicy,
                      pin: str) -> Operator:
     """The operator whose PIN this is; raises :class:`PinLocked` or :class:`WrongPin`."""
-    left = lockout_left(conn, clock)
+    left = lockout_left(conn, clock, policy)
     if left:
         raise PinLocked(clock.now() + timedelta(seconds=left), left)
     row = _find(conn, pin)  # slow on purpose: outside the write lock

@@ -371,10 +371,11 @@ CREATE TABLE card_alerts (
 );
 """ + _append_only("card_alerts")
 
-# v9: operator cards this kiosk itself names. The district's flag on a card row no longer
-# opens the operator screens: a card does only when it is bound here to an active operator
-# (kiosk-admin operator-card), so a row the district (or anything posing as it) sends cannot
-# hand out operator rights. An operator bound only to a card has no PIN (empty hash).
+# v9: operator cards this kiosk itself names, and its clock as the district saw it. The
+# district's flag on a card row no longer opens the operator screens: a card does only when
+# it is bound here to an active operator (kiosk-admin operator-card), so a row the district
+# (or anything posing as it) sends cannot hand out operator rights. An operator bound only to
+# a card has no PIN (empty hash).
 V9 = """
 CREATE TABLE operator_cards (
     card_id TEXT PRIMARY KEY,
@@ -382,6 +383,13 @@ CREATE TABLE operator_cards (
     added_at TEXT NOT NULL
 );
 CREATE INDEX operator_cards_by_operator ON operator_cards (operator_id);
+
+-- How far this kiosk's clock was off the district's (its HTTP Date), measured by the sync
+-- daemon at its last answer, and the outbox sequence reached by then: confirms the clock, or
+-- says it is wrong (kiosk.core.clock_check).
+ALTER TABLE sync_status ADD COLUMN clock_skew_seconds REAL;
+ALTER TABLE sync_status ADD COLUMN clock_checked_at TEXT;
+ALTER TABLE sync_status ADD COLUMN clock_checked_seq INTEGER;
 """
 
 MIGRATIONS: tuple[str, ...] = (V1, V2, V3, V4, V5, V6, V7, V8, V9)

@@ -127,6 +127,29 @@ def last_success(conn: sqlite3.Connection) -> datetime | None:
     return None if row is None or row[0] is None else from_db(row[0])
 
 
+@dataclass(frozen=True)
+class ClockReading:
+    skew_seconds: float     # the district's clock minus this kiosk's
+    checked_at: datetime    # kiosk time of the measurement
+    checked_seq: int        # the outbox sequence reached by then
+
+
+def record_clock(conn: sqlite3.Connection, skew_seconds: float, checked_at: str) -> None:
+    with write_transaction(conn):
+        conn.execute("UPDATE sync_status SET clock_skew_seconds = ?, clock_checked_at = ?, "
+                     "clock_checked_seq = ? WHERE id = 1",
+                     (skew_seconds, checked_at, highest_seq(conn)))
+
+
+def clock_reading(conn: sqlite3.Connection) -> ClockReading | None:
+    """The district's last word on this kiosk's clock, or None if never measured."""
+    row = conn.execute("SELECT clock_skew_seconds, clock_checked_at, clock_checked_seq "
+                       "FROM sync_status WHERE id = 1").fetchone()
+    if row is None or row[0] is None or row[1] is None:
+        return None
+    return ClockReading(float(row[0]), from_db(row[1]), int(row[2] or 0))
+
+
 # -- "sync now" ------------------------------------------------------------------------------
 
 def request_sync(conn: sqlite3.Connection, clock: Clock) -> int:

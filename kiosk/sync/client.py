@@ -18,6 +18,7 @@ from __future__ import annotations
 import ipaddress
 import time
 from collections.abc import Callable
+from email.utils import parsedate_to_datetime
 from urllib.parse import urlsplit
 
 import requests
@@ -63,6 +64,7 @@ class HttpTransport:
         self._max_bytes = max_bytes
         self._wall_clock = wall_clock
         self._monotonic = monotonic
+        self._skew: float | None = None
         self._session = requests.Session()
         adapter = DeadlineAdapter()
         self._session.mount("http://", adapter)
@@ -94,6 +96,7 @@ class HttpTransport:
                     method, self._base + path, data=payload or None, headers=headers,
                     timeout=self._timeouts, verify=self._verify, stream=True,
                     allow_redirects=False) as answer:
+                self._note_date(answer)
                 _refuse_redirect(what, answer)
                 data = self._read(answer)
         except requests.RequestException as exc:
@@ -103,6 +106,19 @@ class HttpTransport:
         if watch.expired:   # the cut may end a body of unknown length early: never use it
             raise late
         return answer.status_code, data
+
+    def clock_skew(self) -> float | None:
+        """The district's clock minus this machine's, in seconds, from the HTTP ``Date`` of
+        the last answer (any status: a district refusing us for a wrong time says so too)."""
+        return self._skew
+
+    def _note_date(self, answer: requests.Response) -> None:
+        try:
+            district = parsedate_to_datetime(answer.headers.get("Date", ""))
+        except (TypeError, ValueError, IndexError):
+            return
+        if district.tzinfo is not None:
+            self._skew = district.timestamp() - self._wall_clock()
 
     def _read(self, answer: requests.Response) -> bytes:
         length = answer.headers.get("Content-Length") or "0"

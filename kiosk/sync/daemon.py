@@ -76,8 +76,21 @@ class Daemon:
     def run_once(self) -> RoundResult | None:
         """One round, then the heartbeat (whatever the round's outcome)."""
         result = self._round()
+        self._note_clock()
         self._heartbeat(round_ok=result is not None)
+        self._note_clock()
         return result
+
+    def _note_clock(self) -> None:
+        """Keep how far this machine's clock was off the district's at the last answer (the
+        checkout and the health screen read it: kiosk.core.clock_check)."""
+        skew = self.transport.clock_skew()
+        if skew is None:
+            return
+        try:
+            sync_status.record_clock(self.conn, skew, to_db(self.clock.now()))
+        except sqlite3.OperationalError as exc:
+            log.warning("could not record the clock check: %s", exc)
 
     def _heartbeat(self, *, round_ok: bool) -> None:
         """A failed heartbeat is only logged: it must never break or slow the sync loop's

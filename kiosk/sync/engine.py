@@ -39,6 +39,11 @@ class Transport(Protocol):
         answer before ``deadline``, a ``time.monotonic()`` moment)."""
         ...
 
+    def clock_skew(self) -> float | None:
+        """The district's clock minus this machine's (seconds) at the last answer, if the
+        transport can tell (an HTTP ``Date``)."""
+        ...
+
 
 class RoundDeadline:
     """The transport as one round sees it: no request starts after the round's deadline, and
@@ -60,6 +65,8 @@ class RoundDeadline:
         ends = [d for d in (deadline, self._ends) if d is not None]
         return self._inner.request(method, path, body, deadline=min(ends) if ends else None)
 
+    def clock_skew(self) -> float | None:
+        return self._inner.clock_skew()
 
 @dataclass(frozen=True)
 class RoundResult:

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from kiosk import __version__
-from kiosk.core import device_status, sync_status
+from kiosk.core import clock_check, device_status, sync_status
 from kiosk.core.clock import Clock, to_db
 from kiosk.core.db import read_transaction
 from kiosk.sync.engine import SyncError, Transport
@@ -33,18 +33,22 @@ def disk_free_bytes(conn: sqlite3.Connection) -> int | None:
 
 def build(conn: sqlite3.Connection, clock: Clock, *, round_ok: bool) -> dict[str, Any]:
     """The heartbeat body (see docs/protocol/README.md)."""
+    now = clock.now()
     with read_transaction(conn):
         last_sale = conn.execute(
             "SELECT MAX(created_at) FROM orders WHERE kind = 'sale'").fetchone()[0]
         pending = sync_status.waiting(conn)
         devices = device_status.latest(conn)
+        problem = clock_check.clock_problem(conn, now)
     return {
         "version": __version__,
-        "sent_at": to_db(clock.now()),
+        "sent_at": to_db(now),
         "last_sale_at": last_sale,
         "pending": pending,
         "last_round_ok": round_ok,
         "disk_free_bytes": disk_free_bytes(conn),
+        "clock_ok": problem is None,
+        "clock_problem": None if problem is None else problem.detail,
         "devices": [{"device": d.device, "kind": d.kind, "status": d.status,
                      "detail": d.detail, "at": d.at} for d in devices],
     }

@@ -24,7 +24,7 @@ def test_v3_database_gains_operators_and_audit(tmp_path: Path, clock: ManualCloc
     # What v3 knew survives: one outbox entry acknowledged, one still waiting.
     sync = sync_status.sync_health(conn)
     assert sync.last_success_at == "2026-06-01T03:00:00.000000+00:00" and sync.waiting == 1
-    assert operators.lockout_left(conn, clock) == 0
+    assert operators.lockout_left(conn, clock, operators.PinPolicy()) == 0
     operators.set_operator(conn, clock, operators.PinPolicy(), "op1", name="x", pin="135792")
     assert operators.sign_in_with_pin(conn, clock, operators.PinPolicy(), "135792").name == "x"
     assert [e.action for e in audit.entries(conn)] == ["operator_set", "sign_in"]

@@ -62,7 +62,7 @@ def test_lockout_grows_with_each_wrong_pin_and_resets(shop: Services,
         operators.sign_in_with_pin(shop.conn, clock, POLICY, "246810")
     assert locked.value.seconds_left == 1
     clock.advance(seconds=1)
-    assert operators.lockout_left(shop.conn, clock) == 0
+    assert operators.lockout_left(shop.conn, clock, POLICY) == 0
     with pytest.raises(PinLocked) as locked:  # fourth wrong PIN: twice as long
         operators.sign_in_with_pin(shop.conn, clock, POLICY, "000000")
     assert locked.value.seconds_left == 60

@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import json
 import logging
+import time
 from collections.abc import Iterator
+from email.utils import formatdate
 from pathlib import Path
 
 import pytest
@@ -233,4 +235,32 @@ def test_a_card_the_district_calls_operator_opens_nothing(tmp_path: Path, clock:
     with pytest.raises(operators.NotAnOperatorCard):
         operators.sign_in_with_card(kiosk.conn, clock, PresentedCard("04EE11223344AA"))
     posing.stop()
+    kiosk.close()
+
+
+def test_the_districts_clock_says_when_ours_is_wrong(tmp_path: Path, clock: ManualClock) -> None:
+    """The kiosk reads the district's HTTP Date on every answer: an hour apart, it sells as
+    if offline (the caps apply) and its heartbeat says the clock is wrong; once they agree
+    again, it is online."""
+    offset = {"seconds": 3600.0}
+
+    def district(asked: Asked) -> Reply:
+        reply = accept_everything(asked)
+        reply.headers["Date"] = formatdate(time.time() + offset["seconds"], usegmt=True)
+        return reply
+
+    ahead = HostileDistrict(district)
+    kiosk = kiosk_for(ahead.url, tmp_path, clock)
+    assert kiosk.daemon.run_once() is not None
+    reading = sync_status.clock_reading(kiosk.conn)
+    assert reading is not None and abs(reading.skew_seconds - 3600) < 5
+    beat = json.loads([a for a in ahead.asked if a.path == "/v1/heartbeat"][-1].body)
+    assert beat["clock_ok"] is False and "off the district's" in beat["clock_problem"]
+    assert kiosk.services.checkout.checkout(uuid7(), ZHANG, [CartLine("soap", 1)]).offline
+    offset["seconds"] = 0.0
+    assert kiosk.daemon.run_once() is not None
+    beat = json.loads([a for a in ahead.asked if a.path == "/v1/heartbeat"][-1].body)
+    assert beat["clock_ok"] is True and beat["clock_problem"] is None
+    assert not kiosk.services.checkout.checkout(uuid7(), ZHANG, [CartLine("soap", 1)]).offline
+    ahead.stop()
     kiosk.close()

@@ -130,8 +130,13 @@ class AdminGate(QObject):
         return False
 
     def _tick(self) -> None:
-        if self.panel.isVisible() and self.last_activity is not None \
-                and self.clock.now() - self.last_activity >= self.idle:
+        if not self.panel.isVisible() or self.last_activity is None:
+            return
+        now = self.clock.now()
+        # A clock that went back counts the idle time from now, or the screens would stay
+        # open until it caught up again.
+        self.last_activity = min(self.last_activity, now)
+        if now - self.last_activity >= self.idle:
             self.sign_out()
 
     # -- devices ---------------------------------------------------------------------------------

@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from PySide6.QtWidgets import QHBoxLayout, QVBoxLayout
 
 from kiosk.ui.admin.base import AdminContext, AdminScreen, clicked, heading
@@ -76,7 +78,8 @@ class HealthScreen(AdminScreen):
         if self.info is None:
             return
         s = self.info.sync
-        lines = [self.tr("Last success: %1").replace("%1", self._when(s.last_success_at)),
+        lines = [*self._clock_lines(),
+                 self.tr("Last success: %1").replace("%1", self._when(s.last_success_at)),
                  self.tr("Last attempt: %1").replace("%1", self._when(s.last_attempt_at)),
                  self.tr("Waiting to be sent: %1").replace("%1", self.n(s.waiting)),
                  self.tr("Refused by the district: %1").replace("%1", self.n(s.rejected))]
@@ -90,6 +93,26 @@ class HealthScreen(AdminScreen):
                  "offline": self.tr("Printer not reachable"),
                  "unknown": self.tr("Paper: this printer cannot report it")}
         self.printer.setText(paper.get(self.info.paper, self.info.paper))
+
+    def _moment(self, moment: datetime | None) -> str:
+        return "?" if moment is None else self.when(moment)
+
+    def _clock_lines(self) -> list[str]:
+        """A wrong clock first: days for caps and limits are counted by it."""
+        problem = self.info.clock if self.info is not None else None
+        if problem is None:
+            return []
+        if problem.kind == "district":
+            text = self.tr("CLOCK IS WRONG: %1 s off the district's clock.").replace(
+                "%1", self.n(round(-(problem.skew_seconds or 0))))
+        elif problem.kind == "last_sync":
+            text = self.tr("CLOCK IS WRONG: the last successful sync (%1) is later than "
+                           "now.").replace("%1", self._moment(problem.reference))
+        else:
+            text = self.tr("CLOCK IS WRONG: the newest sale (%1) is later than now.").replace(
+                "%1", self._moment(problem.reference))
+        return [text, self.tr("Sales count as offline (the offline caps apply) until the "
+                              "clock is right.")]
 
     def request_sync(self) -> None:
         def done(result: Result) -> None:

@@ -17,6 +17,7 @@ from typing import Any
 from kiosk.core import (
     audit,
     catalogue,
+    clock_check,
     item_pictures,
     operators,
     order_search,
@@ -73,6 +74,7 @@ def attempt(job: Callable[[], Any]) -> Result:
 class HealthInfo:
     sync: sync_status.SyncHealth
     paper: str  # ok / low / out / unknown / offline
+    clock: clock_check.ClockProblem | None = None   # the clock is wrong: sales count offline
 
 
 class AdminWork:
@@ -283,7 +285,9 @@ class AdminWork:
                     paper = str(ask())
                 except PrinterFault:
                     paper = "offline"
-            return HealthInfo(sync_status.sync_health(self.services.conn), paper)
+            conn, now = self.services.conn, self.services.clock.now()
+            return HealthInfo(sync_status.sync_health(conn), paper,
+                              clock_check.clock_problem(conn, now))
         return attempt(job)
 
     def test_print(self, operator_id: str) -> Result:
