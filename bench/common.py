@@ -33,7 +33,7 @@ def bench_config(db: Path) -> Config:
 def rich_shop(db: Path, volunteers: int = 1) -> Services:
     """The demo shop with stock that never runs out and ``volunteers`` rich volunteers whose
     cards are BENCH-0, BENCH-1, ... (a fresh one per sale keeps per-person limits open)."""
-    services = build(bench_config(db), SystemClock())
+    services = build(bench_config(db), SystemClock(), create=True)
     demo.seed(services)
     goods = [e.item_id for e in catalogue.entries(services.conn) if e.stock is not None]
     stock.restock(services.conn, services.clock, [stock.Restock(i, 10**7) for i in goods],

@@ -47,7 +47,7 @@ def basket_for(order_id: str) -> tuple[str, list[CartLine]]:
 
 
 def child(db: Path, retry: str | None) -> None:
-    services = build(bench_config(db))
+    services = build(bench_config(db), create=True)
     out = sys.stdout
     pending = [retry] if retry else []
     while True:

@@ -124,7 +124,7 @@ class SimKiosk:
     def restart(self) -> None:
         """A crash: the process dies, the file stays; a new process opens it."""
         self.services.conn.close()
-        self.services = build(self.config, self.clock)
+        self.services = build(self.config, self.clock, create=True)
         self.daemon = Daemon(self.services.conn, self.transport, self.clock,
                              self.config.kiosk.id, self.config.sync)
 
@@ -186,7 +186,7 @@ class World:
         self.store.register_kiosk(kiosk_id, signing.public_key_text(key))
         transport = FaultyTransport(AsgiTransport(self.app, kiosk_id, key, self.loop),
                                     random.Random(self.seed * 1000 + k))
-        services = build(config, clock)
+        services = build(config, clock, create=True)
         sim = SimKiosk(config, clock, transport, services,
                        Daemon(services.conn, transport, clock, kiosk_id, config.sync))
         transport.p_drop = transport.p_lost = 0.0

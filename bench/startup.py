@@ -43,7 +43,7 @@ def child(db: Path, volunteers: int, taps: int) -> None:
 
     enable_input_method()   # as kiosk.app.run does (on_screen_keyboard is on by default)
     app = QApplication([])
-    services = build(bench_config(db))
+    services = build(bench_config(db), create=True)
     reader = SimulatedCardReader("bench reader")
     kiosk = build_kiosk(services, TextFilePrinter(db.parent / "receipts.txt"), [reader],
                         size=(1920, 1080))

@@ -95,7 +95,7 @@ def bare_insert(path: Path, store: Store) -> tuple[int, float]:
     now = datetime.now(UTC).isoformat()
     balances = [(r[0][10:], r[1], 0, now) for r in store.query(
         "SELECT account, balance FROM balances WHERE account LIKE 'volunteer:%'")]
-    kiosk = open_database(path, startup_check="none")
+    kiosk = open_database(path, startup_check="none", create=True)
     started = time.perf_counter()
     with write_transaction(kiosk):
         kiosk.executemany("INSERT INTO volunteers (id, masked_name, status) VALUES (?, ?, ?)",
@@ -156,7 +156,7 @@ def main(argv: list[str] | None = None) -> int:  # noqa: PLR0915 (one benchmark,
                          database=DatabaseSection(path=str(work / "kiosk.sqlite"),
                                                   startup_check="none"),
                          sync=SyncSection(page_size=args.page_size))
-        services = build(config)
+        services = build(config, create=True)
         transport = HttpTransport(f"http://127.0.0.1:{port}", "bench-kiosk", key,
                                   read_timeout=600)
         daemon = Daemon(services.conn, transport, services.clock, "bench-kiosk", config.sync)

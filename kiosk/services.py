@@ -70,8 +70,9 @@ def pin_policy(config: Config) -> PinPolicy:
                      lockout_max_seconds=section.lockout_max_seconds)
 
 
-def build(config: Config, clock: Clock | None = None, *, create: bool = True) -> Services:
-    """``create=False``: a missing database is an error (DatabaseNotFoundError), not made."""
+def build(config: Config, clock: Clock | None = None, *, create: bool = False) -> Services:
+    """The core's objects on the configured database; only ``create`` (kiosk-admin init, the
+    demo) may make a new one where there is no file."""
     clock = clock or SystemClock()
     conn = open_database(config.database_path, busy_timeout_ms=config.database.busy_timeout_ms,
                          startup_check=config.database.startup_check,

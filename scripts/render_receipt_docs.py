@@ -37,7 +37,7 @@ def main() -> int:
     out = ROOT / "docs"
     with tempfile.TemporaryDirectory() as tmp:
         config = replace(Config(), database=DatabaseSection(path=str(Path(tmp) / "k.sqlite")))
-        services = build(config, FixedClock())
+        services = build(config, FixedClock(), create=True)
         try:
             demo.seed(services)
             # online (a sync just succeeded), so the offline caps do not apply to the sample

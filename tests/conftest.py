@@ -43,7 +43,7 @@ def config(tmp_path: Path) -> Config:
 
 @pytest.fixture
 def services(config: Config, clock: ManualClock) -> Services:
-    built = build(config, clock)
+    built = build(config, clock, create=True)
     yield built
     built.conn.close()
 

@@ -129,7 +129,7 @@ def make_kiosk(tmp: Path, kiosk_id: str, store: Store, url: str, clock: Clock,
                      kiosk=KioskSection(id=kiosk_id),
                      database=DatabaseSection(path=str(tmp / f"{kiosk_id}.sqlite")),
                      sync=SyncSection(**sync), qr=qr or QrSection())
-    services = build(config, clock)
+    services = build(config, clock, create=True)
     demo.seed(services)
     key = Ed25519PrivateKey.generate()
     store.register_kiosk(kiosk_id, signing.public_key_text(key))

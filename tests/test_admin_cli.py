@@ -65,6 +65,7 @@ def test_import_catalogue_reports_every_problem(tmp_path: Path) -> None:
     path = tmp_path / "bad.toml"
     path.write_text('[[item]]\nid = "a"\nname_zh = "甲"\nname_en = "A"\ncategory = "toys"\n'
                     'kind = "goods"\nprice = -1\n[[item]]\nid = "b"\n', encoding="utf-8")
+    assert admin(tmp_path, "init").returncode == 0
     result = admin(tmp_path, "import-catalogue", str(path))
     assert result.returncode == 2
     assert "item 1 (a): category = 'toys': must be one of" in result.stderr

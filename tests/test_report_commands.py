@@ -62,6 +62,7 @@ def test_report_period_needs_good_dates(tmp_path: Path) -> None:
 
 
 def test_set_operator_stores_a_hash_only(tmp_path: Path) -> None:
+    assert admin(tmp_path, "init").returncode == 0
     short = admin(tmp_path, "set-operator", "op1", "--name", "王社工", "--pin-stdin",
                   stdin="123\n")
     assert short.returncode == 1 and "at least 6 digits" in short.stderr

@@ -82,7 +82,7 @@ def packaged_kiosk(data: Path) -> Path:
     """The layout postinst and provisioning make: the ledger in the shared folder, the key in
     the daemon's own folder (0700); returns the config."""
     database = data / "kiosk.sqlite"
-    conn = open_database(database)
+    conn = open_database(database, create=True)
     conn.execute("INSERT INTO meta (key, value) VALUES ('kiosk_id', 'k1')")
     conn.close()
     keys = data / "sync"

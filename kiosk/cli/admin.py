@@ -107,11 +107,13 @@ COMMANDS: dict[str, Callable[[Services, argparse.Namespace], int]] = {
     "demo": cmd_demo,
 }
 COMMANDS.update(printer_commands.COMMANDS)
-COMMANDS.update(card_commands.COMMANDS)
-COMMANDS.update(hardware_commands.COMMANDS)
 COMMANDS.update(report_commands.COMMANDS)
-# Commands that take only the config: they must run on a damaged or locked database.
-CONFIG_COMMANDS = {**backup_commands.COMMANDS, **self_check.COMMANDS}
+# The only commands that may make a new database (where there is no file at all).
+CREATING_COMMANDS = {"init", "demo"}
+# Commands that take only the config: they must run on a damaged or locked database, or where
+# there is none (the district's card tools, device checks before provisioning).
+CONFIG_COMMANDS = {**backup_commands.COMMANDS, **self_check.COMMANDS, **card_commands.COMMANDS,
+                   **hardware_commands.COMMANDS, **printer_commands.CONFIG_COMMANDS}
 
 
 def parser() -> argparse.ArgumentParser:
@@ -120,7 +122,8 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--database", help="use this database file instead of the config's")
     p.add_argument("--version", action="version", version=f"kiosk {__version__}")
     sub = p.add_subparsers(dest="command", required=True)
-    sub.add_parser("init", help="create or migrate the database")
+    sub.add_parser("init", help="create the database (only where there is no file), or "
+                                "migrate it")
     sub.add_parser("import-catalogue", help="add or update items from a TOML file") \
         .add_argument("file")
     s = sub.add_parser("stock", help="list stock on hand")
@@ -155,7 +158,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                 config.database, path=str(Path(args.database).resolve())))
         if args.command in CONFIG_COMMANDS:
             return CONFIG_COMMANDS[args.command](config, args)
-        services = build(config)
+        services = build(config, create=args.command in CREATING_COMMANDS)
         return COMMANDS[args.command](services, args)
     except (ConfigError, DatabaseError, Invalid, WrongKioskError,   # Invalid: a catalogue
             stock.StockError, OrderNotFound, LedgerConflict) as exc:  # or an id refused

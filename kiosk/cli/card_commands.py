@@ -12,6 +12,7 @@ import argparse
 import html
 import os
 import sys
+from collections.abc import Callable
 from datetime import date, datetime, time
 from pathlib import Path
 from typing import Any
@@ -20,14 +21,15 @@ from zoneinfo import ZoneInfo
 import segno
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-from kiosk.services import Services
+from kiosk.config import Config
+from kiosk.core.clock import SystemClock
 from points_protocol import card_tokens
 from points_protocol.ids import normalize_qr_card_id
 
 CARD_MM = (85.6, 53.98)  # ISO/IEC 7810 ID-1, the size of a bank card
 
 
-def cmd_make_district_key(services: Services, args: argparse.Namespace) -> int:
+def cmd_make_district_key(config: Config, args: argparse.Namespace) -> int:
     private_path = Path(args.private)
     public_path = Path(args.public) if args.public else private_path.with_name(
         private_path.stem + "-public.key")
@@ -55,8 +57,8 @@ def _end_of_day(day: str, zone: ZoneInfo) -> datetime:
     return datetime.combine(date.fromisoformat(day), time(23, 59, 59), zone)
 
 
-def cmd_issue_card(services: Services, args: argparse.Namespace) -> int:
-    district = args.district or services.config.qr.district_id
+def cmd_issue_card(config: Config, args: argparse.Namespace) -> int:
+    district = args.district or config.qr.district_id
     if not district:
         print("kiosk-admin: give --district (or set [qr] district_id in the config)",
               file=sys.stderr)
@@ -64,9 +66,10 @@ def cmd_issue_card(services: Services, args: argparse.Namespace) -> int:
     try:
         card_id = normalize_qr_card_id(args.card_id)
         key = card_tokens.load_private_key(Path(args.key))
-        expires = _end_of_day(args.expires, services.kiosk.timezone) if args.expires else None
+        zone = ZoneInfo(config.kiosk.timezone)
+        expires = _end_of_day(args.expires, zone) if args.expires else None
         token = card_tokens.issue(key, district, card_id, args.generation,
-                                  issued_at=services.clock.now(), expires_at=expires)
+                                  issued_at=SystemClock().now(), expires_at=expires)
     except (OSError, ValueError, TypeError) as exc:
         print(f"kiosk-admin: cannot issue the card: {exc}", file=sys.stderr)
         return 2
@@ -109,7 +112,9 @@ def card_svg(qr: segno.QRCode, card_id: str, generation: int, title: str,
             f'<g font-family="Noto Sans CJK SC, sans-serif" fill="#000">{text}</g></svg>\n')
 
 
-COMMANDS = {"make-district-key": cmd_make_district_key, "issue-card": cmd_issue_card}
+# The district's tools: they need no kiosk database (and run where there is none).
+COMMANDS: dict[str, Callable[[Config, argparse.Namespace], int]] = {
+    "make-district-key": cmd_make_district_key, "issue-card": cmd_issue_card}
 
 
 def add_parsers(sub: Any) -> None:

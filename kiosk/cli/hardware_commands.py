@@ -14,12 +14,12 @@ from collections.abc import Callable
 from typing import Any
 
 from kiosk.cli.printer_commands import cmd_test_print
-from kiosk.services import Services
+from kiosk.config import Config
 
 
-def _readers(services: Services) -> None:
+def _readers(config: Config) -> None:
     print("NFC readers (PC/SC):")
-    if not services.config.nfc.enabled:
+    if not config.nfc.enabled:
         print("  disabled in config ([nfc] enabled = false)")
     try:
         from kiosk.hardware.nfc import list_readers  # noqa: PLC0415 (pyscard is optional here)
@@ -29,27 +29,27 @@ def _readers(services: Services) -> None:
         return
     if not readers:
         print("  none connected")
-    wanted = services.config.nfc.reader.lower()
+    wanted = config.nfc.reader.lower()
     for name, card in readers:
         chosen = " (used)" if wanted and wanted in name.lower() else ""
         print(f"  {name}{chosen}: {'card present' if card else 'no card'}")
 
 
-def _cameras(services: Services) -> None:
+def _cameras(config: Config) -> None:
     print("Cameras:")
     try:
         from kiosk.hardware.camera import open_capture  # noqa: PLC0415 (cv2 is heavy)
     except ImportError as exc:
         print(f"  unavailable: {exc}")
         return
-    cam = services.config.camera
+    cam = config.camera
     sources = [cam.source] if cam.source else []
     sources += [d.removeprefix("/dev/video") for d in sorted(glob.glob("/dev/video[0-3]"))
                 if d.removeprefix("/dev/video") not in sources]
     if not sources:
         print("  no camera configured ([camera] source) and no /dev/video0-3")
     for source in sources:
-        capture = open_capture(source, services.config.base_dir, cam.width, cam.height)
+        capture = open_capture(source, config.base_dir, cam.width, cam.height)
         ok, frame = capture.read() if capture.isOpened() else (False, None)
         capture.release()
         used = " (used)" if source == cam.source else ""
@@ -58,14 +58,15 @@ def _cameras(services: Services) -> None:
         print(f"  {source}{used}: {state}")
 
 
-def cmd_hardware(services: Services, args: argparse.Namespace) -> int:
-    _readers(services)
-    _cameras(services)
+def cmd_hardware(config: Config, args: argparse.Namespace) -> int:
+    """Needs no database: devices are checked before a kiosk is provisioned, too."""
+    _readers(config)
+    _cameras(config)
     print("Printer:")
     if args.test_print:
-        return cmd_test_print(services, args)
+        return cmd_test_print(config, args)
     from kiosk.cli.printer_commands import PAPER_ZH, _printer  # noqa: PLC0415
-    printer = _printer(services)
+    printer = _printer(config)
     if printer is None:
         return 2
     print(f"  {printer.describe()}")
@@ -73,7 +74,7 @@ def cmd_hardware(services: Services, args: argparse.Namespace) -> int:
     return 0
 
 
-COMMANDS: dict[str, Callable[[Services, argparse.Namespace], int]] = {"hardware": cmd_hardware}
+COMMANDS: dict[str, Callable[[Config, argparse.Namespace], int]] = {"hardware": cmd_hardware}
 
 
 def add_parsers(sub: Any) -> None:

@@ -11,11 +11,13 @@ import argparse
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
+from kiosk.config import Config
+from kiosk.core.clock import Clock, SystemClock
 from kiosk.core.devices import PrinterFault
 from kiosk.core.ids import uuid7
-from kiosk.core.models import Receipt, ReceiptLine
+from kiosk.core.models import KioskInfo, Receipt, ReceiptLine
 from kiosk.core.printing import reprint, unprinted_orders
-from kiosk.services import Services
+from kiosk.services import Services, kiosk_info
 
 if TYPE_CHECKING:
     from kiosk.hardware.printer import EscposReceiptPrinter
@@ -23,12 +25,12 @@ if TYPE_CHECKING:
 PAPER_ZH = {"ok": "纸张正常", "low": "纸张将尽", "out": "缺纸", "unknown": "无法查询"}
 
 
-def _printer(services: Services) -> EscposReceiptPrinter | None:
+def _printer(config: Config) -> EscposReceiptPrinter | None:
     # python-escpos takes most of a second to import: only the printer commands pay for it.
     from kiosk.hardware.escpos_job import UnknownProfile  # noqa: PLC0415
     from kiosk.hardware.printer import EscposReceiptPrinter  # noqa: PLC0415
     try:
-        return EscposReceiptPrinter(services.config.printer)
+        return EscposReceiptPrinter(config.printer)
     except UnknownProfile as exc:
         print(f"kiosk-admin: {exc}")
         return None
@@ -42,7 +44,7 @@ def cmd_reprint(services: Services, args: argparse.Namespace) -> int:
                   f"tries {p.attempts}  {p.last_detail or 'never printed'}")
         print(f"{len(pending)} receipt(s) not printed")
         return 0
-    printer = _printer(services)
+    printer = _printer(services.config)
     if printer is None:
         return 2
     outcome = reprint(services.conn, services.clock, printer, services.kiosk, args.order)
@@ -53,26 +55,26 @@ def cmd_reprint(services: Services, args: argparse.Namespace) -> int:
     return 1
 
 
-def sample_receipt(services: Services) -> Receipt:
-    kiosk = services.kiosk
+def sample_receipt(kiosk: KioskInfo, clock: Clock) -> Receipt:
     lines = (ReceiptLine("test-soap", "测试商品：香皂", "Test item: soap", "goods", 2, 30, 60),
              ReceiptLine("test-donate", "测试：爱心捐赠（积分）", "Test: donation", "donation",
                          1, 10, 10))
     return Receipt(order_id=f"TEST-{uuid7()}", kind="sale", kiosk_id=kiosk.kiosk_id,
                    kiosk_name=kiosk.name, community=kiosk.community,
-                   created_at=services.clock.now().astimezone(kiosk.timezone),
+                   created_at=clock.now().astimezone(kiosk.timezone),
                    masked_name="测*试", lines=lines, total=70, balance_after=0, offline=False)
 
 
-def cmd_test_print(services: Services, args: argparse.Namespace) -> int:
-    printer = _printer(services)
+def cmd_test_print(config: Config, args: argparse.Namespace) -> int:
+    """Needs no database: a test print is no sale, and the printer may be set up first."""
+    printer = _printer(config)
     if printer is None:
         return 2
     print(f"printer: {printer.describe()}")
     try:
         status = printer.paper_status()
         print(f"paper: {status} ({PAPER_ZH[status]})")
-        printer.print_receipt(sample_receipt(services))
+        printer.print_receipt(sample_receipt(kiosk_info(config), SystemClock()))
     except PrinterFault as fault:  # the operator's detail, not the volunteer's screen text
         print(f"test print FAILED: {fault.detail}")
         return 1
@@ -80,9 +82,9 @@ def cmd_test_print(services: Services, args: argparse.Namespace) -> int:
     return 0
 
 
-COMMANDS: dict[str, Callable[[Services, argparse.Namespace], int]] = {
-    "reprint": cmd_reprint, "test-print": cmd_test_print,
-}
+COMMANDS: dict[str, Callable[[Services, argparse.Namespace], int]] = {"reprint": cmd_reprint}
+CONFIG_COMMANDS: dict[str, Callable[[Config, argparse.Namespace], int]] = {
+    "test-print": cmd_test_print}
 
 
 def add_parsers(sub: Any) -> None:

@@ -24,6 +24,7 @@ from kiosk.cli import access_checks
 from kiosk.cli.backup_commands import backup_dir
 from kiosk.config import Config
 from kiosk.core import backup, schema
+from kiosk.core.db import DatabaseNotFoundError, check_file
 
 Check = tuple[str, str, str]  # (status, name, detail)
 PCSCD_SOCKET = Path("/run/pcscd/pcscd.comm")
@@ -32,8 +33,10 @@ MIN_FREE_MB = 500
 
 def check_database(config: Config, full: bool) -> Iterator[Check]:
     path = config.database_path
-    if not path.is_file():
-        yield "FAIL", "database", f"{path} does not exist (run: kiosk-admin init)"
+    try:
+        check_file(path, create=False)
+    except DatabaseNotFoundError as exc:
+        yield "FAIL", "database", str(exc)
         return
     try:
         conn = sqlite3.connect(backup.readonly_uri(path), uri=True, timeout=5)
@@ -48,7 +51,10 @@ def check_database(config: Config, full: bool) -> Iterator[Check]:
             return
         yield "ok", "database", f"{path} opens, {pragma} ok"
         version = schema.current_version(conn)
-        if version > schema.LATEST_VERSION:
+        if version == 0:
+            yield "FAIL", "schema", "no kiosk schema: not a kiosk database (kiosk-admin init " \
+                                    "makes one only where there is no file)"
+        elif version > schema.LATEST_VERSION:
             yield "FAIL", "schema", f"v{version} is newer than this program " \
                                     f"(v{schema.LATEST_VERSION})"
         elif version < schema.LATEST_VERSION:

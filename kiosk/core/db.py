@@ -27,7 +27,8 @@ class DatabaseError(Exception):
 
 
 class DatabaseNotFoundError(DatabaseError):
-    """There is no database file, and the caller must not make one."""
+    """No usable kiosk database at the path (none, an empty file, another program's), and
+    the caller must not make one; the message says what to do."""
 
 
 def connect(path: Path | str, *, busy_timeout_ms: int = 5000,
@@ -146,21 +147,55 @@ def _check_writable(path: Path) -> None:
                             "files through their group (packaging/README.md)")
 
 
+def check_file(path: Path, *, create: bool) -> None:
+    """Refuse, with one line saying what to do, a path that holds no kiosk database.
+
+    Only ``kiosk-admin init`` (``create``) makes a new ledger, and only where there is no file
+    at all. SQLite itself takes a missing file, or an empty one, as a new empty database: a
+    mistyped ``--database`` made a fresh ledger and exited 0, and a ledger truncated to 0
+    bytes was silently replaced by an empty one (its sales gone, the outbox back at 1)."""
+    if str(path) == ":memory:":
+        return
+    if not path.exists():
+        if create:
+            return
+        raise DatabaseNotFoundError(
+            f"{path}: no kiosk database here. Check [database] path or --database; a new "
+            "kiosk makes one with `kiosk-admin init`, a kiosk that lost it restores a "
+            "backup (`kiosk-admin backups`, `kiosk-admin restore FILE`)")
+    if not path.is_file():
+        raise DatabaseNotFoundError(f"{path}: not a file (check [database] path or --database)")
+    if path.stat().st_size == 0:
+        raise DatabaseNotFoundError(
+            f"{path} is empty (0 bytes): it is no kiosk database, and a kiosk that sold from "
+            "it has lost its ledger. Restore the newest backup (`kiosk-admin backups`, "
+            "`kiosk-admin restore FILE`); only for a kiosk that never sold, delete it and run "
+            "`kiosk-admin init`")
+
+
+def _check_kiosk_database(conn: sqlite3.Connection, path: Path) -> None:
+    """A database another program made is not migrated into a ledger."""
+    if schema.current_version(conn) > 0:
+        return
+    if conn.execute("SELECT COUNT(*) FROM sqlite_schema").fetchone()[0]:
+        raise DatabaseNotFoundError(f"{path}: an SQLite database, but not a kiosk's (no kiosk "
+                                    "schema); check [database] path or --database")
+
+
 def open_database(path: Path | str, *, busy_timeout_ms: int = 5000,
                   startup_check: str = "quick", cache_mb: int = 32,
-                  create: bool = True) -> sqlite3.Connection:
+                  create: bool = False) -> sqlite3.Connection:
     """Connect, check integrity, and bring the schema up to date.
 
-    A new file is made shared (kiosk.core.shared_files: the touchscreen and the sync daemon
-    are different users). ``create=False`` is for the services: a missing database means the
-    kiosk is not provisioned yet, and making one would bind it to whatever kiosk id the
-    config has now (``kiosk-admin init`` makes it, after the id is set)."""
+    Only with ``create`` (what ``kiosk-admin init`` and the demo do) may there be no file yet
+    (see :func:`check_file`): a missing database means the kiosk is not provisioned, and
+    making one would bind it to whatever kiosk id the config has now. A new file is made
+    shared (kiosk.core.shared_files: the touchscreen and the sync daemon are different
+    users)."""
     path = Path(path)
     in_memory = str(path) == ":memory:"
-    if not create and not in_memory and not path.exists():
-        raise DatabaseNotFoundError(f"{path}: no database yet: provision the kiosk first "
-                                    "(kiosk-admin init)")
     try:
+        check_file(path, create=create)
         if not in_memory:
             shared_files.prepare_database(path)
             _check_writable(path)
@@ -168,6 +203,7 @@ def open_database(path: Path | str, *, busy_timeout_ms: int = 5000,
         if not in_memory:
             shared_files.fix_database_companions(path)
         check_integrity(conn, startup_check)
+        _check_kiosk_database(conn, path)
         schema.migrate(conn)
     except OSError as exc:  # an unwritable folder: a message, not a traceback
         raise DatabaseError(f"{path}: {exc.strerror or exc}") from exc

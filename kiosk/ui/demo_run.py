@@ -101,7 +101,7 @@ class Script:
         config = replace(Config(), base_dir=ROOT,
                          database=DatabaseSection(path=str(database)),
                          ui=UiSection(language=language), qr=DEMO_QR_SETTINGS)
-        self.services = build(config, self.clock)
+        self.services = build(config, self.clock, create=True)
         demo.seed(self.services)
         self.reader = SimulatedCardReader("demo reader")
         self.printer = TextFilePrinter(out / "receipts.txt")

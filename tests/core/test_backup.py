@@ -32,7 +32,7 @@ from bench.common import bench_config
 from kiosk.core.ids import uuid7
 from kiosk.core.models import CartLine, PresentedCard
 from kiosk.services import build
-services = build(bench_config(Path(sys.argv[1])))
+services = build(bench_config(Path(sys.argv[1])), create=True)
 n = 0
 while True:
     order_id = uuid7()

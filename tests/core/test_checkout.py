@@ -194,7 +194,7 @@ def test_offline_cap_for_the_whole_kiosk(config, clock: ManualClock) -> None:  #
     from kiosk import demo
     from kiosk.services import build
     config = replace(config, offline=replace(config.offline, cap_per_kiosk_per_day=100))
-    services = build(config, clock)
+    services = build(config, clock, create=True)
     demo.seed(services)
     services.checkout.checkout(uuid7(), ZHANG, [CartLine("notebooks", 2)])  # 60
     with pytest.raises(OfflineCapReached) as caught:

@@ -38,7 +38,7 @@ def _checkout_loop(db: str, count: int, queue: multiprocessing.Queue,  # type: i
     from bench.common import bench_config
     from kiosk.services import build
     try:
-        services = build(bench_config(Path(db)))
+        services = build(bench_config(Path(db)), create=True)
         start.wait(timeout=120)  # both processes write from the same moment on
         for n in range(count):
             services.checkout.checkout(uuid7(), PresentedCard(f"BENCH-{n % 20}"),

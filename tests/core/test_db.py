@@ -18,7 +18,7 @@ DATA = Path(__file__).resolve().parent.parent / "data"
 
 
 def test_connection_pragmas(tmp_path: Path) -> None:
-    conn = open_database(tmp_path / "k.sqlite", busy_timeout_ms=1234)
+    conn = open_database(tmp_path / "k.sqlite", busy_timeout_ms=1234, create=True)
     assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
     assert conn.execute("PRAGMA synchronous").fetchone()[0] == 2  # FULL
     assert conn.execute("PRAGMA foreign_keys").fetchone()[0] == 1
@@ -28,7 +28,7 @@ def test_connection_pragmas(tmp_path: Path) -> None:
 
 
 def test_write_transaction_rolls_back_on_error(tmp_path: Path) -> None:
-    conn = open_database(tmp_path / "k.sqlite")
+    conn = open_database(tmp_path / "k.sqlite", create=True)
     with pytest.raises(RuntimeError), write_transaction(conn):
         conn.execute("INSERT INTO meta (key, value) VALUES ('a', 'b')")
         raise RuntimeError("boom")
@@ -73,7 +73,7 @@ def test_migrates_a_database_saved_at_version_1(tmp_path: Path) -> None:
 
 def test_database_from_a_newer_program_is_refused(tmp_path: Path) -> None:
     path = tmp_path / "new.sqlite"
-    conn = open_database(path)
+    conn = open_database(path, create=True)
     conn.execute(f"PRAGMA user_version = {schema.LATEST_VERSION + 1}")
     conn.close()
     with pytest.raises(DatabaseError, match="newer than this program"):
@@ -100,11 +100,11 @@ def test_unwritable_folder_is_a_message_not_a_traceback(tmp_path: Path) -> None:
     blocker = tmp_path / "not-a-folder"
     blocker.write_text("a file where the data folder should be")
     with pytest.raises(DatabaseError, match="not-a-folder"):
-        open_database(blocker / "kiosk.sqlite")
+        open_database(blocker / "kiosk.sqlite", create=True)
 
 
 def test_a_failed_commit_leaves_no_transaction_open(tmp_path: Path) -> None:
-    conn = open_database(tmp_path / "k.sqlite")
+    conn = open_database(tmp_path / "k.sqlite", create=True)
     # A deferred foreign key is only checked at COMMIT, which then fails.
     conn.execute("CREATE TABLE parent (id INTEGER PRIMARY KEY)")
     conn.execute("CREATE TABLE child (pid INTEGER REFERENCES parent (id) "

@@ -44,7 +44,7 @@ class LedgerMachine(RuleBasedStateMachine):
         self.clock = ManualClock()
         config = replace(Config(), base_dir=self.dir,
                          database=DatabaseSection(path=str(self.dir / "k.sqlite")))
-        self.services = build(config, self.clock)
+        self.services = build(config, self.clock, create=True)
         demo.seed(self.services)
         self.conn = self.services.conn
         self.credits = dict.fromkeys(VOLUNTEERS, 0)

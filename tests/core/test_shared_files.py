@@ -31,7 +31,7 @@ NOW = datetime(2026, 12, 1, 3, 30, tzinfo=UTC)
 
 def write_something(database: Path) -> Callable[[], object]:
     def work() -> object:
-        conn = open_database(database)
+        conn = open_database(database, create=True)
         with write_transaction(conn):
             conn.execute("INSERT INTO sync_requests (requested_at) VALUES ('2026-12-01')")
         return conn  # kept open: its -wal and -shm stay
@@ -57,7 +57,7 @@ def test_a_database_made_by_root_is_written_by_both_services(data: Path) -> None
     database = data / "kiosk.sqlite"
     old = os.umask(0o022)
     try:
-        open_database(database).close()
+        open_database(database, create=True).close()
     finally:
         os.umask(old)
     assert mode_and_group(database) == ("0o660", SHARED_GID)
@@ -69,7 +69,7 @@ def test_a_database_made_by_root_is_written_by_both_services(data: Path) -> None
 def test_a_database_left_0640_by_an_older_version_is_put_right_by_its_owner(
         data: Path) -> None:
     database = data / "kiosk.sqlite"
-    assert as_user(SYNC, lambda: open_database(database), umask=0o027) == "ok"
+    assert as_user(SYNC, lambda: open_database(database, create=True), umask=0o027) == "ok"
     database.chmod(0o640)  # as 0.1.0 left it
     refused = as_user(TOUCH, write_something(database))  # said at once, not at the first sale
     assert refused.startswith("DatabaseError") and "is not writable for user 54001" in refused
@@ -79,7 +79,7 @@ def test_a_database_left_0640_by_an_older_version_is_put_right_by_its_owner(
 
 def test_backups_by_the_timer_are_readable_by_the_touchscreen_user(data: Path) -> None:
     database = data / "kiosk.sqlite"
-    open_database(database).execute(
+    open_database(database, create=True).execute(
         "INSERT INTO meta (key, value) VALUES ('kiosk_id', 'k1')").connection.close()
     folder = data / "backups"
     made: list[backup.BackupInfo] = []
@@ -94,7 +94,7 @@ def test_backups_by_the_timer_are_readable_by_the_touchscreen_user(data: Path) -
 
 def test_a_restored_database_is_written_by_both_services(data: Path) -> None:
     database = data / "kiosk.sqlite"
-    conn = open_database(database)
+    conn = open_database(database, create=True)
     conn.execute("INSERT INTO meta (key, value) VALUES ('kiosk_id', 'k1')")
     conn.close()
     taken = backup.make_backup(database, data / "backups", "k1", NOW)

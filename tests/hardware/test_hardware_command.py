@@ -32,7 +32,7 @@ def test_lists_reader_card_camera_and_prints_a_test_receipt(
             camera=CameraSection(source=str(video)),
             printer=PrinterSection(kind="network", host="127.0.0.1", port=printer.port))
         args = argparse.Namespace(test_print=False)
-        assert cmd_hardware(shop, args) == 0
+        assert cmd_hardware(shop.config, args) == 0
         before = capsys.readouterr().out
         assert f"{READER}: no card" in before
         assert f"{video} (used): frames 640x480" in before
@@ -42,7 +42,7 @@ def test_lists_reader_card_camera_and_prints_a_test_receipt(
         put_card(uid="04AABBCCDDEEFF")
         from kiosk.hardware.nfc import list_readers
         wait_until(lambda: any(card for _, card in list_readers()), "the card on the reader")
-        assert cmd_hardware(shop, argparse.Namespace(test_print=True)) == 0
+        assert cmd_hardware(shop.config, argparse.Namespace(test_print=True)) == 0
         after = capsys.readouterr().out
         assert f"{READER}: card present" in after
         assert "test receipt sent" in after
@@ -58,7 +58,7 @@ def test_reports_a_missing_pcsc_service_and_dead_printer(
     # No pcscd fixture here: the test session points PC/SC at a socket nobody serves.
     shop.config = replace(shop.config, camera=CameraSection(source="/nonexistent/cam.avi"),
                           printer=PrinterSection(kind="network", host="127.0.0.1", port=1))
-    assert cmd_hardware(shop, argparse.Namespace(test_print=True)) == 1
+    assert cmd_hardware(shop.config, argparse.Namespace(test_print=True)) == 1
     out = capsys.readouterr().out
     assert "no PC/SC service" in out
     assert "/nonexistent/cam.avi (used): cannot be opened or gives no frames" in out
