@@ -7,8 +7,9 @@ from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
 from kiosk.config import Config
+from kiosk.core import continuity
 from kiosk.core.checkout import Checkout
-from kiosk.core.clock import Clock, SystemClock
+from kiosk.core.clock import Clock, SystemClock, to_db
 from kiosk.core.db import open_database
 from kiosk.core.district_policy import Override
 from kiosk.core.models import KioskInfo, SalesPolicy
@@ -78,5 +79,8 @@ def build(config: Config, clock: Clock | None = None, *, create: bool = False) -
                          startup_check=config.database.startup_check,
                          cache_mb=config.database.cache_mb, create=create)
     kiosk, policy = kiosk_info(config), sales_policy(config)
-    return Services(config=config, conn=conn, clock=clock, kiosk=kiosk, policy=policy,
-                    checkout=Checkout(conn, clock, kiosk, policy, district_overrides()))
+    services = Services(config=config, conn=conn, clock=clock, kiosk=kiosk, policy=policy,
+                        checkout=Checkout(conn, clock, kiosk, policy, district_overrides()))
+    # Entries lost since the last time (a dropped -wal): stop selling before the first sale.
+    continuity.check_local(conn, to_db(clock.now()))
+    return services

@@ -902,32 +902,37 @@
         <translation>纸张：这台打印机无法报告</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/health.py" line="106"/>
+        <location filename="../../kiosk/ui/admin/health.py" line="103"/>
+        <source>SELLING STOPPED: %1</source>
+        <translation>本机已停止销售：%1</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/admin/health.py" line="111"/>
         <source>CLOCK IS WRONG: %1 s off the district&apos;s clock.</source>
         <translation>时钟不对：比区里的时钟差 %1 秒。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/health.py" line="109"/>
+        <location filename="../../kiosk/ui/admin/health.py" line="114"/>
         <source>CLOCK IS WRONG: the last successful sync (%1) is later than now.</source>
         <translation>时钟不对：上次成功同步（%1）比现在还晚。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/health.py" line="112"/>
+        <location filename="../../kiosk/ui/admin/health.py" line="117"/>
         <source>CLOCK IS WRONG: the newest sale (%1) is later than now.</source>
         <translation>时钟不对：最近一笔兑换（%1）比现在还晚。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/health.py" line="114"/>
+        <location filename="../../kiosk/ui/admin/health.py" line="119"/>
         <source>Sales count as offline (the offline caps apply) until the clock is right.</source>
         <translation>在时钟改正之前，本机按离线销售（离线限额有效）。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/health.py" line="132"/>
+        <location filename="../../kiosk/ui/admin/health.py" line="137"/>
         <source>Test page printed</source>
         <translation>测试页已打印</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/health.py" line="133"/>
+        <location filename="../../kiosk/ui/admin/health.py" line="138"/>
         <source>Test print failed: %1</source>
         <translation>测试打印失败：%1</translation>
     </message>

@@ -84,9 +84,9 @@ def cmd_restore(config: Config, args: argparse.Namespace) -> int:
         print(f"the replaced database is kept as {kept}")
     if live_seq is not None and live_seq > info.outbox_seq:
         print(f"WARNING: the replaced database had sales up to outbox sequence {live_seq}, the "
-              f"backup only up to {info.outbox_seq}. Sales the district already received keep "
-              "their sequence numbers there, so new sales will be rejected as reused "
-              "sequences: tell the district operator before starting the kiosk again.")
+              f"backup only up to {info.outbox_seq}. The kiosk will not sell while entries it "
+              "wrote are missing (it would reuse their numbers): restore a newer backup that "
+              "holds them, or provision the kiosk under a new kiosk id with the district.")
     if info.kiosk_id != config.kiosk.id:
         print(f"WARNING: this database belongs to kiosk {info.kiosk_id!r}; the kiosk will not "
               "start until kiosk.id in the config is set to it.")

@@ -23,7 +23,7 @@ from kiosk import __version__
 from kiosk.cli import access_checks
 from kiosk.cli.backup_commands import backup_dir
 from kiosk.config import Config
-from kiosk.core import backup, schema
+from kiosk.core import backup, continuity, schema, service_stops
 from kiosk.core.db import DatabaseNotFoundError, check_file
 
 Check = tuple[str, str, str]  # (status, name, detail)
@@ -68,10 +68,25 @@ def check_database(config: Config, full: bool) -> Iterator[Check]:
                                       f"{config.kiosk.id!r}"
         else:
             yield "ok", "kiosk id", config.kiosk.id
+        if version == schema.LATEST_VERSION:
+            yield from check_ledger(conn)
     except sqlite3.DatabaseError as exc:
         yield "FAIL", "database", f"{path}: {exc}"
     finally:
         conn.close()
+
+
+def check_ledger(conn: sqlite3.Connection) -> Iterator[Check]:
+    """Entries the ledger lost (the mark beside it is ahead), and any reason it stopped."""
+    problem = continuity.local_problem(conn)
+    if problem is not None:
+        yield "FAIL", "ledger", f"lost entries: {problem}"
+    stops = service_stops.current(conn)
+    for stop in stops:
+        yield "FAIL", "ledger", f"selling stopped since {stop.since} ({stop.reason}): " \
+                                f"{stop.detail}"
+    if problem is None and not stops:
+        yield "ok", "ledger", "no entries lost, selling not stopped"
 
 
 def check_font() -> Iterator[Check]:

@@ -13,7 +13,15 @@ import sqlite3
 from collections.abc import Mapping, Sequence
 from datetime import datetime, timedelta
 
-from kiosk.core import cards, catalogue, clock_check, district_policy, ledger, sync_status
+from kiosk.core import (
+    cards,
+    catalogue,
+    clock_check,
+    district_policy,
+    ledger,
+    service_stops,
+    sync_status,
+)
 from kiosk.core.catalogue import CatalogueEntry
 from kiosk.core.clock import Clock, to_db
 from kiosk.core.db import write_transaction
@@ -106,6 +114,7 @@ class Checkout:
                 if existing["kind"] != "sale" or existing["request_hash"] != request_hash:
                     raise LedgerConflict(f"order id {order_id} reused with different content")
                 return receipt_for(conn, self._kiosk, order_id)
+            service_stops.refuse_if_stopped(conn)   # a retry above still gets its receipt
             holder = cards.check_card(conn, card)
             if not basket:
                 raise EmptyBasket()

@@ -12,14 +12,17 @@ Two processes share the file (the touchscreen app and the sync daemon), so:
 
 from __future__ import annotations
 
+import logging
 import os
 import sqlite3
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
 from kiosk.core import schema, shared_files
+
+log = logging.getLogger("kiosk.core.db")
 
 
 class DatabaseError(Exception):
@@ -60,6 +63,30 @@ def _mine() -> dict[int, str]:
     return opened
 
 
+def _after() -> dict[int, list[Callable[[], None]]]:
+    pending: dict[int, list[Callable[[], None]]] | None = getattr(_opened_here, "after", None)
+    if pending is None:
+        pending = _opened_here.after = {}
+    return pending
+
+
+def after_commit(conn: sqlite3.Connection, action: Callable[[], None]) -> None:
+    """Run ``action`` once the write transaction this thread has open on ``conn`` has
+    committed, never if it (or the savepoint that asked) rolls back. A failing action is
+    logged: what committed stands."""
+    if _mine().get(id(conn)) != "write":
+        raise RuntimeError("after_commit needs a write transaction open on this thread")
+    _after().setdefault(id(conn), []).append(action)
+
+
+def _run_after_commit(actions: list[Callable[[], None]]) -> None:
+    for action in actions:
+        try:
+            action()
+        except Exception:
+            log.exception("an action after a commit failed (the commit stands)")
+
+
 @contextmanager
 def write_transaction(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
     """One short write transaction: BEGIN IMMEDIATE ... COMMIT, rolled back on any error.
@@ -70,12 +97,14 @@ def write_transaction(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
     """
     mine = _mine()
     if conn.in_transaction and mine.get(id(conn)) == "write":
+        queued = len(_after().get(id(conn), []))
         conn.execute("SAVEPOINT nested_write")
         try:
             yield conn
         except BaseException:
             conn.execute("ROLLBACK TO nested_write")
             conn.execute("RELEASE nested_write")
+            del _after().get(id(conn), [])[queued:]
             raise
         conn.execute("RELEASE nested_write")
         return
@@ -85,10 +114,13 @@ def write_transaction(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
         yield conn
     except BaseException:
         del mine[id(conn)]
+        _after().pop(id(conn), None)
         conn.execute("ROLLBACK")
         raise
     del mine[id(conn)]
+    actions = _after().pop(id(conn), [])
     _commit(conn)
+    _run_after_commit(actions)
 
 
 def _commit(conn: sqlite3.Connection) -> None:

@@ -327,3 +327,15 @@ class CardTokenExpired(CardTokenError):
 
 class LedgerConflict(Exception):
     """An id reused with different content (I8): a bug or tampering, never applied."""
+
+
+class OutOfService(UserFacingError):
+    """The kiosk must not sell now (its ledger lost entries or failed its audit, its disk is
+    full or read-only); ``detail`` tells the operator what and what to do."""
+
+    code = "out_of_service"
+
+    def __init__(self, detail: str) -> None:
+        super().__init__("本机暂停服务，请联系工作人员。",
+                         "This kiosk is out of service. Please ask staff.")
+        self.detail = detail

@@ -10,6 +10,8 @@ import json
 import sqlite3
 from typing import Any
 
+from kiosk.core import outbox_mark
+
 
 def append(conn: sqlite3.Connection, kind: str, entry_id: str, payload: dict[str, Any],
            created_at: str, *, seq: int | None = None) -> int:
@@ -25,6 +27,7 @@ def append(conn: sqlite3.Connection, kind: str, entry_id: str, payload: dict[str
         "INSERT INTO outbox (seq, kind, entry_id, payload, created_at) VALUES (?, ?, ?, ?, ?)",
         (seq, kind, entry_id, json.dumps(payload, ensure_ascii=False, sort_keys=True),
          created_at))
+    outbox_mark.note(conn, seq)
     return seq
 
 

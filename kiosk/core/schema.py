@@ -371,11 +371,11 @@ CREATE TABLE card_alerts (
 );
 """ + _append_only("card_alerts")
 
-# v9: operator cards this kiosk itself names, and its clock as the district saw it. The
-# district's flag on a card row no longer opens the operator screens: a card does only when
-# it is bound here to an active operator (kiosk-admin operator-card), so a row the district
-# (or anything posing as it) sends cannot hand out operator rights. An operator bound only to
-# a card has no PIN (empty hash).
+# v9: operator cards this kiosk itself names, its clock as the district saw it, and reasons
+# it must not sell. The district's flag on a card row no longer opens the operator screens: a
+# card does only when it is bound here to an active operator (kiosk-admin operator-card), so a
+# row the district (or anything posing as it) sends cannot hand out operator rights. An
+# operator bound only to a card has no PIN (empty hash).
 V9 = """
 CREATE TABLE operator_cards (
     card_id TEXT PRIMARY KEY,
@@ -390,6 +390,14 @@ CREATE INDEX operator_cards_by_operator ON operator_cards (operator_id);
 ALTER TABLE sync_status ADD COLUMN clock_skew_seconds REAL;
 ALTER TABLE sync_status ADD COLUMN clock_checked_at TEXT;
 ALTER TABLE sync_status ADD COLUMN clock_checked_seq INTEGER;
+
+-- Why this kiosk must not sell now (kiosk.core.service_stops): the ledger lost entries it
+-- had, or failed its audit. One row per reason, cleared when a later check passes.
+CREATE TABLE service_stops (
+    reason TEXT PRIMARY KEY,
+    detail TEXT NOT NULL,
+    since TEXT NOT NULL
+);
 """
 
 MIGRATIONS: tuple[str, ...] = (V1, V2, V3, V4, V5, V6, V7, V8, V9)

@@ -6,7 +6,7 @@ from __future__ import annotations
 import sqlite3
 from datetime import timedelta
 
-from kiosk.core import ledger
+from kiosk.core import ledger, service_stops
 from kiosk.core.clock import Clock, from_db, to_db
 from kiosk.core.db import write_transaction
 from kiosk.core.errors import LedgerConflict, VoidRefused
@@ -28,6 +28,7 @@ def void_order(conn: sqlite3.Connection, clock: Clock, kiosk: KioskInfo, policy:
             if existing["request_hash"] != request_hash:
                 raise LedgerConflict(f"void id {void_id} reused with different content")
             return receipt_for(conn, kiosk, void_id)
+        service_stops.refuse_if_stopped(conn)
         original = conn.execute("SELECT * FROM orders WHERE id = ?", (order_id,)).fetchone()
         if original is None:
             raise VoidRefused("找不到这笔订单。", "No such order.")

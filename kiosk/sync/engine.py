@@ -16,7 +16,7 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Protocol
 
-from kiosk.core import district_feed, sync_status
+from kiosk.core import continuity, district_feed, sync_status
 from kiosk.core.clock import Clock, to_db
 from kiosk.core.district_feed import FeedMoved
 from kiosk.core.ledger import SnapshotError
@@ -85,6 +85,22 @@ def _call(transport: Transport, method: str, path: str, body: bytes | None) -> o
     return protocol.decode(answer)
 
 
+def check_continuity(conn: sqlite3.Connection, transport: Transport, clock: Clock,
+                     kiosk_id: str) -> None:
+    """Before anything is pushed: has this ledger lost entries it had? The mark beside the
+    database, then the district's high-water for this kiosk (an empty push, the same request
+    every time, so it is idempotent and stores nothing new on the district). Raises
+    SyncError after recording the stop (kiosk.core.continuity): entries pushed with reused
+    numbers would be refused, and the sales behind them lost for good."""
+    now = to_db(clock.now())
+    continuity.check_local(conn, now)
+    body = json.dumps({"idempotency_key": f"{kiosk_id}:high-water", "entries": []}).encode()
+    answer = protocol.parse_push_response(_call(transport, "POST", messages.PUSH_PATH, body), {})
+    problem = continuity.check_district(conn, answer.applied_seq, now)
+    if problem is not None:
+        raise SyncError(f"nothing pushed: {problem}")
+
+
 def push(conn: sqlite3.Connection, transport: Transport, clock: Clock, kiosk_id: str,
          batch: int) -> int:
     pushed = 0
@@ -96,7 +112,11 @@ def push(conn: sqlite3.Connection, transport: Transport, clock: Clock, kiosk_id:
         body = json.dumps({"idempotency_key": key, "entries": wire},
                           ensure_ascii=False).encode()
         data = _call(transport, "POST", messages.PUSH_PATH, body)
-        results = protocol.parse_push_response(data, {e.seq: e.entry_id for e in entries}).results
+        answer = protocol.parse_push_response(data, {e.seq: e.entry_id for e in entries})
+        problem = continuity.check_district(conn, answer.applied_seq, to_db(clock.now()))
+        if problem is not None:
+            raise SyncError(problem)
+        results = answer.results
         for r in results:
             if r.status == "rejected":
                 log.error("district rejected entry %d (%s): %s", r.seq, r.entry_id, r.reason)
@@ -181,6 +201,7 @@ def sync_round(conn: sqlite3.Connection, transport: Transport, clock: Clock, kio
     sync_status.mark_attempt(conn, to_db(clock.now()))
     transport = RoundDeadline(transport, deadline_seconds)
     try:
+        check_continuity(conn, transport, clock, kiosk_id)
         pushed = push(conn, transport, clock, kiosk_id, batch)
         cards = qr_issue.send_requests(conn, transport, clock, verify_card)
         rows, pages = pull(conn, transport, clock, page_size)

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from kiosk import __version__
-from kiosk.core import clock_check, device_status, sync_status
+from kiosk.core import clock_check, device_status, service_stops, sync_status
 from kiosk.core.clock import Clock, to_db
 from kiosk.core.db import read_transaction
 from kiosk.sync.engine import SyncError, Transport
@@ -40,6 +40,7 @@ def build(conn: sqlite3.Connection, clock: Clock, *, round_ok: bool) -> dict[str
         pending = sync_status.waiting(conn)
         devices = device_status.latest(conn)
         problem = clock_check.clock_problem(conn, now)
+        stops = service_stops.current(conn)
     return {
         "version": __version__,
         "sent_at": to_db(now),
@@ -49,6 +50,7 @@ def build(conn: sqlite3.Connection, clock: Clock, *, round_ok: bool) -> dict[str
         "disk_free_bytes": disk_free_bytes(conn),
         "clock_ok": problem is None,
         "clock_problem": None if problem is None else problem.detail,
+        "out_of_service": [f"{s.reason}: {s.detail}" for s in stops],
         "devices": [{"device": d.device, "kind": d.kind, "status": d.status,
                      "detail": d.detail, "at": d.at} for d in devices],
     }

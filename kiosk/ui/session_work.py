@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import logging
 
-from kiosk.core import cards, catalogue, device_status, printing, sun_taps
+from kiosk.core import cards, catalogue, device_status, printing, service_stops, sun_taps
 from kiosk.core.catalogue import CatalogueEntry
 from kiosk.core.devices import DeviceFound, DeviceLost, PrinterFault, ReceiptPrinter
 from kiosk.core.errors import (
@@ -58,6 +58,7 @@ class SessionWork:
     def _run(self, effect: Effect) -> Event:
         s = self.services
         if isinstance(effect, LookUpCard):
+            service_stops.refuse_if_stopped(s.conn)   # say so before goods are picked
             try:
                 holder = cards.look_up(s.conn, effect.card, s.clock)
             except CardAlert as alert:   # a copied or replayed card: the district hears of it

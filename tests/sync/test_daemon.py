@@ -166,7 +166,7 @@ class StubDistrict:
 
     def __init__(self) -> None:
         self.answer: bytes = b"{}"
-        self.requests = 0     # sync requests; the heartbeat after each round is not one
+        self.requests = 0     # change-feed requests (not the heartbeat, not the probe)
         self.heartbeats = 0
         self.content_length: str | None = None   # what to declare instead of the true length
         stub = self
@@ -176,16 +176,19 @@ class StubDistrict:
                 pass
 
             def do_GET(self) -> None:
+                answer = stub.answer
                 if self.path == "/v1/heartbeat":
                     stub.heartbeats += 1
+                elif self.path == "/v1/push":   # the high-water probe: nothing to push here
+                    answer = b'{"applied_seq": 0, "results": []}'
                 else:
                     stub.requests += 1
                 self.send_response(200)
                 self.send_header("Content-Type", "application/json")
-                self.send_header("Content-Length",
-                                 stub.content_length or str(len(stub.answer)))
+                self.send_header("Content-Length", str(len(answer)) if answer is not stub.answer
+                                 else stub.content_length or str(len(answer)))
                 self.end_headers()
-                self.wfile.write(stub.answer)
+                self.wfile.write(answer)
 
             do_POST = do_GET
 

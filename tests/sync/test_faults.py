@@ -53,7 +53,7 @@ def test_push_survives_fault(fault: str, district: LiveServer, proxy: FaultProxy
     kiosk = make_kiosk(tmp_path, "k1", district.store, proxy.url, clock)
     total = sell(kiosk, ("soap", 1)) + sell(kiosk, ("toothbrush", 1))
     before = server_entries(district)
-    proxy.plan(fault)
+    proxy.plan("pass", fault)     # the high-water probe, then the push
     first = kiosk.daemon.run_once()
     if fault == "delay":
         assert first is not None
@@ -80,7 +80,7 @@ def test_push_survives_fault(fault: str, district: LiveServer, proxy: FaultProxy
 def test_pull_survives_fault(fault: str, district: LiveServer, proxy: FaultProxy,
                              tmp_path: Path, clock: ManualClock) -> None:
     kiosk = make_kiosk(tmp_path, "k1", district.store, proxy.url, clock, page_size=3)
-    proxy.plan("pass", "pass", "pass", fault)   # (no push), two pages fine, then a bad one
+    proxy.plan("pass", "pass", "pass", "pass", fault)   # probe, push, two pages, then a bad one
     assert kiosk.daemon.run_once() is None
     cursor = kiosk.conn.execute("SELECT pull_cursor FROM sync_status").fetchone()[0]
     assert cursor > 0   # the good pages are kept, with their cursor
@@ -95,7 +95,7 @@ def test_lost_reply_after_commit_is_not_applied_twice(district: LiveServer, prox
     kiosk = make_kiosk(tmp_path, "k1", district.store, proxy.url, clock)
     total = sell(kiosk, ("soap", 2))
     outbox = sync_status.highest_seq(kiosk.conn)         # the demo restocks and the sale
-    proxy.plan("reset_after")
+    proxy.plan("pass", "reset_after")   # the probe, then the push whose answer is lost
     assert kiosk.daemon.run_once() is None
     assert server_entries(district) == outbox     # committed on the district...
     assert sync_status.acked_seq(kiosk.conn) == 0       # ...but the kiosk never heard

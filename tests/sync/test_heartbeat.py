@@ -152,7 +152,7 @@ def test_a_failing_heartbeat_never_breaks_the_round(fault: str, district: LiveSe
                                                     clock: ManualClock) -> None:
     kiosk = make_kiosk(tmp_path, "k1", district.store, proxy.url, clock)
     sell(kiosk)
-    proxy.plan("pass", "pass", "pass", fault)   # push, a page, the cursor check, heartbeat
+    proxy.plan("pass", "pass", "pass", "pass", fault)   # probe, push, page, cursor, heartbeat
     result = kiosk.daemon.run_once()
     assert result is not None and result.pushed == sync_status.highest_seq(kiosk.conn)
     status = sync_status.status(kiosk.conn)
@@ -171,7 +171,7 @@ def test_a_failed_round_still_sends_its_heartbeat(district: LiveServer, proxy: F
                                                   tmp_path: Path, clock: ManualClock) -> None:
     kiosk = make_kiosk(tmp_path, "k1", district.store, proxy.url, clock)
     sell(kiosk)
-    proxy.plan("error500")                # the push fails; the heartbeat passes
+    proxy.plan("pass", "error500")        # the push fails; the heartbeat passes
     assert kiosk.daemon.run_once() is None
     beat = last_beat(district, "k1")
     assert beat is not None

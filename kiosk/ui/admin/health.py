@@ -78,7 +78,7 @@ class HealthScreen(AdminScreen):
         if self.info is None:
             return
         s = self.info.sync
-        lines = [*self._clock_lines(),
+        lines = [*self._stop_lines(), *self._clock_lines(),
                  self.tr("Last success: %1").replace("%1", self._when(s.last_success_at)),
                  self.tr("Last attempt: %1").replace("%1", self._when(s.last_attempt_at)),
                  self.tr("Waiting to be sent: %1").replace("%1", self.n(s.waiting)),
@@ -96,6 +96,11 @@ class HealthScreen(AdminScreen):
 
     def _moment(self, moment: datetime | None) -> str:
         return "?" if moment is None else self.when(moment)
+
+    def _stop_lines(self) -> list[str]:
+        """Why the kiosk sells nothing now, first of all (the detail says what to do)."""
+        stops = self.info.stops if self.info is not None else ()
+        return [self.tr("SELLING STOPPED: %1").replace("%1", stop.detail) for stop in stops]
 
     def _clock_lines(self) -> list[str]:
         """A wrong clock first: days for caps and limits are counted by it."""

@@ -24,6 +24,7 @@ from kiosk.core import (
     qr_cards,
     report_csv,
     reports,
+    service_stops,
     sync_status,
 )
 from kiosk.core import cards as card_store
@@ -75,6 +76,7 @@ class HealthInfo:
     sync: sync_status.SyncHealth
     paper: str  # ok / low / out / unknown / offline
     clock: clock_check.ClockProblem | None = None   # the clock is wrong: sales count offline
+    stops: tuple[service_stops.Stop, ...] = ()       # why the kiosk does not sell now
 
 
 class AdminWork:
@@ -287,7 +289,8 @@ class AdminWork:
                     paper = "offline"
             conn, now = self.services.conn, self.services.clock.now()
             return HealthInfo(sync_status.sync_health(conn), paper,
-                              clock_check.clock_problem(conn, now))
+                              clock_check.clock_problem(conn, now),
+                              tuple(service_stops.current(conn)))
         return attempt(job)
 
     def test_print(self, operator_id: str) -> Result:
