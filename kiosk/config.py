@@ -59,6 +59,12 @@ class DatabaseSection:
     startup_check: str = setting("quick", "Integrity check when the database is opened: 'full' "
                                  "reads every page (slow on a district-sized file).",
                                  choices=("quick", "full", "none"))
+    audit_hour: int = setting(3, "Hour of the night (kiosk.timezone) when the sync daemon "
+                              "audits the whole ledger (integrity, foreign keys, every order "
+                              "against its transfers, stock and outbox entry), once a day and "
+                              "only with no sale in the last 10 minutes; a failure stops the "
+                              "selling. -1: only before each backup and in self-check.",
+                              minimum=-1, maximum=23)
     cache_mb: int = setting(32, "SQLite page cache per connection. A district's volunteers, "
                             "cards and balances need ~32 MB for card taps to stay under a "
                             "millisecond; 2 MB (SQLite's default) left 1 in 100 taps at 2-3 ms.",

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import argparse
 import csv
+import logging
 import sys
 from collections.abc import Callable, Sequence
 from dataclasses import replace
 from pathlib import Path
 
-from kiosk import __version__
+from kiosk import __version__, logs
 from kiosk.cli import (
     backup_commands,
     card_commands,
@@ -21,7 +22,7 @@ from kiosk.cli import (
 from kiosk.config import ConfigError, load_config
 from kiosk.core import catalogue, stock
 from kiosk.core.db import DatabaseError
-from kiosk.core.errors import LedgerConflict, UserFacingError
+from kiosk.core.errors import LedgerConflict, OutOfService, UserFacingError
 from kiosk.core.ids import uuid7
 from kiosk.core.ledger import WrongKioskError
 from kiosk.core.receipt_text import receipt_lines
@@ -151,6 +152,20 @@ def parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = parser().parse_args(argv)
+    # Each command says what happened in its own words, one line for a refusal; the core's
+    # log lines (meant for the daemons' journal) would only repeat them. Put back afterwards:
+    # tests call this in their own process.
+    root = logging.getLogger()
+    before = (root.level, list(root.handlers))
+    logs.setup(logging.CRITICAL)
+    try:
+        return _run(args)
+    finally:
+        root.setLevel(before[0])
+        root.handlers[:] = before[1]
+
+
+def _run(args: argparse.Namespace) -> int:
     try:
         config = load_config(args.config)
         if args.database:
@@ -164,6 +179,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             stock.StockError, OrderNotFound, LedgerConflict) as exc:  # or an id refused
         print(f"kiosk-admin: {exc}", file=sys.stderr)
         return 2
+    except OutOfService as exc:   # the operator needs the why, not the volunteer's words
+        print(f"kiosk-admin: out of service: {exc.detail}", file=sys.stderr)
+        return 1
     except UserFacingError as exc:
         print(f"kiosk-admin: {exc.zh} / {exc.en}", file=sys.stderr)
         return 1

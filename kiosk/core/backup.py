@@ -27,7 +27,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from urllib.parse import quote
 
-from kiosk.core import schema, shared_files
+from kiosk.core import ledger_audit, schema, shared_files
+from kiosk.core.clock import to_db
 
 SUFFIX = ".sqlite"
 _STAMP = "%Y%m%dT%H%M%SZ"
@@ -192,11 +193,15 @@ def make_backup(database: Path, folder: Path, expected_kiosk_id: str,
             try:
                 info = inspect(temp)
             except BackupError as exc:
+                with contextlib.suppress(sqlite3.Error):   # the live file may be too broken
+                    ledger_audit.record(source, [str(exc)], to_db(moment))
                 raise BackupError(f"the copy of {database} failed its check, so the live "
-                                  f"database itself may be damaged: {exc}") from exc
+                                  f"database itself is damaged and the kiosk stops selling: "
+                                  f"{exc}") from exc
             if info.kiosk_id != expected_kiosk_id:
                 raise OtherKioskError(f"{database} belongs to kiosk {info.kiosk_id!r}, but the "
                                       f"config says {expected_kiosk_id!r}; nothing backed up")
+            _audit_before_keeping(source, temp, info, to_db(moment))
             _fsync_file(temp)
             temp.rename(final)
             _fsync_dir(folder)
@@ -206,6 +211,25 @@ def make_backup(database: Path, folder: Path, expected_kiosk_id: str,
         source.close()
     return BackupInfo(final, info.kiosk_id, info.schema_version, info.orders,
                       info.outbox_seq, final.stat().st_size)
+
+
+def _audit_before_keeping(live: sqlite3.Connection, copy: Path, info: BackupInfo,
+                          now: str) -> None:
+    """The copy is the ledger as it was: audit it (its integrity check already passed) and
+    record the outcome in the live database. A ledger that fails is not backed up (its
+    damage would push good backups out of retention) and stops selling."""
+    if info.schema_version != schema.LATEST_VERSION:
+        return   # the kiosk migrates it when it starts; audited from then on
+    conn = sqlite3.connect(readonly_uri(copy), uri=True, isolation_level=None)
+    try:
+        problems = ledger_audit.audit(conn, integrity=False)
+    finally:
+        conn.close()
+    with contextlib.suppress(sqlite3.Error):   # a read-only or full disk: the verdict stands
+        ledger_audit.record(live, problems, now)
+    if problems:
+        raise BackupError("the ledger failed its audit, so nothing was backed up and the "
+                          "kiosk stops selling: " + "; ".join(problems))
 
 
 def to_keep(backups: Iterable[BackupFile], keep_daily: int, keep_weekly: int) -> set[Path]:

@@ -21,9 +21,10 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import IO
+from zoneinfo import ZoneInfo
 
 from kiosk.config import Config, ConfigError, SyncSection, load_config
-from kiosk.core import shared_files, sync_status
+from kiosk.core import ledger_audit, shared_files, sync_status
 from kiosk.core.clock import Clock, SystemClock, to_db
 from kiosk.core.db import DatabaseError, open_database
 from kiosk.core.ledger import bind_kiosk
@@ -60,7 +61,8 @@ class Daemon:
     def __init__(self, conn: sqlite3.Connection, transport: Transport, clock: Clock,
                  kiosk_id: str, settings: SyncSection, *, rng: random.Random | None = None,
                  poll_seconds: float = 1.0,
-                 verify_card: Callable[[str], VerifiedCard] | None = None) -> None:
+                 verify_card: Callable[[str], VerifiedCard] | None = None,
+                 nightly_audit: ledger_audit.Nightly | None = None) -> None:
         self.conn = conn
         self.transport = transport
         self.clock = clock
@@ -70,6 +72,7 @@ class Daemon:
                                settings.backoff_cap_seconds, rng or random.Random())
         self.poll_seconds = poll_seconds
         self.verify_card = verify_card  # checks a QR card the district issued before keeping it
+        self.nightly_audit = nightly_audit
         self.stop_event = threading.Event()
         bind_kiosk(conn, kiosk_id)
 
@@ -79,7 +82,24 @@ class Daemon:
         self._note_clock()
         self._heartbeat(round_ok=result is not None)
         self._note_clock()
+        self._audit_if_due()
         return result
+
+    def _audit_if_due(self) -> None:
+        """The whole ledger, once a night when the shop is quiet (kiosk.core.ledger_audit);
+        a failure stops the selling. Never allowed to break the loop."""
+        now = self.clock.now()
+        try:
+            if self.nightly_audit is None or not self.nightly_audit.due(self.conn, now):
+                return
+            problems = ledger_audit.audit_and_record(self.conn, to_db(now))
+        except sqlite3.Error as exc:
+            log.warning("nightly ledger audit could not run: %s", exc)
+            return
+        if problems:
+            log.error("nightly ledger audit failed, selling stopped: %s", "; ".join(problems))
+        else:
+            log.info("nightly ledger audit: ok")
 
     def _note_clock(self) -> None:
         """Keep how far this machine's clock was off the district's at the last answer (the
@@ -251,9 +271,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         clock = SystemClock()
         verifier = TokenVerifier.from_settings(config.qr.public_key, config.qr.district_id,
                                                clock, base_dir=config.base_dir)
+        nightly = None if config.database.audit_hour < 0 else ledger_audit.Nightly(
+            config.database.audit_hour, ZoneInfo(config.kiosk.timezone))
         assert transport is not None
         daemon = Daemon(conn, transport, clock, config.kiosk.id, config.sync,
-                        verify_card=None if verifier is None else verifier.verify)
+                        verify_card=None if verifier is None else verifier.verify,
+                        nightly_audit=nightly)
     except (ConfigError, DatabaseError, InsecureUrlError, OSError, ValueError) as exc:
         print(f"kiosk-sync: {exc}", file=sys.stderr)
         return 2
