@@ -1235,12 +1235,17 @@
 <context>
     <name>RefusedScreen</name>
     <message>
-        <location filename="../../kiosk/ui/screens/refused.py" line="34"/>
+        <location filename="../../kiosk/ui/screens/refused.py" line="38"/>
+        <source>Sorry, this kiosk is out of service</source>
+        <translation>抱歉，本机暂停服务</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/screens/refused.py" line="39"/>
         <source>Sorry, this card cannot be used here</source>
         <translation>抱歉，这张卡暂时不能使用</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/refused.py" line="36"/>
+        <location filename="../../kiosk/ui/screens/refused.py" line="41"/>
         <source>Back to the start</source>
         <translation>返回首页</translation>
     </message>

@@ -179,6 +179,10 @@ def _run(args: argparse.Namespace) -> int:
             stock.StockError, OrderNotFound, LedgerConflict) as exc:  # or an id refused
         print(f"kiosk-admin: {exc}", file=sys.stderr)
         return 2
+    except OSError as exc:   # a file it writes (an export, a report) on a full or read-only disk
+        print(f"kiosk-admin: cannot write {exc.filename or ''}: {exc.strerror or exc}",
+              file=sys.stderr)
+        return 2
     except OutOfService as exc:   # the operator needs the why, not the volunteer's words
         print(f"kiosk-admin: out of service: {exc.detail}", file=sys.stderr)
         return 1

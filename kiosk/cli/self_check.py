@@ -28,7 +28,8 @@ from kiosk.core.db import DatabaseNotFoundError, check_file
 
 Check = tuple[str, str, str]  # (status, name, detail)
 PCSCD_SOCKET = Path("/run/pcscd/pcscd.comm")
-MIN_FREE_MB = 500
+MIN_FREE_MB = 500   # below this: a warning
+FLOOR_MB = 100      # below this (or the database's size): the box is not ready
 
 
 def check_database(config: Config, quick: bool) -> Iterator[Check]:
@@ -168,12 +169,53 @@ def check_files(config: Config) -> Iterator[Check]:
         yield "ok", "backups", f"{len(found)} in {folder}, newest {found[0].taken_at:%Y-%m-%d}"
     else:
         yield "WARN", "backups", f"none yet in {folder} (kiosk-admin backup)"
-    existing = config.database_path.parent
+    yield from check_disk(config)
+
+
+def check_disk(config: Config) -> Iterator[Check]:
+    """Room to sell and to back up: below the floor a sale or the nightly backup fails. A
+    backup needs about the database's own size again."""
+    database = config.database_path
+    existing = database.parent
     while not existing.exists() and existing != existing.parent:
         existing = existing.parent
     free_mb = shutil.disk_usage(existing).free // (1 << 20)
-    status = "ok" if free_mb >= MIN_FREE_MB else "WARN"
-    yield status, "disk", f"{free_mb} MB free under {existing}"
+    size_mb = database.stat().st_size // (1 << 20) if database.is_file() else 0
+    floor = max(FLOOR_MB, size_mb)
+    if free_mb < floor:
+        yield "FAIL", "disk", f"{free_mb} MB free under {existing}, below the {floor} MB a " \
+                              "sale and the nightly backup need: free some space"
+    elif free_mb < MIN_FREE_MB:
+        yield "WARN", "disk", f"{free_mb} MB free under {existing} (less than {MIN_FREE_MB} MB)"
+    else:
+        yield "ok", "disk", f"{free_mb} MB free under {existing}"
+    yield from check_writable(database)
+
+
+def check_writable(database: Path) -> Iterator[Check]:
+    """The kiosk must be able to write its ledger: the file, the -wal and -shm beside it, and
+    the folder that holds them, on a disk mounted read-write. Run as root (who may write
+    anything), a file nobody else may write counts as not writable: the kiosk runs as its own
+    users (packaging/README.md)."""
+    if not database.is_file():
+        return
+    if os.statvfs(database.parent).f_flag & os.ST_RDONLY:
+        yield "FAIL", "writable", f"{database.parent} is on a disk mounted read-only"
+        return
+    paths = [database, database.parent] + [p for p in (Path(f"{database}-wal"),
+                                                        Path(f"{database}-shm")) if p.exists()]
+    refused = [p for p in paths if not _may_write(p)]
+    if refused:
+        yield "FAIL", "writable", "the kiosk cannot write " + ", ".join(map(str, refused)) + \
+            " (owner, group and mode: see packaging/README.md)"
+    else:
+        yield "ok", "writable", f"{database} and its folder"
+
+
+def _may_write(path: Path) -> bool:
+    if os.geteuid() == 0:   # root passes every check but not the kiosk's own users
+        return bool(path.stat().st_mode & 0o220)
+    return os.access(path, os.W_OK)
 
 
 def run_checks(config: Config, quick: bool = False) -> list[Check]:

@@ -29,6 +29,7 @@ from urllib.parse import quote
 
 from kiosk.core import ledger_audit, schema, shared_files
 from kiosk.core.clock import to_db
+from kiosk.core.db import DatabaseError, nearly_full, storage_error
 
 SUFFIX = ".sqlite"
 _STAMP = "%Y%m%dT%H%M%SZ"
@@ -193,7 +194,7 @@ def make_backup(database: Path, folder: Path, expected_kiosk_id: str,
             try:
                 info = inspect(temp)
             except BackupError as exc:
-                with contextlib.suppress(sqlite3.Error):   # the live file may be too broken
+                with contextlib.suppress(sqlite3.Error, DatabaseError):   # a live file too broken
                     ledger_audit.record(source, [str(exc)], to_db(moment))
                 raise BackupError(f"the copy of {database} failed its check, so the live "
                                   f"database itself is damaged and the kiosk stops selling: "
@@ -205,8 +206,10 @@ def make_backup(database: Path, folder: Path, expected_kiosk_id: str,
             _fsync_file(temp)
             temp.rename(final)
             _fsync_dir(folder)
-    except sqlite3.Error as exc:
-        raise BackupError(f"{database}: backup failed: {exc}") from exc
+    except sqlite3.Error as exc:   # the copy's disk (full, read-only) or the live file's
+        where = database if nearly_full(database) else final
+        plain = storage_error(exc, where) or f"{database}: {exc}"
+        raise BackupError(f"backup failed: {plain}") from exc
     finally:
         source.close()
     return BackupInfo(final, info.kiosk_id, info.schema_version, info.orders,
@@ -225,7 +228,7 @@ def _audit_before_keeping(live: sqlite3.Connection, copy: Path, info: BackupInfo
         problems = ledger_audit.audit(conn, integrity=False)
     finally:
         conn.close()
-    with contextlib.suppress(sqlite3.Error):   # a read-only or full disk: the verdict stands
+    with contextlib.suppress(sqlite3.Error, DatabaseError):   # a full or read-only disk
         ledger_audit.record(live, problems, now)
     if problems:
         raise BackupError("the ledger failed its audit, so nothing was backed up and the "

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import logging
 import os
+import shutil
 import sqlite3
 import threading
 from collections.abc import Callable, Iterator
@@ -32,6 +33,78 @@ class DatabaseError(Exception):
 class DatabaseNotFoundError(DatabaseError):
     """No usable kiosk database at the path (none, an empty file, another program's), and
     the caller must not make one; the message says what to do."""
+
+
+class StorageError(DatabaseError):
+    """The disk under the database refused: full, read-only, failing or damaged. Nothing was
+    changed; the message says so in one line, with what to do. The touchscreen shows the
+    kiosk as out of service (never "please ask staff" and a traceback in the journal)."""
+
+
+# SQLite's primary result codes that mean the storage, not the program, is at fault.
+_STORAGE = {13: "full", 8: "read-only", 10: "I/O error", 14: "cannot open", 11: "damaged",
+            26: "damaged"}
+
+
+def storage_error(exc: BaseException, path: Path | str | None) -> StorageError | None:
+    """The :class:`StorageError` an SQLite error stands for, or None if it is not one."""
+    code = getattr(exc, "sqlite_errorcode", None)
+    kind = _STORAGE.get(code & 0xFF) if isinstance(code, int) else None
+    if kind is None:
+        return None
+    if kind == "I/O error" and nearly_full(path):   # a -wal or -shm that could not grow
+        kind = "full"
+    where = str(path) if path else "the database"
+    if kind == "full":
+        free = _free_mb(path)
+        text = (f"{where}: the disk is full{free}: nothing was changed. Free some space (old "
+                "backups, logs, exports) and try again")
+    elif kind in ("read-only", "cannot open"):
+        text = (f"{where}: the database cannot be written ({exc}): nothing was changed. The "
+                "kiosk's users need write access to the file and its folder (for its -wal "
+                "and -shm), on a disk mounted read-write")
+    elif kind == "I/O error":
+        text = (f"{where}: the disk reported an I/O error ({exc}): nothing was changed; the "
+                "disk may be failing: run kiosk-admin self-check and back up")
+    else:
+        text = (f"{where} is damaged ({exc}): restore the newest good backup "
+                "(kiosk-admin backups --verify, kiosk-admin restore FILE)")
+    return StorageError(text)
+
+
+def nearly_full(path: Path | str | None) -> bool:
+    """Under 1 MB free on the disk that holds ``path``."""
+    try:
+        return bool(path) and shutil.disk_usage(Path(str(path)).parent).free < 1 << 20
+    except OSError:
+        return False
+
+
+def _free_mb(path: Path | str | None) -> str:
+    if not path:
+        return ""
+    try:
+        return f" ({shutil.disk_usage(Path(path).parent).free // (1 << 20)} MB free)"
+    except OSError:
+        return ""
+
+
+def database_file(conn: sqlite3.Connection) -> str | None:
+    """The main database file of ``conn`` (None: in memory)."""
+    try:
+        row = conn.execute("SELECT file FROM pragma_database_list WHERE name = 'main'"
+                           ).fetchone()
+    except sqlite3.Error:
+        return None
+    return str(row[0]) if row is not None and row[0] else None
+
+
+def _as_storage(conn: sqlite3.Connection, exc: BaseException) -> BaseException:
+    translated = storage_error(exc, database_file(conn))
+    if translated is None:
+        return exc
+    translated.__cause__ = exc
+    return translated
 
 
 def connect(path: Path | str, *, busy_timeout_ms: int = 5000,
@@ -108,18 +181,27 @@ def write_transaction(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
             raise
         conn.execute("RELEASE nested_write")
         return
-    conn.execute("BEGIN IMMEDIATE")
+    try:
+        conn.execute("BEGIN IMMEDIATE")
+    except sqlite3.OperationalError as exc:   # a read-only file refuses here already
+        raise _as_storage(conn, exc) from exc
     mine[id(conn)] = "write"
     try:
         yield conn
-    except BaseException:
+    except BaseException as exc:
         del mine[id(conn)]
         _after().pop(id(conn), None)
         conn.execute("ROLLBACK")
-        raise
+        translated = _as_storage(conn, exc)
+        if translated is exc:
+            raise
+        raise translated from exc
     del mine[id(conn)]
     actions = _after().pop(id(conn), [])
-    _commit(conn)
+    try:
+        _commit(conn)
+    except sqlite3.Error as exc:
+        raise _as_storage(conn, exc) from exc
     _run_after_commit(actions)
 
 
@@ -239,6 +321,8 @@ def open_database(path: Path | str, *, busy_timeout_ms: int = 5000,
         schema.migrate(conn)
     except OSError as exc:  # an unwritable folder: a message, not a traceback
         raise DatabaseError(f"{path}: {exc.strerror or exc}") from exc
-    except (sqlite3.Error, schema.SchemaTooNewError) as exc:
+    except sqlite3.Error as exc:
+        raise storage_error(exc, path) or DatabaseError(f"{path}: {exc}") from exc
+    except schema.SchemaTooNewError as exc:
         raise DatabaseError(f"{path}: {exc}") from exc
     return conn

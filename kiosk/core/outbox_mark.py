@@ -68,7 +68,15 @@ def _descriptor(path: Path, database: Path) -> int:
 
 
 def raise_to(database: Path, seq: int) -> None:
-    """Make the mark at least ``seq``."""
+    """Make the mark at least ``seq``. A mark that cannot be written (a full or read-only
+    disk) is logged, never raised: the sale it follows has committed."""
+    try:
+        _raise(database, seq)
+    except OSError as exc:
+        log.warning("outbox mark %s not raised to %d: %s", mark_path(database), seq, exc)
+
+
+def _raise(database: Path, seq: int) -> None:
     path = mark_path(database)
     with _lock:
         fd = _descriptor(path, database)

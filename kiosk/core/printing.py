@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from kiosk.core.clock import Clock, to_db
-from kiosk.core.db import write_transaction
+from kiosk.core.db import DatabaseError, write_transaction
 from kiosk.core.devices import PrinterFault, ReceiptPrinter
 from kiosk.core.models import KioskInfo, Receipt, ReceiptLine
 from kiosk.core.receipts import receipt_for
@@ -73,7 +73,7 @@ def print_and_record(conn: sqlite3.Connection, clock: Clock, printer: ReceiptPri
                             fault=PrinterFault(detail))
     try:
         _record(conn, clock, receipt.order_id, "printed", None)
-    except sqlite3.Error:
+    except (sqlite3.Error, DatabaseError):   # a lock held too long, a full or read-only disk
         # The paper is in the volunteer's hand; saying "not printed" would only bring a
         # duplicate from a reprint. The order stays listed as unprinted for the operator.
         log.exception("receipt for order %s printed, but its record was not written",

@@ -93,7 +93,7 @@ class Daemon:
             if self.nightly_audit is None or not self.nightly_audit.due(self.conn, now):
                 return
             problems = ledger_audit.audit_and_record(self.conn, to_db(now))
-        except sqlite3.Error as exc:
+        except (sqlite3.Error, DatabaseError) as exc:
             log.warning("nightly ledger audit could not run: %s", exc)
             return
         if problems:
@@ -109,7 +109,7 @@ class Daemon:
             return
         try:
             sync_status.record_clock(self.conn, skew, to_db(self.clock.now()))
-        except sqlite3.OperationalError as exc:
+        except (sqlite3.OperationalError, DatabaseError) as exc:
             log.warning("could not record the clock check: %s", exc)
 
     def _heartbeat(self, *, round_ok: bool) -> None:
@@ -130,6 +130,10 @@ class Daemon:
         except SyncError:
             self.backoff.record(False)
             return None
+        except DatabaseError as exc:   # a full, read-only or failing disk: say so, try later
+            log.error("sync round stopped by the disk: %s", exc)
+            self._record_failure(str(exc))
+            return None
         except sqlite3.OperationalError as exc:   # database busy for too long: try later
             log.warning("database busy during sync: %s", exc)
             self._record_failure(f"database: {exc}")
@@ -148,13 +152,13 @@ class Daemon:
         self.backoff.record(False)
         try:
             sync_status.mark_failure(self.conn, to_db(self.clock.now()), error)
-        except sqlite3.OperationalError as exc:
+        except (sqlite3.OperationalError, DatabaseError) as exc:
             log.warning("could not record the sync failure: %s", exc)
 
     def _sync_requested(self) -> bool:
         try:
             return sync_status.take_requests(self.conn, to_db(self.clock.now()))
-        except sqlite3.OperationalError as exc:   # busy: the next poll or round will see it
+        except (sqlite3.OperationalError, DatabaseError) as exc:   # busy, or a full disk
             log.warning("could not check for \"sync now\": %s", exc)
             return False
 

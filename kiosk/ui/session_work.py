@@ -9,12 +9,14 @@ import logging
 
 from kiosk.core import cards, catalogue, device_status, printing, service_stops, sun_taps
 from kiosk.core.catalogue import CatalogueEntry
+from kiosk.core.db import StorageError
 from kiosk.core.devices import DeviceFound, DeviceLost, PrinterFault, ReceiptPrinter
 from kiosk.core.errors import (
     CardAlert,
     CardBlocked,
     CardRevoked,
     CardUnknown,
+    OutOfService,
     PriceChanged,
     UserFacingError,
 )
@@ -51,6 +53,9 @@ class SessionWork:
             return self._run(effect)
         except UserFacingError as refusal:
             return _failed(effect, Notice.of(refusal))
+        except StorageError as exc:   # a full or read-only disk: out of service, not "staff"
+            log.error("%s: %s", type(effect).__name__, exc)
+            return _failed(effect, Notice.of(OutOfService(str(exc))))
         except Exception:
             log.exception("%s failed", type(effect).__name__)
             return _failed(effect, STAFF)

@@ -32,6 +32,7 @@ from kiosk.core import stock as stock_store
 from kiosk.core.cards import card_id_of
 from kiosk.core.catalogue import CatalogueEntry
 from kiosk.core.clock import to_db
+from kiosk.core.db import StorageError
 from kiosk.core.devices import PrinterFault, ReceiptPrinter
 from kiosk.core.errors import ItemInvalid, UserFacingError
 from kiosk.core.ids import uuid7
@@ -66,6 +67,10 @@ def attempt(job: Callable[[], Any]) -> Result:
                                    f"The stock entry cannot be applied: {exc}"))
     except OrderNotFound:
         return Result(error=Notice("no_order", "找不到这笔订单。", "No such order."))
+    except StorageError as exc:   # a full or read-only disk: say so, nothing was changed
+        log.error("operator action refused by the disk: %s", exc)
+        return Result(error=Notice("storage", f"本机存储出错，什么也没有改：{exc}",
+                                   f"The kiosk's disk refused; nothing was changed: {exc}"))
     except Exception:
         log.exception("operator action failed")
         return Result(error=STAFF)

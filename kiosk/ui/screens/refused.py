@@ -1,10 +1,12 @@
-"""A card that cannot be used: say why, kindly, then back to the start."""
+"""A card that cannot be used (or a kiosk that cannot sell): say why, kindly, then back to
+the start."""
 
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QVBoxLayout
 
+from kiosk.core.errors import OutOfService
 from kiosk.core.session_flow import Finish, FlowState
 from kiosk.ui.widgets import Screen, UiContext, button, label, picture, picture_label
 
@@ -31,6 +33,9 @@ class RefusedScreen(Screen):
         box.addWidget(self.ok)
 
     def show_state(self, state: FlowState) -> None:
-        self.title.setText(self.tr("Sorry, this card cannot be used here"))
+        # The card is fine when the kiosk itself is out of service: never blame the card.
+        stopped = state.notice is not None and state.notice.code == OutOfService.code
+        self.title.setText(self.tr("Sorry, this kiosk is out of service") if stopped
+                           else self.tr("Sorry, this card cannot be used here"))
         self.message.setText(state.notice.text(self.lang.code) if state.notice else "")
         self.ok.setText(self.tr("Back to the start"))
