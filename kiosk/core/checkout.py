@@ -26,6 +26,8 @@ from kiosk.core.catalogue import CatalogueEntry
 from kiosk.core.clock import Clock, to_db
 from kiosk.core.db import write_transaction
 from kiosk.core.errors import (
+    BadBasketLine,
+    BadQuantity,
     EmptyBasket,
     ItemUnavailable,
     LedgerConflict,
@@ -66,8 +68,22 @@ WHERE o.volunteer_id = ? AND o.created_at >= ? AND o.kind = 'sale' AND c.kind = 
 """
 
 
+def check_lines(lines: Sequence[CartLine]) -> None:
+    """Every line as the volunteer could have chosen it, before anything is merged: a whole
+    number of at least 1 (not 1.5, not True, not "3"), an item id, a whole seen price. Merging
+    first would let (3, -2) of one item pass as 1, and a REAL quantity reach the ledger."""
+    for line in lines:
+        if type(line.quantity) is not int or line.quantity < 1:
+            raise BadQuantity(line.quantity)
+        if not isinstance(line.item_id, str) or not line.item_id or (
+                line.seen_price is not None
+                and (type(line.seen_price) is not int or line.seen_price < 0)):
+            raise BadBasketLine()
+
+
 def merge_lines(lines: Sequence[CartLine]) -> list[tuple[str, int]]:
-    """One line per item, in first-seen order (a double tap on a tile is one line)."""
+    """One line per item, in first-seen order (a double tap on a tile is one line); the lines
+    passed :func:`check_lines`."""
     merged: dict[str, int] = {}
     for line in lines:
         merged[line.item_id] = merged.get(line.item_id, 0) + line.quantity
@@ -99,9 +115,8 @@ class Checkout:
         ledger.bind_kiosk(conn, kiosk.kiosk_id)
 
     def checkout(self, order_id: str, card: PresentedCard, lines: Sequence[CartLine]) -> Receipt:
+        check_lines(lines)
         basket = merge_lines(lines)
-        if any(quantity <= 0 for _, quantity in basket):
-            raise ValueError("basket quantities must be positive")
         request_hash = fingerprint({"card": card.card_id, "lines": basket})
         now = self._clock.now()
         conn = self._conn

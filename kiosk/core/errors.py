@@ -174,6 +174,28 @@ class EmptyBasket(UserFacingError):
         super().__init__("购物车是空的。", "The basket is empty.")
 
 
+class BadQuantity(UserFacingError):
+    """A basket line whose quantity is not a whole number of at least 1 (1.5, 0, -2, True,
+    "3", None): refused before anything is merged, priced or written."""
+
+    code = "bad_quantity"
+
+    def __init__(self, quantity: object) -> None:
+        self.quantity = quantity
+        super().__init__("每样商品的数量要是 1 或以上的整数。",
+                         "Each item's quantity must be a whole number, 1 or more.")
+
+
+class BadBasketLine(UserFacingError):
+    """A basket line that names no item, or a seen price that is no price."""
+
+    code = "bad_basket_line"
+
+    def __init__(self) -> None:
+        super().__init__("购物车里有一项无法识别，请重新选择。",
+                         "An entry in the basket cannot be read. Please choose again.")
+
+
 class QuantityTooLarge(UserFacingError):
     code = "quantity_too_large"
 

@@ -23,6 +23,17 @@ BEGIN SELECT RAISE(ABORT, '{table} is append-only: write a reversing entry inste
 """
 
 
+def _whole_numbers(table: str, *columns: str) -> str:
+    """Points, quantities and sequence numbers are integers, whoever writes them: SQLite's
+    INTEGER column takes 1.5 (or a string) as it is, and a REAL quantity in the ledger (1.5
+    toothbrushes for 30 points) is what a type check in one caller alone let through."""
+    wrong = " OR ".join(f"typeof(NEW.{c}) <> 'integer'" for c in columns)
+    return f"""
+CREATE TRIGGER {table}_whole_numbers BEFORE INSERT ON {table} WHEN {wrong}
+BEGIN SELECT RAISE(ABORT, '{table}: {", ".join(columns)} must be whole numbers'); END;
+"""
+
+
 V1 = """
 CREATE TABLE meta (
     key TEXT PRIMARY KEY,
@@ -371,11 +382,11 @@ CREATE TABLE card_alerts (
 );
 """ + _append_only("card_alerts")
 
-# v9: operator cards this kiosk itself names, its clock as the district saw it, and reasons
-# it must not sell. The district's flag on a card row no longer opens the operator screens: a
-# card does only when it is bound here to an active operator (kiosk-admin operator-card), so a
-# row the district (or anything posing as it) sends cannot hand out operator rights. An
-# operator bound only to a card has no PIN (empty hash).
+# v9: operator cards this kiosk itself names, its clock as the district saw it, reasons it
+# must not sell, and whole numbers wherever the ledger counts. The district's flag on a card
+# row no longer opens the operator screens: a card does only when it is bound here to an
+# active operator (kiosk-admin operator-card), so a row the district (or anything posing as
+# it) sends cannot hand out operator rights. An operator bound only to a card has no PIN.
 V9 = """
 CREATE TABLE operator_cards (
     card_id TEXT PRIMARY KEY,
@@ -398,7 +409,15 @@ CREATE TABLE service_stops (
     detail TEXT NOT NULL,
     since TEXT NOT NULL
 );
-"""
+""" + "".join(_whole_numbers(table, *columns) for table, *columns in (
+    ("orders", "total", "balance_after", "seq"),
+    ("order_lines", "quantity", "unit_price", "amount"),
+    ("transfers", "amount", "seq"),
+    ("stock_movements", "delta"),
+    ("item_prices", "price"),
+    ("balance_snapshots", "balance", "kiosk_seq"),
+    ("outbox", "seq"),
+))
 
 MIGRATIONS: tuple[str, ...] = (V1, V2, V3, V4, V5, V6, V7, V8, V9)
 LATEST_VERSION = len(MIGRATIONS)

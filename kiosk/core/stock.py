@@ -64,8 +64,10 @@ class Restock:
 def restock(conn: sqlite3.Connection, clock: Clock, lines: list[Restock],
             donor_id: str | None, note: str | None = None) -> str:
     """Receive a donated batch (one or many items) in one transaction; returns the entry id."""
-    if not lines or any(line.quantity <= 0 for line in lines):
-        raise StockError("a restock needs at least one line, each with a positive quantity")
+    if not lines or any(type(line.quantity) is not int or line.quantity <= 0
+                        for line in lines):
+        raise StockError("a restock needs at least one line, each a whole number of at "
+                         "least 1")
     entry_id = uuid7()
     now = to_db(clock.now())
     with write_transaction(conn):
@@ -88,8 +90,8 @@ def restock(conn: sqlite3.Connection, clock: Clock, lines: list[Restock],
 def record_count(conn: sqlite3.Connection, clock: Clock, counted: Mapping[str, int],
                  reason: str) -> dict[str, int]:
     """Shelf count: each difference becomes an adjustment movement. Returns the adjustments."""
-    if any(q < 0 for q in counted.values()):
-        raise StockError("a counted quantity cannot be negative")
+    if any(type(q) is not int or q < 0 for q in counted.values()):
+        raise StockError("a counted quantity must be a whole number, 0 or more")
     entry_id = uuid7()
     now = to_db(clock.now())
     adjustments: dict[str, int] = {}
