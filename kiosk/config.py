@@ -7,30 +7,23 @@ Each setting is declared once, with its type, default, allowed range and the rea
 from __future__ import annotations
 
 import dataclasses
-import tomllib
 import zoneinfo
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from kiosk.config_values import (
+    ConfigError,
+    check_value,
+    parse_toml,
+    setting,
+    valid_kiosk_id,
+)
 from kiosk.core.tokens import load_public_key
+from points_protocol.card_tokens import valid_district_id
 from points_protocol.settings import SETTINGS as DISTRICT_SETTINGS
 
-
-class ConfigError(Exception):
-    """A config file that cannot be used; ``str()`` lists every problem, one per line."""
-
-    def __init__(self, path: Path, problems: list[str]) -> None:
-        self.path = path
-        self.problems = problems
-        lines = "\n".join(f"  - {p}" for p in problems)
-        super().__init__(f"{path}: {len(problems)} problem(s) in the configuration:\n{lines}")
-
-
-def setting(default: Any, doc: str, *, minimum: float | None = None,
-            maximum: float | None = None, choices: tuple[str, ...] | None = None) -> Any:
-    return field(default=default, metadata={
-        "doc": doc, "min": minimum, "max": maximum, "choices": choices})
+__all__ = ["Config", "ConfigError", "load_config", "parse_config", "setting"]
 
 
 def district_setting(key: str, default: int, doc: str) -> Any:
@@ -345,24 +338,6 @@ SECTIONS: dict[str, type[Any]] = {
     if f.name != "base_dir"
 }
 
-_TYPE_NAMES = {int: "an integer", str: "a string", bool: "true or false", float: "a number"}
-
-
-def _check_value(key: str, value: Any, spec: dataclasses.Field[Any]) -> str | None:
-    expected = {"int": int, "str": str, "bool": bool, "float": float}[str(spec.type)]
-    ok = isinstance(value, expected) and not (expected is int and isinstance(value, bool))
-    if not ok:
-        return f"{key} = {value!r}: must be {_TYPE_NAMES[expected]}"
-    meta = spec.metadata
-    if meta["choices"] is not None and value not in meta["choices"]:
-        allowed = ", ".join(repr(c) for c in meta["choices"])
-        return f"{key} = {value!r}: must be one of {allowed}"
-    low, high = meta["min"], meta["max"]
-    if (low is not None and value < low) or (high is not None and value > high):
-        return f"{key} = {value!r}: must be between {low} and {high}"
-    return None
-
-
 def _build_section(name: str, raw: Any, problems: list[str]) -> Any:
     cls = SECTIONS[name]
     if not isinstance(raw, dict):
@@ -375,11 +350,11 @@ def _build_section(name: str, raw: Any, problems: list[str]) -> Any:
         if key not in fields:
             problems.append(f"{full}: unknown setting (known: {', '.join(fields)})")
             continue
-        problem = _check_value(full, value, fields[key])
+        problem = check_value(full, value, fields[key])
         if problem:
             problems.append(problem)
-        else:
-            values[key] = value
+        else:   # an integer where a number goes is that number (retry_seconds = 2)
+            values[key] = float(value) if str(fields[key].type) == "float" else value
     return cls(**values)
 
 
@@ -389,8 +364,9 @@ def _check_cross_field(config: Config, problems: list[str]) -> None:
     except (zoneinfo.ZoneInfoNotFoundError, ValueError):
         problems.append(f"kiosk.timezone = {config.kiosk.timezone!r}: not a known time zone "
                         "(e.g. 'Asia/Shanghai')")
-    if not config.kiosk.id.strip():
-        problems.append("kiosk.id = '': must not be empty")
+    if not valid_kiosk_id(config.kiosk.id):
+        problems.append(f"kiosk.id = {config.kiosk.id!r}: must be 1 to 64 letters, digits or "
+                        "'._:-' (it is sent in every request and names the backups)")
     _check_printer(config.printer, problems)
     _check_qr(config, problems)
 
@@ -410,6 +386,9 @@ def _check_printer(printer: PrinterSection, problems: list[str]) -> None:
 def _check_qr(config: Config, problems: list[str]) -> None:
     """A QR key that cannot be read, or a scanner with no key, would refuse every card."""
     qr = config.qr
+    if qr.district_id and not valid_district_id(qr.district_id):
+        problems.append(f"qr.district_id = {qr.district_id!r}: must be what a card token can "
+                        "hold: 1 to 64 bytes of letters, digits or '.:_-'")
     if qr.public_key.strip():
         try:
             load_public_key(qr.public_key, config.base_dir)
@@ -441,13 +420,10 @@ def load_config(path: Path | str) -> Config:
     """Read and check a config file; raises ConfigError listing every problem."""
     path = Path(path)
     try:
-        with path.open("rb") as fh:
-            data = tomllib.load(fh)
+        raw = path.read_bytes()
     except FileNotFoundError:
         raise ConfigError(path, ["file not found (copy config.toml from the project root)"]) \
             from None
-    except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(path, [f"not valid TOML: {exc}"]) from None
     except OSError as exc:
         raise ConfigError(path, [f"cannot be read: {exc.strerror}"]) from None
-    return parse_config(data, path.resolve().parent, path)
+    return parse_config(parse_toml(path, raw), path.resolve().parent, path)

@@ -99,6 +99,15 @@ class VerifiedCard:
     expires_at: datetime | None
 
 
+def valid_district_id(district_id: str) -> bool:
+    """Whether a token can name ``district_id`` (a kiosk's config is checked by the same)."""
+    try:
+        _district_bytes(district_id)
+    except Invalid:
+        return False
+    return True
+
+
 def _district_bytes(district_id: str) -> bytes:
     raw = district_id.encode("utf-8")
     if not raw or len(raw) > MAX_ID_BYTES or not _DISTRICT_ID.fullmatch(district_id):
