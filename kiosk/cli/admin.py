@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import csv
 import logging
 import sys
 from collections.abc import Callable, Sequence
@@ -20,7 +19,7 @@ from kiosk.cli import (
     self_check,
 )
 from kiosk.config import ConfigError, load_config
-from kiosk.core import catalogue, stock
+from kiosk.core import catalogue, export, stock
 from kiosk.core.db import DatabaseError
 from kiosk.core.errors import LedgerConflict, OutOfService, UserFacingError
 from kiosk.core.ids import uuid7
@@ -32,9 +31,6 @@ from kiosk.scripted_sale import run_scripted_sale
 from kiosk.services import Services, build
 from points_protocol.catalogue_file import read_catalogue
 from points_protocol.errors import Invalid
-
-EXPORT_TABLES = ("items", "item_prices", "donors", "orders", "order_lines", "transfers",
-                 "stock_movements", "outbox", "receipt_prints")
 
 
 def cmd_init(services: Services, args: argparse.Namespace) -> int:
@@ -81,20 +77,9 @@ def cmd_void(services: Services, args: argparse.Namespace) -> int:
 
 
 def cmd_export(services: Services, args: argparse.Namespace) -> int:
-    """One CSV per table, UTF-8 with BOM so spreadsheet programs open the Chinese correctly."""
-    out = Path(args.folder)
-    out.mkdir(parents=True, exist_ok=True)
-    conn = services.conn
-    for name in EXPORT_TABLES:  # our own constant names, never input
-        columns = [str(row[1]) for row in conn.execute(f"PRAGMA table_info({name})")]
-        count = 0
-        with (out / f"{name}.csv").open("w", encoding="utf-8-sig", newline="") as fh:
-            writer = csv.writer(fh)
-            writer.writerow(columns)
-            for row in conn.execute(f"SELECT * FROM {name} ORDER BY rowid"):
-                writer.writerow(list(row))
-                count += 1
-        print(f"{out / (name + '.csv')}: {count} rows")
+    """One CSV per table (kiosk.core.export)."""
+    for path, rows in export.export_tables(services.conn, Path(args.folder)):
+        print(f"{path}: {rows} rows")
     return 0
 
 

@@ -7,21 +7,18 @@ the same files go to the district and to partner businesses.
 
 from __future__ import annotations
 
-import csv
 import json
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
+from kiosk.core import csv_safe
 from kiosk.core.audit import AuditEntry
 from kiosk.core.reports import Report
 
 
 def _write(path: Path, header: Sequence[str], rows: Iterable[Sequence[Any]]) -> Path:
-    with path.open("w", encoding="utf-8-sig", newline="") as fh:
-        writer = csv.writer(fh)
-        writer.writerow(header)
-        writer.writerows(rows)
+    csv_safe.write(path, header, rows)   # no cell a spreadsheet would run as a formula
     return path
 
 
