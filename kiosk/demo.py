@@ -19,7 +19,7 @@ DEMO_PEOPLE = ASSETS / "demo" / "people.toml"
 
 
 def already_seeded(services: Services) -> bool:
-    return bool(services.conn.execute("SELECT COUNT(*) FROM items").fetchone()[0] > 0)
+    return catalogue.has_items(services.conn)
 
 
 def seed(services: Services) -> None:

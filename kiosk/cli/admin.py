@@ -19,7 +19,7 @@ from kiosk.cli import (
     self_check,
 )
 from kiosk.config import ConfigError, load_config
-from kiosk.core import catalogue, export, stock
+from kiosk.core import catalogue, export, schema, stock
 from kiosk.core.db import DatabaseError
 from kiosk.core.errors import LedgerConflict, OutOfService, UserFacingError
 from kiosk.core.ids import uuid7
@@ -34,7 +34,7 @@ from points_protocol.errors import Invalid
 
 
 def cmd_init(services: Services, args: argparse.Namespace) -> int:
-    version = services.conn.execute("PRAGMA user_version").fetchone()[0]
+    version = schema.current_version(services.conn)
     print(f"database {services.config.database_path} ready (schema v{version}, "
           f"kiosk {services.kiosk.kiosk_id})")
     return 0

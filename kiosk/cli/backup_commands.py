@@ -8,7 +8,6 @@ does.
 from __future__ import annotations
 
 import argparse
-import sqlite3
 import sys
 from collections.abc import Callable
 from datetime import UTC, datetime
@@ -59,23 +58,9 @@ def cmd_backups(config: Config, args: argparse.Namespace) -> int:
     return 0
 
 
-def _live_outbox_seq(database: Path) -> int | None:
-    """The live database's last outbox sequence, if it can still be read."""
-    if not database.is_file():
-        return None
-    try:
-        conn = sqlite3.connect(backup.readonly_uri(database), uri=True)
-        try:
-            return int(conn.execute("SELECT COALESCE(MAX(seq), 0) FROM outbox").fetchone()[0])
-        finally:
-            conn.close()
-    except sqlite3.Error:
-        return None
-
-
 def cmd_restore(config: Config, args: argparse.Namespace) -> int:
     database = config.database_path
-    live_seq = _live_outbox_seq(database)
+    live_seq = backup.live_outbox_seq(database)
     info, kept = backup.restore(Path(args.file), database, config.kiosk.id, _now(),
                                 force_other_kiosk=args.force_other_kiosk)
     print(f"restored {database} from {info.path} (kiosk {info.kiosk_id}, "

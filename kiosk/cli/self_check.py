@@ -24,7 +24,8 @@ from kiosk.cli import access_checks
 from kiosk.cli.backup_commands import backup_dir
 from kiosk.config import Config
 from kiosk.core import backup, continuity, ledger_audit, schema, service_stops
-from kiosk.core.db import DatabaseNotFoundError, check_file
+from kiosk.core.db import DatabaseNotFoundError, check_file, integrity_problems
+from kiosk.core.ledger import bound_kiosk
 
 Check = tuple[str, str, str]  # (status, name, detail)
 PCSCD_SOCKET = Path("/run/pcscd/pcscd.comm")
@@ -46,11 +47,11 @@ def check_database(config: Config, quick: bool) -> Iterator[Check]:
         return
     try:
         pragma = "quick_check" if quick else "integrity_check"
-        rows = [str(r[0]) for r in conn.execute(f"PRAGMA {pragma}")]
-        if rows == ["ok"]:
+        problems = integrity_problems(conn, quick=quick)
+        if not problems:
             yield "ok", "database", f"{path} opens, {pragma} ok"
         else:   # go on: the ledger's own checks say what the damage means
-            yield "FAIL", "database", f"{path}: {pragma}: {'; '.join(rows[:3])}"
+            yield "FAIL", "database", f"{path}: {pragma}: {'; '.join(problems[:3])}"
         version = schema.current_version(conn)
         yield from _check_schema(conn, config, version)
         if version == schema.LATEST_VERSION:
@@ -75,9 +76,9 @@ def _check_schema(conn: sqlite3.Connection, config: Config, version: int) -> Ite
                                 f"v{schema.LATEST_VERSION} on start"
     else:
         yield "ok", "schema", f"v{version}"
-    row = conn.execute("SELECT value FROM meta WHERE key = 'kiosk_id'").fetchone()
-    if row is not None and row[0] != config.kiosk.id:
-        yield "FAIL", "kiosk id", f"database belongs to {row[0]!r}, config says " \
+    owner = bound_kiosk(conn)
+    if owner is not None and owner != config.kiosk.id:
+        yield "FAIL", "kiosk id", f"database belongs to {owner!r}, config says " \
                                   f"{config.kiosk.id!r}"
     else:
         yield "ok", "kiosk id", config.kiosk.id

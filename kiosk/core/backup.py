@@ -132,6 +132,20 @@ def _inspect(conn: sqlite3.Connection, path: Path) -> BackupInfo:
     return BackupInfo(path, str(row[0]), version, orders, seq, path.stat().st_size)
 
 
+def live_outbox_seq(database: Path) -> int | None:
+    """The live database's last outbox sequence, if it can still be read (read-only)."""
+    if not database.is_file():
+        return None
+    try:
+        conn = sqlite3.connect(readonly_uri(database), uri=True)
+        try:
+            return int(conn.execute("SELECT COALESCE(MAX(seq), 0) FROM outbox").fetchone()[0])
+        finally:
+            conn.close()
+    except sqlite3.Error:
+        return None
+
+
 def _fsync_file(path: Path) -> None:
     fd = os.open(path, os.O_RDONLY)
     try:

@@ -86,6 +86,10 @@ def upsert_items(conn: sqlite3.Connection, clock: Clock, specs: Iterable[ItemSpe
         return sum(store_item(conn, s, now) for s in specs)
 
 
+def has_items(conn: sqlite3.Connection) -> bool:
+    return conn.execute("SELECT 1 FROM items LIMIT 1").fetchone() is not None
+
+
 def set_active(conn: sqlite3.Connection, item_id: str, active: bool) -> None:
     """Retire or bring back an item; items are never deleted (old orders point at them)."""
     with write_transaction(conn):

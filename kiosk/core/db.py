@@ -234,6 +234,13 @@ def read_transaction(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
         _commit(conn)
 
 
+def integrity_problems(conn: sqlite3.Connection, *, quick: bool) -> list[str]:
+    """What SQLite's quick or full integrity check finds (empty: the file is sound)."""
+    pragma = "quick_check" if quick else "integrity_check"
+    rows = [str(r[0]) for r in conn.execute(f"PRAGMA {pragma}")]
+    return [] if rows == ["ok"] else rows
+
+
 def check_integrity(conn: sqlite3.Connection, mode: str) -> None:
     if mode == "none":
         return

@@ -34,6 +34,12 @@ class WrongKioskError(Exception):
     """The database file was made by another kiosk (a misplaced backup or config)."""
 
 
+def bound_kiosk(conn: sqlite3.Connection) -> str | None:
+    """The kiosk this database file belongs to (None: not used by a kiosk yet)."""
+    row = conn.execute("SELECT value FROM meta WHERE key = 'kiosk_id'").fetchone()
+    return None if row is None else str(row[0])
+
+
 def bind_kiosk(conn: sqlite3.Connection, kiosk_id: str) -> None:
     """Tie the file to this kiosk on first use; refuse a file that belongs to another one,
     since its outbox sequence and sales account would be pushed under the wrong identity."""

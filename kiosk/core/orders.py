@@ -40,6 +40,12 @@ class NewOrder:
     reason: str | None = None
 
 
+def last_sale_at(conn: sqlite3.Connection) -> str | None:
+    """The time of the latest sale in the ledger (the heartbeat reports it)."""
+    row = conn.execute("SELECT MAX(created_at) FROM orders WHERE kind = 'sale'").fetchone()
+    return None if row is None or row[0] is None else str(row[0])
+
+
 def fingerprint(payload: Any) -> str:
     """A stable digest of a request, to tell a retry (same content) from a reused id."""
     text = json.dumps(payload, ensure_ascii=False, sort_keys=True, separators=(",", ":"))

@@ -16,27 +16,24 @@ from pathlib import Path
 from typing import Any
 
 from kiosk import __version__
-from kiosk.core import clock_check, device_status, service_stops, sync_status
+from kiosk.core import clock_check, device_status, orders, service_stops, sync_status
 from kiosk.core.clock import Clock, to_db
-from kiosk.core.db import read_transaction
+from kiosk.core.db import database_file, read_transaction
 from kiosk.sync.engine import SyncError, Transport
 from points_protocol import messages
 
 
 def disk_free_bytes(conn: sqlite3.Connection) -> int | None:
     """Free bytes on the filesystem that holds the main database file (None: in memory)."""
-    row = conn.execute("SELECT file FROM pragma_database_list WHERE name = 'main'").fetchone()
-    if row is None or not row[0]:
-        return None
-    return shutil.disk_usage(Path(row[0]).parent).free
+    file = database_file(conn)
+    return None if file is None else shutil.disk_usage(Path(file).parent).free
 
 
 def build(conn: sqlite3.Connection, clock: Clock, *, round_ok: bool) -> dict[str, Any]:
     """The heartbeat body (see docs/protocol/README.md)."""
     now = clock.now()
     with read_transaction(conn):
-        last_sale = conn.execute(
-            "SELECT MAX(created_at) FROM orders WHERE kind = 'sale'").fetchone()[0]
+        last_sale = orders.last_sale_at(conn)
         pending = sync_status.waiting(conn)
         devices = device_status.latest(conn)
         problem = clock_check.clock_problem(conn, now)
