@@ -99,7 +99,8 @@ def list_backups(folder: Path, kiosk_id: str | None = None) -> list[BackupFile]:
 
 
 def inspect(path: Path) -> BackupInfo:
-    """Open a backup read-only and check it whole; raises BackupError if it cannot be used."""
+    """Open a backup read-only and check it whole (SQLite's integrity check, and the ledger
+    audit of kiosk.core.ledger_audit); raises BackupError if it cannot be used."""
     if not path.is_file():
         raise BackupError(f"{path}: no such file")
     try:
@@ -127,6 +128,10 @@ def _inspect(conn: sqlite3.Connection, path: Path) -> BackupInfo:
     row = conn.execute("SELECT value FROM meta WHERE key = 'kiosk_id'").fetchone()
     if row is None:
         raise BackupError(f"{path}: records no kiosk id; it was never used by a kiosk")
+    if version == schema.LATEST_VERSION:   # (an older one is audited once migrated)
+        damage = ledger_audit.audit(conn, integrity=False)
+        if damage:
+            raise BackupError(f"{path}: fails the ledger audit: {'; '.join(damage)}")
     orders = int(conn.execute("SELECT COUNT(*) FROM orders").fetchone()[0])
     seq = int(conn.execute("SELECT COALESCE(MAX(seq), 0) FROM outbox").fetchone()[0])
     return BackupInfo(path, str(row[0]), version, orders, seq, path.stat().st_size)
@@ -216,7 +221,9 @@ def make_backup(database: Path, folder: Path, expected_kiosk_id: str,
             if info.kiosk_id != expected_kiosk_id:
                 raise OtherKioskError(f"{database} belongs to kiosk {info.kiosk_id!r}, but the "
                                       f"config says {expected_kiosk_id!r}; nothing backed up")
-            _audit_before_keeping(source, temp, info, to_db(moment))
+            # The copy passed the ledger audit too: the live ledger is sound as of now.
+            with contextlib.suppress(sqlite3.Error, DatabaseError):   # a full disk
+                ledger_audit.record(source, [], to_db(moment))
             _fsync_file(temp)
             temp.rename(final)
             _fsync_dir(folder)
@@ -228,25 +235,6 @@ def make_backup(database: Path, folder: Path, expected_kiosk_id: str,
         source.close()
     return BackupInfo(final, info.kiosk_id, info.schema_version, info.orders,
                       info.outbox_seq, final.stat().st_size)
-
-
-def _audit_before_keeping(live: sqlite3.Connection, copy: Path, info: BackupInfo,
-                          now: str) -> None:
-    """The copy is the ledger as it was: audit it (its integrity check already passed) and
-    record the outcome in the live database. A ledger that fails is not backed up (its
-    damage would push good backups out of retention) and stops selling."""
-    if info.schema_version != schema.LATEST_VERSION:
-        return   # the kiosk migrates it when it starts; audited from then on
-    conn = sqlite3.connect(readonly_uri(copy), uri=True, isolation_level=None)
-    try:
-        problems = ledger_audit.audit(conn, integrity=False)
-    finally:
-        conn.close()
-    with contextlib.suppress(sqlite3.Error, DatabaseError):   # a full or read-only disk
-        ledger_audit.record(live, problems, now)
-    if problems:
-        raise BackupError("the ledger failed its audit, so nothing was backed up and the "
-                          "kiosk stops selling: " + "; ".join(problems))
 
 
 def to_keep(backups: Iterable[BackupFile], keep_daily: int, keep_weekly: int) -> set[Path]:

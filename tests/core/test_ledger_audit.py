@@ -131,3 +131,26 @@ def test_a_sound_ledger_passes_and_clears_an_old_stop(shop: Services, clock: Man
     service_stops.stop(shop.conn, service_stops.LEDGER_AUDIT, "an earlier failure", "x")
     assert ledger_audit.audit_and_record(shop.conn, "2026-11-30T03:00:00+00:00") == []
     assert service_stops.current(shop.conn) == []
+
+
+def test_a_backup_with_a_flipped_byte_is_never_restored(shop: Services, config: Config,
+                                                        clock: ManualClock) -> None:
+    """The sibling: a backup file damaged the same way passed restore's integrity check."""
+    transfer, order = sell_and_close(shop, clock)
+    database = config.database_path
+    folder = database.parent / "backups"
+
+    def admin(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [sys.executable, "-m", "kiosk.cli.admin", "--config", str(ROOT / "config.toml"),
+             "--database", str(database), *args],
+            capture_output=True, text=True, check=False, timeout=120)
+
+    assert admin("backup", "--dir", str(folder)).returncode == 0
+    (copy,) = folder.glob("kiosk-*.sqlite")
+    flip(copy, transfer.encode() + order.encode(), *FLIPS["amount"])
+    listing = admin("backups", "--dir", str(folder), "--verify")
+    assert "DAMAGED" in listing.stdout and "fails the ledger audit" in listing.stdout
+    refused = admin("restore", str(copy))
+    assert refused.returncode == 2 and "fails the ledger audit" in refused.stderr
+    assert len(refused.stderr.strip().splitlines()) == 1
