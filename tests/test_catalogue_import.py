@@ -88,6 +88,8 @@ def shops(tmp_path: Path) -> tuple[Path, Path]:
     """A kiosk and a district database, each holding the demo catalogue already."""
     kiosk, district = tmp_path / "kiosk.sqlite", tmp_path / "district.sqlite"
     assert admin_main(["--config", str(ROOT / "config.toml"), "--database", str(kiosk),
+                       "init"]) == 0   # only init makes a kiosk's database
+    assert admin_main(["--config", str(ROOT / "config.toml"), "--database", str(kiosk),
                        "import-catalogue", str(DEMO)]) == 0
     assert district_main(["--database", str(district), "import-catalogue", str(DEMO)]) == 0
     return kiosk, district
@@ -150,6 +152,8 @@ def test_the_installed_commands_print_one_clear_message(name: str, tmp_path: Pat
     data, words = MALFORMED[name]
     path = tmp_path / "catalogue.toml"
     path.write_bytes(data)
+    assert admin_main(["--config", str(ROOT / "config.toml"), "--database",
+                       str(tmp_path / "kiosk.sqlite"), "init"]) == 0
     for command in (["-m", "kiosk.cli.admin", "--config", str(ROOT / "config.toml"),
                      "--database", str(tmp_path / "kiosk.sqlite")],
                     ["-m", "district.cli", "--database", str(tmp_path / "district.sqlite")]):

@@ -190,33 +190,6 @@ def check_disk(config: Config) -> Iterator[Check]:
         yield "WARN", "disk", f"{free_mb} MB free under {existing} (less than {MIN_FREE_MB} MB)"
     else:
         yield "ok", "disk", f"{free_mb} MB free under {existing}"
-    yield from check_writable(database)
-
-
-def check_writable(database: Path) -> Iterator[Check]:
-    """The kiosk must be able to write its ledger: the file, the -wal and -shm beside it, and
-    the folder that holds them, on a disk mounted read-write. Run as root (who may write
-    anything), a file nobody else may write counts as not writable: the kiosk runs as its own
-    users (packaging/README.md)."""
-    if not database.is_file():
-        return
-    if os.statvfs(database.parent).f_flag & os.ST_RDONLY:
-        yield "FAIL", "writable", f"{database.parent} is on a disk mounted read-only"
-        return
-    paths = [database, database.parent] + [p for p in (Path(f"{database}-wal"),
-                                                        Path(f"{database}-shm")) if p.exists()]
-    refused = [p for p in paths if not _may_write(p)]
-    if refused:
-        yield "FAIL", "writable", "the kiosk cannot write " + ", ".join(map(str, refused)) + \
-            " (owner, group and mode: see packaging/README.md)"
-    else:
-        yield "ok", "writable", f"{database} and its folder"
-
-
-def _may_write(path: Path) -> bool:
-    if os.geteuid() == 0:   # root passes every check but not the kiosk's own users
-        return bool(path.stat().st_mode & 0o220)
-    return os.access(path, os.W_OK)
 
 
 def run_checks(config: Config, quick: bool = False) -> list[Check]:

@@ -262,6 +262,9 @@ def _check_writable(path: Path) -> None:
             problems.append(f"{path.parent} is not writable (SQLite makes {path.name}{suffix} "
                             "there)")
             break
+    if problems and os.statvfs(path.parent).f_flag & os.ST_RDONLY:
+        raise StorageError(f"{path}: the disk is mounted read-only: nothing can be sold or "
+                           "changed until it is mounted read-write again")
     if problems:
         raise DatabaseError(f"{'; '.join(problems)} for {shared_files.describe_user()} "
                             f"({shared_files.describe(path)}): the kiosk's users share these "
