@@ -9,7 +9,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import replace
 from pathlib import Path
 
-from kiosk import __version__, logs
+from kiosk import __version__
 from kiosk.cli import (
     backup_commands,
     card_commands,
@@ -29,6 +29,7 @@ from kiosk.core.receipts import OrderNotFound, receipt_for
 from kiosk.core.voids import void_order
 from kiosk.scripted_sale import run_scripted_sale
 from kiosk.services import Services, build
+from points_protocol import logs
 from points_protocol.catalogue_file import read_catalogue
 from points_protocol.errors import Invalid
 

@@ -57,7 +57,7 @@ def test_a_truncated_database_is_refused(tmp_path: Path,
 def test_the_kiosks_own_database_is_refused(tmp_path: Path,
                                             capsys: pytest.CaptureFixture[str]) -> None:
     db = tmp_path / "kiosk.sqlite"
-    open_database(db).close()
+    open_database(db, create=True).close()
     assert "is a kiosk's database" in refusal(tmp_path, db, capsys)
 
 

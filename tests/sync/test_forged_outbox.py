@@ -7,9 +7,9 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from kiosk.core import sync_status
 from kiosk.core.ids import uuid7
 from kiosk.core.models import CartLine, PresentedCard
-from kiosk.sync import state
 from tests.conftest import ManualClock
 from tests.live_district import LiveServer, make_kiosk
 
@@ -48,7 +48,7 @@ def test_a_void_forged_into_the_outbox_moves_nothing(
     # The kiosk's sequence moved past it: the next sale still arrives.
     second = kiosk.services.checkout.checkout(uuid7(), ZHANG, [CartLine("toothbrush", 1)])
     assert kiosk.daemon.run_once() is not None
-    assert state.status(kiosk.conn)["pending"] == 0
+    assert sync_status.status(kiosk.conn)["pending"] == 0
     assert second.order_id in {r[0] for r in district.store.query("SELECT order_id FROM orders")}
     assert district.store.verify() == []
     kiosk.close()

@@ -24,9 +24,8 @@ ZHANG = PresentedCard("04A1B2C3D4E5F6")
 
 
 def district_counts(district: LiveServer) -> tuple[int, int]:
-    conn = district.store.conn()
-    return (int(conn.execute("SELECT COUNT(*) FROM entries").fetchone()[0]),
-            int(conn.execute("SELECT COUNT(*) FROM conflicts").fetchone()[0]))
+    return (int(district.store.query("SELECT COUNT(*) FROM entries")[0][0]),
+            int(district.store.query("SELECT COUNT(*) FROM conflicts")[0][0]))
 
 
 def reopen(kiosk: Kiosk, clock: ManualClock) -> tuple[Services, Daemon]:
