@@ -14,7 +14,6 @@ raise it under an ``flock``, so it only ever goes up.
 
 from __future__ import annotations
 
-import contextlib
 import fcntl
 import logging
 import os
@@ -22,6 +21,7 @@ import sqlite3
 import threading
 from pathlib import Path
 
+from kiosk.core import shared_files
 from kiosk.core.db import after_commit
 
 log = logging.getLogger("kiosk.core.outbox_mark")
@@ -51,7 +51,7 @@ def read(database: Path) -> int:
     return int(text) if text.isdigit() else 0
 
 
-def _descriptor(path: Path, database: Path) -> int:
+def _descriptor(path: Path) -> int:
     key = str(path)
     fd = _files.get(key)
     if fd is not None and os.fstat(fd).st_nlink == 0:   # the file was removed: start anew
@@ -60,9 +60,8 @@ def _descriptor(path: Path, database: Path) -> int:
     if fd is None:
         if len(_files) >= 8:   # a process works on one database; tools and tests on more
             os.close(_files.pop(next(iter(_files))))
-        fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
-        with contextlib.suppress(OSError):   # the database's mode: the app and the daemon
-            os.fchmod(fd, database.stat().st_mode & 0o666)   # (two users) both raise it
+        # Shared like the database: the touchscreen and the daemon (two users) both raise it.
+        fd = shared_files.open_file(path, os.O_RDWR, shared_files.READ_WRITE)
         _files[key] = fd
     return fd
 
@@ -79,7 +78,7 @@ def raise_to(database: Path, seq: int) -> None:
 def _raise(database: Path, seq: int) -> None:
     path = mark_path(database)
     with _lock:
-        fd = _descriptor(path, database)
+        fd = _descriptor(path)
         fcntl.flock(fd, fcntl.LOCK_EX)
         try:
             text = os.pread(fd, _WIDTH + 1, 0).decode("ascii", "replace").strip()

@@ -4,21 +4,25 @@ selling, says so on the touchscreen and in self-check, and the operator is told 
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 import textwrap
+from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
 from kiosk.config import load_config
-from kiosk.core import continuity, outbox_mark, service_stops, sync_status
+from kiosk.core import continuity, outbox, outbox_mark, service_stops, sync_status
+from kiosk.core.db import open_database, write_transaction
 from kiosk.core.errors import OutOfService, QuantityTooLarge
 from kiosk.core.ids import uuid7
 from kiosk.core.models import CartLine, PresentedCard
 from kiosk.core.voids import void_order
 from kiosk.services import Services, build
+from tests.users import SYNC, TOUCH, as_user, data_fixture  # noqa: F401 (the fixture)
 
 ROOT = Path(__file__).resolve().parents[2]
 ZHANG = PresentedCard("04A1B2C3D4E5F6")
@@ -111,3 +115,23 @@ def test_a_mark_behind_the_ledger_is_brought_up(shop: Services) -> None:
     assert continuity.check_local(shop.conn, "2026-11-30T02:00:00+00:00") is None
     assert outbox_mark.read(database) == sync_status.highest_seq(shop.conn)
     assert service_stops.current(shop.conn) == []
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="switching users needs root")
+def test_the_mark_is_shared_by_the_touchscreen_and_the_daemon(data: Path) -> None:
+    """Made by whichever user commits first; the other must raise it too (a mark it could
+    not write would only be logged, and the check would weaken)."""
+    database = data / "kiosk.sqlite"
+
+    def append(entry: str) -> Callable[[], object]:
+        def work() -> object:
+            conn = open_database(database, create=True)
+            with write_transaction(conn):
+                outbox.append(conn, "audit", entry, {}, "2026-12-01")
+            conn.close()
+            return str(outbox_mark.read(database))
+        return work
+
+    assert as_user(TOUCH, append("a")) == "ok\n1"
+    assert as_user(SYNC, append("b"), umask=0o027) == "ok\n2"
+    assert oct(outbox_mark.mark_path(database).stat().st_mode & 0o777) == "0o660"
