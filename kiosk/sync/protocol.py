@@ -36,6 +36,9 @@ log = logging.getLogger("kiosk.sync.protocol")
 # holds. A refusal's reason is text for the operator: kept, but not without end.
 CARD_GENERATION = limits.Range("a card generation", 0, limits.GENERATION.maximum)
 MAX_REASON = 1000
+# The same bounds, written out where ~450,000 rows are checked (no call per row).
+_LOW, _HIGH = limits.BALANCE.minimum, limits.BALANCE.maximum
+_SEQ, _GENERATION = limits.COUNT.maximum, CARD_GENERATION.maximum
 
 
 class ProtocolError(Exception):
@@ -88,8 +91,8 @@ def _card_rows(page: dict[str, Any]) -> list[list[Any]]:
     rows = page.get("cards")
     if type(rows) is not list or not all(
             type(r) is list and len(r) == 6 and type(r[0]) is str and type(r[1]) is str
-            and r[2] in CARD_ROW_KINDS and r[3] in STATUSES and r[4] in CARD_GENERATION
-            and type(r[5]) is bool and ids.CARD_ID_RE.fullmatch(r[0])
+            and r[2] in CARD_ROW_KINDS and r[3] in STATUSES and type(r[4]) is int
+            and 0 <= r[4] <= _GENERATION and type(r[5]) is bool and ids.CARD_ID_RE.fullmatch(r[0])
             for r in rows):
         rows = _rows(page, "cards", (_is_str, _is_str, _card_kind, _status,
                                      _in(CARD_GENERATION), lambda v: isinstance(v, bool)))
@@ -113,8 +116,8 @@ def _normal_cards(rows: list[list[Any]]) -> list[list[Any]]:
 def _balance_rows(page: dict[str, Any]) -> list[list[Any]]:
     rows = page.get("balances")
     if type(rows) is not list or not all(
-            type(r) is list and len(r) == 3 and type(r[0]) is str
-            and r[1] in limits.BALANCE and r[2] in limits.COUNT for r in rows):
+            type(r) is list and len(r) == 3 and type(r[0]) is str and type(r[1]) is int
+            and _LOW <= r[1] <= _HIGH and type(r[2]) is int and 0 <= r[2] <= _SEQ for r in rows):
         return _rows(page, "balances", (_is_str, _in(limits.BALANCE), _in(limits.COUNT)))
     return rows
 
