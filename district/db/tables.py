@@ -43,6 +43,8 @@ volunteers = Table(
     Column("masked_name", String(64), nullable=False),
     Column("status", String(8), nullable=False, server_default="active"),
     CheckConstraint("status IN ('active', 'blocked')", name="volunteer_status"),
+    # The console finds a volunteer by masked name (district/console; revision d0002).
+    Index("volunteers_by_masked_name", "masked_name"),
 )
 
 cards = Table(

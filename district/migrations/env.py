@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from alembic import context
 
+from district.console.schema import metadata as console_metadata
 from district.db.tables import metadata
 
 connection = context.config.attributes["connection"]
-context.configure(connection=connection, target_metadata=metadata,
+context.configure(connection=connection, target_metadata=[metadata, console_metadata],
                   render_as_batch=connection.dialect.name == "sqlite")
 with context.begin_transaction():
     context.run_migrations()

@@ -1,0 +1,34 @@
+"""The district console: its own tables (district/console/schema.py), their append-only
+triggers, and an index to find volunteers by masked name.
+
+The console's tables are created from their own metadata, so the first revision stays as it
+was released; the index on ``volunteers`` is created only where it is missing (a database
+created by this program's ``d0001`` already has it, one created by an older one does not).
+"""
+
+from __future__ import annotations
+
+from alembic import op
+
+from district.console.schema import APPEND_ONLY, metadata
+
+revision = "d0002"
+down_revision = "d0001"
+
+
+def upgrade() -> None:
+    bind = op.get_bind()
+    metadata.create_all(bind)
+    bind.exec_driver_sql("CREATE INDEX IF NOT EXISTS volunteers_by_masked_name "
+                         "ON volunteers (masked_name)")
+    if bind.dialect.name == "postgresql":
+        for table in APPEND_ONLY:     # refuse_history_edit() comes with d0001
+            bind.exec_driver_sql(
+                f"CREATE TRIGGER {table}_append_only BEFORE UPDATE OR DELETE ON {table} "
+                "FOR EACH ROW EXECUTE FUNCTION refuse_history_edit()")
+        return
+    for table in APPEND_ONLY:
+        for verb in ("UPDATE", "DELETE"):
+            bind.exec_driver_sql(
+                f"CREATE TRIGGER {table}_no_{verb.lower()} BEFORE {verb} ON {table} "
+                f"BEGIN SELECT RAISE(ABORT, '{table} is append-only'); END")
