@@ -7,13 +7,13 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterable
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from sqlalchemy import Connection, select
 
-from district import ledger
+from district import credits
+from district.credits import Credit
 from district.db import tables as t
 from district.db.engine import Database
 from district.db.upsert import insert_ignore, insert_missing, upsert
@@ -26,20 +26,10 @@ from points_protocol.settings import check_setting
 
 FEED_ITEM_EXTRA = ("image_sha256",)      # what the district adds to an item: its picture
 
-MAX_CREDIT_POINTS = 10**7       # one service record; far above any real day of service
 
 
 class AdminRefused(ValueError):
     """Staff input the district will not take; ``str()`` says why, naming the row."""
-
-
-@dataclass(frozen=True)
-class Credit:
-    record_id: str
-    volunteer_id: str
-    hours: float
-    points: int
-    corrects: str | None = None     # the record this one reverses (a correction)
 
 
 def register_kiosk(db: Database, kiosk_id: str, public_key: str, name: str = "") -> None:
@@ -127,80 +117,19 @@ def set_card_status(db: Database, card_id: str, status: str, *, revoke: bool = F
         mark_changed(conn, [("card", card_id)])
 
 
-def credit_many(db: Database, records: Iterable[Credit]) -> int:
+def credit_many(db: Database, records: Iterable[Credit],
+                also: Callable[[Connection, list[Credit]], None] | None = None) -> int:
     """Credit service records, each once by its record id; returns how many were new. A
     correction reverses the record it names (once) and credits its own points. Debt is
-    settled first. The whole file is checked before anything is written."""
+    settled first. The whole file is checked before anything is written (district.credits:
+    one transaction, read up front, written at the end). ``also`` runs in that transaction
+    with the records that were new."""
     records = list(records)
-    for r in records:
-        if not r.hours > 0 or not 0 < r.points <= MAX_CREDIT_POINTS:
-            raise AdminRefused(f"record {r.record_id}: hours must be positive and points "
-                               f"1..{MAX_CREDIT_POINTS} (a correction is a new record with "
-                               "'corrects')")
-    if len({r.record_id for r in records}) != len(records):
-        raise AdminRefused("the same record id appears twice in one file")
-
-    def work(conn: Connection) -> int:
-        known = _known_volunteers(conn, sorted({r.volunteer_id for r in records}))
-        for r in records:
-            if r.volunteer_id not in known:
-                raise AdminRefused(f"record {r.record_id}: unknown volunteer {r.volunteer_id}")
-        # Lock the volunteers in id order, like a push does (district.push).
-        conn.execute(select(t.volunteers.c.id).where(t.volunteers.c.id.in_(sorted(known)))
-                     .order_by(t.volunteers.c.id).with_for_update()).all()
-        done = sum(_credit(conn, r) for r in records)
-        mark_changed(conn, [("balance", r.volunteer_id) for r in records])
-        return done
-
-    return db.run_write(work)
-
-
-def _credit(conn: Connection, record: Credit) -> bool:
-    at = now_text()
-    existing = conn.execute(select(t.service_records).where(
-        t.service_records.c.record_id == record.record_id)).first()
-    if existing is not None:
-        same = (existing.volunteer_id, existing.points, existing.corrects) == (
-            record.volunteer_id, record.points, record.corrects)
-        if not same:
-            raise AdminRefused(f"record {record.record_id} was credited before with other "
-                               "content; send a correction record instead")
-        return False
-    person, debt = ledger.volunteer_account(record.volunteer_id), \
-        ledger.debt_account(record.volunteer_id)
-    reversed_points = 0
-    if record.corrects is not None:
-        original = conn.execute(select(t.service_records).where(
-            t.service_records.c.record_id == record.corrects)).first()
-        if original is None or original.volunteer_id != record.volunteer_id:
-            raise AdminRefused(f"record {record.record_id} corrects {record.corrects}, which "
-                               "is not a credited record of the same volunteer")
-        if conn.execute(select(t.service_records.c.record_id).where(
-                t.service_records.c.corrects == record.corrects)).first():
-            raise AdminRefused(f"record {record.corrects} is already corrected")
-        reversed_points = int(original.points)
-    conn.execute(t.service_records.insert().values(
-        record_id=record.record_id, volunteer_id=record.volunteer_id, hours=record.hours,
-        points=record.points, corrects=record.corrects, at=at))
-    group = f"credit:{record.record_id}"
-    if record.corrects is not None:
-        ledger.transfer(conn, transfer_id=f"reverse:{record.corrects}", group_id=group,
-                        role="reversal", src=person, dst=ledger.ISSUANCE,
-                        amount=reversed_points, kiosk_id=None, at=at)
-    ledger.transfer(conn, transfer_id=group, group_id=group, role="credit",
-                    src=ledger.ISSUANCE, dst=person, amount=record.points, kiosk_id=None, at=at)
-    held = ledger.balances_of(conn, [person, debt])
-    if held[person] < 0:        # a correction took back more than is left: visible debt
-        ledger.transfer(conn, transfer_id=f"debt:{record.record_id}", group_id=group,
-                        role="debt", src=debt, dst=person, amount=-held[person],
-                        kiosk_id=None, at=at)
-    else:
-        settle = min(held[person], -held[debt])
-        if settle > 0:
-            ledger.transfer(conn, transfer_id=f"settle:{record.record_id}", group_id=group,
-                            role="settle", src=person, dst=debt, amount=settle, kiosk_id=None,
-                            at=at)
-    return True
+    try:
+        credits.check(records)
+        return db.run_write(lambda conn: credits.credit(conn, records, also))
+    except credits.CreditRefused as exc:
+        raise AdminRefused(str(exc)) from None
 
 
 def upsert_items(db: Database, specs: Iterable[dict[str, Any]]) -> int:
