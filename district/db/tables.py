@@ -141,6 +141,8 @@ stock_movements = Table(
     Column("delta", BigInteger, nullable=False),
     Column("kind", String(8), nullable=False),
     Column("donor_id", String(100)),
+    # What became of a donor's goods, per item and kiosk (district/console; revision d0002).
+    Index("stock_movements_by_item", "item_id", "kiosk_id"),
 )
 
 conflicts = Table(
@@ -179,6 +181,8 @@ service_records = Table(
     Column("points", BigInteger, nullable=False),
     Column("corrects", String(100), unique=True),
     Column("at", String(40), nullable=False),
+    # A volunteer's points history in the console (district/console; revision d0002).
+    Index("service_records_by_volunteer", "volunteer_id"),
 )
 
 card_events = Table(

@@ -1,8 +1,9 @@
 """The district console: its own tables (district/console/schema.py), their append-only
-triggers, and an index to find volunteers by masked name.
+triggers, and indexes to find volunteers by masked name, a volunteer's service records and an item's
+stock movements.
 
 The console's tables are created from their own metadata, so the first revision stays as it
-was released; the index on ``volunteers`` is created only where it is missing (a database
+was released; the indexes on the district's tables are created only where it is missing (a database
 created by this program's ``d0001`` already has it, one created by an older one does not).
 """
 
@@ -21,6 +22,10 @@ def upgrade() -> None:
     metadata.create_all(bind)
     bind.exec_driver_sql("CREATE INDEX IF NOT EXISTS volunteers_by_masked_name "
                          "ON volunteers (masked_name)")
+    bind.exec_driver_sql("CREATE INDEX IF NOT EXISTS service_records_by_volunteer "
+                         "ON service_records (volunteer_id)")
+    bind.exec_driver_sql("CREATE INDEX IF NOT EXISTS stock_movements_by_item "
+                         "ON stock_movements (item_id, kiosk_id)")
     if bind.dialect.name == "postgresql":
         for table in APPEND_ONLY:     # refuse_history_edit() comes with d0001
             bind.exec_driver_sql(

@@ -1,0 +1,1 @@
+"""Read-only queries of the console, each limited to the asking person's scope."""

@@ -1,0 +1,22 @@
+"""The console's areas, one module each; district.console.app includes them in this order."""
+
+from district.console.routes import (
+    accounts,
+    audit_log,
+    cards,
+    catalogue,
+    conflicts,
+    credits,
+    donors,
+    exports,
+    home,
+    kiosks,
+    partner,
+    reports,
+    settings,
+    volunteers,
+)
+
+AREAS = [home.area, volunteers.area, credits.area, cards.area, catalogue.area, donors.area,
+         kiosks.area, conflicts.area, reports.area, settings.area, accounts.area,
+         audit_log.area, partner.area, exports.area]
