@@ -13,7 +13,7 @@ from typing import Any
 from sqlalchemy import Connection, select
 
 from district import credits
-from district.credits import Credit as Credit  # re-exported: callers import it from here
+from district.credits import Credit as Credit  # noqa: PLC0414 (re-exported for callers)
 from district.db import tables as t
 from district.db.engine import Database
 from district.db.upsert import insert_ignore, insert_missing, upsert

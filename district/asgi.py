@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from district.app import QrIssuer, create_app
+from district.console.app import create_console, with_console
 from district.store import Store
 from points_protocol import card_tokens
 
@@ -27,4 +28,5 @@ def app_from_env() -> Any:
         issuer = QrIssuer(card_tokens.load_private_key(Path(os.environ[ENV_QR_KEY])),
                           os.environ.get(ENV_QR_DISTRICT_ID, ""),
                           int(os.environ.get(ENV_QR_VALID_DAYS, "0")))
-    return create_app(store, qr_issuer=issuer)
+    return with_console(create_app(store, qr_issuer=issuer),
+                        create_console(store, qr_issuer=issuer))

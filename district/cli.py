@@ -25,6 +25,8 @@ from district.asgi import (
     ENV_QR_KEY,
     ENV_QR_VALID_DAYS,
 )
+from district.console import cli as console_cli
+from district.console.app import create_console, with_console
 from district.db.engine import is_postgres_url
 from district.db.errors import DatabaseRefused
 from district.kiosk_health import DEFAULT_SILENT_AFTER, assess
@@ -288,7 +290,9 @@ def cmd_serve(store: Store, args: argparse.Namespace) -> int:
                     host=args.host, port=args.port, ssl_certfile=args.certfile,
                     ssl_keyfile=args.keyfile, log_level="warning", log_config=None)
         return 0
-    uvicorn.run(create_app(store, qr_issuer=issuer), host=args.host, port=args.port,
+    app = with_console(create_app(store, qr_issuer=issuer),
+                       create_console(store, qr_issuer=issuer))
+    uvicorn.run(app, host=args.host, port=args.port,
                 ssl_certfile=args.certfile, ssl_keyfile=args.keyfile, log_level="info",
                 log_config=None)  # uvicorn's records go through points_protocol.logs like ours
     return 0
@@ -301,7 +305,7 @@ COMMANDS = {"init": cmd_init, "register-kiosk": cmd_register_kiosk,
             "import-catalogue": cmd_import_catalogue, "set": cmd_set, "report": cmd_report,
             "add-image": cmd_add_image,
             "kiosks": cmd_kiosks, "openapi": cmd_openapi, "serve": cmd_serve,
-            **sun_cli.COMMANDS}
+            **sun_cli.COMMANDS, **console_cli.COMMANDS}
 
 
 def parser() -> argparse.ArgumentParser:  # noqa: PLR0915 (one line per option)
@@ -359,6 +363,7 @@ def parser() -> argparse.ArgumentParser:  # noqa: PLR0915 (one line per option)
     k.add_argument("--now", type=float, help="judge as of this Unix time (default: now)")
     k.add_argument("--json", action="store_true", help="JSON instead of CSV")
     sun_cli.add_parsers(sub)   # sun-keys, provision-card (NTAG 424 DNA cards)
+    console_cli.add_parsers(sub)   # console-community, console-account
     sub.add_parser("openapi", help="print the protocol's OpenAPI document")
     v = sub.add_parser("serve", help="run the HTTP server")
     v.add_argument("--host", default="127.0.0.1")

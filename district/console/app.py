@@ -18,7 +18,7 @@ from fastapi.responses import RedirectResponse, Response
 from starlette.staticfiles import StaticFiles
 from starlette.types import Receive, Scope, Send
 
-from district.console import web
+from district.console import rules, web
 from district.console.accounts import Accounts
 from district.console.nav import home_of
 from district.console.sessions import COOKIE, IDLE_S, Sessions
@@ -60,6 +60,7 @@ def create_console(store: Store, *, clock: Callable[[], float] = time.time,
                    qr_issuer: Any = None, accounts: Accounts | None = None) -> FastAPI:
     from district.console.routes import AREAS  # noqa: PLC0415 (routes import web.RULES)
 
+    rules.ensure_defaults(store.db)
     app = FastAPI(docs_url=None, redoc_url=None, openapi_url=None)
     app.state.console = web.Console(
         store=store, accounts=accounts or Accounts(store.db, clock),

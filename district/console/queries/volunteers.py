@@ -120,6 +120,7 @@ def cards_of(conn: Connection, volunteer_id: str) -> list[dict[str, Any]]:
         card["last_kiosk"] = last.kiosk_id if last else None
         card["last_used_at"] = last.created_at[:19].replace("T", " ") if last else None
         card["last_event"] = f"{event.action} @ {event.kiosk_id}" if event else None
+        card["blocked_at"] = (card["blocked_at"] or "")[:19].replace("T", " ") or None
     return cards
 
 
