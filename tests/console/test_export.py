@@ -33,6 +33,8 @@ def test_cells_that_start_a_formula_are_escaped_in_both_formats() -> None:
     assert sheet is not None
     values = [row for row in sheet.iter_rows(values_only=True)]
     assert values[0] == ("姓名", "积分")
-    assert [v[0] for v in values[1:]] == ["'" + t for t in DANGEROUS] + ["张*华"]
+    # (XML reads a carriage return back as a line feed: still text behind the apostrophe.)
+    assert [v[0] for v in values[1:]] == ["'" + t.replace("\r", "\n") for t in DANGEROUS] + \
+        ["张*华"]
     assert values[1][1] == -5
     assert all(cell.data_type != "f" for row in sheet.iter_rows() for cell in row)
