@@ -26,7 +26,7 @@
     root.querySelectorAll(".chart[data-chart]").forEach(function (el) {
       if (el.dataset.drawn) { return; }
       el.dataset.drawn = "1";
-      var chart = window.echarts.init(el, null, { renderer: "svg" });
+      var chart = window.echarts.init(el);
       chart.setOption(option(JSON.parse(el.dataset.chart)));
       window.addEventListener("resize", function () { chart.resize(); });
     });

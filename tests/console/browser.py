@@ -1,0 +1,32 @@
+"""Debian's chromium driven by Playwright (never a downloaded browser): one browser for the
+whole test session, a fresh context (cookies) per test."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+
+CHROMIUM = "/usr/bin/chromium"
+# Without the background-networking flags chromium keeps trying hosts this machine cannot
+# reach; --no-sandbox because the tests run as root.
+ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+        "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Any]:
+    from playwright.sync_api import sync_playwright
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        yield launched
+        launched.close()
+
+
+def sign_in(page: Any, base: str, account: str, secret: str) -> None:
+    page.goto(base + "/console/login")
+    page.fill("input[name=account]", account)
+    page.fill("input[name=password]", secret)
+    page.click("button.primary")
+    page.wait_for_load_state("networkidle")
