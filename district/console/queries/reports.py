@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
-from sqlalchemy import Connection, and_, case, func, literal, select
+from sqlalchemy import Connection, and_, case, func, select
 
 from district.console import schema as s
 from district.console.queries import donors as dq
@@ -78,7 +78,8 @@ def _earned_by_day(conn: Connection, principal: Principal, p: Period
     signed = case((tr.c.role == "credit", tr.c.amount), else_=-tr.c.amount)
     account = case((tr.c.role == "credit", tr.c.to_account), else_=tr.c.from_account)
     query = (select(day.label("day"), vp.c.community_id, func.sum(signed))
-             .select_from(tr.outerjoin(vp, account == literal("volunteer:") + vp.c.volunteer_id))
+             # By the volunteer id cut out of the account: an index lookup per transfer.
+             .select_from(tr.outerjoin(vp, vp.c.volunteer_id == func.substr(account, 11)))
              .where(tr.c.role.in_(("credit", "reversal")), tr.c.recorded_at >= p.start_text,
                     tr.c.recorded_at < p.end_text,
                     principal.community_filter(vp.c.community_id))
@@ -206,7 +207,7 @@ def debt(conn: Connection, principal: Principal) -> list[dict[str, Any]]:
     """Debt per community: volunteers in debt and points owed."""
     b, vp = t.balances, s.volunteer_profiles
     query = (select(vp.c.community_id, func.count(), func.sum(-b.c.balance))
-             .select_from(b.outerjoin(vp, b.c.account == literal("debt:") + vp.c.volunteer_id))
+             .select_from(b.outerjoin(vp, vp.c.volunteer_id == func.substr(b.c.account, 6)))
              .where(and_(b.c.account.like("debt:%"), b.c.balance < 0),
                     principal.community_filter(vp.c.community_id))
              .group_by(vp.c.community_id))

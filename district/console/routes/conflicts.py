@@ -69,7 +69,7 @@ def debts_table(ctx: Ctx, params: Mapping[str, str]) -> Table:
     query = (select(v.c.id.label("volunteer_id"), v.c.masked_name,
                     p.c.community_id.label("community"), (-b.c.balance).label("debt"),
                     func.coalesce(person.c.balance, 0).label("balance"))
-             .select_from(b.join(v, b.c.account == literal("debt:") + v.c.id)
+             .select_from(b.join(v, v.c.id == func.substr(b.c.account, 6))
                           .outerjoin(p, p.c.volunteer_id == v.c.id)
                           .outerjoin(person, and_(person.c.account == literal("volunteer:")
                                                   + v.c.id, person.c.shard == 0)))
