@@ -11,7 +11,9 @@ packages=(python3 python3-venv python3-dev gcc sqlite3 fonts-noto-cjk fonts-noto
           # the boot test (tests/packaging/test_boot.py): a fresh Debian 12, booted
           debootstrap systemd-container
           # the district's tests start a throwaway PostgreSQL cluster (initdb, pg_ctl)
-          postgresql)
+          postgresql
+          # the district console's tests drive it with Playwright (never a downloaded browser)
+          chromium)
 
 missing=()
 for p in "${packages[@]}"; do

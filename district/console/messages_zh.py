@@ -232,6 +232,9 @@ ZH: dict[str, str] = {
         "在终端扫码处出示此码。请像银行卡一样保管：照片也能使用。",
     "Item": "商品",
     "Name (zh)": "中文名",
+    "Item name": "商品名称",
+    "Partner name": "单位名称",
+    "Community name": "社区名称",
     "Name (en)": "英文名",
     "Category": "类别",
     "Price": "积分价格",
@@ -264,8 +267,11 @@ ZH: dict[str, str] = {
     "Points spent on them": "兑换所用积分",
     "Written off": "报损",
     "Still on the shelf": "仍在货架",
-    "Your {given} × {name} went to {volunteers} volunteers at these shops: {kiosks}.":
-        "您捐赠的 {given} 件{name}，已由 {volunteers} 位志愿者在这些积分超市兑换：{kiosks}。",
+    "Your {given} × {name}: {sold} went to {volunteers} volunteers at these shops: {kiosks}.":
+        "您捐赠的 {given} 件{name}：{sold} 件已由 {volunteers} 位志愿者"
+        "在这些积分超市兑换：{kiosks}。",
+    "Your {given} × {name} are on the shelf, waiting for volunteers.":
+        "您捐赠的 {given} 件{name}正在货架上，等待志愿者兑换。",
     "{n} are still on the shelf.": "还有 {n} 件在货架上。",
     "No deliveries recorded yet.": "尚无送货记录。",
     "Units are counted first in, first out at each kiosk: a sale takes the oldest units on "
@@ -334,6 +340,7 @@ ZH: dict[str, str] = {
     # -- reports -------------------------------------------------------------------------
     "To": "到",
     "Group by": "汇总方式",
+    "Following each donor's goods...": "正在统计各捐赠方物资去向……",
     "Period": "时段",
     "Earned": "获得积分",
     "Spent": "兑换积分",

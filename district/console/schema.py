@@ -83,6 +83,8 @@ volunteer_profiles = Table(
     Column("volunteer_id", String(64), primary_key=True),
     Column("community_id", String(40), nullable=False),
     Index("console_volunteers_by_community", "community_id", "volunteer_id"),
+    # Reports look up each credited volunteer's community: answered from the index alone.
+    Index("console_volunteer_community", "volunteer_id", "community_id"),
 )
 
 kiosk_sites = Table(

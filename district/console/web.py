@@ -18,6 +18,7 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from district.console import i18n
 from district.console.accounts import Accounts
+from district.console.cache import HistoryCache
 from district.console.scope import Principal, Role
 from district.console.sessions import COOKIE, Session, Sessions
 from district.store import Store
@@ -73,6 +74,7 @@ class Console:
     templates: Environment
     qr_issuer: Any = None
     static_version: str = ""
+    cache: HistoryCache = field(default_factory=HistoryCache)
     extra: dict[str, Any] = field(default_factory=dict)
 
 

@@ -87,6 +87,8 @@ transfers = Table(
     CheckConstraint("amount > 0", name="transfer_positive"),
     CheckConstraint("from_account <> to_account", name="transfer_two_accounts"),
     Index("transfers_by_group", "group_id"),
+    # Points earned per day in the console's reports (district/console; revision d0002).
+    Index("transfers_by_role_time", "role", "recorded_at"),
 )
 
 entries = Table(

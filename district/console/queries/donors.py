@@ -12,7 +12,7 @@ the shelf".
 from __future__ import annotations
 
 import json
-from collections import defaultdict, deque
+from collections import Counter, defaultdict, deque
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
@@ -32,7 +32,12 @@ class DonorItem:
     sold: int = 0
     written_off: int = 0
     points: int = 0
-    volunteers: set[str] = field(default_factory=set)
+    taken_by: Counter[str] = field(default_factory=Counter)    # units per volunteer
+
+    @property
+    def volunteers(self) -> set[str]:
+        """Who holds the donor's units (a voided sale gave them back)."""
+        return {v for v, units in self.taken_by.items() if units > 0}
 
     @property
     def on_shelf(self) -> int:
@@ -73,13 +78,15 @@ def attribute(conn: Connection, kiosks: Iterable[str], items: Iterable[str] | No
                 share.sold += qty
                 share.points += qty * int(row.unit_price or 0)
                 if row.volunteer_id:
-                    share.volunteers.add(row.volunteer_id)
+                    share.taken_by[row.volunteer_id] += qty
         elif row.kind == "void":
             for donor, qty in taken.pop(row.voids_order_id or "", []):
                 shelf.appendleft([donor, qty])
                 share = out[(donor, row.item_id, row.kiosk_id)]
                 share.sold -= qty
                 share.points -= qty * int(row.unit_price or 0)
+                if row.volunteer_id:
+                    share.taken_by[row.volunteer_id] -= qty
         elif row.kind == "count" and delta < 0:
             for donor, qty in _take(shelf, -delta):
                 out[(donor, row.item_id, row.kiosk_id)].written_off += qty
@@ -130,11 +137,12 @@ def report(conn: Connection, donor_id: str, kiosks: list[str]) -> list[dict[str,
         row["points"] += share.points
         row["written_off"] += share.written_off
         row["on_shelf"] += share.on_shelf
-        row["kiosks"].append(f"{kiosk} ({share.sold})")
+        if share.sold:
+            row["kiosks"].append(f"{kiosk} ({share.sold})")
     rows = list(per_item.values())
     for row in rows:
         row["volunteer_count"] = len(row.pop("volunteers"))
-        row["kiosks"] = ", ".join(row["kiosks"])
+        row["kiosks"] = ", ".join(row["kiosks"]) or "—"
     return rows
 
 

@@ -7,6 +7,7 @@ from typing import Any
 from sqlalchemy import Connection, and_, func, literal, select
 
 from district.console import schema as s
+from district.console.queries.sql import starts_with
 from district.console.scope import Principal
 from district.db import tables as t
 
@@ -22,7 +23,7 @@ def tiles(conn: Connection, principal: Principal, now: float) -> dict[str, Any]:
         ).where(principal.community_filter(p.c.community_id))
     else:
         debt = select(func.coalesce(-func.sum(b.c.balance), 0)).where(
-            b.c.account.like("debt:%"))
+            starts_with(conn, b.c.account, "debt:"))
     conflicts = select(func.count()).select_from(t.conflicts)
     if principal.communities is not None:
         conflicts = conflicts.select_from(t.conflicts.join(

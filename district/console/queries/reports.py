@@ -1,10 +1,13 @@
 """The console's reports, each limited to the person's scope: points earned (credits less
 corrections, to volunteers of their communities) and spent (sales less voids, at kiosks of
-their communities) per day, week or month; per community; per category; per donor (first in,
-first out, district.console.queries.donors); stock turning; debt.
+their communities, by shop day) per day, week or month; per community; per category; per
+donor (first in, first out, district.console.queries.donors); stock turning; debt.
 
-Every figure is summed by day in SQL and folded into weeks or months here, so the two engines
-run the same plain GROUP BY.
+A page reads each underlying sum once (:class:`Figures`), by day in SQL, and folds it into
+weeks, months, communities and categories here, so both engines run the same plain GROUP BY
+over an index range of the period. What depends on the whole stock history (on hand, the
+donors' shares) is kept in a :class:`~district.console.cache.HistoryCache` until the history
+grows.
 """
 
 from __future__ import annotations
@@ -18,8 +21,10 @@ from typing import Any
 from sqlalchemy import Connection, and_, case, func, select
 
 from district.console import schema as s
+from district.console.cache import HistoryCache
 from district.console.queries import donors as dq
 from district.console.queries import kiosks as kq
+from district.console.queries.sql import starts_with
 from district.console.scope import Principal
 from district.db import tables as t
 
@@ -45,16 +50,14 @@ class Period:
         if self.grain == "month":
             return day[:7]
         if self.grain == "week":
-            d = date.fromisoformat(day)
-            year, week, _ = d.isocalendar()
+            year, week, _ = date.fromisoformat(day).isocalendar()
             return f"{year}-W{week:02d}"
         return day
 
     def buckets(self) -> list[str]:
         days = (self.end - self.start).days + 1
-        seen = dict.fromkeys(self.bucket((self.start + timedelta(days=n)).isoformat())
-                             for n in range(days))
-        return list(seen)
+        return list(dict.fromkeys(self.bucket((self.start + timedelta(days=n)).isoformat())
+                                  for n in range(days)))
 
 
 def period(start: str, end: str, grain: str, today: date) -> Period:
@@ -70,96 +73,134 @@ def period(start: str, end: str, grain: str, today: date) -> Period:
     return Period(first, last, grain if grain in GRAINS else "day")
 
 
-def _earned_by_day(conn: Connection, principal: Principal, p: Period
-                   ) -> dict[tuple[str, str], int]:
-    """{(day, community): points} credited less reversed, to volunteers in scope."""
-    tr, vp = t.transfers, s.volunteer_profiles
-    day = func.substr(tr.c.recorded_at, 1, 10)
-    signed = case((tr.c.role == "credit", tr.c.amount), else_=-tr.c.amount)
-    account = case((tr.c.role == "credit", tr.c.to_account), else_=tr.c.from_account)
-    query = (select(day.label("day"), vp.c.community_id, func.sum(signed))
-             # By the volunteer id cut out of the account: an index lookup per transfer.
-             .select_from(tr.outerjoin(vp, vp.c.volunteer_id == func.substr(account, 11)))
-             .where(tr.c.role.in_(("credit", "reversal")), tr.c.recorded_at >= p.start_text,
-                    tr.c.recorded_at < p.end_text,
-                    principal.community_filter(vp.c.community_id))
-             .group_by(day, vp.c.community_id))
-    return {(r[0], r[1] or ""): int(r[2]) for r in conn.execute(query)}
+class Figures:
+    """The sums one report page needs, each read once."""
+
+    def __init__(self, conn: Connection, principal: Principal, p: Period,
+                 cache: HistoryCache) -> None:
+        self.conn, self.principal, self.period, self.cache = conn, principal, p, cache
+        self.kiosks = kq.in_scope(conn, principal)
+        self.earned = self._earned_by_day()
+        self.spent, self.sold = self._sales()
+
+    def _earned_by_day(self) -> dict[tuple[str, str], int]:
+        """{(day, community): points} credited less reversed, to volunteers in scope."""
+        tr, vp, p = t.transfers, s.volunteer_profiles, self.period
+        day = func.substr(tr.c.recorded_at, 1, 10)
+        signed = case((tr.c.role == "credit", tr.c.amount), else_=-tr.c.amount)
+        account = case((tr.c.role == "credit", tr.c.to_account), else_=tr.c.from_account)
+        query = (select(day.label("day"), vp.c.community_id, func.sum(signed))
+                 # By the volunteer id cut out of the account: an index lookup per transfer.
+                 .select_from(tr.outerjoin(vp, vp.c.volunteer_id == func.substr(account, 11)))
+                 .where(tr.c.role.in_(("credit", "reversal")),
+                        tr.c.recorded_at >= p.start_text, tr.c.recorded_at < p.end_text,
+                        self.principal.community_filter(vp.c.community_id))
+                 .group_by(day, vp.c.community_id))
+        return {(r[0], r[1] or ""): int(r[2]) for r in self.conn.execute(query)}
+
+    def _sales(self) -> tuple[dict[tuple[str, str], int], dict[str, tuple[int, int]]]:
+        """({(shop day, kiosk): points}, {item: (units, points)}) of sales less voids at the
+        kiosks in scope, from one pass over the period's order lines."""
+        o, lines, p = t.orders, t.order_lines, self.period
+        sign = case((o.c.kind == "sale", 1), else_=-1)
+        query = (select(o.c.shop_day, o.c.kiosk_id, lines.c.item_id,
+                        func.sum(sign * lines.c.quantity), func.sum(sign * lines.c.amount))
+                 .select_from(o.join(lines, lines.c.order_id == o.c.order_id))
+                 .where(o.c.kiosk_id.in_(self.kiosks), o.c.shop_day >= p.start_text,
+                        o.c.shop_day <= p.end.isoformat())
+                 .group_by(o.c.shop_day, o.c.kiosk_id, lines.c.item_id))
+        spent: dict[tuple[str, str], int] = defaultdict(int)
+        sold: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+        for day, kiosk, item, units, points in self.conn.execute(query):
+            spent[(day, kiosk)] += int(points)
+            sold[item][0] += int(units)
+            sold[item][1] += int(points)
+        return dict(spent), {k: (v[0], v[1]) for k, v in sold.items()}
+
+    # -- the tables --------------------------------------------------------------------------
+    def over_time(self) -> list[dict[str, Any]]:
+        earned: dict[str, int] = defaultdict(int)
+        spent: dict[str, int] = defaultdict(int)
+        for (day, _), points in self.earned.items():
+            earned[self.period.bucket(day)] += points
+        for (day, _), points in self.spent.items():
+            spent[self.period.bucket(day)] += points
+        return [{"period": b, "earned": earned[b], "spent": spent[b]}
+                for b in self.period.buckets()]
+
+    def per_community(self) -> list[dict[str, Any]]:
+        site = kq.sites(self.conn)
+        earned: dict[str, int] = defaultdict(int)
+        spent: dict[str, int] = defaultdict(int)
+        for (_, community), points in self.earned.items():
+            earned[community] += points
+        for (_, kiosk), points in self.spent.items():
+            spent[site.get(kiosk, "")] += points
+        names = community_names(self.conn)
+        keys = sorted(set(earned) | set(spent), key=lambda c: (c == "", c))
+        return [{"community": names.get(c, c) or "—", "earned": earned[c], "spent": spent[c]}
+                for c in keys]
+
+    def per_category(self) -> list[dict[str, Any]]:
+        kinds = item_facts(self.conn)
+        out: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+        for item, (units, points) in self.sold.items():
+            category = kinds.get(item, ("", item))[0] or "other"
+            out[category][0] += units
+            out[category][1] += points
+        return [{"category": c, "units": u, "points": pts}
+                for c, (u, pts) in sorted(out.items(), key=lambda kv: -kv[1][1])]
+
+    def stock_turning(self) -> list[dict[str, Any]]:
+        """Per item at the kiosks in scope: on hand now, taken in the period, per day, the
+        days the stock lasts at that pace, and turns (units taken over units on hand)."""
+        on_hand = self.cache.get(self.conn, ("on_hand", tuple(self.kiosks)),
+                                 lambda: stock_on_hand(self.conn, self.kiosks))
+        names = item_facts(self.conn)
+        days = (self.period.end - self.period.start).days + 1
+        rows = []
+        for item in sorted(set(on_hand) | set(self.sold)):
+            units = self.sold.get(item, (0, 0))[0]
+            per_day = units / days
+            stock = on_hand.get(item, 0)
+            rows.append({"item_id": item, "name": names.get(item, ("", item))[1],
+                         "on_hand": stock, "sold": units, "per_day": round(per_day, 2),
+                         "days_left": round(stock / per_day, 1) if per_day > 0 else None,
+                         "turns": round(units / stock, 2) if stock > 0 else None})
+        rows.sort(key=lambda r: (r["days_left"] is None, r["days_left"] or 0))
+        return rows
 
 
-def _spent_by_day(conn: Connection, kiosks: list[str], p: Period
-                  ) -> dict[tuple[str, str], int]:
-    """{(day, kiosk): points} of sales less voids at the given kiosks, by sale time (UTC)."""
-    o = t.orders
-    day = func.substr(o.c.created_at, 1, 10)
-    signed = case((o.c.kind == "sale", o.c.total), else_=-o.c.total)
-    query = (select(day, o.c.kiosk_id, func.sum(signed))
-             .where(o.c.kiosk_id.in_(kiosks), o.c.created_at >= p.start_text,
-                    o.c.created_at < p.end_text)
-             .group_by(day, o.c.kiosk_id))
-    return {(r[0], r[1]): int(r[2]) for r in conn.execute(query)}
+def community_names(conn: Connection) -> dict[str, str]:
+    return {r.id: r.name for r in conn.execute(select(s.communities))}
 
 
-def over_time(conn: Connection, principal: Principal, p: Period) -> list[dict[str, Any]]:
-    kiosks = kq.in_scope(conn, principal)
-    earned: dict[str, int] = defaultdict(int)
-    spent: dict[str, int] = defaultdict(int)
-    for (day, _), points in _earned_by_day(conn, principal, p).items():
-        earned[p.bucket(day)] += points
-    for (day, _), points in _spent_by_day(conn, kiosks, p).items():
-        spent[p.bucket(day)] += points
-    return [{"period": b, "earned": earned[b], "spent": spent[b]} for b in p.buckets()]
+def item_facts(conn: Connection) -> dict[str, tuple[str, str]]:
+    """{item: (category, Chinese name)}."""
+    out = {}
+    for r in conn.execute(select(t.items.c.id, t.items.c.spec)):
+        spec = json.loads(r.spec)
+        out[r.id] = (spec.get("category", ""), spec.get("name_zh", r.id))
+    return out
 
 
-def per_community(conn: Connection, principal: Principal, p: Period) -> list[dict[str, Any]]:
-    kiosks = kq.in_scope(conn, principal)
-    site = kq.sites(conn)
-    earned: dict[str, int] = defaultdict(int)
-    spent: dict[str, int] = defaultdict(int)
-    for (_, community), points in _earned_by_day(conn, principal, p).items():
-        earned[community] += points
-    for (_, kiosk), points in _spent_by_day(conn, kiosks, p).items():
-        spent[site.get(kiosk, "")] += points
-    names = {r.id: r.name for r in conn.execute(select(s.communities))}
-    keys = sorted(set(earned) | set(spent), key=lambda c: (c == "", c))
-    return [{"community": names.get(c, c) or "—", "earned": earned[c], "spent": spent[c]}
-            for c in keys]
+def stock_on_hand(conn: Connection, kiosks: list[str]) -> dict[str, int]:
+    sm = t.stock_movements
+    return {r[0]: int(r[1]) for r in conn.execute(
+        select(sm.c.item_id, func.sum(sm.c.delta)).where(sm.c.kiosk_id.in_(kiosks))
+        .group_by(sm.c.item_id))}
 
 
-def _categories(conn: Connection) -> dict[str, tuple[str, str]]:
-    return {r.id: (json.loads(r.spec).get("category", ""), json.loads(r.spec).get(
-        "name_zh", r.id)) for r in conn.execute(select(t.items.c.id, t.items.c.spec))}
-
-
-def _sold_by_item(conn: Connection, kiosks: list[str], p: Period
-                  ) -> dict[str, tuple[int, int]]:
-    """{item: (units, points)} sold less voided at the kiosks in the period."""
-    o, lines = t.orders, t.order_lines
-    sign = case((o.c.kind == "sale", 1), else_=-1)
-    query = (select(lines.c.item_id, func.sum(sign * lines.c.quantity),
-                    func.sum(sign * lines.c.amount))
-             .select_from(lines.join(o, o.c.order_id == lines.c.order_id))
-             .where(o.c.kiosk_id.in_(kiosks), o.c.created_at >= p.start_text,
-                    o.c.created_at < p.end_text)
-             .group_by(lines.c.item_id))
-    return {r[0]: (int(r[1]), int(r[2])) for r in conn.execute(query)}
-
-
-def per_category(conn: Connection, principal: Principal, p: Period) -> list[dict[str, Any]]:
-    kinds = _categories(conn)
-    out: dict[str, list[int]] = defaultdict(lambda: [0, 0])
-    for item, (units, points) in _sold_by_item(conn, kq.in_scope(conn, principal), p).items():
-        category = kinds.get(item, ("", item))[0] or "other"
-        out[category][0] += units
-        out[category][1] += points
-    return [{"category": c, "units": u, "points": pts}
-            for c, (u, pts) in sorted(out.items(), key=lambda kv: -kv[1][1])]
-
-
-def per_donor(conn: Connection, principal: Principal) -> list[dict[str, Any]]:
+def per_donor(conn: Connection, principal: Principal, cache: HistoryCache
+              ) -> list[dict[str, Any]]:
     """Points volunteers spent on each donor's goods, and units given, taken and left (all
     time: a delivery's units are followed until they leave the shelf)."""
-    shares = dq.attribute(conn, kq.in_scope(conn, principal))
+    kiosks = kq.in_scope(conn, principal)
+    return cache.get(conn, ("per_donor", tuple(kiosks)), lambda: _per_donor(conn, kiosks))
+
+
+def _per_donor(conn: Connection, kiosks: list[str]) -> list[dict[str, Any]]:
+    shares = dq.attribute(conn, kiosks)
     names = {r.id: r.name for r in conn.execute(select(s.partners.c.id, s.partners.c.name))}
     out: dict[str, dict[str, Any]] = {}
     for (donor, _, _), share in shares.items():
@@ -179,38 +220,14 @@ def per_donor(conn: Connection, principal: Principal) -> list[dict[str, Any]]:
     return rows
 
 
-def stock_turning(conn: Connection, principal: Principal, p: Period) -> list[dict[str, Any]]:
-    """Per item at the kiosks in scope: on hand now, sold in the period, sold per day, days
-    the stock lasts at that pace, and turns (units sold over units on hand)."""
-    kiosks = kq.in_scope(conn, principal)
-    sm = t.stock_movements
-    on_hand = {r[0]: int(r[1]) for r in conn.execute(
-        select(sm.c.item_id, func.sum(sm.c.delta)).where(sm.c.kiosk_id.in_(kiosks))
-        .group_by(sm.c.item_id))}
-    sold = _sold_by_item(conn, kiosks, p)
-    names = _categories(conn)
-    days = (p.end - p.start).days + 1
-    rows = []
-    for item in sorted(set(on_hand) | set(sold)):
-        units = sold.get(item, (0, 0))[0]
-        per_day = units / days
-        stock = on_hand.get(item, 0)
-        rows.append({"item_id": item, "name": names.get(item, ("", item))[1],
-                     "on_hand": stock, "sold": units, "per_day": round(per_day, 2),
-                     "days_left": round(stock / per_day, 1) if per_day > 0 else None,
-                     "turns": round(units / stock, 2) if stock > 0 else None})
-    rows.sort(key=lambda r: (r["days_left"] is None, r["days_left"] or 0))
-    return rows
-
-
 def debt(conn: Connection, principal: Principal) -> list[dict[str, Any]]:
     """Debt per community: volunteers in debt and points owed."""
     b, vp = t.balances, s.volunteer_profiles
     query = (select(vp.c.community_id, func.count(), func.sum(-b.c.balance))
              .select_from(b.outerjoin(vp, vp.c.volunteer_id == func.substr(b.c.account, 6)))
-             .where(and_(b.c.account.like("debt:%"), b.c.balance < 0),
+             .where(and_(starts_with(conn, b.c.account, "debt:"), b.c.balance < 0),
                     principal.community_filter(vp.c.community_id))
              .group_by(vp.c.community_id))
-    names = {r.id: r.name for r in conn.execute(select(s.communities))}
+    names = community_names(conn)
     return [{"community": names.get(r[0], r[0]) or "—", "volunteers": int(r[1]),
              "debt": int(r[2])} for r in conn.execute(query)]

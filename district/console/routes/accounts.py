@@ -46,7 +46,7 @@ def communities_table(ctx: Ctx, params: Mapping[str, str]) -> Table:
         rows = [dict(r._mapping) for r in conn.execute(
             select(s.communities).order_by(s.communities.c.id))]
     return Table("communities", "Communities", (Column("id", "Community id"),
-                                                Column("name", "Name")), rows)
+                                                Column("name", "Community name")), rows)
 
 
 @area.get("/accounts", ADMIN_ONLY)

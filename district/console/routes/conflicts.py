@@ -14,6 +14,7 @@ from sqlalchemy import and_, func, literal, or_, select
 
 from district.console import audit, web
 from district.console import schema as s
+from district.console.queries.sql import starts_with
 from district.console.scope import STAFF
 from district.console.tables import Column, Table, exportable
 from district.console.web import Area, Ctx, NotFound, UserError, ctx_of, render
@@ -66,17 +67,17 @@ def conflicts_table(ctx: Ctx, params: Mapping[str, str]) -> Table:
 def debts_table(ctx: Ctx, params: Mapping[str, str]) -> Table:
     b, v, p = t.balances, t.volunteers, s.volunteer_profiles
     person = t.balances.alias("person")
-    query = (select(v.c.id.label("volunteer_id"), v.c.masked_name,
-                    p.c.community_id.label("community"), (-b.c.balance).label("debt"),
-                    func.coalesce(person.c.balance, 0).label("balance"))
-             .select_from(b.join(v, v.c.id == func.substr(b.c.account, 6))
-                          .outerjoin(p, p.c.volunteer_id == v.c.id)
-                          .outerjoin(person, and_(person.c.account == literal("volunteer:")
-                                                  + v.c.id, person.c.shard == 0)))
-             .where(b.c.account.like("debt:%"), b.c.balance < 0,
-                    ctx.principal.community_filter(p.c.community_id))
-             .order_by(b.c.balance).limit(2000))
     with ctx.db.read() as conn:
+        query = (select(v.c.id.label("volunteer_id"), v.c.masked_name,
+                        p.c.community_id.label("community"), (-b.c.balance).label("debt"),
+                        func.coalesce(person.c.balance, 0).label("balance"))
+                 .select_from(b.join(v, v.c.id == func.substr(b.c.account, 6))
+                              .outerjoin(p, p.c.volunteer_id == v.c.id)
+                              .outerjoin(person, and_(person.c.account == literal("volunteer:")
+                                                      + v.c.id, person.c.shard == 0)))
+                 .where(starts_with(conn, b.c.account, "debt:"), b.c.balance < 0,
+                        ctx.principal.community_filter(p.c.community_id))
+                 .order_by(b.c.balance).limit(2000))
         rows = [dict(r._mapping) for r in conn.execute(query)]
     return Table("debts", "Debts", DEBT_COLUMNS, rows)
 

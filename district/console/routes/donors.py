@@ -24,14 +24,14 @@ from district.db.upsert import upsert
 area = Area()
 PARTNER_ID_RE = re.compile(r"[!-~]{1,100}")
 KINDS = ("donor", "merchant", "property")
-DONOR_COLUMNS = (Column("id", "Donor", link="/donors/{id}"), Column("name", "Name"),
+DONOR_COLUMNS = (Column("id", "Donor", link="/donors/{id}"), Column("name", "Partner name"),
                  Column("kind", "Kind", translate=True), Column("community", "Community"),
                  Column("received", "Units delivered", numeric=True))
 DELIVERY_COLUMNS = (Column("donor_id", "Donor", link="/donors/{donor_id}"),
                     Column("item_id", "Item"), Column("kiosk_id", "Kiosk"),
                     Column("received", "Units delivered", numeric=True),
                     Column("deliveries", "Deliveries", numeric=True))
-REPORT_COLUMNS = (Column("item_id", "Item"), Column("name", "Name"),
+REPORT_COLUMNS = (Column("item_id", "Item"), Column("name", "Item name"),
                   Column("given", "Given", numeric=True), Column("sold", "Taken", numeric=True),
                   Column("volunteer_count", "Volunteers", numeric=True),
                   Column("kiosks", "At kiosks (units)"),

@@ -1,6 +1,7 @@
 """Reports with charts (ECharts, drawn in the browser from data the page carries) and every
 table exportable: points earned and spent per day, week or month; per community; per
-category; per donor; stock turning; debt."""
+category; stock turning; debt; and, loaded after the page (it follows every delivery's units
+through the whole stock history), per donor."""
 
 from __future__ import annotations
 
@@ -18,6 +19,28 @@ from district.console.web import Area, Ctx, ctx_of, render
 
 area = Area()
 
+TIME_COLUMNS = (Column("period", "Period"), Column("earned", "Earned", numeric=True),
+                Column("spent", "Spent", numeric=True))
+COMMUNITY_COLUMNS = (Column("community", "Community"), Column("earned", "Earned", numeric=True),
+                     Column("spent", "Spent", numeric=True))
+CATEGORY_COLUMNS = (Column("category", "Category", translate=True),
+                    Column("units", "Units", numeric=True),
+                    Column("points", "Points", numeric=True))
+STOCK_COLUMNS = (Column("item_id", "Item"), Column("name", "Item name"),
+                 Column("on_hand", "On hand", numeric=True),
+                 Column("sold", "Taken in the period", numeric=True),
+                 Column("per_day", "Per day"), Column("days_left", "Days left at this pace"),
+                 Column("turns", "Turns"))
+DEBT_COLUMNS = (Column("community", "Community"),
+                Column("volunteers", "Volunteers in debt", numeric=True),
+                Column("debt", "Points owed", numeric=True))
+DONOR_COLUMNS = (Column("donor_id", "Donor", link="/donors/{donor_id}"),
+                 Column("name", "Partner name"), Column("given", "Given", numeric=True),
+                 Column("sold", "Taken", numeric=True),
+                 Column("volunteers", "Volunteers", numeric=True),
+                 Column("points", "Points spent on them", numeric=True),
+                 Column("on_shelf", "Still on the shelf", numeric=True))
+
 
 def _period(ctx: Ctx, params: Mapping[str, str]) -> rq.Period:
     today = datetime.fromtimestamp(ctx.console.clock(), UTC).date()
@@ -29,69 +52,47 @@ def _params(p: rq.Period) -> dict[str, str]:
     return {"from": p.start_text, "to": p.end.isoformat(), "by": p.grain}
 
 
-@exportable("report_time", STAFF)
-def time_table(ctx: Ctx, params: Mapping[str, str]) -> Table:
+def report_tables(ctx: Ctx, params: Mapping[str, str]) -> dict[str, Table]:
+    """Every table of the reports page, from one read of each sum."""
     p = _period(ctx, params)
     with ctx.db.read() as conn:
-        rows = rq.over_time(conn, ctx.principal, p)
-    return Table("report_time", "Points earned and spent", (
-        Column("period", "Period"), Column("earned", "Earned", numeric=True),
-        Column("spent", "Spent", numeric=True)), rows, params=_params(p))
+        key = ("reports", ctx.principal.communities, p)
+        return ctx.console.cache.get(conn, key, lambda: _tables(ctx, conn, p))
 
 
-@exportable("report_community", STAFF)
-def community_table(ctx: Ctx, params: Mapping[str, str]) -> Table:
-    p = _period(ctx, params)
-    with ctx.db.read() as conn:
-        rows = rq.per_community(conn, ctx.principal, p)
-    return Table("report_community", "Per community", (
-        Column("community", "Community"), Column("earned", "Earned", numeric=True),
-        Column("spent", "Spent", numeric=True)), rows, params=_params(p))
+def _tables(ctx: Ctx, conn: Any, p: rq.Period) -> dict[str, Table]:
+    figures = rq.Figures(conn, ctx.principal, p, ctx.console.cache)
+    debt = rq.debt(conn, ctx.principal)
+    tables = {
+        "time": Table("report_time", "Points earned and spent", TIME_COLUMNS,
+                      figures.over_time()),
+        "community": Table("report_community", "Per community", COMMUNITY_COLUMNS,
+                           figures.per_community()),
+        "category": Table("report_category", "Spent per category", CATEGORY_COLUMNS,
+                          figures.per_category()),
+        "stock": Table("report_stock", "Stock turning", STOCK_COLUMNS,
+                       figures.stock_turning()),
+        "debt": Table("report_debt", "Debt", DEBT_COLUMNS, debt)}
+    for key in ("time", "community", "category", "stock"):
+        tables[key].params = _params(p)
+    return tables
 
 
-@exportable("report_category", STAFF)
-def category_table(ctx: Ctx, params: Mapping[str, str]) -> Table:
-    p = _period(ctx, params)
-    with ctx.db.read() as conn:
-        rows = rq.per_category(conn, ctx.principal, p)
-    return Table("report_category", "Spent per category", (
-        Column("category", "Category", translate=True), Column("units", "Units", numeric=True),
-        Column("points", "Points", numeric=True)), rows, params=_params(p))
+def _one(key: str) -> Any:
+    def source(ctx: Ctx, params: Mapping[str, str]) -> Table:
+        return report_tables(ctx, params)[key]
+    return source
+
+
+for _key in ("time", "community", "category", "stock", "debt"):
+    exportable(f"report_{_key}", STAFF)(_one(_key))
 
 
 @exportable("report_donor", STAFF)
 def donor_table(ctx: Ctx, params: Mapping[str, str]) -> Table:
     with ctx.db.read() as conn:
-        rows = rq.per_donor(conn, ctx.principal)
-    return Table("report_donor", "Per donor (all time)", (
-        Column("donor_id", "Donor", link="/donors/{donor_id}"), Column("name", "Name"),
-        Column("given", "Given", numeric=True), Column("sold", "Taken", numeric=True),
-        Column("volunteers", "Volunteers", numeric=True),
-        Column("points", "Points spent on them", numeric=True),
-        Column("on_shelf", "Still on the shelf", numeric=True)), rows)
-
-
-@exportable("report_stock", STAFF)
-def stock_table(ctx: Ctx, params: Mapping[str, str]) -> Table:
-    p = _period(ctx, params)
-    with ctx.db.read() as conn:
-        rows = rq.stock_turning(conn, ctx.principal, p)
-    return Table("report_stock", "Stock turning", (
-        Column("item_id", "Item"), Column("name", "Name"),
-        Column("on_hand", "On hand", numeric=True), Column("sold", "Taken in the period",
-                                                           numeric=True),
-        Column("per_day", "Per day"), Column("days_left", "Days left at this pace"),
-        Column("turns", "Turns")), rows, params=_params(p))
-
-
-@exportable("report_debt", STAFF)
-def debt_table(ctx: Ctx, params: Mapping[str, str]) -> Table:
-    with ctx.db.read() as conn:
-        rows = rq.debt(conn, ctx.principal)
-    return Table("report_debt", "Debt", (
-        Column("community", "Community"), Column("volunteers", "Volunteers in debt",
-                                                 numeric=True),
-        Column("debt", "Points owed", numeric=True)), rows)
+        rows = rq.per_donor(conn, ctx.principal, ctx.console.cache)
+    return Table("report_donor", "Per donor (all time)", DONOR_COLUMNS, rows)
 
 
 def _chart(kind: str, table: Table, label: str, series: list[tuple[str, str]], *,
@@ -102,17 +103,10 @@ def _chart(kind: str, table: Table, label: str, series: list[tuple[str, str]], *
                        for key, name in series]}
 
 
-def report_tables(ctx: Ctx, params: Mapping[str, str]) -> dict[str, Table]:
-    return {"time": time_table(ctx, params), "community": community_table(ctx, params),
-            "category": category_table(ctx, params), "donor": donor_table(ctx, params),
-            "stock": stock_table(ctx, params), "debt": debt_table(ctx, params)}
-
-
 @area.get("/reports", STAFF)
 def reports(request: Request) -> Response:
     ctx = ctx_of(request)
     params = dict(request.query_params)
-    p = _period(ctx, params)
     tables = report_tables(ctx, params)
     both = [("earned", "Earned"), ("spent", "Spent")]
     charts = {
@@ -120,9 +114,17 @@ def reports(request: Request) -> Response:
         "community": _chart("bar", tables["community"], "community", both, ctx=ctx),
         "category": _chart("pie", tables["category"], "category", [("points", "Points")],
                            ctx=ctx, translate_labels=True),
-        "donor": _chart("bar", tables["donor"], "donor_id", [("points", "Points spent on them")],
-                        ctx=ctx),
-        "debt": _chart("bar", tables["debt"], "community", [("debt", "Points owed")], ctx=ctx),
+        "debt": _chart("bar", tables["debt"], "community", [("debt", "Points owed")],
+                       ctx=ctx),
     }
     return render(ctx, "reports.html", title="Reports", tables=tables, charts=charts,
-                  period=p, grains=rq.GRAINS)
+                  period=_period(ctx, params), grains=rq.GRAINS)
+
+
+@area.get("/reports/donors", STAFF)
+def donors_part(request: Request) -> Response:
+    """The per-donor part of the reports page, fetched by the page once it is shown."""
+    ctx = ctx_of(request)
+    table = donor_table(ctx, {})
+    chart = _chart("bar", table, "donor_id", [("points", "Points spent on them")], ctx=ctx)
+    return render(ctx, "report_donors.html", table=table, chart=chart)

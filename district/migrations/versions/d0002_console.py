@@ -1,6 +1,6 @@
 """The district console: its own tables (district/console/schema.py), their append-only
-triggers, and indexes to find volunteers by masked name, a volunteer's service records and an item's
-stock movements.
+triggers, and indexes to find volunteers by masked name, a volunteer's service records, an item's
+stock movements and the credits of a period.
 
 The console's tables are created from their own metadata, so the first revision stays as it
 was released; the indexes on the district's tables are created only where it is missing (a database
@@ -26,6 +26,8 @@ def upgrade() -> None:
                          "ON service_records (volunteer_id)")
     bind.exec_driver_sql("CREATE INDEX IF NOT EXISTS stock_movements_by_item "
                          "ON stock_movements (item_id, kiosk_id)")
+    bind.exec_driver_sql("CREATE INDEX IF NOT EXISTS transfers_by_role_time "
+                         "ON transfers (role, recorded_at)")
     if bind.dialect.name == "postgresql":
         for table in APPEND_ONLY:     # refuse_history_edit() comes with d0001
             bind.exec_driver_sql(
