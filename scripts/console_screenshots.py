@@ -78,8 +78,13 @@ def prepare(page: Any, base: str, work: Path) -> dict[str, str]:
         ("V0001", "H-1", "2026-11-02", 1.5, ""), ("V0002", "H-1", "2026-11-02", 3, ""),
         ("V0003", "H-2", "2026-11-03", 2, ""), ("V0002", "H-1", "2026-11-02", 3, ""),
         ("V0404", "H-2", "2026-11-03", 1, ""), ("V0001", "H-3", "2026-11-04", 0, "")]))
+    later = work / "records-2.xlsx"     # previewed, never confirmed
+    later.write_bytes(xlsx(SERVICE_HEADERS, [
+        ("V0001", "H-7", "2026-11-20", 2.5, ""), ("V0002", "H-7", "2026-11-20", 1, ""),
+        ("V0003", "H-8", "2026-11-21", 2, "training"), ("V0002", "H-1", "2026-11-02", 3, ""),
+        ("V0404", "H-8", "2026-11-21", 1, ""), ("V0001", "H-9", "2099-01-01", 1, "")]))
     page.goto(base + "/console/credits")
-    page.set_input_files("input[type=file]", str(records))
+    page.set_input_files("input[type=file]", str(later))
     page.click("button.primary")
     service_preview = page.url
     page.goto(base + "/console/credits")
@@ -93,12 +98,16 @@ def prepare(page: Any, base: str, work: Path) -> dict[str, str]:
             "batch": batch}
 
 
-PAGES = ["/console/", "/console/volunteers", "/console/volunteers/V0001",
-         "{volunteer_preview}", "/console/credits", "{service_preview}", "{batch}",
-         "/console/cards", "/console/catalogue", "/console/catalogue/detergent",
-         "/console/donors", "/console/donors/green-home", "/console/kiosks",
-         "/console/conflicts", "/console/reports", "/console/settings", "/console/accounts",
-         "/console/audit"]
+PAGES = [("overview", "/console/"), ("volunteers", "/console/volunteers"),
+         ("volunteer", "/console/volunteers/V0001"),
+         ("volunteer-import-preview", "{volunteer_preview}"), ("points", "/console/credits"),
+         ("service-import-preview", "{service_preview}"), ("credit-batch", "{batch}"),
+         ("cards", "/console/cards"), ("catalogue", "/console/catalogue"),
+         ("item", "/console/catalogue/detergent"), ("donors", "/console/donors"),
+         ("donor-report", "/console/donors/green-home"), ("kiosks", "/console/kiosks"),
+         ("conflicts", "/console/conflicts"), ("reports", "/console/reports"),
+         ("settings", "/console/settings"), ("accounts", "/console/accounts"),
+         ("audit", "/console/audit")]
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -126,13 +135,11 @@ def main(argv: list[str] | None = None) -> int:
                         page.goto(site.url + f"/console/lang/{lang}")
                         shoot(page, folder / "00-login.png")
                         sign_in(page, site.url, "admin", password("admin"))
-                        for n, path in enumerate(PAGES, start=1):
+                        for n, (name, path) in enumerate(PAGES, start=1):
                             url = path.format(**urls)
                             page.goto(url if url.startswith("http") else site.url + url)
                             page.wait_for_load_state("networkidle")
-                            name = url.split("/console/")[-1].replace("/", "-") or "overview"
-                            shoot(page, folder / f"{n:02d}-{name[:40]}.png")
-                        page.goto(site.url + "/console/logout")
+                            shoot(page, folder / f"{n:02d}-{name}.png")
                         context.close()
                         partner = browser.new_context(viewport={"width": width,
                                                                 "height": height})

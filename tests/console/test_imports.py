@@ -3,6 +3,7 @@ preview that says for every row what will happen and why, one batch, and the led
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import UTC, date, datetime
 
 import pytest
@@ -23,7 +24,7 @@ NOW = datetime(2026, 11, 30, 4, 0, tzinfo=UTC)
 
 
 @pytest.fixture
-def store(district_location: tuple[str, str]) -> Store:
+def store(district_location: tuple[str, str]) -> Iterator[Store]:
     location, name = district_location
     opened = Store(location, district=name)
     seed_console(opened)

@@ -32,6 +32,7 @@ def health(store: Store, principal: Principal, now: float,
     with store.db.read() as conn:
         allowed = set(in_scope(conn, principal))
         where = sites(conn)
+        names = {r.id: r.name for r in conn.execute(select(s.communities))}
         last_entry = {r[0]: r[1] for r in conn.execute(
             select(t.entries.c.kiosk_id, func.max(t.entries.c.received_at))
             .where(t.entries.c.kiosk_id.in_(sorted(allowed)))
@@ -42,7 +43,8 @@ def health(store: Store, principal: Principal, now: float,
     for k in assess(store, now, silent_after):
         if k.kiosk_id not in allowed:
             continue
-        rows.append({**k.as_dict(), "community": where.get(k.kiosk_id, ""),
+        rows.append({**k.as_dict(), "community": names.get(where.get(k.kiosk_id, ""), ""),
+                     "last_sale_at": (k.last_sale_at or "")[:19].replace("T", " "),
                      "problems": " ".join(k.problems) or "ok",
                      "last_push": (last_entry.get(k.kiosk_id) or "")[:19].replace("T", " "),
                      "applied_seq": applied.get(k.kiosk_id, 0),

@@ -34,30 +34,33 @@ class Found:
     community_id: str | None
     balance: int
     debt: int
+    community_name: str | None = None
 
     def as_row(self) -> dict[str, Any]:
         return {"id": self.volunteer_id, "masked_name": self.masked_name,
-                "status": self.status, "community": self.community_id or "",
+                "status": self.status, "community": self.community_name or "",
                 "balance": self.balance, "debt": self.debt}
 
 
 def _base(principal: Principal) -> Any:
-    v, p = t.volunteers, s.volunteer_profiles
+    v, p, c = t.volunteers, s.volunteer_profiles, s.communities
     b = t.balances.alias("b")
     d = t.balances.alias("d")
     join = v.join(p, p.c.volunteer_id == v.c.id) if principal.communities is not None \
         else v.outerjoin(p, p.c.volunteer_id == v.c.id)
     join = join.outerjoin(b, and_(b.c.account == literal("volunteer:") + v.c.id,
                                   b.c.shard == 0)) \
-        .outerjoin(d, and_(d.c.account == literal("debt:") + v.c.id, d.c.shard == 0))
+        .outerjoin(d, and_(d.c.account == literal("debt:") + v.c.id, d.c.shard == 0)) \
+        .outerjoin(c, c.c.id == p.c.community_id)
     return select(v.c.id, v.c.masked_name, v.c.status, p.c.community_id, b.c.balance,
-                  d.c.balance.label("debt")).select_from(join).where(
+                  d.c.balance.label("debt"), c.c.name.label("community_name")
+                  ).select_from(join).where(
         principal.community_filter(p.c.community_id))
 
 
 def _found(rows: Any) -> list[Found]:
     return [Found(r.id, r.masked_name, r.status, r.community_id, int(r.balance or 0),
-                  -int(r.debt or 0)) for r in rows]
+                  -int(r.debt or 0), r.community_name) for r in rows]
 
 
 def _card_owner(conn: Connection, text: str) -> str | None:
