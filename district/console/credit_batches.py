@@ -22,6 +22,7 @@ from district.console.rules import DEFAULT_TYPE, types
 from district.console.scope import Principal
 from district.db import tables as t
 from district.db.engine import Database
+from district.db.upsert import copy_rows
 from district.records import now_text
 
 MAX_MANUAL_POINTS = 100_000
@@ -40,8 +41,8 @@ def _provenance(batch_id: str, kind: str, principal: Principal, *, source: str,
         conn.execute(s.credit_batches.insert().values(
             id=batch_id, kind=kind, account_id=principal.account_id, at=now_text(),
             source=source[:200], records=len(new), points=points))
-        if new:
-            conn.execute(s.credits.insert(), [
+        if new:      # COPY on PostgreSQL: psycopg's executemany is a statement per row
+            copy_rows(conn, s.credits, [
                 {"record_id": c.record_id, "batch_id": batch_id,
                  "volunteer_id": c.volunteer_id, "activity_id": details[c.record_id][0],
                  "activity_type": details[c.record_id][1],

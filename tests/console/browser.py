@@ -1,5 +1,9 @@
 """Debian's chromium driven by Playwright (never a downloaded browser): one browser for the
-whole test session, a fresh context (cookies) per test."""
+browser tests (they live in one module), a fresh context (cookies) per test.
+
+Not for the whole session: Playwright's sync API keeps an event loop running in the main
+thread while it is open, and later tests that run a loop of their own (the simulator's
+in-process transport) would find it there."""
 
 from __future__ import annotations
 
@@ -15,7 +19,7 @@ ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-f
         "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
     from playwright.sync_api import sync_playwright
     with sync_playwright() as playwright:

@@ -58,8 +58,8 @@ def test_a_volunteer_list_is_previewed_then_imported(site: ConsoleServer, page: 
     assert "新增 2" in summary and "修改 1" in summary and "拒绝 6" in summary
     refused = page.locator("tr.act-refuse").all_inner_texts()
     assert len(refused) == 6
-    assert any("not one of yours" in r for r in refused)
-    assert any("unknown community" in r for r in refused)
+    assert any("不是您负责的社区" in r for r in refused)      # reasons in the page's language
+    assert any("未知社区“南湖社区”" in r for r in refused)
     assert site.store.query("SELECT COUNT(*) FROM volunteers WHERE id = 'V1001'")[0][0] == 0
     page.click("text=确认：写入 3 位志愿者")
     page.wait_for_selector("text=已导入。")

@@ -15,6 +15,7 @@ from district.admin import AdminRefused
 from district.console import credit_batches, rules, web
 from district.console import schema as s
 from district.console.imports import pending, service_import, tabular
+from district.console.imports.reasons_zh import reason_zh
 from district.console.queries import volunteers as vq
 from district.console.scope import ADMIN_ONLY, STAFF
 from district.console.tables import Column, Table, exportable
@@ -123,6 +124,9 @@ def import_preview(import_id: str, request: Request) -> Response:
     ctx = ctx_of(request)
     file_name, status, planned = _planned(ctx, import_id)
     shown = [p.as_dict() for p in planned]
+    if ctx.lang == "zh":
+        for row in shown:
+            row["reason"] = reason_zh(str(row["reason"])) if row["reason"] else ""
     # The preview lists the rows that need a look first; a 50,000-row file shows its first
     # 2,000 (the counts above it cover every row).
     shown.sort(key=lambda r: {"refuse": 0, "skip": 1, "credit": 2}[r["action"]])

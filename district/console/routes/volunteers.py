@@ -10,6 +10,7 @@ from fastapi.responses import Response
 
 from district.console import web
 from district.console.imports import apply_volunteers, pending, tabular, volunteer_import
+from district.console.imports.reasons_zh import reason_zh
 from district.console.queries import volunteers as q
 from district.console.scope import STAFF
 from district.console.tables import Column, Table, exportable
@@ -110,11 +111,17 @@ def _planned(ctx: Ctx, import_id: str) -> tuple[str, str, list[volunteer_import.
 def import_preview(import_id: str, request: Request) -> Response:
     ctx = ctx_of(request)
     file_name, status, planned = _planned(ctx, import_id)
-    table = Table("", "Preview", PREVIEW_COLUMNS, [p.as_dict() for p in planned
+    table = Table("", "Preview", PREVIEW_COLUMNS, [_shown(ctx, p.as_dict()) for p in planned
                                                    if p.action != "same"])
     return render(ctx, "import_volunteers.html", title="Import volunteers", preview=table,
                   summary=volunteer_import.summary(planned), import_id=import_id,
                   file_name=file_name, state=status, message=None)
+
+
+def _shown(ctx: Ctx, row: dict[str, object]) -> dict[str, object]:
+    if ctx.lang == "zh" and row["reason"]:
+        row["reason"] = reason_zh(str(row["reason"]))
+    return row
 
 
 @area.post("/volunteers-import/{import_id}", STAFF)
