@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from functools import cached_property
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
@@ -55,7 +56,12 @@ class Accounts:
         self.db = db
         self.clock = clock
         self.hasher = hasher or PasswordHasher()     # Argon2id, RFC 9106 low-memory profile
-        self._dummy = self.hasher.hash("not a password of anyone")
+
+    @cached_property
+    def _dummy(self) -> str:
+        """What an unknown name is checked against (made at its first use: a hash costs a
+        quarter of a second, which the server's start should not wait for)."""
+        return self.hasher.hash("not a password of anyone")
 
     # -- making and changing accounts ---------------------------------------------------------
     def create(self, account_id: str, password: str, role: Role, *, display_name: str = "",

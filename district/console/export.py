@@ -12,8 +12,6 @@ import csv
 import io
 from typing import Any
 
-from openpyxl import Workbook
-
 from district.console.tables import Table
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -47,6 +45,8 @@ def to_csv(table: Table, headers: list[str]) -> bytes:
 
 
 def to_xlsx(table: Table, headers: list[str], title: str) -> bytes:
+    from openpyxl import Workbook  # noqa: PLC0415 (slow to import: only when exporting)
+
     book = Workbook(write_only=True)
     sheet = book.create_sheet(title=title[:31] or "table")
     sheet.append([safe(h) for h in headers])

@@ -16,8 +16,6 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from openpyxl import load_workbook
-
 MAX_FILE_BYTES = 50 << 20
 MAX_ROWS = 500_000
 _XLSX_MAGIC = b"PK\x03\x04"
@@ -74,6 +72,10 @@ def read(data: bytes, file_name: str) -> Sheet:
 
 
 def _read_xlsx(data: bytes) -> Sheet:
+    # Imported here: openpyxl takes half a second to import, which the server's start (and a
+    # kiosk's first sync after a reboot) should not wait for.
+    from openpyxl import load_workbook  # noqa: PLC0415
+
     try:
         book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except (zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:

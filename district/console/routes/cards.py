@@ -8,7 +8,6 @@ import secrets
 from collections.abc import Mapping
 from datetime import UTC, datetime, timedelta
 
-import segno
 from fastapi import Request
 from fastapi.responses import Response
 from sqlalchemy import select
@@ -155,6 +154,8 @@ async def issue_qr(request: Request) -> Response:
     audit.log(ctx.db, ctx.principal.account_id, "qr_card_issued", card_id,
               after={"volunteer": owner.volunteer_id, "generation": held[1]},
               address=ctx.address)
+    import segno  # noqa: PLC0415 (only for this page)
+
     svg = segno.make(token, error="m").svg_inline(scale=4, border=2)
     return render(ctx, "qr_card.html", title="QR card", svg=svg, card_id=card_id,
                   v=owner, expires=expires.date().isoformat() if expires else None)
