@@ -81,6 +81,15 @@ class HeartbeatRequest(BaseModel):
     disk_free_bytes: SafeInt | None = Field(default=None,
                                             description="Free space beside the kiosk's database")
     devices: list[DeviceModel] = Field(default_factory=list, max_length=MAX_DEVICES)
+    # Optional so that a kiosk older than the clock and ledger checks still reports.
+    clock_ok: bool | None = Field(default=None,
+                                  description="False: the kiosk's clock is behind its own "
+                                  "records or the district (offline caps apply)")
+    clock_problem: str | None = Field(default=None, max_length=200,
+                                      description="Why the clock is judged wrong")
+    out_of_service: list[Annotated[str, Field(max_length=300)]] = Field(
+        default_factory=list, max_length=MAX_DEVICES,
+        description="Why the kiosk stopped selling (ledger audit, lost entries), if it did")
 
 
 class HeartbeatResponse(BaseModel):

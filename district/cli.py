@@ -253,11 +253,12 @@ def cmd_kiosks(store: Store, args: argparse.Namespace) -> int:
         writer = csv.writer(sys.stdout)
         writer.writerow(("kiosk_id", "name", "problems", "last_heartbeat", "seconds_silent",
                          "version", "last_sale_at", "pending", "printer", "reader",
-                         "disk_free_mb"))
+                         "disk_free_mb", "why"))
         for r in rows:
             writer.writerow((r.kiosk_id, r.name, " ".join(r.problems) or "ok",
                              r.last_heartbeat or "never", r.seconds_silent, r.version,
-                             r.last_sale_at, r.pending, r.printer, r.reader, r.disk_free_mb))
+                             r.last_sale_at, r.pending, r.printer, r.reader, r.disk_free_mb,
+                             "; ".join(filter(None, (r.clock_problem, *r.out_of_service)))))
     return 1 if any(r.problems for r in rows) else 0
 
 

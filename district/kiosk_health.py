@@ -1,4 +1,5 @@
-"""Which kiosks need a visit: silent ones, and ones whose printer or card reader is dead.
+"""Which kiosks need a visit: silent ones, ones whose printer or card reader is dead, ones
+whose clock is wrong (their offline caps apply) and ones that stopped selling.
 
 Read from each kiosk's last heartbeat (``POST /v1/heartbeat``). A kiosk is *silent* when no
 heartbeat arrived for longer than ``silent_after`` seconds by the district's clock (or never).
@@ -32,10 +33,13 @@ class KioskHealth:
     disk_free_mb: int | None
     printer: str                    # ok | fault | unknown
     reader: str                     # ok | fault | unknown (fault if any reader is down)
-    problems: tuple[str, ...]       # silent, printer, reader
+    clock_problem: str | None       # the kiosk's own words when its clock is wrong
+    out_of_service: tuple[str, ...]  # why the kiosk stopped selling, if it did
+    problems: tuple[str, ...]       # silent, printer, reader, clock, out_of_service
 
     def as_dict(self) -> dict[str, Any]:
-        return {**self.__dict__, "problems": list(self.problems)}
+        return {**self.__dict__, "problems": list(self.problems),
+                "out_of_service": list(self.out_of_service)}
 
 
 def _device_state(body: dict[str, Any], kind: str) -> str:
@@ -60,6 +64,13 @@ def assess(store: Store, now: float, silent_after: float = DEFAULT_SILENT_AFTER
             problems.append("printer")
         if reader == "fault":
             problems.append("reader")
+        clock_problem = None
+        if beat.get("clock_ok") is False:
+            problems.append("clock")
+            clock_problem = beat.get("clock_problem") or "clock is wrong"
+        stops = tuple(beat.get("out_of_service") or ())
+        if stops:
+            problems.append("out_of_service")
         free = beat.get("disk_free_bytes")
         out.append(KioskHealth(
             kiosk_id=kiosk_id, name=name,
@@ -68,5 +79,6 @@ def assess(store: Store, now: float, silent_after: float = DEFAULT_SILENT_AFTER
             seconds_silent=silent, version=beat.get("version"),
             last_sale_at=beat.get("last_sale_at"), pending=beat.get("pending"),
             disk_free_mb=None if free is None else int(free) >> 20,
-            printer=printer, reader=reader, problems=tuple(problems)))
+            printer=printer, reader=reader, clock_problem=clock_problem,
+            out_of_service=stops, problems=tuple(problems)))
     return out

@@ -6,6 +6,8 @@ on a text the pages use that has no entry here.
 
 from __future__ import annotations
 
+from itertools import combinations
+
 ZH: dict[str, str] = {
     # -- frame and menu ------------------------------------------------------------------
     "District console": "区级管理后台",
@@ -62,13 +64,6 @@ ZH: dict[str, str] = {
     "ok": "正常",
     "fault": "故障",
     "unknown": "未知",
-    "silent": "失联",
-    "printer": "打印机",
-    "reader": "读卡器",
-    "silent printer": "失联、打印机",
-    "silent reader": "失联、读卡器",
-    "printer reader": "打印机、读卡器",
-    "silent printer reader": "失联、打印机、读卡器",
     "add": "新增",
     "change": "修改",
     "same": "不变",
@@ -279,6 +274,7 @@ ZH: dict[str, str] = {
     # -- kiosks, conflicts, settings, accounts, audit ------------------------------------
     "Kiosk": "终端",
     "Needs": "需处理",
+    "Why (the kiosk's words)": "原因（本机所报）",
     "Need a visit": "需上门处理",
     "Last heartbeat (UTC)": "最近心跳（UTC）",
     "Last sync (UTC)": "最近同步（UTC）",
@@ -358,3 +354,11 @@ ZH: dict[str, str] = {
     "Volunteers in debt": "欠分人数",
     "Points owed": "欠分总额",
 }
+
+# What a kiosk needs (district.kiosk_health), in the order it lists them; the kiosks page shows
+# any combination, e.g. "silent reader" -> "失联、读卡器".
+_KIOSK_PROBLEMS = {"silent": "失联", "printer": "打印机", "reader": "读卡器",
+                   "clock": "时钟不准", "out_of_service": "暂停服务"}
+ZH.update({" ".join(words): "、".join(_KIOSK_PROBLEMS[w] for w in words)
+           for n in range(1, len(_KIOSK_PROBLEMS) + 1)
+           for words in combinations(_KIOSK_PROBLEMS, n)})

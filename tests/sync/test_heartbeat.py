@@ -17,7 +17,8 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from district import cli
 from district.kiosk_health import DEFAULT_SILENT_AFTER, assess
 from kiosk import __version__
-from kiosk.core import device_status, sync_status
+from kiosk.core import device_status, service_stops, sync_status
+from kiosk.core.clock import to_db
 from kiosk.core.ids import uuid7
 from kiosk.core.models import CartLine, PresentedCard
 from kiosk.sync import heartbeat
@@ -191,4 +192,53 @@ def test_a_broken_heartbeat_build_is_only_logged(district: LiveServer, tmp_path:
     assert sync_status.status(kiosk.conn)["last_error"] is None
     assert "heartbeat not sent" in caplog.text
     assert last_beat(district, "k1") is None
+    kiosk.close()
+
+
+def test_a_wrong_clock_and_a_kiosk_out_of_service_reach_the_district(
+        district: LiveServer, tmp_path: Path, clock: ManualClock,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    """What the kiosk says of itself (its clock is wrong, it stopped selling) is kept by the
+    district and listed as needing a visit, in the kiosk's own words."""
+    kiosk = make_kiosk(tmp_path, "k1", district.store, district.url, clock)
+    sell(kiosk)
+    clock.advance(hours=-3)                        # the RTC lost three hours after a sale
+    service_stops.stop(kiosk.conn, service_stops.LEDGER_AUDIT, "orders row 7 has no lines",
+                       to_db(clock.now()))
+    heartbeat.send(kiosk.conn, kiosk.transport, clock, round_ok=True)
+    beat = last_beat(district, "k1")
+    assert beat is not None
+    assert beat[1]["clock_ok"] is False and beat[1]["out_of_service"] == [
+        "ledger_audit: orders row 7 has no lines"]
+    health = {h.kiosk_id: h for h in assess(district.store, beat[0] + 1)}["k1"]
+    assert health.problems == ("clock", "out_of_service")
+    assert health.clock_problem is not None and "newest sale" in health.clock_problem
+    assert health.out_of_service == ("ledger_audit: orders row 7 has no lines",)
+    capsys.readouterr()
+    assert cli.main([*district.store.cli_args(), "kiosks", "--now", str(beat[0] + 1)]) == 1
+    row = capsys.readouterr().out.splitlines()[1]
+    assert row.startswith("k1,,clock out_of_service,") and "orders row 7 has no lines" in row
+
+    # Put right: the clock is set, the stop cleared; the next heartbeat says so.
+    clock.advance(hours=3, minutes=1)
+    service_stops.clear(kiosk.conn, service_stops.LEDGER_AUDIT)
+    heartbeat.send(kiosk.conn, kiosk.transport, clock, round_ok=True)
+    beat = last_beat(district, "k1")
+    assert beat is not None
+    assert {h.kiosk_id: h for h in assess(district.store, beat[0] + 1)}["k1"].problems == ()
+    kiosk.close()
+
+
+def test_a_heartbeat_from_a_kiosk_before_the_clock_checks_is_still_taken(
+        district: LiveServer, tmp_path: Path, clock: ManualClock) -> None:
+    """An older kiosk sends no clock or stop fields: nothing is guessed about them."""
+    kiosk = make_kiosk(tmp_path, "k1", district.store, district.url, clock)
+    old = heartbeat.build(kiosk.conn, clock, round_ok=True)
+    for key in ("clock_ok", "clock_problem", "out_of_service"):
+        del old[key]
+    status, _ = kiosk.transport.request("POST", "/v1/heartbeat", json.dumps(old).encode())
+    assert status == 200
+    beat = last_beat(district, "k1")
+    assert beat is not None
+    assert {h.kiosk_id: h for h in assess(district.store, beat[0] + 1)}["k1"].problems == ()
     kiosk.close()

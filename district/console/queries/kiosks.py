@@ -46,6 +46,7 @@ def health(store: Store, principal: Principal, now: float,
         rows.append({**k.as_dict(), "community": names.get(where.get(k.kiosk_id, ""), ""),
                      "last_sale_at": (k.last_sale_at or "")[:19].replace("T", " "),
                      "problems": " ".join(k.problems) or "ok",
+                     "why": "; ".join(filter(None, (k.clock_problem, *k.out_of_service))),
                      "last_push": (last_entry.get(k.kiosk_id) or "")[:19].replace("T", " "),
                      "applied_seq": applied.get(k.kiosk_id, 0),
                      "last_heartbeat": (k.last_heartbeat or "never")[:19].replace("T", " ")})

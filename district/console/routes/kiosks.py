@@ -1,6 +1,6 @@
-"""Kiosks: health from the last heartbeat (silent, dead printer or reader), last push, pending
-entries; an admin puts each kiosk in its community (which is what a social worker's scope of
-kiosks is)."""
+"""Kiosks: health from the last heartbeat (silent, dead printer or reader, wrong clock,
+stopped selling), last push, pending entries; an admin puts each kiosk in its community (which
+is what a social worker's scope of kiosks is)."""
 
 from __future__ import annotations
 
@@ -23,6 +23,7 @@ area = Area()
 
 COLUMNS = (Column("kiosk_id", "Kiosk"), Column("name", "Name"),
            Column("community", "Community"), Column("problems", "Needs", translate=True),
+           Column("why", "Why (the kiosk's words)"),
            Column("last_heartbeat", "Last heartbeat (UTC)"),
            Column("last_push", "Last sync (UTC)"), Column("pending", "Pending entries",
                                                           numeric=True),
