@@ -15,6 +15,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
+from psycopg.rows import namedtuple_row
 from sqlalchemy import Connection, select
 
 from district import ledger
@@ -69,6 +70,11 @@ class BatchRecords:
     # -- reading up front ----------------------------------------------------------------------
     def load(self, entry_ids: list[str], volunteer_ids: list[str], facts: list[Fact]) -> None:
         conn = self.conn
+        orders = [f for f in facts if isinstance(f, OrderFact)]
+        if conn.dialect.name == "postgresql":
+            self._load_postgres(entry_ids, volunteer_ids, orders)
+            self._load_sales(sorted({o.voids_order_id for o in orders if o.voids_order_id}))
+            return
         for ids in _chunks(sorted(set(entry_ids))):
             for row in conn.execute(select(t.entries.c.entry_id, t.entries.c.kiosk_id,
                                            t.entries.c.seq, t.entries.c.payload_hash,
@@ -82,7 +88,6 @@ class BatchRecords:
                     .where(t.volunteers.c.id.in_(ids)).order_by(t.volunteers.c.id)
                     .with_for_update()):
                 self.volunteers[vid] = status
-        orders = [f for f in facts if isinstance(f, OrderFact)]
         self._load_cards(sorted({o.card_id for o in orders}))
         items = sorted({line.item_id for o in orders if o.kind == "sale" for line in o.lines})
         for ids in _chunks(items):
@@ -99,6 +104,53 @@ class BatchRecords:
                                                        ledger.debt_account(v))]
         for chunk in _chunks(people):
             self._base.update(ledger.balances_of(conn, chunk))
+
+    def _load_postgres(self, entry_ids: list[str], volunteer_ids: list[str],
+                       orders: list[OrderFact]) -> None:
+        """The same reads as :meth:`load` on SQLite, sent in one pipeline (one round trip, not
+        eight) as statements whose text never changes (``= ANY`` of an array, not an IN list
+        of the batch's length): psycopg prepares each once per connection. The volunteers are
+        locked in id order, before their balances are read, as on SQLite."""
+        raw = self.conn.connection.driver_connection
+        assert raw is not None
+        volunteers = sorted(set(volunteer_ids))
+        people = [a for v in volunteers for a in (ledger.volunteer_account(v),
+                                                  ledger.debt_account(v))]
+        items = sorted({line.item_id for o in orders if o.kind == "sale" for line in o.lines})
+        reads = {
+            "known": ("SELECT entry_id, kiosk_id, seq, payload_hash, outcome, reason "
+                      "FROM entries WHERE entry_id = ANY(%s::text[])", sorted(set(entry_ids))),
+            "volunteers": ("SELECT id, status FROM volunteers WHERE id = ANY(%s::text[]) "
+                           "ORDER BY id FOR UPDATE", volunteers),
+            "cards": ("SELECT card_id, volunteer_id, status, blocked_at FROM cards "
+                      "WHERE card_id = ANY(%s::text[])", sorted({o.card_id for o in orders})),
+            "prices": ("SELECT item_id, price, published_at FROM item_prices "
+                       "WHERE item_id = ANY(%s::text[]) ORDER BY item_id, published_at, id",
+                       items),
+            "orders": ("SELECT order_id FROM orders WHERE order_id = ANY(%s::text[])",
+                       sorted({o.order_id for o in orders})),
+            "transfers": ("SELECT id FROM transfers WHERE id = ANY(%s::text[])",
+                          sorted({m.transfer_id for o in orders for m in o.moves})),
+            "balances": ("SELECT account, SUM(balance) FROM balances "
+                         "WHERE account = ANY(%s::text[]) GROUP BY account", people),
+        }
+        cursors = {}
+        with raw.pipeline():
+            for name, (sql, values) in reads.items():
+                cursors[name] = raw.cursor(row_factory=namedtuple_row)
+                cursors[name].execute(sql, (values,))
+        rows = {name: cur.fetchall() for name, cur in cursors.items()}
+        for cur in cursors.values():
+            cur.close()
+        self.known.update((row.entry_id, row) for row in rows["known"])
+        self.volunteers.update((row.id, row.status) for row in rows["volunteers"])
+        self.cards.update((row.card_id, row) for row in rows["cards"])
+        for row in rows["prices"]:
+            self.prices.setdefault(row.item_id, []).append((int(row.price), row.published_at))
+        self.taken_orders.update(row.order_id for row in rows["orders"])
+        self.taken_transfers.update(row.id for row in rows["transfers"])
+        found = {str(row.account): int(row.sum) for row in rows["balances"]}
+        self._base.update({a: found.get(a, 0) for a in people})
 
     def _load_cards(self, card_ids: list[str]) -> None:
         for ids in _chunks(card_ids):

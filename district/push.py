@@ -45,7 +45,7 @@ from district.entry_shapes import (
     StockFact,
     shape_of,
 )
-from district.feed import mark_changed
+from district.feed import mark_changed_and_commit
 from district.overspend import check_shortfall, shop_day
 from points_protocol import ids
 from points_protocol.errors import Invalid
@@ -79,6 +79,16 @@ def payload_hash(kind: str, payload: Any) -> str:
     return hashlib.sha256(text.encode()).hexdigest()
 
 
+def _hash_and_text(kind: Any, payload: Any) -> tuple[str, str]:
+    """(:func:`payload_hash`, the payload as stored) from one encoding of the payload: the
+    hashed text is that encoding wrapped as ``{"kind":...,"payload":...}``, exactly what
+    :func:`payload_hash` encodes (sorted keys put ``kind`` first)."""
+    text = json.dumps(payload, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    kind_text = json.dumps(kind, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    wrapped = f'{{"kind":{kind_text},"payload":{text}}}'
+    return hashlib.sha256(wrapped.encode()).hexdigest(), text
+
+
 @dataclass
 class _Batch:
     conn: Connection
@@ -88,10 +98,10 @@ class _Batch:
     applied: int
     records: BatchRecords
     changed: set[tuple[str, str]] = field(default_factory=set)
+    at: str = ""            # the batch's clock text, written into every row
 
-    @property
-    def at(self) -> str:
-        return self.now.isoformat(timespec="microseconds")
+    def __post_init__(self) -> None:
+        self.at = self.now.isoformat(timespec="microseconds")
 
 
 def push(db: Database, kiosk_id: str, idempotency_key: str, body_hash: str,
@@ -131,7 +141,7 @@ def push(db: Database, kiosk_id: str, idempotency_key: str, body_hash: str,
         records.flush()
         conn.execute(t.kiosks.update().where(t.kiosks.c.id == kiosk_id)
                      .values(applied_seq=batch.applied))
-        mark_changed(conn, batch.changed)
+        mark_changed_and_commit(conn, batch.changed)
         return batch.applied, results
 
     return db.run_write(work, retry_integrity=True)
@@ -150,7 +160,7 @@ def _record_batch(conn: Connection, kiosk_id: str, key: str, body_hash: str,
 
 def _one(batch: _Batch, entry: PushEntry, fact: Fact | EntryRejected) -> EntryResult:
     records, kiosk_id = batch.records, batch.kiosk_id
-    digest = payload_hash(entry.kind, entry.payload)
+    digest, payload_text = _hash_and_text(entry.kind, entry.payload)
     known = records.known.get(entry.entry_id)
     if known is not None and (known.kiosk_id, known.seq, known.payload_hash) == (
             kiosk_id, entry.seq, digest):
@@ -192,7 +202,7 @@ def _one(batch: _Batch, entry: PushEntry, fact: Fact | EntryRejected) -> EntryRe
     records.pending.entries.append({
         "entry_id": entry.entry_id, "kiosk_id": kiosk_id, "seq": entry.seq,
         "kind": str(entry.kind)[:16], "payload_hash": digest,
-        "payload": json.dumps(entry.payload, ensure_ascii=False, sort_keys=True),
+        "payload": payload_text,
         "outcome": outcome, "reason": reason, "received_at": batch.at})
     records.known[entry.entry_id] = _Known(kiosk_id, entry.seq, digest, outcome, reason)
     if outcome == "rejected":

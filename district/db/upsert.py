@@ -62,6 +62,9 @@ def upsert_add_many(conn: Connection, table: Table, rows: list[dict[str, Any]],
     taken in that order)."""
     if not rows:
         return
+    if conn.dialect.name == "postgresql":
+        _upsert_add_arrays(conn, table, rows, keys, column)
+        return
     # One statement with many VALUES rows (not executemany: psycopg would send one statement
     # per row). Its rows are taken in the order given.
     for start in range(0, len(rows), 1000):
@@ -69,6 +72,23 @@ def upsert_add_many(conn: Connection, table: Table, rows: list[dict[str, Any]],
         stmt = stmt.on_conflict_do_update(
             index_elements=list(keys), set_={column: table.c[column] + stmt.excluded[column]})
         conn.execute(stmt)
+
+
+def _upsert_add_arrays(conn: Connection, table: Table, rows: list[dict[str, Any]],
+                       keys: Sequence[str], column: str) -> None:
+    """PostgreSQL: the rows as one array per column (``unnest``), so the statement's text is
+    the same whatever the number of rows; psycopg prepares it once per connection instead of
+    SQLAlchemy compiling a new VALUES list each time. Rows are taken in array order."""
+    columns = list(rows[0])
+    types = [table.c[c].type.compile(dialect=conn.dialect) for c in columns]
+    arrays = ", ".join(f"%(a{n})s::{kind}[]" for n, kind in enumerate(types))
+    names = ", ".join(columns)
+    sql = (f"INSERT INTO {table.name} ({names}) SELECT {names} FROM unnest({arrays}) "
+           f"WITH ORDINALITY AS u({names}, n) ORDER BY n "
+           f"ON CONFLICT ({', '.join(keys)}) DO UPDATE "
+           f"SET {column} = {table.name}.{column} + excluded.{column}")
+    conn.exec_driver_sql(sql, {f"a{n}": [row[c] for row in rows]
+                               for n, c in enumerate(columns)})
 
 
 def copy_rows(conn: Connection, table: Table, rows: list[dict[str, Any]]) -> None:
