@@ -33,6 +33,7 @@ from district import entry_checks, ledger, sun_sync
 from district.batch import BatchRecords, SaleRecord
 from district.db import tables as t
 from district.db.engine import Database
+from district.db.upsert import insert_ignore
 from district.entry_checks import Flags, Policy
 from district.entry_shapes import (
     AlertFact,
@@ -149,12 +150,14 @@ def push(db: Database, kiosk_id: str, idempotency_key: str, body_hash: str,
 
 def _record_batch(conn: Connection, kiosk_id: str, key: str, body_hash: str,
                   now: datetime) -> None:
+    # One statement for a new key (the usual case), a second read only for a key seen before.
+    if insert_ignore(conn, t.push_batches, {"idempotency_key": key, "kiosk_id": kiosk_id,
+                                            "body_hash": body_hash, "at": now.isoformat()},
+                     ("idempotency_key",)):
+        return
     known = conn.execute(select(t.push_batches.c.kiosk_id, t.push_batches.c.body_hash)
-                         .where(t.push_batches.c.idempotency_key == key)).first()
-    if known is None:
-        conn.execute(t.push_batches.insert().values(idempotency_key=key, kiosk_id=kiosk_id,
-                                                    body_hash=body_hash, at=now.isoformat()))
-    elif (known.kiosk_id, known.body_hash) != (kiosk_id, body_hash):
+                         .where(t.push_batches.c.idempotency_key == key)).one()
+    if (known.kiosk_id, known.body_hash) != (kiosk_id, body_hash):
         raise BatchConflict("idempotency key reused with a different batch")
 
 

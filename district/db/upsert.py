@@ -74,21 +74,32 @@ def upsert_add_many(conn: Connection, table: Table, rows: list[dict[str, Any]],
         conn.execute(stmt)
 
 
-def _upsert_add_arrays(conn: Connection, table: Table, rows: list[dict[str, Any]],
-                       keys: Sequence[str], column: str) -> None:
-    """PostgreSQL: the rows as one array per column (``unnest``), so the statement's text is
-    the same whatever the number of rows; psycopg prepares it once per connection instead of
-    SQLAlchemy compiling a new VALUES list each time. Rows are taken in array order."""
+def insert_arrays(conn: Connection, table: Table, rows: list[dict[str, Any]],
+                  tail: str = "") -> tuple[str, dict[str, list[Any]]]:
+    """PostgreSQL: an INSERT of ``rows`` as one array per column (``unnest``), taken in the
+    order given, as (SQL, parameters) for a psycopg cursor. Its text is the same whatever the
+    number of rows, so psycopg prepares it once per connection instead of SQLAlchemy
+    compiling a new VALUES list each time. ``tail``: an ``ON CONFLICT`` clause."""
     columns = list(rows[0])
     types = [table.c[c].type.compile(dialect=conn.dialect) for c in columns]
     arrays = ", ".join(f"%(a{n})s::{kind}[]" for n, kind in enumerate(types))
     names = ", ".join(columns)
     sql = (f"INSERT INTO {table.name} ({names}) SELECT {names} FROM unnest({arrays}) "
-           f"WITH ORDINALITY AS u({names}, n) ORDER BY n "
-           f"ON CONFLICT ({', '.join(keys)}) DO UPDATE "
-           f"SET {column} = {table.name}.{column} + excluded.{column}")
-    conn.exec_driver_sql(sql, {f"a{n}": [row[c] for row in rows]
-                               for n, c in enumerate(columns)})
+           f"WITH ORDINALITY AS u({names}, n) ORDER BY n {tail}")
+    return sql, {f"a{n}": [row[c] for row in rows] for n, c in enumerate(columns)}
+
+
+def _upsert_add_arrays(conn: Connection, table: Table, rows: list[dict[str, Any]],
+                       keys: Sequence[str], column: str) -> None:
+    conn.exec_driver_sql(*upsert_add_arrays(conn, table, rows, keys, column))
+
+
+def upsert_add_arrays(conn: Connection, table: Table, rows: list[dict[str, Any]],
+                      keys: Sequence[str], column: str) -> tuple[str, dict[str, list[Any]]]:
+    """:func:`upsert_add_many` on PostgreSQL as (SQL, parameters) (see :func:`insert_arrays`)."""
+    return insert_arrays(conn, table, rows,
+                         f"ON CONFLICT ({', '.join(keys)}) DO UPDATE "
+                         f"SET {column} = {table.name}.{column} + excluded.{column}")
 
 
 def copy_rows(conn: Connection, table: Table, rows: list[dict[str, Any]]) -> None:
