@@ -138,7 +138,7 @@ class BatchRecords:
         with raw.pipeline():
             for name, (sql, values) in reads.items():
                 cursors[name] = raw.cursor(row_factory=namedtuple_row)
-                cursors[name].execute(sql, (values,))
+                cursors[name].execute(sql, (values,), binary=True)
         rows = {name: cur.fetchall() for name, cur in cursors.items()}
         for cur in cursors.values():
             cur.close()
@@ -248,7 +248,7 @@ class BatchRecords:
             assert raw is not None
             with raw.pipeline(), raw.cursor() as cur:
                 for sql, params in statements:
-                    cur.execute(sql, params)
+                    cur.execute(sql, params, binary=True)
         for rows in (p.orders, p.lines, p.transfers, p.stock, p.overspends, p.entries,
                      p.conflicts):
             rows.clear()

@@ -76,7 +76,7 @@ def mark_changed_and_commit(conn: Connection, changed: Iterable[tuple[str, str]]
         if rows:
             cur.execute("SELECT pg_advisory_xact_lock(%(k)s)", {"k": FEED_LOCK})
             cur.execute(_MOVE_POSTGRES, {"entities": [e for e, _ in rows],
-                                         "keys": [k for _, k in rows]})
+                                         "keys": [k for _, k in rows]}, binary=True)
         raw.commit()
 
 

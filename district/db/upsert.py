@@ -79,7 +79,9 @@ def insert_arrays(conn: Connection, table: Table, rows: list[dict[str, Any]],
     """PostgreSQL: an INSERT of ``rows`` as one array per column (``unnest``), taken in the
     order given, as (SQL, parameters) for a psycopg cursor. Its text is the same whatever the
     number of rows, so psycopg prepares it once per connection instead of SQLAlchemy
-    compiling a new VALUES list each time. ``tail``: an ``ON CONFLICT`` clause."""
+    compiling a new VALUES list each time. Send it in binary (``binary=True``): psycopg
+    quotes a text array element by element with a regular expression. ``tail``: an
+    ``ON CONFLICT`` clause."""
     columns = list(rows[0])
     types = [table.c[c].type.compile(dialect=conn.dialect) for c in columns]
     arrays = ", ".join(f"%(a{n})s::{kind}[]" for n, kind in enumerate(types))
@@ -91,7 +93,10 @@ def insert_arrays(conn: Connection, table: Table, rows: list[dict[str, Any]],
 
 def _upsert_add_arrays(conn: Connection, table: Table, rows: list[dict[str, Any]],
                        keys: Sequence[str], column: str) -> None:
-    conn.exec_driver_sql(*upsert_add_arrays(conn, table, rows, keys, column))
+    raw = conn.connection.driver_connection
+    assert raw is not None
+    with raw.cursor() as cur:
+        cur.execute(*upsert_add_arrays(conn, table, rows, keys, column), binary=True)
 
 
 def upsert_add_arrays(conn: Connection, table: Table, rows: list[dict[str, Any]],
