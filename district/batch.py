@@ -4,18 +4,19 @@ Judging 50 entries one statement at a time cost ~15 statements an entry. Instead
 batch's entries need (their volunteers, locked; cards; prices; the sales its voids name; the
 transfer and order ids they use; known entry ids) is read in a few queries up front and kept
 current in memory as the batch applies entries, and everything the batch writes is sent in a
-few ``executemany`` statements at the end (:meth:`BatchRecords.flush`). The rare entry that
-needs more (a card action, an audit row, an overspend) flushes first and then asks the
-database directly, so it always sees what the batch wrote before it.
+few statements at the end (:meth:`BatchRecords.flush`). On PostgreSQL the reads and the
+writes each go in one pipeline, as statements over arrays whose text never changes (one round
+trip each; psycopg prepares them). The rare entry that needs more (a card action, an audit
+row, an overspend) flushes first and then asks the database directly, so it always sees what
+the batch wrote before it.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
-from psycopg.rows import namedtuple_row
 from sqlalchemy import Connection, select
 
 from district import ledger
@@ -33,6 +34,23 @@ class SaleRecord:
     total: int
     lines: list[tuple[str, int, int, int]]          # item, quantity, unit price, amount
     moves: list[tuple[str, str, int]]               # from, to, amount (role "order" only)
+
+
+class StoredEntry(NamedTuple):
+    """An ``entries`` row, as the SQLite path's rows read (attribute access)."""
+    entry_id: str
+    kiosk_id: str
+    seq: int
+    payload_hash: str
+    outcome: str
+    reason: str | None
+
+
+class StoredCard(NamedTuple):
+    card_id: str
+    volunteer_id: str
+    status: str
+    blocked_at: str | None
 
 
 @dataclass
@@ -137,19 +155,19 @@ class BatchRecords:
         cursors = {}
         with raw.pipeline():
             for name, (sql, values) in reads.items():
-                cursors[name] = raw.cursor(row_factory=namedtuple_row)
+                cursors[name] = raw.cursor()
                 cursors[name].execute(sql, (values,), binary=True)
         rows = {name: cur.fetchall() for name, cur in cursors.items()}
         for cur in cursors.values():
             cur.close()
-        self.known.update((row.entry_id, row) for row in rows["known"])
-        self.volunteers.update((row.id, row.status) for row in rows["volunteers"])
-        self.cards.update((row.card_id, row) for row in rows["cards"])
-        for row in rows["prices"]:
-            self.prices.setdefault(row.item_id, []).append((int(row.price), row.published_at))
-        self.taken_orders.update(row.order_id for row in rows["orders"])
-        self.taken_transfers.update(row.id for row in rows["transfers"])
-        found = {str(row.account): int(row.sum) for row in rows["balances"]}
+        self.known.update((row[0], StoredEntry(*row)) for row in rows["known"])
+        self.volunteers.update((vid, status) for vid, status in rows["volunteers"])
+        self.cards.update((row[0], StoredCard(*row)) for row in rows["cards"])
+        for item, price, published in rows["prices"]:
+            self.prices.setdefault(item, []).append((int(price), published))
+        self.taken_orders.update(order_id for (order_id,) in rows["orders"])
+        self.taken_transfers.update(transfer_id for (transfer_id,) in rows["transfers"])
+        found = {str(account): int(total) for account, total in rows["balances"]}
         self._base.update({a: found.get(a, 0) for a in people})
 
     def _load_cards(self, card_ids: list[str]) -> None:
