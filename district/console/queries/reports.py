@@ -3,11 +3,12 @@ corrections, to volunteers of their communities) and spent (sales less voids, at
 their communities, by shop day) per day, week or month; per community; per category; per
 donor (first in, first out, district.console.queries.donors); stock turning; debt.
 
-A page reads each underlying sum once (:class:`Figures`), by day in SQL, and folds it into
-weeks, months, communities and categories here, so both engines run the same plain GROUP BY
-over an index range of the period. What depends on the whole stock history (on hand, the
-donors' shares) is kept in a :class:`~district.console.cache.HistoryCache` until the history
-grows.
+A page reads each underlying sum once (:class:`Figures`), by day, from the sums the database
+keeps as history arrives (district.console.rollups), and folds it into weeks, months,
+communities and categories here. The ``*_from_history`` functions compute the same sums from
+the history itself: the earned ones serve a page while the earned sums are being rebuilt, and
+the tests check the kept sums against all three. What the donors' shares need (the whole stock
+history) is kept in a :class:`~district.console.cache.HistoryCache` until the history grows.
 """
 
 from __future__ import annotations
@@ -18,8 +19,9 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
-from sqlalchemy import Connection, and_, case, func, select
+from sqlalchemy import Connection, and_, case, func, or_, select
 
+from district.console import rollups as ru
 from district.console import schema as s
 from district.console.cache import HistoryCache
 from district.console.queries import donors as dq
@@ -80,42 +82,9 @@ class Figures:
                  cache: HistoryCache) -> None:
         self.conn, self.principal, self.period, self.cache = conn, principal, p, cache
         self.kiosks = kq.in_scope(conn, principal)
-        self.earned = self._earned_by_day()
-        self.spent, self.sold = self._sales()
-
-    def _earned_by_day(self) -> dict[tuple[str, str], int]:
-        """{(day, community): points} credited less reversed, to volunteers in scope."""
-        tr, vp, p = t.transfers, s.volunteer_profiles, self.period
-        day = func.substr(tr.c.recorded_at, 1, 10)
-        signed = case((tr.c.role == "credit", tr.c.amount), else_=-tr.c.amount)
-        account = case((tr.c.role == "credit", tr.c.to_account), else_=tr.c.from_account)
-        query = (select(day.label("day"), vp.c.community_id, func.sum(signed))
-                 # By the volunteer id cut out of the account: an index lookup per transfer.
-                 .select_from(tr.outerjoin(vp, vp.c.volunteer_id == func.substr(account, 11)))
-                 .where(tr.c.role.in_(("credit", "reversal")),
-                        tr.c.recorded_at >= p.start_text, tr.c.recorded_at < p.end_text,
-                        self.principal.community_filter(vp.c.community_id))
-                 .group_by(day, vp.c.community_id))
-        return {(r[0], r[1] or ""): int(r[2]) for r in self.conn.execute(query)}
-
-    def _sales(self) -> tuple[dict[tuple[str, str], int], dict[str, tuple[int, int]]]:
-        """({(shop day, kiosk): points}, {item: (units, points)}) of sales less voids at the
-        kiosks in scope, from one pass over the period's order lines."""
-        o, lines, p = t.orders, t.order_lines, self.period
-        sign = case((o.c.kind == "sale", 1), else_=-1)
-        query = (select(o.c.shop_day, o.c.kiosk_id, lines.c.item_id,
-                        func.sum(sign * lines.c.quantity), func.sum(sign * lines.c.amount))
-                 .select_from(o.join(lines, lines.c.order_id == o.c.order_id))
-                 .where(o.c.kiosk_id.in_(self.kiosks), o.c.shop_day >= p.start_text,
-                        o.c.shop_day <= p.end.isoformat())
-                 .group_by(o.c.shop_day, o.c.kiosk_id, lines.c.item_id))
-        spent: dict[tuple[str, str], int] = defaultdict(int)
-        sold: dict[str, list[int]] = defaultdict(lambda: [0, 0])
-        for day, kiosk, item, units, points in self.conn.execute(query):
-            spent[(day, kiosk)] += int(points)
-            sold[item][0] += int(units)
-            sold[item][1] += int(points)
-        return dict(spent), {k: (v[0], v[1]) for k, v in sold.items()}
+        kept = earned_kept(conn, principal, p)     # None: being rebuilt, read the history
+        self.earned = kept if kept is not None else earned_from_history(conn, principal, p)
+        self.spent, self.sold = fold_sales(sales_kept(conn, self.kiosks, p))
 
     # -- the tables --------------------------------------------------------------------------
     def over_time(self) -> list[dict[str, Any]]:
@@ -154,8 +123,7 @@ class Figures:
     def stock_turning(self) -> list[dict[str, Any]]:
         """Per item at the kiosks in scope: on hand now, taken in the period, per day, the
         days the stock lasts at that pace, and turns (units taken over units on hand)."""
-        on_hand = self.cache.get(self.conn, ("on_hand", tuple(self.kiosks)),
-                                 lambda: stock_on_hand(self.conn, self.kiosks))
+        on_hand = stock_on_hand(self.conn, self.kiosks)
         names = item_facts(self.conn)
         days = (self.period.end - self.period.start).days + 1
         rows = []
@@ -169,6 +137,72 @@ class Figures:
                          "turns": round(units / stock, 2) if stock > 0 else None})
         rows.sort(key=lambda r: (r["days_left"] is None, r["days_left"] or 0))
         return rows
+
+
+Sales = list[tuple[str, str, str, int, int]]     # (shop day, kiosk, item, units, points)
+
+
+def earned_kept(conn: Connection, principal: Principal, p: Period
+                ) -> dict[tuple[str, str], int] | None:
+    """{(day, community): points} credited less reversed to volunteers in scope, from the
+    kept sums; None while they are being rebuilt (read in the same statement as the sums)."""
+    e = ru.earned
+    rows = conn.execute(select(e.c.day, e.c.community_id, e.c.points).where(or_(
+        and_(e.c.day >= p.start_text, e.c.day <= p.end.isoformat(),
+             principal.community_filter(func.nullif(e.c.community_id, ""))),
+        e.c.day == ru.SENTINEL_DAY))).all()
+    if not any(r.day == ru.SENTINEL_DAY for r in rows):
+        return None
+    return {(r.day, r.community_id): int(r.points) for r in rows if r.day != ru.SENTINEL_DAY}
+
+
+def earned_from_history(conn: Connection, principal: Principal, p: Period
+                        ) -> dict[tuple[str, str], int]:
+    """:func:`earned_kept` read from every credit and reversal of the period."""
+    tr, vp = t.transfers, s.volunteer_profiles
+    day = func.substr(tr.c.recorded_at, 1, 10)
+    signed = case((tr.c.role == "credit", tr.c.amount), else_=-tr.c.amount)
+    account = case((tr.c.role == "credit", tr.c.to_account), else_=tr.c.from_account)
+    query = (select(day.label("day"), vp.c.community_id, func.sum(signed))
+             .select_from(tr.outerjoin(vp, vp.c.volunteer_id == func.substr(account, 11)))
+             .where(tr.c.role.in_(("credit", "reversal")),
+                    tr.c.recorded_at >= p.start_text, tr.c.recorded_at < p.end_text,
+                    principal.community_filter(vp.c.community_id))
+             .group_by(day, vp.c.community_id))
+    return {(r[0], r[1] or ""): int(r[2]) for r in conn.execute(query)}
+
+
+def sales_kept(conn: Connection, kiosks: list[str], p: Period) -> Sales:
+    """Units and points sold less voided per shop day, kiosk and item, from the kept sums."""
+    k = ru.sales
+    return [(r[0], r[1], r[2], int(r[3]), int(r[4])) for r in conn.execute(
+        select(k.c.shop_day, k.c.kiosk_id, k.c.item_id, k.c.units, k.c.points)
+        .where(k.c.kiosk_id.in_(kiosks), k.c.shop_day >= p.start_text,
+               k.c.shop_day <= p.end.isoformat()))]
+
+
+def sales_from_history(conn: Connection, kiosks: list[str], p: Period) -> Sales:
+    """:func:`sales_kept` read from every order line of the period."""
+    o, lines = t.orders, t.order_lines
+    sign = case((o.c.kind == "sale", 1), else_=-1)
+    query = (select(o.c.shop_day, o.c.kiosk_id, lines.c.item_id,
+                    func.sum(sign * lines.c.quantity), func.sum(sign * lines.c.amount))
+             .select_from(o.join(lines, lines.c.order_id == o.c.order_id))
+             .where(o.c.kiosk_id.in_(kiosks), o.c.shop_day >= p.start_text,
+                    o.c.shop_day <= p.end.isoformat())
+             .group_by(o.c.shop_day, o.c.kiosk_id, lines.c.item_id))
+    return [(r[0], r[1], r[2], int(r[3]), int(r[4])) for r in conn.execute(query)]
+
+
+def fold_sales(rows: Sales) -> tuple[dict[tuple[str, str], int], dict[str, tuple[int, int]]]:
+    """({(shop day, kiosk): points}, {item: (units, points)})."""
+    spent: dict[tuple[str, str], int] = defaultdict(int)
+    sold: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+    for day, kiosk, item, units, points in rows:
+        spent[(day, kiosk)] += points
+        sold[item][0] += units
+        sold[item][1] += points
+    return dict(spent), {k: (v[0], v[1]) for k, v in sold.items()}
 
 
 def community_names(conn: Connection) -> dict[str, str]:
@@ -185,6 +219,15 @@ def item_facts(conn: Connection) -> dict[str, tuple[str, str]]:
 
 
 def stock_on_hand(conn: Connection, kiosks: list[str]) -> dict[str, int]:
+    """Units on hand per item at the kiosks, from the kept sums."""
+    k = ru.stock
+    return {r[0]: int(r[1]) for r in conn.execute(
+        select(k.c.item_id, func.sum(k.c.on_hand)).where(k.c.kiosk_id.in_(kiosks))
+        .group_by(k.c.item_id))}
+
+
+def stock_from_history(conn: Connection, kiosks: list[str]) -> dict[str, int]:
+    """:func:`stock_on_hand` summed over every stock movement."""
     sm = t.stock_movements
     return {r[0]: int(r[1]) for r in conn.execute(
         select(sm.c.item_id, func.sum(sm.c.delta)).where(sm.c.kiosk_id.in_(kiosks))

@@ -12,6 +12,7 @@ from typing import Any
 from fastapi import Request
 from fastapi.responses import Response
 
+from district.console import rollups
 from district.console.queries import reports as rq
 from district.console.scope import STAFF
 from district.console.tables import Column, Table, exportable
@@ -55,6 +56,7 @@ def _params(p: rq.Period) -> dict[str, str]:
 def report_tables(ctx: Ctx, params: Mapping[str, str]) -> dict[str, Table]:
     """Every table of the reports page, from one read of each sum."""
     p = _period(ctx, params)
+    rollups.ensure_earned(ctx.db)
     with ctx.db.read() as conn:
         key = ("reports", ctx.principal.communities, p)
         return ctx.console.cache.get(conn, key, lambda: _tables(ctx, conn, p))
