@@ -26,6 +26,7 @@ from sqlalchemy.dialects import sqlite
 
 from district import ledger
 from district.db import tables as t
+from district.db.sets import looked_up_by_key, one_of
 from district.db.upsert import copy_rows, upsert_add_many
 from district.feed import mark_changed
 from district.records import now_text
@@ -80,8 +81,9 @@ class _Batch:
         known: set[str] = set()
         for ids in _chunks(vids):
             # Lock the volunteers in id order, like a push does (district.push).
-            known.update(conn.execute(select(t.volunteers.c.id).where(t.volunteers.c.id.in_(
-                ids)).order_by(t.volunteers.c.id).with_for_update()).scalars())
+            known.update(conn.execute(select(t.volunteers.c.id).where(
+                one_of(conn, t.volunteers.c.id, ids)).order_by(t.volunteers.c.id)
+                .with_for_update()).scalars())
         for r in records:
             if r.volunteer_id not in known:
                 raise CreditRefused(f"record {r.record_id}: unknown volunteer "
@@ -93,18 +95,19 @@ class _Batch:
         sr = t.service_records
         for ids in _chunks(wanted):
             for row in conn.execute(select(sr.c.record_id, sr.c.volunteer_id, sr.c.points,
-                                           sr.c.corrects).where(sr.c.record_id.in_(ids))):
+                                           sr.c.corrects).where(one_of(conn, sr.c.record_id, ids))):
                 self.held[row.record_id] = _Held(row.volunteer_id, int(row.points),
                                                  row.corrects)
             self.corrected.update(conn.execute(select(sr.c.corrects).where(
-                sr.c.corrects.in_(ids))).scalars())
+                one_of(conn, sr.c.corrects, ids))).scalars())
         accounts = sorted({a for v in vids for a in (ledger.volunteer_account(v),
                                                      ledger.debt_account(v))})
         self.balance: dict[str, int] = defaultdict(int)
         for names in _chunks(accounts):
             for account, value in conn.execute(
                     select(t.balances.c.account, func.sum(t.balances.c.balance))
-                    .where(t.balances.c.account.in_(names)).group_by(t.balances.c.account)):
+                    .where(one_of(conn, t.balances.c.account, names))
+                    .group_by(t.balances.c.account)):
                 self.balance[str(account)] = int(value)
         self.rows: list[dict[str, Any]] = []
         self.transfers: list[dict[str, Any]] = []
@@ -178,7 +181,8 @@ def credit(conn: Connection, records: list[Credit],
     ``also`` runs in the same transaction with the new records (the console writes where
     they came from)."""
     check(records)
-    batch = _Batch(conn, records)
+    with looked_up_by_key(conn):
+        batch = _Batch(conn, records)
     new = [r for r in records if batch.credit(r)]
     batch.write()
     if also is not None:

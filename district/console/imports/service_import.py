@@ -25,6 +25,7 @@ from district.console.imports.tabular import Sheet, cell_text, column_map
 from district.console.rules import DEFAULT_TYPE, ActivityType, types
 from district.console.scope import Principal
 from district.db import tables as t
+from district.db.sets import looked_up_by_key, one_of
 from points_protocol import ids
 from points_protocol.errors import Invalid
 
@@ -114,11 +115,12 @@ def _row(line: int, volunteer: str, activity: str, *, kind: str, day: str, hours
 def plan(conn: Connection, principal: Principal, rows: list[ServiceRow]) -> list[Planned]:
     """Each row's outcome against the register, the rules and what is already credited."""
     vids = sorted({r.volunteer_id for r in rows if not r.problem})
-    look = _Lookups(rules=types(conn), known=_known(conn, vids),
-                    community=_communities(conn, vids),
-                    held=_held(conn, [record_id(r.activity_id, r.volunteer_id) for r in rows
-                                      if not r.problem]),
-                    months=_month_totals(conn, vids, rows), seen={})
+    with looked_up_by_key(conn):
+        look = _Lookups(rules=types(conn), known=_known(conn, vids),
+                        community=_communities(conn, vids),
+                        held=_held(conn, [record_id(r.activity_id, r.volunteer_id)
+                                          for r in rows if not r.problem]),
+                        months=_month_totals(conn, vids, rows), seen={})
     return [_one(r, principal, look) for r in rows]
 
 
@@ -185,7 +187,7 @@ def _known(conn: Connection, vids: list[str]) -> set[str]:
     found: set[str] = set()
     for chunk in _chunks(vids):
         found.update(conn.execute(select(t.volunteers.c.id).where(
-            t.volunteers.c.id.in_(chunk))).scalars())
+            one_of(conn, t.volunteers.c.id, chunk))).scalars())
     return found
 
 
@@ -194,7 +196,8 @@ def _communities(conn: Connection, vids: list[str]) -> dict[str, str]:
     found: dict[str, str] = {}
     for chunk in _chunks(vids):
         found.update((r.volunteer_id, r.community_id) for r in conn.execute(
-            select(p.c.volunteer_id, p.c.community_id).where(p.c.volunteer_id.in_(chunk))))
+            select(p.c.volunteer_id, p.c.community_id)
+            .where(one_of(conn, p.c.volunteer_id, chunk))))
     return found
 
 
@@ -206,7 +209,7 @@ def _held(conn: Connection, record_ids: list[str]) -> dict[str, str | None]:
         found.update((r.record_id, r.batch_id) for r in conn.execute(
             select(sr.c.record_id, c.c.batch_id).select_from(
                 sr.outerjoin(c, c.c.record_id == sr.c.record_id))
-            .where(sr.c.record_id.in_(chunk))))
+            .where(one_of(conn, sr.c.record_id, chunk))))
     return found
 
 
@@ -223,7 +226,7 @@ def _month_totals(conn: Connection, vids: list[str], rows: list[ServiceRow]
     for chunk in _chunks(vids):
         for r in conn.execute(select(c.c.volunteer_id, c.c.activity_type, month.label("m"),
                                      func.sum(c.c.points)).where(
-                c.c.volunteer_id.in_(chunk), c.c.service_date >= months[0] + "-01",
+                one_of(conn, c.c.volunteer_id, chunk), c.c.service_date >= months[0] + "-01",
                 c.c.service_date <= months[-1] + "-31")
                 .group_by(c.c.volunteer_id, c.c.activity_type, month)):
             totals[(r[0], r[1], r[2])] += int(r[3])
