@@ -110,13 +110,7 @@ def install(conn: Connection) -> None:
                 f"CREATE OR REPLACE TRIGGER console_report_{kind}_add AFTER INSERT ON {table} "
                 f"REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT "
                 f"EXECUTE FUNCTION console_report_{kind}_add()")
-        conn.exec_driver_sql(
-            "CREATE OR REPLACE FUNCTION console_report_earned_drop() RETURNS trigger AS $$ "
-            "BEGIN DELETE FROM console_report_earned; RETURN NULL; END $$ LANGUAGE plpgsql")
-        conn.exec_driver_sql(
-            "CREATE OR REPLACE TRIGGER console_report_earned_drop AFTER INSERT OR DELETE OR "
-            "UPDATE OF community_id ON console_volunteer_profiles FOR EACH STATEMENT "
-            "EXECUTE FUNCTION console_report_earned_drop()")
+        _drop_on_pg(conn)
     else:
         for kind, table in _SOURCE.items():
             # A row trigger: its one row as a one-row "table" the shared SELECT reads.
@@ -140,6 +134,26 @@ def install(conn: Connection) -> None:
     for kind in ("sales", "stock"):
         _rebuild(conn, kind)
     _rebuild(conn, "earned")
+
+
+def _drop_on_pg(conn: Connection) -> None:
+    """Drop the earned sums when a statement gives a volunteer a community, takes it away,
+    or changes it. From the rows it really touched: an upsert fires both the INSERT and the
+    UPDATE statement triggers, and one that leaves every community as it was drops nothing."""
+    drop = "DELETE FROM console_report_earned"
+    for event, rows, test in (
+            ("INSERT", "NEW TABLE AS new_rows", "SELECT 1 FROM new_rows"),
+            ("DELETE", "OLD TABLE AS old_rows", "SELECT 1 FROM old_rows"),
+            ("UPDATE", "OLD TABLE AS old_rows NEW TABLE AS new_rows",
+             "SELECT 1 FROM new_rows n LEFT JOIN old_rows o USING (volunteer_id) "
+             "WHERE o.community_id IS DISTINCT FROM n.community_id")):
+        name = f"console_report_earned_drop_{event.lower()}"
+        conn.exec_driver_sql(f"CREATE OR REPLACE FUNCTION {name}() RETURNS trigger AS $$ "
+                             f"BEGIN IF EXISTS ({test}) THEN {drop}; END IF; RETURN NULL; "
+                             "END $$ LANGUAGE plpgsql")
+        conn.exec_driver_sql(f"CREATE OR REPLACE TRIGGER {name} AFTER {event} ON "
+                             f"console_volunteer_profiles REFERENCING {rows} "
+                             f"FOR EACH STATEMENT EXECUTE FUNCTION {name}()")
 
 
 def _rebuild(conn: Connection, kind: str) -> None:

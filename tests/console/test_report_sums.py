@@ -93,6 +93,14 @@ def test_kept_report_sums_equal_the_history_after_late_entries_voids_and_correct
     store.credit_many([Credit("act-1/V0002-fix", "V0002", 1.0, 5, corrects="act-1/V0002")])
     _assert_kept_sums_are_the_history(store)
 
+    # An import that leaves every community as it was keeps the sums.
+    with store.db.write() as conn:
+        upsert(conn, s.volunteer_profiles, [{"volunteer_id": "V0001", "community_id": "qintai"},
+                                            {"volunteer_id": "V0003", "community_id": "yuehu"}],
+               ("volunteer_id",), ("community_id",))
+    with store.db.read() as conn:
+        assert rq.earned_kept(conn, PEOPLE[0], _periods()[3]) is not None
+
     # A volunteer moves to another community: the earned sums are dropped and rebuilt, and
     # until then a page reads the history (never the old community's figures).
     with store.db.write() as conn:
