@@ -90,6 +90,28 @@ _ADD = {
 }
 _SOURCE = {"earned": "transfers", "sales": "order_lines", "stock": "stock_movements"}
 
+# SQLite's row triggers: the same sums for the one new row, without the grouping (a 50,000-
+# record credit runs its trigger 50,000 times).
+_SQLITE_ROW = {
+    "earned": """INSERT INTO console_report_earned (day, community_id, points) VALUES (
+        substr(NEW.recorded_at, 1, 10),
+        COALESCE((SELECT community_id FROM console_volunteer_profiles WHERE volunteer_id =
+            substr(CASE WHEN NEW.role = 'credit' THEN NEW.to_account ELSE NEW.from_account
+                   END, 11)), ''),
+        CASE WHEN NEW.role = 'credit' THEN NEW.amount ELSE -NEW.amount END)
+        ON CONFLICT (day, community_id) DO UPDATE SET points = points + excluded.points""",
+    "sales": """INSERT INTO console_report_sales (shop_day, kiosk_id, item_id, units, points)
+        SELECT o.shop_day, o.kiosk_id, NEW.item_id,
+               CASE WHEN o.kind = 'sale' THEN NEW.quantity ELSE -NEW.quantity END,
+               CASE WHEN o.kind = 'sale' THEN NEW.amount ELSE -NEW.amount END
+        FROM orders o WHERE o.order_id = NEW.order_id
+        ON CONFLICT (shop_day, kiosk_id, item_id) DO UPDATE SET
+            units = units + excluded.units, points = points + excluded.points""",
+    "stock": """INSERT INTO console_report_stock (kiosk_id, item_id, on_hand)
+        VALUES (NEW.kiosk_id, NEW.item_id, NEW.delta)
+        ON CONFLICT (kiosk_id, item_id) DO UPDATE SET on_hand = on_hand + excluded.on_hand""",
+}
+
 
 def _add_sql(kind: str, src: str) -> str:
     into, select, keys, update = _ADD[kind]
@@ -113,16 +135,10 @@ def install(conn: Connection) -> None:
         _drop_on_pg(conn)
     else:
         for kind, table in _SOURCE.items():
-            # A row trigger: its one row as a one-row "table" the shared SELECT reads.
-            columns = {"earned": "role, amount, to_account, from_account, recorded_at",
-                       "sales": "order_id, item_id, quantity, amount",
-                       "stock": "kiosk_id, item_id, delta"}[kind]
-            one_row = "(SELECT " + ", ".join(f"NEW.{c.strip()} AS {c.strip()}"
-                                             for c in columns.split(",")) + ")"
             when = " WHEN NEW.role IN ('credit', 'reversal')" if kind == "earned" else ""
             conn.exec_driver_sql(
                 f"CREATE TRIGGER IF NOT EXISTS console_report_{kind}_add AFTER INSERT ON "
-                f"{table} FOR EACH ROW{when} BEGIN {_add_sql(kind, one_row)}; END")
+                f"{table} FOR EACH ROW{when} BEGIN {_SQLITE_ROW[kind]}; END")
         for verb, when in (("INSERT", ""), ("DELETE", ""),
                            ("UPDATE OF community_id",
                             " WHEN OLD.community_id IS NOT NEW.community_id")):
