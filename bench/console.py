@@ -14,7 +14,9 @@ Figures (last line, JSON): ``search_p95_ms`` (GET /console/volunteers?q=..., num
 or full name, card; an admin and a social worker of two communities), ``import_rows_per_s``
 (50,000 service records: upload, preview, confirm = credited as one batch), ``report_p95_ms``
 (GET /console/reports, by day, week and month, each with the history cache emptied first:
-the figure after any new sale or credit; ``report_warm_p95_ms`` without). The physical
+the figure after any new sale or credit, whose sums the database keeps as they arrive;
+``report_warm_p95_ms`` without; ``report_after_move_ms``, the first page after a volunteer
+moved community, which rebuilds the earned sums). The physical
 limits measured in the same run: ``search_bare_p95_ms`` (the search's own SQL, no page)
 and ``import_bare_rows_per_s`` (the same number of rows appended to a table, nothing
 checked), with their ratios.
@@ -44,6 +46,7 @@ from sqlalchemy import Column, MetaData, Table  # noqa: E402
 
 from bench.common import percentile  # noqa: E402
 from bench.console_data import make_district  # noqa: E402
+from district.console import schema as s  # noqa: E402
 from district.console.app import create_console  # noqa: E402
 from district.console.cache import HistoryCache  # noqa: E402
 from district.console.queries import volunteers as vq  # noqa: E402
@@ -225,6 +228,20 @@ def bench_reports(app: Any, store: Store) -> tuple[float, float, float]:
     return percentile(cold, 95), percentile(warm, 95), max(donors)
 
 
+def bench_report_after_move(app: Any, store: Store) -> float:
+    """The first reports page after a volunteer moves to another community, in ms: the move
+    drops the kept earned sums (district.console.rollups) and this page rebuilds them from
+    every credit, the worst a page meets."""
+    admin, _ = signed_in(app, store, "admin")
+    with store.db.write() as conn:
+        conn.execute(s.volunteer_profiles.update().where(
+            s.volunteer_profiles.c.volunteer_id == "V0000001").values(community_id="c02"))
+    app.state.console.cache = HistoryCache()
+    status, _, ms = admin.call("GET", "/console/reports")
+    assert status == 200, status
+    return ms
+
+
 def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--volunteers", type=int, default=450_000)
@@ -249,6 +266,8 @@ def main(argv: list[str] | None = None) -> int:
         report_p95, report_warm, donor_ms = bench_reports(app, store)
         print(f"reports p95 {report_p95:.0f} ms cold, {report_warm:.0f} ms warm; per donor "
               f"{donor_ms:.0f} ms", flush=True)
+        after_move = bench_report_after_move(app, store)
+        print(f"reports after a volunteer moved community {after_move:.0f} ms", flush=True)
         rate, bare_rate, credited = bench_import(app, store, args.volunteers, args.records, rng)
         print(f"import {rate:.0f} rows/s (bare append {bare_rate:.0f} rows/s)", flush=True)
         figures = {"engine": "postgresql" if args.postgres else "sqlite",
@@ -262,7 +281,8 @@ def main(argv: list[str] | None = None) -> int:
                    "import_ratio": round(rate / bare_rate, 3),
                    "report_p95_ms": round(report_p95, 1),
                    "report_warm_p95_ms": round(report_warm, 1),
-                   "report_donors_max_ms": round(donor_ms, 1)}
+                   "report_donors_max_ms": round(donor_ms, 1),
+                   "report_after_move_ms": round(after_move, 1)}
     print(json.dumps(figures))
     return 0
 

@@ -41,6 +41,8 @@ def _assert_kept_sums_are_the_history(store: Store) -> None:
                     rq.earned_from_history(conn, who, period), (who.account_id, period)
             assert sorted(rq.sales_kept(conn, KIOSKS, period)) == \
                 sorted(rq.sales_from_history(conn, KIOSKS, period)), period
+            assert rq.sales_summed(conn, KIOSKS, period) == \
+                rq.fold_sales(rq.sales_from_history(conn, KIOSKS, period)), period
         for kiosks in (KIOSKS, ["k-late"]):
             assert rq.stock_on_hand(conn, kiosks) == rq.stock_from_history(conn, kiosks)
 

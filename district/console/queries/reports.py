@@ -84,7 +84,7 @@ class Figures:
         self.kiosks = kq.in_scope(conn, principal)
         kept = earned_kept(conn, principal, p)     # None: being rebuilt, read the history
         self.earned = kept if kept is not None else earned_from_history(conn, principal, p)
-        self.spent, self.sold = fold_sales(sales_kept(conn, self.kiosks, p))
+        self.spent, self.sold = sales_summed(conn, self.kiosks, p)
 
     # -- the tables --------------------------------------------------------------------------
     def over_time(self) -> list[dict[str, Any]]:
@@ -181,6 +181,22 @@ def sales_kept(conn: Connection, kiosks: list[str], p: Period) -> Sales:
                k.c.shop_day <= p.end.isoformat()))]
 
 
+def sales_summed(conn: Connection, kiosks: list[str], p: Period
+                 ) -> tuple[dict[tuple[str, str], int], dict[str, tuple[int, int]]]:
+    """:func:`fold_sales` of :func:`sales_kept`, summed by the database (a quarter's kept
+    rows are ~40,000; folded in Python they cost a page 150 ms)."""
+    k = ru.sales
+    where = (k.c.kiosk_id.in_(kiosks), k.c.shop_day >= p.start_text,
+             k.c.shop_day <= p.end.isoformat())
+    spent = {(r[0], r[1]): int(r[2]) for r in conn.execute(
+        select(k.c.shop_day, k.c.kiosk_id, func.sum(k.c.points)).where(*where)
+        .group_by(k.c.shop_day, k.c.kiosk_id))}
+    sold = {r[0]: (int(r[1]), int(r[2])) for r in conn.execute(
+        select(k.c.item_id, func.sum(k.c.units), func.sum(k.c.points)).where(*where)
+        .group_by(k.c.item_id))}
+    return spent, sold
+
+
 def sales_from_history(conn: Connection, kiosks: list[str], p: Period) -> Sales:
     """:func:`sales_kept` read from every order line of the period."""
     o, lines = t.orders, t.order_lines
@@ -195,7 +211,8 @@ def sales_from_history(conn: Connection, kiosks: list[str], p: Period) -> Sales:
 
 
 def fold_sales(rows: Sales) -> tuple[dict[tuple[str, str], int], dict[str, tuple[int, int]]]:
-    """({(shop day, kiosk): points}, {item: (units, points)})."""
+    """({(shop day, kiosk): points}, {item: (units, points)}) of rows of sales (what
+    :func:`sales_summed` gives for the kept rows; the tests fold the history with it)."""
     spent: dict[tuple[str, str], int] = defaultdict(int)
     sold: dict[str, list[int]] = defaultdict(lambda: [0, 0])
     for day, kiosk, item, units, points in rows:
