@@ -59,8 +59,9 @@ stock = Table(
     Column("on_hand", BigInteger, nullable=False),
 )
 
-# The same grouped SELECT serves the triggers (over the statement's or the row's new rows)
-# and the rebuilds (over the whole history); {src} is the rows, {account}/{signed} per row.
+# The same grouped SELECT serves PostgreSQL's triggers (over a statement's new rows) and the
+# rebuilds (over the whole history); {src} is the rows. An order line is summed with its
+# order, which every writer inserts first (district.batch, a restore).
 _EARNED = """
 SELECT substr(n.recorded_at, 1, 10) AS day, COALESCE(vp.community_id, '') AS community_id,
        SUM(CASE WHEN n.role = 'credit' THEN n.amount ELSE -n.amount END) AS points
