@@ -22,7 +22,6 @@ from dataclasses import dataclass
 from typing import Any, NamedTuple, TypeVar
 
 from sqlalchemy import Connection, func, select
-from sqlalchemy.dialects import sqlite
 
 from district import ledger
 from district.db import tables as t
@@ -164,15 +163,8 @@ class _Batch:
                   for (a, s), d in sorted(self.deltas.items()) if d]
         if not deltas:
             return
-        if self.conn.dialect.name == "sqlite":
-            # One prepared statement run per row by sqlite3 itself: building 1000-row VALUES
-            # statements in SQLAlchemy cost more than SQLite's work (50,000 rows: 6 s).
-            stmt = sqlite.insert(t.balances)
-            self.conn.execute(stmt.on_conflict_do_update(
-                index_elements=["account", "shard"],
-                set_={"balance": t.balances.c.balance + stmt.excluded.balance}), deltas)
-        else:
-            upsert_add_many(self.conn, t.balances, deltas, ("account", "shard"), "balance")
+        # One statement for the lot (district.db.upsert.ARRAYS_FROM), in (account, shard) order.
+        upsert_add_many(self.conn, t.balances, deltas, ("account", "shard"), "balance")
 
 
 def credit(conn: Connection, records: list[Credit],
