@@ -194,8 +194,11 @@ def verify(text: str, public_key: Ed25519PublicKey, district_id: str, now: datet
         raise NotAToken()  # a URL, a word with spaces, anything outside base64url
     raw = _decode(text)
     if raw[0] != VERSION:
-        # A few versions ahead is a newer card; anything else is noise, not a card at all.
-        raise TokenUnsupported() if VERSION < raw[0] <= MAX_VERSION else NotAToken()
+        # A few versions ahead and long enough to carry a signature is a newer card; anything
+        # else is noise, not a card at all: a product's barcode ("DEADBEEF", "Doc-0001") is
+        # valid base64 whose first byte can look like a version.
+        newer = VERSION < raw[0] <= MAX_VERSION and len(raw) > SIGNATURE_BYTES
+        raise TokenUnsupported() if newer else NotAToken()
     district, at = _take_id(raw, 1)
     card_id, at = _take_id(raw, at)
     if len(raw) != at + _TIMES.size + SIGNATURE_BYTES:

@@ -39,7 +39,15 @@ from kiosk.core.errors import (
     QuantityTooLarge,
     UidOnlyCapReached,
 )
-from kiosk.core.models import CartLine, KioskInfo, PresentedCard, Receipt, ReceiptLine, SalesPolicy
+from kiosk.core.models import (
+    CartLine,
+    KioskInfo,
+    PresentedCard,
+    Receipt,
+    ReceiptLine,
+    SalesPolicy,
+    SpendLimit,
+)
 from kiosk.core.orders import NewOrder, Transfer, fingerprint, write_order
 from kiosk.core.periods import PERIOD_ZH, period_bounds
 from kiosk.core.receipts import make_receipt, receipt_for
@@ -203,15 +211,31 @@ class Checkout:
                            kind=item.kind.value, quantity=quantity, unit_price=item.price,
                            amount=amount)
 
-    def _check_uid_only_cap(self, volunteer_id: str, total: int, now: datetime) -> None:
+    def spend_limit(self, card: PresentedCard, balance: int) -> SpendLimit:
+        """What this card may spend now, and what sets that: the balance, or (lower) the cap
+        for UID-only cards or the offline caps. The same sums a sale checks, read before the
+        volunteer picks anything, so the screens never offer what the sale would refuse."""
+        conn, now = self._conn, self._clock.now()
+        policy = district_policy.effective(conn, self._base_policy, self._district)
+        limit = SpendLimit(max(balance, 0), "balance")
+        holder = cards.check_card(conn, card)
+        volunteer_id = holder["volunteer_id"]
+        if not card.signed and policy.uid_only_cap_per_day > 0:
+            limit = limit.lower(self._uid_only_left(policy, volunteer_id, now), "uid_only")
+        if is_offline(conn, now, policy):
+            mine, everyone = self._offline_left(policy, volunteer_id, now)
+            limit = limit.lower(mine, "offline").lower(everyone, "offline_kiosk")
+        return limit
+
+    def _uid_only_left(self, policy: SalesPolicy, volunteer_id: str, now: datetime) -> int:
         start, _ = period_bounds(now, "day", self._kiosk.timezone)
         spent = int(self._conn.execute(
             _UID_ONLY_SPENT_SQL, (volunteer_id, to_db(start))).fetchone()[0])
-        remaining = self._policy.uid_only_cap_per_day - spent
-        if total > remaining:
-            raise UidOnlyCapReached(remaining)
+        return policy.uid_only_cap_per_day - spent
 
-    def _check_offline_caps(self, volunteer_id: str, total: int, now: datetime) -> None:
+    def _offline_left(self, policy: SalesPolicy, volunteer_id: str,
+                      now: datetime) -> tuple[int, int]:
+        """(this volunteer's, this kiosk's) offline points left today."""
         start, _ = period_bounds(now, "day", self._kiosk.timezone)
         since = to_db(start)
         mine = int(self._conn.execute(
@@ -219,7 +243,15 @@ class Checkout:
             (since, volunteer_id)).fetchone()[0])
         everyone = int(self._conn.execute(
             _OFFLINE_SPENT_SQL.format(volunteer=""), (since,)).fetchone()[0])
-        remaining = min(self._policy.offline_cap_per_volunteer_per_day - mine,
-                        self._policy.offline_cap_per_kiosk_per_day - everyone)
+        return (policy.offline_cap_per_volunteer_per_day - mine,
+                policy.offline_cap_per_kiosk_per_day - everyone)
+
+    def _check_uid_only_cap(self, volunteer_id: str, total: int, now: datetime) -> None:
+        remaining = self._uid_only_left(self._policy, volunteer_id, now)
+        if total > remaining:
+            raise UidOnlyCapReached(remaining)
+
+    def _check_offline_caps(self, volunteer_id: str, total: int, now: datetime) -> None:
+        remaining = min(self._offline_left(self._policy, volunteer_id, now))
         if total > remaining:
             raise OfflineCapReached(remaining)

@@ -74,6 +74,19 @@ class CardHolder:
 
 
 @dataclass(frozen=True)
+class SpendLimit:
+    """What a card may spend now and why: "balance", or a daily cap that is lower ("offline"
+    for this volunteer, "offline_kiosk" for the whole kiosk, "uid_only" for cloneable cards)."""
+
+    amount: int
+    reason: str = "balance"
+
+    def lower(self, amount: int, reason: str) -> SpendLimit:
+        amount = max(amount, 0)
+        return SpendLimit(amount, reason) if amount < self.amount else self
+
+
+@dataclass(frozen=True)
 class ReceiptLine:
     item_id: str
     name_zh: str

@@ -14,330 +14,71 @@ instead of sleeping.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from datetime import datetime, timedelta
-from enum import StrEnum
 
-from kiosk.core.catalogue import CatalogueEntry
 from kiosk.core.clock import Clock
-from kiosk.core.errors import UserFacingError
 from kiosk.core.ids import uuid7
-from kiosk.core.models import CardHolder, CartLine, PresentedCard, Receipt
-from kiosk.core.periods import PERIOD_ZH
-from points_protocol.catalogue import Category
-
-
-class Screen(StrEnum):
-    IDLE = "idle"
-    LOOKING_UP = "looking_up"      # card read, look-up running (a few ms)
-    REFUSED = "refused"            # unknown, blocked, revoked, forged card: message, then idle
-    BALANCE = "balance"            # masked name, balance, what to do next
-    CATALOGUE = "catalogue"
-    CART = "cart"
-    CONFIRM = "confirm"
-    CHECKING_OUT = "checking_out"  # commit + print running off the GUI thread
-    DONE = "done"
-    RECORDS = "records"
-
-
-#: Screens of a running session: the inactivity countdown applies to these.
-SESSION_SCREENS = frozenset({Screen.BALANCE, Screen.CATALOGUE, Screen.CART, Screen.CONFIRM,
-                             Screen.RECORDS})
-# Refusals that are no reason to end a visit: a card lifted mid-read, a product's barcode or a
-# stray QR code in front of the scanner. A forged, expired or revoked card still ends it.
-MISREADS = frozenset({"card_unreadable", "not_a_card_code", "card_token_unreadable"})
-
-
-@dataclass(frozen=True)
-class Notice:
-    """Words for the volunteer in both languages (a refusal, a cart hint, a printer problem)."""
-
-    code: str
-    zh: str
-    en: str
-
-    @classmethod
-    def of(cls, error: UserFacingError) -> Notice:
-        return cls(error.code, error.zh, error.en)
-
-    def text(self, language: str) -> str:
-        return self.zh if language.startswith("zh") else self.en
-
-
-STAFF = Notice("ask_staff", "出了点问题，这次没有兑换，请联系工作人员。",
-               "Something went wrong and nothing was exchanged. Please ask staff.")
-
-
-@dataclass(frozen=True)
-class CartItem:
-    entry: CatalogueEntry
-    quantity: int
-
-    @property
-    def amount(self) -> int:
-        return self.entry.price * self.quantity
-
-
-@dataclass(frozen=True)
-class Cart:
-    items: tuple[CartItem, ...] = ()
-
-    @property
-    def total(self) -> int:
-        return sum(i.amount for i in self.items)
-
-    @property
-    def count(self) -> int:
-        return sum(i.quantity for i in self.items)
-
-    def quantity_of(self, item_id: str) -> int:
-        return next((i.quantity for i in self.items if i.entry.item_id == item_id), 0)
-
-    def with_quantity(self, entry: CatalogueEntry, quantity: int) -> Cart:
-        others = [i for i in self.items if i.entry.item_id != entry.item_id]
-        if quantity <= 0:
-            return Cart(tuple(others))
-        if self.quantity_of(entry.item_id):
-            return Cart(tuple(CartItem(entry, quantity) if i.entry.item_id == entry.item_id
-                              else i for i in self.items))
-        return Cart((*self.items, CartItem(entry, quantity)))
-
-    def lines(self) -> tuple[CartLine, ...]:
-        return tuple(CartLine(i.entry.item_id, i.quantity, i.entry.price) for i in self.items)
-
-    def repriced(self, entries: tuple[CatalogueEntry, ...]) -> Cart:
-        """The same goods with the catalogue as it is now (items gone from it are dropped)."""
-        current = {e.item_id: e for e in entries}
-        return Cart(tuple(CartItem(current[i.entry.item_id], i.quantity) for i in self.items
-                          if i.entry.item_id in current))
-
-
-# --- effects: slow work the flow asks its runner to do ---------------------------------------
-
-@dataclass(frozen=True)
-class LookUpCard:
-    serial: int
-    card: PresentedCard
-
-
-@dataclass(frozen=True)
-class RunCheckout:
-    serial: int
-    order_id: str
-    card: PresentedCard
-    lines: tuple[CartLine, ...]
-
-
-@dataclass(frozen=True)
-class LoadRecords:
-    serial: int
-    card: PresentedCard
-
-
-@dataclass(frozen=True)
-class ReprintReceipt:
-    serial: int
-    order_id: str
-
-
-Effect = LookUpCard | RunCheckout | LoadRecords | ReprintReceipt
-
-
-# --- events ----------------------------------------------------------------------------------
-
-@dataclass(frozen=True)
-class CardTapped:
-    card: PresentedCard
-
-
-@dataclass(frozen=True)
-class CardUnusable:
-    """A reader saw something that is not a usable card (forged or expired QR, unreadable)."""
-
-    notice: Notice
-
-
-@dataclass(frozen=True)
-class CardLifted:
-    """The NFC card left the reader: people lift it to look, so this ends nothing."""
-
-
-@dataclass(frozen=True)
-class LookupDone:
-    serial: int
-    holder: CardHolder
-    entries: tuple[CatalogueEntry, ...]
-
-
-@dataclass(frozen=True)
-class LookupFailed:
-    serial: int
-    notice: Notice
-
-
-@dataclass(frozen=True)
-class Touch:
-    """Any touch: keeps the session alive and answers "still there?"."""
-
-
-@dataclass(frozen=True)
-class ShowCatalogue:
-    category: Category | None = None
-
-
-@dataclass(frozen=True)
-class ShowCart:
-    pass
-
-
-@dataclass(frozen=True)
-class ShowRecords:
-    pass
-
-
-@dataclass(frozen=True)
-class Add:
-    item_id: str
-
-
-@dataclass(frozen=True)
-class Decrease:
-    item_id: str
-
-
-@dataclass(frozen=True)
-class Remove:
-    item_id: str
-
-
-@dataclass(frozen=True)
-class Back:
-    pass
-
-
-@dataclass(frozen=True)
-class Confirm:
-    """Cart -> the confirm screen."""
-
-
-@dataclass(frozen=True)
-class Pay:
-    """The one big button on the confirm screen."""
-
-
-@dataclass(frozen=True)
-class CheckoutDone:
-    serial: int
-    receipt: Receipt
-    printer_notice: Notice | None  # None: printed
-
-
-@dataclass(frozen=True)
-class CheckoutFailed:
-    serial: int
-    notice: Notice
-    card_refused: bool = False  # the card itself was refused (blocked meanwhile)
-    entries: tuple[CatalogueEntry, ...] | None = None  # the catalogue now, if prices moved
-
-
-@dataclass(frozen=True)
-class RecordsLoaded:
-    serial: int
-    receipts: tuple[Receipt, ...]
-
-
-@dataclass(frozen=True)
-class Reprint:
-    order_id: str
-
-
-@dataclass(frozen=True)
-class ReprintDone:
-    serial: int
-    printer_notice: Notice | None
-
-
-@dataclass(frozen=True)
-class Finish:
-    """The volunteer says goodbye (or taps "done" on the receipt screen)."""
-
-
-@dataclass(frozen=True)
-class Tick:
-    """Time passed: check the deadlines against the clock."""
-
-
-Event = (CardTapped | CardUnusable | CardLifted | LookupDone | LookupFailed | Touch
-         | ShowCatalogue | ShowCart | ShowRecords | Add | Decrease | Remove | Back | Confirm | Pay
-         | CheckoutDone | CheckoutFailed | RecordsLoaded | Reprint | ReprintDone | Finish | Tick)
-
-
-@dataclass(frozen=True)
-class FlowTiming:
-    inactivity_seconds: float = 60
-    countdown_seconds: float = 15
-    done_seconds: float = 10
-    max_quantity_per_line: int = 20
-
-
-@dataclass(frozen=True)
-class FlowState:
-    screen: Screen = Screen.IDLE
-    serial: int = 0
-    card: PresentedCard | None = None
-    holder: CardHolder | None = None
-    entries: tuple[CatalogueEntry, ...] = ()
-    category: Category = Category.HEALTH
-    cart: Cart = field(default_factory=Cart)
-    notice: Notice | None = None
-    order_id: str | None = None          # kept while the cart is unchanged: a retry reuses it
-    receipt: Receipt | None = None
-    printer_notice: Notice | None = None
-    records: tuple[Receipt, ...] | None = None
-    last_activity: datetime | None = None
-    screen_since: datetime | None = None
-    warning_until: datetime | None = None  # "still there?" countdown runs until then
-    effects: tuple[Effect, ...] = ()
-
-    @property
-    def balance_after(self) -> int:
-        return (self.holder.balance if self.holder else 0) - self.cart.total
-
-    def entry(self, item_id: str) -> CatalogueEntry | None:
-        return next((e for e in self.entries if e.item_id == item_id), None)
-
-    def affordable(self, entry: CatalogueEntry) -> bool:
-        return entry.price <= self.balance_after
-
-    def countdown_left(self, now: datetime) -> int:
-        if self.warning_until is None:
-            return 0
-        return max(0, int((self.warning_until - now).total_seconds() + 0.999))
-
-
-def cart_hint(entry: CatalogueEntry, wanted: int, balance_after: int, step_price: int,
-              max_per_line: int) -> Notice | None:
-    """Why ``wanted`` of ``entry`` cannot be in the cart, or None if it can."""
-    zh, en = entry.name_zh, entry.name_en
-    if entry.stock is not None and wanted > entry.stock:
-        if entry.stock <= 0:
-            return Notice("out_of_stock", f"“{zh}”已兑完。", f"“{en}” is out of stock.")
-        return Notice("out_of_stock", f"“{zh}”只剩 {entry.stock} 件。",
-                      f"Only {entry.stock} of “{en}” left.")
-    if entry.limit_count is not None and wanted > entry.limit_count:
-        period_zh = PERIOD_ZH.get(entry.limit_period or "", "每次")
-        return Notice("limit_reached", f"“{zh}”每人{period_zh}限 {entry.limit_count} 件。",
-                      f"“{en}” is limited to {entry.limit_count} per person per "
-                      f"{entry.limit_period or 'visit'}.")
-    if wanted > max_per_line:
-        return Notice("quantity_too_large", f"“{zh}”一次最多兑换 {max_per_line} 件。",
-                      f"At most {max_per_line} of “{en}” in one basket.")
-    if step_price > balance_after:
-        return Notice("not_enough_points",
-                      f"积分不够：“{zh}”要 {step_price} 分，还剩 {balance_after} 分可用。",
-                      f"Not enough points: “{en}” costs {step_price}, "
-                      f"you have {balance_after} left to spend.")
-    return None
+from kiosk.core.models import PresentedCard
+
+# The values of a visit live in session_model; they are imported from here by the screens.
+from kiosk.core.session_model import (  # noqa: F401 - re-exported
+    SESSION_SCREENS,
+    STAFF,
+    Add,
+    Back,
+    CardLifted,
+    CardTapped,
+    CardUnusable,
+    Cart,
+    CartItem,
+    CheckOtherCard,
+    CheckoutDone,
+    CheckoutFailed,
+    Confirm,
+    Decrease,
+    Effect,
+    Event,
+    Finish,
+    FlowState,
+    FlowTiming,
+    KeepVisit,
+    LoadRecords,
+    LookUpCard,
+    LookupDone,
+    LookupFailed,
+    Notice,
+    OtherCardChecked,
+    Pay,
+    PrinterChecked,
+    RecordsLoaded,
+    Remove,
+    Reprint,
+    ReprintDone,
+    ReprintReceipt,
+    RunCheckout,
+    Screen,
+    ShowCart,
+    ShowCatalogue,
+    ShowRecords,
+    SwitchCard,
+    Tick,
+    Touch,
+    cart_hint,
+)
+
+RESULTS = (LookupDone, LookupFailed, OtherCardChecked, CheckoutDone, CheckoutFailed,
+           RecordsLoaded, ReprintDone)
+
+
+def aside(notice: Notice) -> Notice:
+    """A card refused in the middle of someone's visit (another person's blocked card, a forged
+    QR, a product's barcode): said in a line on the screen; the visit and its cart go on."""
+    if notice.code == "not_a_card_code":
+        return Notice(notice.code, "扫到的不是积分卡，已忽略。您的兑换照常进行。",
+                      "That code is not a points card and was ignored. Carry on.")
+    return Notice(notice.code, f"{notice.zh}（您这次的兑换不受影响，可以继续。）",
+                  f"{notice.en} (Your own exchange is not affected; carry on.)")
 
 
 _BACK = {Screen.CATALOGUE: Screen.BALANCE, Screen.CART: Screen.CATALOGUE,
@@ -368,8 +109,25 @@ class SessionFlow:
         new = self._step(state, event, now)
         if new.screen != state.screen:
             new = replace(new, screen_since=now)
+        if _view(new) != _view(state):
+            new = replace(new, shown_since=now)
         self._state = new
         return new
+
+    def press(self, event: Event) -> FlowState:
+        """A finger on a button. Ignored for a moment after what is shown changed: a double
+        tap on "exchange now" must not also press "finish" on the next screen, which sits
+        where the first button was, and a question that pops up must not take a tap meant
+        for the screen under it."""
+        if self.settling():
+            self._state = replace(self._state, effects=())
+            return self._state
+        return self.handle(event)
+
+    def settling(self) -> bool:
+        since = self._state.shown_since
+        pause = timedelta(seconds=self._timing.input_pause_seconds)
+        return since is not None and self._clock.now() - since < pause
 
     # -- the transitions ------------------------------------------------------------------------
 
@@ -381,14 +139,17 @@ class SessionFlow:
         if isinstance(event, CardUnusable):
             if s.screen == Screen.CHECKING_OUT:
                 return s
-            if s.screen in SESSION_SCREENS and event.notice.code in MISREADS:
-                return replace(s, notice=event.notice)  # say so; keep the visit and the cart
+            if s.screen in SESSION_SCREENS:
+                return replace(s, notice=aside(event.notice))  # the visit and the cart go on
             return self._refused(s, event.notice, now)
         if isinstance(event, CardLifted):
             return s
-        if isinstance(event, (LookupDone, LookupFailed, CheckoutDone, CheckoutFailed,
-                              RecordsLoaded, ReprintDone)):
+        if isinstance(event, PrinterChecked):
+            return replace(s, printer_down=event.fault)
+        if isinstance(event, RESULTS):
             return self._result(s, event, now) if event.serial == s.serial else s
+        if s.other_card is not None and not isinstance(event, (Touch, SwitchCard, KeepVisit)):
+            return s  # the question about the other card is answered first
         if s.screen not in SESSION_SCREENS and not (
                 s.screen in (Screen.DONE, Screen.REFUSED) and isinstance(event, Finish)):
             return s  # touches on idle or while busy change nothing
@@ -396,8 +157,8 @@ class SessionFlow:
         return self._session_event(s, event)
 
     def _session_event(self, s: FlowState, event: Event) -> FlowState:  # noqa: PLR0911
-        if isinstance(event, Touch):
-            return s
+        if isinstance(event, (Touch, KeepVisit, SwitchCard)):
+            return self._answer(s, event)
         if isinstance(event, Finish):
             return self._idle(s)
         if isinstance(event, Back):
@@ -424,14 +185,22 @@ class SessionFlow:
                 RunCheckout(s.serial, s.order_id, s.card, s.cart.lines()),))
         return s
 
+    def _answer(self, s: FlowState, event: Touch | KeepVisit | SwitchCard) -> FlowState:
+        """A touch, or the answer to "another card: end this visit?"."""
+        if isinstance(event, KeepVisit):
+            return replace(s, other_card=None)
+        if isinstance(event, SwitchCard) and s.other_card is not None:
+            return self._look_up(s, s.other_card, s.last_activity or self._clock.now())
+        return s
+
     def _change_cart(self, s: FlowState, event: Add | Decrease | Remove) -> FlowState:
         item = s.entry(event.item_id)
         if item is None:
             return s
         have = s.cart.quantity_of(item.item_id)
         if isinstance(event, Add):
-            hint = cart_hint(item, have + 1, s.balance_after, item.price,
-                             self._timing.max_quantity_per_line)
+            hint = cart_hint(item, have + 1, s.spendable_after, item.price,
+                             self._timing.max_quantity_per_line, limit=s.limit)
             if hint is not None:
                 return replace(s, notice=hint)
             wanted = have + 1
@@ -444,12 +213,17 @@ class SessionFlow:
     def _result(self, s: FlowState, event: Event, now: datetime) -> FlowState:  # noqa: PLR0911
         if isinstance(event, LookupDone) and s.screen == Screen.LOOKING_UP:
             return replace(s, screen=Screen.BALANCE, holder=event.holder,
-                           entries=event.entries, last_activity=now)
+                           entries=event.entries, limit=event.limit, last_activity=now)
         if isinstance(event, LookupFailed) and s.screen == Screen.LOOKING_UP:
             return self._refused(s, event.notice, now)
+        if isinstance(event, OtherCardChecked) and s.screen in SESSION_SCREENS:
+            if event.notice is not None:
+                return replace(s, notice=aside(event.notice))
+            return replace(s, other_card=event.card)
         if isinstance(event, CheckoutDone) and s.screen == Screen.CHECKING_OUT:
             return replace(s, screen=Screen.DONE, receipt=event.receipt,
-                           printer_notice=event.printer_notice, cart=Cart(), order_id=None)
+                           printer_notice=event.printer_notice, cart=Cart(), order_id=None,
+                           printer_down=event.printer_notice)
         if isinstance(event, CheckoutFailed) and s.screen == Screen.CHECKING_OUT:
             if event.card_refused:
                 return self._refused(s, event.notice, now)
@@ -462,32 +236,49 @@ class SessionFlow:
         if isinstance(event, RecordsLoaded) and s.screen == Screen.RECORDS:
             return replace(s, records=event.receipts)
         if isinstance(event, ReprintDone) and s.screen == Screen.RECORDS:
-            return replace(s, notice=event.printer_notice or Notice(
-                "reprinted", "小票已重新打印，请取走。", "The receipt was printed again."))
+            return replace(s, printer_down=event.printer_notice,
+                           notice=event.printer_notice or Notice(
+                               "reprinted", "小票已重新打印，请取走。",
+                               "The receipt was printed again."))
         return s
 
     def _tapped(self, s: FlowState, card: PresentedCard, now: datetime) -> FlowState:
         if s.screen == Screen.CHECKING_OUT:
             return s  # a sale is committing: never abandon it halfway
-        if s.card is not None and s.card.same_card(card) \
-                and s.screen in (*SESSION_SCREENS, Screen.LOOKING_UP):
+        same = s.card is not None and s.card.same_card(card)
+        if same and s.screen in (*SESSION_SCREENS, Screen.LOOKING_UP):
             return replace(s, last_activity=now, warning_until=None)  # the same card again
+        if s.screen in SESSION_SCREENS:
+            # Someone else's card in the middle of a visit: never take the visit over
+            # silently. Checked first (a blocked card only gets a note), then asked about.
+            if s.other_card is not None and s.other_card.same_card(card):
+                return s
+            return replace(s, effects=(CheckOtherCard(s.serial, card),))
+        return self._look_up(s, card, now)
+
+    def _look_up(self, s: FlowState, card: PresentedCard, now: datetime) -> FlowState:
         fresh = FlowState(serial=s.serial + 1, card=card, screen=Screen.LOOKING_UP,
-                          last_activity=now, screen_since=s.screen_since, category=s.category)
+                          last_activity=now, screen_since=s.screen_since,
+                          shown_since=s.shown_since, category=s.category,
+                          printer_down=s.printer_down)
         return replace(fresh, effects=(LookUpCard(fresh.serial, card),))
 
     def _refused(self, s: FlowState, notice: Notice, now: datetime) -> FlowState:
         return FlowState(serial=s.serial + 1, screen=Screen.REFUSED, notice=notice,
-                         last_activity=now, screen_since=s.screen_since)
+                         last_activity=now, screen_since=s.screen_since,
+                         shown_since=s.shown_since, printer_down=s.printer_down)
 
     def _idle(self, s: FlowState) -> FlowState:
-        return FlowState(serial=s.serial + 1, screen_since=s.screen_since)
+        return FlowState(serial=s.serial + 1, screen_since=s.screen_since,
+                         shown_since=s.shown_since, printer_down=s.printer_down)
 
     def _tick(self, s: FlowState, now: datetime) -> FlowState:
         t = self._timing
         if s.screen in (Screen.DONE, Screen.REFUSED):
             since = s.screen_since or now
-            if now - since >= timedelta(seconds=t.done_seconds):
+            # A receipt that did not print leaves an order number to note: twice as long.
+            stay = t.done_seconds * (2 if s.printer_notice is not None else 1)
+            if now - since >= timedelta(seconds=stay):
                 return self._idle(s)
             return s
         if s.screen not in SESSION_SCREENS:
@@ -498,3 +289,8 @@ class SessionFlow:
         if now - last >= timedelta(seconds=t.inactivity_seconds):
             return replace(s, warning_until=now + timedelta(seconds=t.countdown_seconds))
         return s
+
+
+def _view(state: FlowState) -> tuple[Screen, bool, bool]:
+    """What a finger could hit: the screen, and a question or countdown laid over it."""
+    return state.screen, state.other_card is not None, state.warning_until is not None

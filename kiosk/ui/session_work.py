@@ -6,6 +6,7 @@ code; every outcome, including a crash in the core, comes back as a flow event.
 from __future__ import annotations
 
 import logging
+from dataclasses import replace
 
 from kiosk.core import cards, catalogue, device_status, printing, service_stops, sun_taps
 from kiosk.core.catalogue import CatalogueEntry
@@ -20,10 +21,11 @@ from kiosk.core.errors import (
     PriceChanged,
     UserFacingError,
 )
-from kiosk.core.models import Receipt
+from kiosk.core.models import PresentedCard, Receipt
 from kiosk.core.receipts import recent_sales
 from kiosk.core.session_flow import (
     STAFF,
+    CheckOtherCard,
     CheckoutDone,
     CheckoutFailed,
     Effect,
@@ -33,6 +35,7 @@ from kiosk.core.session_flow import (
     LookupDone,
     LookupFailed,
     Notice,
+    OtherCardChecked,
     RecordsLoaded,
     ReprintDone,
     RunCheckout,
@@ -47,6 +50,7 @@ class SessionWork:
     def __init__(self, services: Services, printer: ReceiptPrinter) -> None:
         self.services = services
         self.printer = printer
+        self._checked: PresentedCard | None = None  # another card checked mid-visit
 
     def run(self, effect: Effect) -> Event:
         try:
@@ -64,12 +68,19 @@ class SessionWork:
         s = self.services
         if isinstance(effect, LookUpCard):
             service_stops.refuse_if_stopped(s.conn)   # say so before goods are picked
+            card = effect.card
+            if card == self._checked:  # its signed tap was recorded when it was checked
+                card = replace(card, sun=None)
+            self._checked = None
             try:
-                holder = cards.look_up(s.conn, effect.card, s.clock)
+                holder = cards.look_up(s.conn, card, s.clock)
             except CardAlert as alert:   # a copied or replayed card: the district hears of it
                 self.card_alert(alert)
                 raise
-            return LookupDone(effect.serial, holder, tuple(catalogue.entries(s.conn)))
+            limit = s.checkout.spend_limit(effect.card, holder.balance)
+            return LookupDone(effect.serial, holder, tuple(catalogue.entries(s.conn)), limit)
+        if isinstance(effect, CheckOtherCard):
+            return self._check_other(effect)
         if isinstance(effect, RunCheckout):
             try:
                 receipt = s.checkout.checkout(effect.order_id, effect.card, effect.lines)
@@ -85,6 +96,21 @@ class SessionWork:
         outcome = printing.reprint(s.conn, s.clock, self.printer, s.kiosk, effect.order_id)
         self._note_printer(outcome)
         return ReprintDone(effect.serial, None if outcome.printed else _fault(outcome))
+
+    def _check_other(self, effect: CheckOtherCard) -> Event:
+        """Another card mid-visit: usable, or the refusal to show as a note. A signed tap is
+        recorded now (a replay is refused here), so the look-up after "use the new card"
+        does not count the same tap twice."""
+        s = self.services
+        try:
+            cards.look_up(s.conn, effect.card, s.clock)
+        except CardAlert as alert:
+            self.card_alert(alert)
+            return OtherCardChecked(effect.serial, effect.card, Notice.of(alert))
+        except UserFacingError as refusal:
+            return OtherCardChecked(effect.serial, effect.card, Notice.of(refusal))
+        self._checked = effect.card
+        return OtherCardChecked(effect.serial, effect.card, None)
 
     def _print(self, receipt: Receipt) -> Notice | None:
         try:
@@ -140,6 +166,8 @@ def _fault_text(detail: str) -> Notice:
 def _failed(effect: Effect, notice: Notice) -> Event:
     if isinstance(effect, LookUpCard):
         return LookupFailed(effect.serial, notice)
+    if isinstance(effect, CheckOtherCard):
+        return OtherCardChecked(effect.serial, effect.card, notice)
     if isinstance(effect, RunCheckout):
         return CheckoutFailed(effect.serial, notice)
     if isinstance(effect, LoadRecords):

@@ -253,3 +253,23 @@ def test_a_price_changed_since_the_screen_is_refused_not_charged(shop: Services,
     assert count(shop, "orders") == 0
     receipt = shop.checkout.checkout(uuid7(), ZHANG, [CartLine("soap", 1, seen_price=90)])
     assert receipt.total == 90
+
+
+def test_spend_limit_is_what_a_sale_would_allow(shop: Services, clock: ManualClock) -> None:
+    """What the screens offer (the spend limit read at the tap) is what checkout allows: the
+    balance online, the lower offline cap offline, for this volunteer and for the kiosk."""
+    limit = shop.checkout.spend_limit(ZHANG, 800)   # never synced: offline
+    assert (limit.amount, limit.reason) == (300, "offline")
+    shop.checkout.checkout(uuid7(), ZHANG, [CartLine("schoolbag", 1)])  # 260
+    limit = shop.checkout.spend_limit(ZHANG, 540)
+    assert (limit.amount, limit.reason) == (40, "offline")
+    with pytest.raises(OfflineCapReached):
+        shop.checkout.checkout(uuid7(), ZHANG, [CartLine("notebooks", 2)])  # 60 > 40
+    shop.checkout.checkout(uuid7(), ZHANG, [CartLine("toothbrush", 2)])     # 40 is allowed
+    assert shop.checkout.spend_limit(ZHANG, 500).amount == 0
+    assert shop.checkout.spend_limit(LI, 120).amount == 120   # her own cap is not the limit
+    mark_synced(shop, clock.now())
+    limit = shop.checkout.spend_limit(ZHANG, 500)
+    assert (limit.amount, limit.reason) == (500, "balance")
+    with pytest.raises(CardBlocked):
+        shop.checkout.spend_limit(BLOCKED, 0)

@@ -10,7 +10,7 @@ import pytest
 
 from kiosk.core.catalogue import CatalogueEntry
 from kiosk.core.errors import CardBlocked, CardUnknown, LimitReached, NotEnoughPoints
-from kiosk.core.models import CardHolder, PresentedCard, Receipt
+from kiosk.core.models import CardHolder, PresentedCard, Receipt, SpendLimit
 from kiosk.core.session_flow import (
     STAFF,
     Add,
@@ -18,18 +18,22 @@ from kiosk.core.session_flow import (
     CardLifted,
     CardTapped,
     CardUnusable,
+    CheckOtherCard,
     CheckoutDone,
     CheckoutFailed,
     Confirm,
     Decrease,
     Finish,
     FlowTiming,
+    KeepVisit,
     LoadRecords,
     LookUpCard,
     LookupDone,
     LookupFailed,
     Notice,
+    OtherCardChecked,
     Pay,
+    PrinterChecked,
     RecordsLoaded,
     Remove,
     Reprint,
@@ -41,6 +45,7 @@ from kiosk.core.session_flow import (
     ShowCart,
     ShowCatalogue,
     ShowRecords,
+    SwitchCard,
     Tick,
     Touch,
 )
@@ -115,24 +120,37 @@ def test_refused_card_shows_message_then_idle(flow: SessionFlow, clock: ManualCl
     assert flow.handle(Tick()).screen == Screen.IDLE
 
 
-def test_forged_qr_is_refused_from_any_session_screen(flow: SessionFlow) -> None:
-    tap(flow)
-    flow.handle(ShowCatalogue())
-    flow.handle(Add("soap"))
-    state = flow.handle(CardUnusable(Notice("forged", "假", "forged")))
-    assert state.screen == Screen.REFUSED and state.cart.items == ()
-    assert flow.handle(Finish()).screen == Screen.IDLE
-
-
 @pytest.mark.parametrize("code", ["card_unreadable", "not_a_card_code",
-                                  "card_token_unreadable"])
-def test_a_misread_mid_visit_keeps_the_cart(flow: SessionFlow, code: str) -> None:
+                                  "card_token_unreadable", "card_token_forged",
+                                  "card_token_expired", "card_token_unsupported",
+                                  "card_token_wrong_district"])
+@pytest.mark.parametrize("screen", [ShowCatalogue, ShowCart, Confirm, ShowRecords])
+def test_an_unusable_code_mid_visit_is_a_note_and_the_visit_goes_on(
+        flow: SessionFlow, code: str, screen: type) -> None:
+    """A forged QR, a stray barcode, someone else's expired card: whoever shows it, the
+    volunteer in the middle of a visit keeps their screen and cart and reads one line."""
     tap(flow)
     flow.handle(ShowCatalogue())
     flow.handle(Add("soap"))
-    state = flow.handle(CardUnusable(Notice(code, "读不到", "misread")))
-    assert state.screen == Screen.CATALOGUE and state.cart.count == 1
+    flow.handle(ShowCart())
+    if screen is ShowRecords:
+        flow.handle(Back())
+        flow.handle(Back())
+    elif screen is ShowCatalogue:
+        flow.handle(Back())
+    before = flow.handle(screen())
+    state = flow.handle(CardUnusable(Notice(code, "不能用", "unusable")))
+    assert state.screen == before.screen and state.cart.count == 1
+    assert state.card == CARD and state.serial == before.serial
     assert state.notice is not None and state.notice.code == code
+    assert "不受影响" in state.notice.zh or "忽略" in state.notice.zh
+
+
+def test_a_stray_code_mid_visit_gets_a_short_note(flow: SessionFlow) -> None:
+    tap(flow)
+    state = flow.handle(CardUnusable(Notice("not_a_card_code", "这不是积分卡", "not a card")))
+    assert state.screen == Screen.BALANCE
+    assert state.notice is not None and state.notice.zh == "扫到的不是积分卡，已忽略。您的兑换照常进行。"
 
 
 def test_a_misread_on_idle_is_still_explained(flow: SessionFlow) -> None:
@@ -156,14 +174,69 @@ def test_same_card_again_keeps_the_session(flow: SessionFlow) -> None:
     assert state.screen == Screen.CATALOGUE and state.cart.count == 1 and not state.effects
 
 
+def other_card(flow: SessionFlow, refusal: Notice | None = None) -> None:
+    """Another card tapped in the middle of a visit, checked by the runner."""
+    state = flow.handle(CardTapped(OTHER))
+    assert state.effects == (CheckOtherCard(state.serial, OTHER),)
+    assert state.screen == Screen.CATALOGUE and state.other_card is None
+    flow.handle(OtherCardChecked(state.serial, OTHER, refusal))
+
+
+def test_another_card_mid_visit_asks_and_keeps_the_cart_until_answered(
+        flow: SessionFlow) -> None:
+    tap(flow)
+    flow.handle(ShowCatalogue())
+    flow.handle(Add("soap"))
+    other_card(flow)
+    state = flow.state
+    assert state.other_card == OTHER and state.card == CARD and state.cart.count == 1
+    # Until the question is answered, the screen under it takes nothing.
+    assert flow.handle(Add("soap")).cart.count == 1
+    assert flow.handle(ShowCart()).screen == Screen.CATALOGUE
+    state = flow.handle(KeepVisit())
+    assert state.other_card is None and state.cart.count == 1 and state.card == CARD
+    assert flow.handle(Add("soap")).cart.count == 2
+
+
+def test_another_card_question_times_out_with_the_visit(flow: SessionFlow,
+                                                        clock: ManualClock) -> None:
+    tap(flow)
+    flow.handle(ShowCatalogue())
+    flow.handle(Add("soap"))
+    other_card(flow)
+    clock.advance(seconds=60)
+    assert flow.handle(Tick()).warning_until is not None
+    assert flow.state.cart.count == 1 and flow.state.other_card == OTHER
+    clock.advance(seconds=15)
+    state = flow.handle(Tick())
+    assert state.screen == Screen.IDLE and state.cart.items == () and state.other_card is None
+
+
+@pytest.mark.parametrize("error", [CardBlocked(), CardUnknown()])
+def test_another_card_that_is_refused_is_only_a_note(flow: SessionFlow,
+                                                     error: CardBlocked) -> None:
+    tap(flow)
+    flow.handle(ShowCatalogue())
+    flow.handle(Add("soap"))
+    other_card(flow, Notice.of(error))
+    state = flow.state
+    assert state.screen == Screen.CATALOGUE and state.card == CARD and state.cart.count == 1
+    assert state.other_card is None
+    assert state.notice is not None and state.notice.code == error.code
+    assert error.zh in state.notice.zh and "不受影响" in state.notice.zh
+
+
 def test_different_card_starts_a_new_session_and_old_answers_are_dropped(
         flow: SessionFlow) -> None:
     tap(flow)
     old_serial = flow.state.serial
     flow.handle(ShowCatalogue())
     flow.handle(Add("soap"))
-    state = flow.handle(CardTapped(OTHER))
+    other_card(flow)
+    state = flow.handle(SwitchCard())
     assert state.screen == Screen.LOOKING_UP and state.cart.items == ()
+    assert state.card == OTHER and state.other_card is None
+    assert state.effects == (LookUpCard(state.serial, OTHER),)
     assert state.serial != old_serial
     # the old session's look-up answering late changes nothing
     assert flow.handle(LookupDone(old_serial, holder(), ENTRIES)).screen == Screen.LOOKING_UP
@@ -262,6 +335,26 @@ def test_done_with_printer_problem_and_finish_early(flow: SessionFlow) -> None:
     state = flow.handle(CheckoutDone(serial, receipt(), problem))
     assert state.screen == Screen.DONE and state.printer_notice == problem
     assert flow.handle(Finish()).screen == Screen.IDLE
+
+
+def test_an_unprinted_receipt_stays_longer_and_the_printer_stays_down(
+        flow: SessionFlow, clock: ManualClock) -> None:
+    tap(flow)
+    flow.handle(ShowCatalogue())
+    flow.handle(Add("soap"))
+    flow.handle(ShowCart())
+    flow.handle(Confirm())
+    serial = flow.handle(Pay()).serial
+    problem = Notice("printer_fault", "没打印", "not printed")
+    flow.handle(CheckoutDone(serial, receipt(), problem))
+    clock.advance(seconds=TIMING.done_seconds)
+    assert flow.handle(Tick()).screen == Screen.DONE   # an order number to write down
+    clock.advance(seconds=TIMING.done_seconds)
+    state = flow.handle(Tick())
+    assert state.screen == Screen.IDLE and state.printer_down == problem  # the next one is told
+    tap(flow)
+    assert flow.state.printer_down == problem
+    assert flow.handle(PrinterChecked(None)).printer_down is None
 
 
 def test_tap_on_done_screen_starts_a_new_visit(flow: SessionFlow) -> None:
@@ -398,6 +491,62 @@ def test_results_for_the_wrong_screen_are_ignored(flow: SessionFlow) -> None:
                   LookupDone(serial, holder(), ())):
         state = flow.handle(event)
         assert state.screen == Screen.BALANCE and state.notice is None
+
+
+def test_presses_right_after_a_screen_change_are_ignored(flow: SessionFlow,
+                                                       clock: ManualClock) -> None:
+    """The double tap on "exchange now": its second tap lands on "finish" of the success
+    screen, which sits where the first button was. It must not skip the success screen."""
+    tap(flow)
+    clock.advance(seconds=1)
+    flow.press(ShowCatalogue())
+    clock.advance(seconds=1)
+    flow.press(Add("soap"))
+    flow.press(Add("soap"))  # the same screen: a quick second tap counts
+    assert flow.state.cart.count == 2
+    clock.advance(seconds=1)
+    flow.press(ShowCart())
+    clock.advance(seconds=1)
+    flow.press(Confirm())
+    clock.advance(seconds=1)
+    serial = flow.press(Pay()).serial
+    clock.advance(seconds=0.05)
+    flow.handle(CheckoutDone(serial, receipt(), None))
+    clock.advance(seconds=0.07)
+    assert flow.press(Finish()).screen == Screen.DONE   # 120 ms after the first tap
+    assert flow.press(Finish()).effects == ()
+    clock.advance(seconds=TIMING.input_pause_seconds)
+    assert flow.press(Finish()).screen == Screen.IDLE
+
+
+def test_a_question_popping_up_takes_no_press_meant_for_the_screen(
+        flow: SessionFlow, clock: ManualClock) -> None:
+    tap(flow)
+    flow.handle(ShowCatalogue())
+    clock.advance(seconds=5)
+    other_card(flow)
+    assert flow.press(SwitchCard()).card == CARD   # a finger already on its way
+    clock.advance(seconds=1)
+    assert flow.press(SwitchCard()).card == OTHER
+
+
+def test_daily_caps_lower_what_can_be_spent_and_say_why(flow: SessionFlow) -> None:
+    """Offline, the volunteer may spend less than their balance: the tiles and the cart say
+    so before the final confirm, not after it."""
+    state = flow.handle(CardTapped(CARD))
+    flow.handle(LookupDone(state.serial, holder(CARD, 300), ENTRIES,
+                           SpendLimit(250, "offline")))
+    state = flow.state
+    assert state.spendable == 250 and state.capped
+    bag = state.entry("bag")
+    assert bag is not None and not state.affordable(bag)
+    flow.handle(ShowCatalogue())
+    state = flow.handle(Add("bag"))
+    assert state.cart.items == ()
+    assert state.notice is not None and state.notice.code == "offline_cap_reached"
+    assert "250" in state.notice.zh and "离线" in state.notice.zh
+    state = flow.handle(Add("rice"))
+    assert state.spendable_after == 150 and state.balance_after == 200
 
 
 def test_screen_since_moves_only_on_a_screen_change(flow: SessionFlow,

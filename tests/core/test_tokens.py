@@ -133,6 +133,15 @@ def test_a_newer_format_asks_for_a_kiosk_update() -> None:
         check(base64.urlsafe_b64encode(bytes(raw)).rstrip(b"=").decode())
 
 
+@pytest.mark.parametrize("text", ["DEADBEEF", "Doc-0001", "6901234500017", "ABCDEFGH",
+                                  "Pen_0042", "QR-0001x"])
+def test_ordinary_barcodes_are_not_cards_not_newer_cards(text: str) -> None:
+    """Short product and document barcodes are valid base64url, and some decode to a first
+    byte that looks like a newer version; a newer card still carries a signature."""
+    with pytest.raises(NotACardCode):
+        check(text)
+
+
 def test_issue_refuses_what_it_cannot_encode() -> None:
     with pytest.raises(ValueError, match="generation"):
         make(generation=0)

@@ -90,3 +90,12 @@ def test_zero_means_no_cap(shop: Services, clock: ManualClock) -> None:
 def test_config_sets_the_cap(shop: Services) -> None:
     config = replace(shop.config, nfc=NfcSection(uid_only_cap_per_day=150))
     assert sales_policy(config).uid_only_cap_per_day == 150
+
+
+def test_spend_limit_names_the_uid_only_cap(shop: Services, clock: ManualClock) -> None:
+    mark_synced(shop, clock.now())
+    checkout = capped(shop, 300)
+    checkout.checkout(uuid7(), ZHANG_NFC, [CartLine("schoolbag", 1)])  # 260
+    limit = checkout.spend_limit(ZHANG_NFC, 540)
+    assert (limit.amount, limit.reason) == (40, "uid_only")
+    assert checkout.spend_limit(ZHANG_QR, 540).reason == "balance"
