@@ -113,6 +113,8 @@ class Receipt:
     balance_after: int
     offline: bool
     voids_order_id: str | None = None
+    reprint: int = 0          # 0: the original; N: the Nth copy printed after it (补打)
+    unprinted: bool = False   # no copy has come out yet ("my records" marks it)
 
 
 @dataclass(frozen=True)
@@ -124,3 +126,4 @@ class Slip:
     qr: str
     below: tuple[str, ...]
     qr_module_dots: int = 6   # a long code (a card token) needs smaller modules to fit 58 mm
+    double: tuple[int, ...] = ()  # indexes of ``above`` printed at double size, centred

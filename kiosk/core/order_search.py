@@ -53,8 +53,9 @@ def find(conn: sqlite3.Connection, text: str, limit: int = 20) -> list[OrderSumm
         card_id = text
     rows = conn.execute(_SQL + " WHERE o.id = ? OR o.card_id = ? ORDER BY o.seq DESC LIMIT ?",
                         (text, card_id, limit)).fetchall()
-    if not rows and len(text) >= 6:
+    short = "".join(text.split())   # "C3D4 E5F6" as printed on the receipt and the screen
+    if not rows and len(short) >= 6:
         rows = conn.execute(_SQL + " WHERE o.id LIKE ? ESCAPE '\\' ORDER BY o.seq DESC LIMIT ?",
-                            ("%" + text.replace("%", "\\%").replace("_", "\\_"),
+                            ("%" + short.replace("%", "\\%").replace("_", "\\_"),
                              limit)).fetchall()
     return [_summary(r) for r in rows]

@@ -11,14 +11,14 @@ from __future__ import annotations
 
 import logging
 import sqlite3
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Literal
 
 from kiosk.core.clock import Clock, to_db
 from kiosk.core.db import DatabaseError, write_transaction
 from kiosk.core.devices import PrinterFault, ReceiptPrinter
 from kiosk.core.models import KioskInfo, Receipt, ReceiptLine
-from kiosk.core.receipts import receipt_for
+from kiosk.core.receipts import copies_printed, receipt_for
 
 log = logging.getLogger("kiosk.printing")
 
@@ -83,8 +83,12 @@ def print_and_record(conn: sqlite3.Connection, clock: Clock, printer: ReceiptPri
 
 def reprint(conn: sqlite3.Connection, clock: Clock, printer: ReceiptPrinter, kiosk: KioskInfo,
             order_id: str) -> PrintOutcome:
-    """Print any past receipt again (rebuilt from the stored order); raises OrderNotFound."""
-    return print_and_record(conn, clock, printer, receipt_for(conn, kiosk, order_id))
+    """Print any past receipt again (rebuilt from the stored order); raises OrderNotFound.
+    A copy after one that came out says so: 补打（第N次）, N counted per order from the
+    printed copies recorded, so two slips of one sale are never taken for two sales."""
+    receipt = replace(receipt_for(conn, kiosk, order_id),
+                      reprint=copies_printed(conn, order_id))
+    return print_and_record(conn, clock, printer, receipt)
 
 
 def last_print(conn: sqlite3.Connection, order_id: str) -> tuple[str, str | None] | None:

@@ -5,8 +5,9 @@ counted with ``unicodedata.east_asian_width``, not ``len``. "Ambiguous" characte
 count as two as well: in the printer's Chinese mode every GB18030 double-byte character is
 printed with the full-width font, and a column too many would wrap the line on paper.
 
-The printer sends :func:`receipt_body_lines`, then the order's QR code, then
-:func:`receipt_footer_lines`; :func:`receipt_lines` is both, for screens and text files.
+The printer sends :func:`receipt_body` (some of its lines at double size), then the order's QR
+code, then :func:`receipt_footer_lines`; :func:`receipt_lines` is both, for screens and text
+files.
 """
 
 from __future__ import annotations
@@ -43,16 +44,28 @@ def center(text: str, width: int) -> str:
     return " " * pad + text
 
 
+def short_order_id(order_id: str) -> str:
+    """The order number as people read it: the id's last eight letters and digits, in two
+    groups ("C3D4 E5F6"). Operators find an order by it (kiosk.core.order_search); the
+    receipt's QR holds the whole id."""
+    tail = "".join(ch for ch in order_id if ch.isalnum())[-8:].upper()
+    return f"{tail[:4]} {tail[4:]}".strip()
+
+
 def receipt_lines(receipt: Receipt, width: int = 32, footer: str = "") -> list[str]:
-    """The receipt as printed, one string per paper line (without the QR code)."""
-    return receipt_body_lines(receipt, width) + receipt_footer_lines(footer, width)
+    """The receipt as printed, one string per paper line (without the QR code); lines printed
+    at double size are centred here."""
+    above, double = receipt_body(receipt, width)
+    body = [center(line, width) if n in double else line for n, line in enumerate(above)]
+    return body + receipt_footer_lines(footer, width)
 
 
 def receipt_slip(receipt: Receipt, width: int = 32, footer: str = "") -> Slip:
     """The receipt as the printer lays it out: body, the order id's QR code, footer. A
     36-character order id is a 29x29 code: 6 dots a module is 174 dots, fits 58 mm paper."""
-    return Slip(tuple(receipt_body_lines(receipt, width)), receipt.order_id,
-                tuple(receipt_footer_lines(footer, width)), qr_module_dots=6)
+    above, double = receipt_body(receipt, width)
+    return Slip(tuple(above), receipt.order_id, tuple(receipt_footer_lines(footer, width)),
+                qr_module_dots=6, double=tuple(double))
 
 
 def receipt_footer_lines(footer: str, width: int = 32) -> list[str]:
@@ -60,29 +73,46 @@ def receipt_footer_lines(footer: str, width: int = 32) -> list[str]:
     return ["", center(footer, width)] if footer else []
 
 
-def receipt_body_lines(receipt: Receipt, width: int = 32) -> list[str]:
-    """Everything above the QR code: header, volunteer, lines, totals and the order id."""
+def receipt_title(receipt: Receipt) -> str:
+    if receipt.kind != "sale":
+        return "撤销凭证"
+    if receipt.lines and all(line.kind == "donation" for line in receipt.lines):
+        return "爱心捐赠凭证"
+    return "积分兑换凭证"
+
+
+def receipt_body(receipt: Receipt, width: int = 32) -> tuple[list[str], list[int]]:
+    """Everything above the QR code: header, volunteer, lines, totals, the order number; and
+    which lines print at double size (the title, a reprint's mark, the balance after). A
+    double-size line has half the columns."""
     rule = "-" * width
-    title = "积分兑换凭证" if receipt.kind == "sale" else "撤销凭证"
-    lines = [center(receipt.kiosk_name, width), center(receipt.community, width),
-             center(title, width), rule,
-             left_right("时间", receipt.created_at.strftime("%Y-%m-%d %H:%M:%S"), width),
-             left_right("志愿者", receipt.masked_name, width)]
+    half = width // 2
+    double: list[int] = []
+    lines = [center(receipt.kiosk_name, width), center(receipt.community, width)]
+
+    def big(text: str) -> None:
+        double.append(len(lines))
+        lines.append(fit(text, half))
+
+    big(receipt_title(receipt))
+    if receipt.reprint:
+        big(f"补打（第{receipt.reprint}次）")
+    lines += [rule,
+              left_right("时间", receipt.created_at.strftime("%Y-%m-%d %H:%M:%S"), width),
+              left_right("志愿者", receipt.masked_name, width)]
     if receipt.voids_order_id:
-        lines.append(f"原订单 {receipt.voids_order_id}")
+        lines.append(left_right("原订单", short_order_id(receipt.voids_order_id), width))
     lines.append(rule)
     for line in receipt.lines:
         lines.append(fit(line.name_zh, width))
         lines.append(left_right(f"  {line.quantity} x {line.unit_price}",
                                 f"{line.amount} 分", width))
-    lines += [rule,
-              left_right("合计", f"{receipt.total} 分", width),
-              left_right("兑换后余额", f"{receipt.balance_after} 分", width)]
+    lines += [rule, left_right("合计", f"{receipt.total} 分", width), "兑换后余额"]
+    big(f"{receipt.balance_after} 分")
     if receipt.offline:
         lines.append(fit("（离线交易，联网后同步）", width))
-    order_id = receipt.order_id
-    lines += [rule, "订单号", *(order_id[i:i + width] for i in range(0, len(order_id), width))]
-    return lines
+    lines += [rule, left_right("订单号", short_order_id(receipt.order_id), width)]
+    return lines, double
 
 
 def card_slip(*, kiosk_name: str, community: str, masked_name: str, card_id: str, token: str,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
+from dataclasses import replace
 
 from kiosk.core.clock import from_db
 from kiosk.core.models import KioskInfo, Receipt, ReceiptLine
@@ -45,7 +46,9 @@ def receipt_for(conn: sqlite3.Connection, kiosk: KioskInfo, order_id: str) -> Re
 
 
 _RECENT_SALES_SQL = """
-SELECT o.id FROM orders o
+SELECT o.id, EXISTS (SELECT 1 FROM receipt_prints p WHERE p.order_id = o.id
+                     AND p.outcome = 'printed') AS printed
+FROM orders o
 WHERE o.card_id = ? AND o.kind = 'sale'
   AND NOT EXISTS (SELECT 1 FROM orders v WHERE v.voids_order_id = o.id)
 ORDER BY o.created_at DESC, o.id DESC LIMIT ?
@@ -55,6 +58,12 @@ ORDER BY o.created_at DESC, o.id DESC LIMIT ?
 def recent_sales(conn: sqlite3.Connection, kiosk: KioskInfo, card_id: str,
                  limit: int) -> tuple[Receipt, ...]:
     """This card's latest sales at this kiosk, newest first ("my records"); voided ones left
-    out, since their points came back."""
-    ids = [r[0] for r in conn.execute(_RECENT_SALES_SQL, (card_id, limit))]
-    return tuple(receipt_for(conn, kiosk, order_id) for order_id in ids)
+    out, since their points came back. Those of which no copy ever printed are marked."""
+    rows = conn.execute(_RECENT_SALES_SQL, (card_id, limit)).fetchall()
+    return tuple(replace(receipt_for(conn, kiosk, r[0]), unprinted=not r[1]) for r in rows)
+
+
+def copies_printed(conn: sqlite3.Connection, order_id: str) -> int:
+    """How many copies of an order's receipt have come out: the next one is 补打 number N."""
+    return int(conn.execute("SELECT COUNT(*) FROM receipt_prints WHERE order_id = ? "
+                            "AND outcome = 'printed'", (order_id,)).fetchone()[0])

@@ -27,17 +27,24 @@ FS_CHINESE_OFF = b"\x1c."       # FS .: back to single-byte code pages
 ALIGN_LEFT = b"\x1ba\x00"       # ESC a 0
 ALIGN_CENTER = b"\x1ba\x01"     # ESC a 1: also centres a native QR code and a raster image
 QR_NATIVE = b"\x1d(k"           # GS ( k: the 2D-code function family
+DOUBLE_SIZE = b"\x1d!\x11"       # GS ! n: double width and height (the balance after)
+NORMAL_SIZE = b"\x1d!\x00"
 
 
 class UnknownProfile(ValueError):
     """``printer.profile`` names no python-escpos capability profile."""
 
 
-def chinese_text(lines: Sequence[str]) -> bytes:
-    """Lines as GB18030 inside FS & ... FS ., each ended by LF (which prints it)."""
+def chinese_text(lines: Sequence[str], double: Sequence[int] = ()) -> bytes:
+    """Lines as GB18030 inside FS & ... FS ., each ended by LF (which prints it); the lines
+    numbered in ``double`` centred at double width and height (GS ! 0x11)."""
     if not lines:
         return b""
-    body = b"".join(line.encode("gb18030") + b"\n" for line in lines)
+    body = b""
+    for n, line in enumerate(lines):
+        text = line.encode("gb18030") + b"\n"
+        body += ALIGN_CENTER + DOUBLE_SIZE + text + NORMAL_SIZE + ALIGN_LEFT \
+            if n in double else text
     return FS_CHINESE_ON + body + FS_CHINESE_OFF
 
 
@@ -61,7 +68,7 @@ def render_slip(slip: Slip, *, profile: str = "default", native_qr: bool = True)
     """Text, QR code, text, then the cut: a receipt or a printed QR card."""
     job = new_job(profile)
     job._raw(ESC_INIT)
-    job._raw(chinese_text(slip.above))
+    job._raw(chinese_text(slip.above, slip.double))
     job._raw(ALIGN_CENTER)
     if native_qr and job.profile.supports("qrCode"):
         job.qr(slip.qr, size=slip.qr_module_dots, native=True)

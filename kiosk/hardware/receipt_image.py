@@ -21,14 +21,19 @@ MONO_SC_INDEX = 7  # the collection's "Noto Sans Mono CJK SC"
 
 
 def _draw_lines(draw: ImageDraw.ImageDraw, lines: list[str], *, font: ImageFont.FreeTypeFont,
-                top: int, margin: int, cell: int, line_height: int) -> int:
+                top: int, margin: int, cell: int, line_height: int,
+                double: tuple[int, ...] = (), big: ImageFont.FreeTypeFont | None = None,
+                width: int = 0) -> int:
+    """Lines on the column grid; the lines numbered in ``double`` twice as wide and tall,
+    centred, as the printer's GS ! 0x11 prints them."""
     y = top
-    for line in lines:
-        x = margin
+    for n, line in enumerate(lines):
+        scale = 2 if n in double and big is not None else 1
+        x = margin if scale == 1 else (width - text_width(line) * cell * 2) // 2
         for ch in line:
-            draw.text((x, y), ch, font=font, fill="black")
-            x += text_width(ch) * cell
-        y += line_height
+            draw.text((x, y), ch, font=big if scale == 2 else font, fill="black")
+            x += text_width(ch) * cell * scale
+        y += line_height * scale
     return y
 
 
@@ -43,6 +48,7 @@ def render_slip_image(slip: Slip, *, columns: int = 32, font_size: int = 24,
                       font_path: Path = CJK_FONT) -> Image.Image:
     """Any slip (a receipt, a printed QR card) as the paper would look."""
     font = ImageFont.truetype(str(font_path), font_size, index=MONO_SC_INDEX)
+    big = ImageFont.truetype(str(font_path), font_size * 2, index=MONO_SC_INDEX)
     cell, line_height, margin = font_size // 2, font_size + 8, font_size
     qr = qrcode.QRCode(border=2, box_size=slip.qr_module_dots,
                        error_correction=qrcode.constants.ERROR_CORRECT_L)
@@ -50,11 +56,12 @@ def render_slip_image(slip: Slip, *, columns: int = 32, font_size: int = 24,
     qr.make(fit=True)
     qr_image = qr.make_image().get_image().convert("L")
     width = max(columns * cell + 2 * margin, qr_image.width + 2 * margin)
-    height = margin * 2 + line_height * (len(slip.above) + len(slip.below)) + qr_image.height
+    rows = len(slip.above) + len(slip.double) + len(slip.below)  # a double line is two rows
+    height = margin * 2 + line_height * rows + qr_image.height
     image = Image.new("L", (width, height), color=255)
     draw = ImageDraw.Draw(image)
     y = _draw_lines(draw, list(slip.above), font=font, top=margin, margin=margin, cell=cell,
-                    line_height=line_height)
+                    line_height=line_height, double=slip.double, big=big, width=width)
     image.paste(qr_image, ((width - qr_image.width) // 2, y))
     _draw_lines(draw, list(slip.below), font=font, top=y + qr_image.height, margin=margin,
                 cell=cell, line_height=line_height)

@@ -12,6 +12,7 @@ from kiosk.core.devices import PrinterFault
 from kiosk.core.ids import uuid7
 from kiosk.core.models import CartLine, PresentedCard, Receipt
 from kiosk.core.printing import last_print, print_and_record, reprint, unprinted_orders
+from kiosk.core.receipt_text import short_order_id
 from kiosk.core.receipts import OrderNotFound
 from kiosk.core.voids import void_order
 from kiosk.hardware.simulated import TextFilePrinter
@@ -81,7 +82,7 @@ def test_reprint_after_failures_then_the_order_leaves_the_list(shop: Services,
     assert again.printed and printer.printed == [first]  # rebuilt from the stored order
     assert [p.order_id for p in unprinted_orders(shop.conn)] == [second.order_id]
     paper = (tmp_path / "paper.txt").read_text("utf-8")
-    assert first.order_id[:32] in paper and "张*华" in paper
+    assert short_order_id(first.order_id) in paper and "张*华" in paper
 
 
 def test_a_sale_never_tried_is_unprinted_until_voided(shop: Services) -> None:

@@ -149,10 +149,20 @@ class TcpPrinter:
 FS_ON, FS_OFF = b"\x1c&", b"\x1c."
 
 
+# Layout commands inside the text: ESC a n (alignment), GS ! n (character size).
+_LAYOUT = re.compile(rb"\x1ba[\x00-\x02]|\x1d![\x00-\xff]")
+_DOUBLE = re.compile(rb"\x1d!\x11(.*?)\n", re.S)
+
+
 def decode_text(data: bytes) -> str:
     """The text printed in Chinese mode: GB18030 between FS & and FS ., segments joined."""
     segments = re.findall(re.escape(FS_ON) + b"(.*?)" + re.escape(FS_OFF), data, re.S)
-    return "".join(s.decode("gb18030") for s in segments)
+    return "".join(_LAYOUT.sub(b"", s).decode("gb18030") for s in segments)
+
+
+def double_size_lines(data: bytes) -> list[str]:
+    """The lines printed at double width and height (GS ! 0x11 ... LF)."""
+    return [m.decode("gb18030") for m in _DOUBLE.findall(data)]
 
 
 def native_qr_contents(data: bytes) -> list[str]:

@@ -20,10 +20,12 @@ from kiosk.core.devices import PrinterFault
 from kiosk.core.ids import uuid7
 from kiosk.core.models import CartLine, PresentedCard, Receipt
 from kiosk.core.printing import print_and_record, reprint, unprinted_orders
+from kiosk.core.receipt_text import left_right, short_order_id
 from kiosk.hardware.escpos_job import UnknownProfile, render_job
 from kiosk.hardware.printer import EscposReceiptPrinter, decode_paper_status
 from kiosk.hardware.receipt_image import render_receipt_image
 from kiosk.services import Services
+from tests.conftest import mark_synced
 from tests.hardware.tcp_printer import (
     DLE_EOT_PAPER,
     PAPER_LOW,
@@ -31,6 +33,7 @@ from tests.hardware.tcp_printer import (
     PAPER_OUT,
     TcpPrinter,
     decode_text,
+    double_size_lines,
     has_cut,
     has_raster_image,
     native_qr_contents,
@@ -70,10 +73,15 @@ def assert_every_field(data: bytes, receipt: Receipt, footer: str) -> None:
     assert any(line.startswith("  2 x 30") and line.endswith("60 分") for line in lines)
     assert any(line.startswith("  1 x 230") and line.endswith("230 分") for line in lines)
     assert any(line.startswith("合计") and line.endswith(" 290 分") for line in lines)
-    assert any(line.startswith("兑换后余额") and line.endswith(" 510 分") for line in lines)
-    assert receipt.order_id in text.replace("\n", "")
+    # The balance after, in double size on a line of its own under its caption.
+    assert lines[lines.index("兑换后余额") + 1] == "510 分"
+    assert "510 分" in double_size_lines(data) and "积分兑换凭证" in double_size_lines(data)
+    # The order number on one line, short; the whole id is in the QR code.
+    assert left_right("订单号", short_order_id(receipt.order_id), 32) in lines
+    assert receipt.order_id not in text.replace("\n", "")
     assert footer in [line.strip() for line in lines]  # full-width punctuation alone survives
     assert all(len(line.encode("gb18030")) <= 32 for line in lines)  # fits 58 mm paper
+    assert all(len(line.encode("gb18030")) <= 16 for line in double_size_lines(data))
     assert has_cut(data)
 
 
@@ -111,7 +119,7 @@ def test_qr_as_image_where_the_profile_has_no_qr_command(shop: Services) -> None
     receipt = sell(shop)
     job = render_job(receipt, columns=32, footer="", profile="POS-5890")
     assert native_qr_contents(job) == [] and has_raster_image(job)
-    assert receipt.order_id in decode_text(job).replace("\n", "")
+    assert short_order_id(receipt.order_id) in decode_text(job)  # the id is in the picture
     assert not has_cut(job)  # the profile says this model has no cutter
     forced = render_job(receipt, columns=32, footer="", native_qr=False)
     assert native_qr_contents(forced) == [] and has_raster_image(forced) and has_cut(forced)
@@ -164,6 +172,35 @@ def test_a_printer_fault_leaves_the_sale_and_a_reprint_works(
     assert outcomes == ["failed", "printed"]
 
 
+def test_reprints_say_which_copy_they_are(shop: Services, tcp_printer: TcpPrinter) -> None:
+    """Two slips of one sale must never pass for two sales: every copy after the first that
+    came out is marked 补打（第N次）, N counted per order."""
+    mark_synced(shop, shop.clock.now())   # online: two sales beyond the offline cap
+    printer = network(tcp_printer)
+    first = sell(shop)
+    other = shop.checkout.checkout(uuid7(), PresentedCard(CARD), [CartLine("notebooks", 1)])
+    assert print_and_record(shop.conn, shop.clock, printer, first).printed
+    assert print_and_record(shop.conn, shop.clock, printer, other).printed
+    for _ in range(2):
+        assert reprint(shop.conn, shop.clock, printer, shop.kiosk, first.order_id).printed
+    assert reprint(shop.conn, shop.clock, printer, shop.kiosk, other.order_id).printed
+    jobs = tcp_printer.wait_for_jobs(5, ending_with=DLE_EOT_PAPER)
+    marks = [[line for line in double_size_lines(job) if line.startswith("补打")]
+             for job in jobs]
+    assert marks == [[], [], ["补打（第1次）"], ["补打（第2次）"], ["补打（第1次）"]]
+    for job in jobs[2:]:
+        assert native_qr_contents(job)[0] in (first.order_id, other.order_id)
+
+
+def test_a_donation_is_titled_as_one(shop: Services) -> None:
+    receipt = shop.checkout.checkout(uuid7(), PresentedCard(CARD), [CartLine("donate-10", 2)])
+    job = render_job(receipt, columns=32, footer="")
+    assert "爱心捐赠凭证" in double_size_lines(job) and "积分兑换凭证" not in decode_text(job)
+    mixed = shop.checkout.checkout(uuid7(), PresentedCard(CARD),
+                                   [CartLine("donate-10", 1), CartLine("soap", 1)])
+    assert "积分兑换凭证" in double_size_lines(render_job(mixed, columns=32, footer=""))
+
+
 def test_the_same_printer_object_recovers_after_refusals(shop: Services,
                                                          tcp_printer: TcpPrinter) -> None:
     """python-escpos poisons a printer object whose open failed (bare AssertionError next
@@ -177,7 +214,7 @@ def test_the_same_printer_object_recovers_after_refusals(shop: Services,
         assert "not reachable" in caught.value.detail
     tcp_printer.come_back()
     printer.print_receipt(receipt)
-    assert receipt.order_id in decode_text(tcp_printer.wait_for_jobs(1)[0]).replace("\n", "")
+    assert native_qr_contents(tcp_printer.wait_for_jobs(1)[0]) == [receipt.order_id]
 
 
 @pytest.mark.parametrize(("byte", "status"), [
@@ -261,7 +298,7 @@ def test_dummy_printer_takes_the_whole_job(shop: Services) -> None:
     receipt = sell(shop)
     printer.print_receipt(receipt)  # kind = "dummy" discards, but must not fail
     job = printer.render(receipt)
-    assert receipt.order_id in decode_text(job).replace("\n", "")
+    assert short_order_id(receipt.order_id) in decode_text(job)  # the id is in the picture
     assert has_cut(job)
     assert printer.paper_status() == "unknown"
 

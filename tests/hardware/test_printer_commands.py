@@ -12,9 +12,10 @@ from kiosk.config import PrinterSection
 from kiosk.core.ids import uuid7
 from kiosk.core.models import CartLine, PresentedCard
 from kiosk.core.printing import print_and_record, unprinted_orders
+from kiosk.core.receipt_text import short_order_id
 from kiosk.hardware.printer import EscposReceiptPrinter
 from kiosk.services import Services
-from tests.hardware.tcp_printer import DLE_EOT_PAPER, TcpPrinter, decode_text
+from tests.hardware.tcp_printer import DLE_EOT_PAPER, TcpPrinter, decode_text, native_qr_contents
 
 
 @pytest.fixture
@@ -51,7 +52,8 @@ def test_list_and_reprint_an_unprinted_receipt(shop: Services, tmp_path: Path,
     assert admin(shop, tmp_path, tcp_printer.port, "reprint", receipt.order_id) == 0
     assert "printed on network printer" in capsys.readouterr().out
     [job] = tcp_printer.wait_for_jobs(1, ending_with=DLE_EOT_PAPER)
-    assert receipt.order_id in decode_text(job).replace("\n", "")
+    assert native_qr_contents(job) == [receipt.order_id]
+    assert short_order_id(receipt.order_id) in decode_text(job)
     assert unprinted_orders(shop.conn) == []
 
 
