@@ -25,7 +25,7 @@ from kiosk.core.clock import Clock
 from kiosk.core.db import DatabaseError
 from kiosk.core.devices import CardSource, ReceiptPrinter
 from kiosk.core.ledger import WrongKioskError
-from kiosk.core.session_flow import FlowTiming, SessionFlow
+from kiosk.core.session_flow import FlowTiming, PrinterChecked, SessionFlow
 from kiosk.core.sun_cards import SunVerifier
 from kiosk.core.tokens import TokenVerifier
 from kiosk.hardware.simulated import SimulatedCardReader, TextFilePrinter
@@ -40,6 +40,7 @@ from kiosk.ui.i18n import Language
 from kiosk.ui.keyboard import enable_input_method
 from kiosk.ui.session_work import SessionWork
 from kiosk.ui.wedge import WedgeScanner, wedge_from_config
+from kiosk.ui.widgets import ShopFront
 from kiosk.ui.window import KioskWindow
 from kiosk.ui.worker import Worker
 from points_protocol import logs
@@ -84,7 +85,8 @@ def flow_timing(config: Config) -> FlowTiming:
     ui = config.ui
     return FlowTiming(inactivity_seconds=ui.inactivity_seconds,
                       countdown_seconds=ui.countdown_seconds, done_seconds=ui.done_seconds,
-                      max_quantity_per_line=config.checkout.max_quantity_per_line)
+                      max_quantity_per_line=config.checkout.max_quantity_per_line,
+                      input_pause_seconds=ui.input_pause_ms / 1000)
 
 
 def build_kiosk(services: Services, printer: ReceiptPrinter, sources: Sequence[CardSource],
@@ -104,7 +106,8 @@ def build_kiosk(services: Services, printer: ReceiptPrinter, sources: Sequence[C
     panel = side_panel_factory(kiosk) if side_panel_factory is not None else None
     window = KioskWindow(controller, language, config.kiosk.name, clock,
                          large_text=config.ui.large_text, side_panel=panel,
-                         size=QSize(*size) if size else None)
+                         size=QSize(*size) if size else None,
+                         diagonal=config.ui.panel_diagonal_inches, front=shop_front(config))
     window.initial_language = config.ui.language
     kiosk.window = window
     # Every device event passes the operator gate first (operator cards, admin screens).
@@ -118,7 +121,21 @@ def build_kiosk(services: Services, printer: ReceiptPrinter, sources: Sequence[C
             source.scanned.connect(kiosk.admin.on_scanned)
     window.show_state(controller.state)
     controller.refresh_featured()
+    worker.submit(controller.work.printer_state,
+                  lambda fault: controller.send(PrinterChecked(fault)))
     return kiosk
+
+
+def shop_front(config: Config) -> ShopFront:
+    """The ways in this kiosk has, the pictures of where they are, and its phone number."""
+    def own(setting: str) -> Path | None:
+        if not setting.strip():
+            return None
+        path = Path(setting)
+        return path if path.is_absolute() else config.base_dir / path
+    return ShopFront(card=config.nfc.enabled, qr=bool(config.qr.public_key.strip()),
+                     card_picture=own(config.ui.card_picture),
+                     qr_picture=own(config.ui.qr_picture), phone=config.kiosk.phone)
 
 
 def real_devices(config: Config, clock: Clock) -> tuple[ReceiptPrinter, list[CardSource]]:

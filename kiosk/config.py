@@ -41,6 +41,8 @@ class KioskSection:
     community: str = setting("示范社区", "Community name printed on receipts.")
     timezone: str = setting("Asia/Shanghai", "Days, weeks and months for per-person limits and "
                             "offline caps are counted in this zone.")
+    phone: str = setting("", "The shop's phone number, shown when a receipt could not be "
+                         "printed (nobody staffs the kiosk); empty shows none.")
 
 
 @dataclass(frozen=True)
@@ -163,9 +165,24 @@ class UiSection:
     countdown_seconds: int = setting(15, "Length of the \"still there?\" countdown before the "
                                      "cart is dropped and the start screen returns.",
                                      minimum=3, maximum=120)
-    done_seconds: int = setting(10, "How long the \"take your receipt\" and card-refused "
-                                "screens stay before the start screen returns.",
-                                minimum=3, maximum=120)
+    done_seconds: int = setting(20, "How long the \"take your receipt\" and card-refused "
+                                "screens stay before the start screen returns (twice as long "
+                                "when the receipt did not print). Key information is never "
+                                "taken away in under 20 s (MIIT guidelines for elderly users).",
+                                minimum=20, maximum=300)
+    input_pause_ms: int = setting(700, "Presses this soon after a screen changes are ignored: "
+                                  "a double tap must not also press the button that appears "
+                                  "where the first one was.", minimum=0, maximum=3000)
+    panel_diagonal_inches: float = setting(21.5, "The touch panel's diagonal: text and touch "
+                                           "targets are sized in points and millimetres on the "
+                                           "glass (body text at least 18 pt, targets ~15 mm, "
+                                           "8 mm between them).", minimum=7.0, maximum=100.0)
+    card_picture: str = setting("", "A picture of this kiosk's front with its card reader "
+                                "marked, shown on the start screen (a file, relative to the "
+                                "config file); empty shows the drawing that ships.")
+    qr_picture: str = setting("", "A picture of this kiosk's front with its QR camera or "
+                              "scanner marked, shown on the start screen; empty shows the "
+                              "drawing that ships.")
     hide_cursor: bool = setting(True, "Hide the mouse pointer: a touchscreen needs none and an "
                                 "arrow in the middle of the screen confuses people.")
     fullscreen: bool = setting(True, "Cover the whole screen with no window frame, so a "
@@ -177,6 +194,24 @@ class UiSection:
     on_screen_keyboard: bool = setting(True, "Show a keyboard (pinyin and English) on the "
                                        "operator screens while a text field is in use; off "
                                        "for a kiosk with a keyboard attached.")
+
+
+@dataclass(frozen=True)
+class VoiceSection:
+    enabled: bool = setting(True, "Speak each step and each refusal (Mandarin, or English when "
+                            "chosen; offline, with espeak-ng). Names and points are spoken only "
+                            "when the volunteer turns reading aloud on for their own visit.")
+    volume: float = setting(0.8, "Loudness of the voice and the card beep, 0.0 (silent) to "
+                            "1.0.", minimum=0.0, maximum=1.0)
+    beep: bool = setting(True, "A short sound on every card read, so the volunteer knows the "
+                         "card was seen before the screen changes.")
+    rate: int = setting(150, "Speaking speed in words a minute (espeak-ng's -s); slower is "
+                        "easier for elderly listeners.", minimum=80, maximum=300)
+    program: str = setting("espeak-ng", "The speech program (Debian package espeak-ng); if it "
+                           "is missing the kiosk stays silent and says so in its log.")
+    cache_dir: str = setting("var/voice-cache", "Where spoken prompts are kept once rendered "
+                             "(relative to the config file); prompts with a name or points in "
+                             "them are never written here.")
 
 
 @dataclass(frozen=True)
@@ -318,6 +353,7 @@ class Config:
     nfc: NfcSection = field(default_factory=NfcSection)
     printer: PrinterSection = field(default_factory=PrinterSection)
     ui: UiSection = field(default_factory=UiSection)
+    voice: VoiceSection = field(default_factory=VoiceSection)
     district: DistrictSection = field(default_factory=DistrictSection)
     sync: SyncSection = field(default_factory=SyncSection)
     qr: QrSection = field(default_factory=QrSection)

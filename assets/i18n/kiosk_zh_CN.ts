@@ -30,37 +30,37 @@
 <context>
     <name>BalanceScreen</name>
     <message>
-        <location filename="../../kiosk/ui/screens/balance.py" line="56"/>
+        <location filename="../../kiosk/ui/screens/balance.py" line="63"/>
         <source>Hello, %1</source>
         <translation>您好，%1</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/balance.py" line="57"/>
+        <location filename="../../kiosk/ui/screens/balance.py" line="64"/>
         <source>Your points</source>
         <translation>您的积分</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/balance.py" line="59"/>
+        <location filename="../../kiosk/ui/screens/balance.py" line="73"/>
         <source>Start shopping</source>
         <translation>开始兑换</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/balance.py" line="60"/>
+        <location filename="../../kiosk/ui/screens/balance.py" line="74"/>
         <source>Services and vouchers</source>
         <translation>服务与抵扣</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/balance.py" line="61"/>
+        <location filename="../../kiosk/ui/screens/balance.py" line="75"/>
         <source>Donate points</source>
         <translation>捐积分</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/balance.py" line="62"/>
+        <location filename="../../kiosk/ui/screens/balance.py" line="76"/>
         <source>My records</source>
         <translation>我的记录</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/balance.py" line="63"/>
+        <location filename="../../kiosk/ui/screens/balance.py" line="77"/>
         <source>Leave</source>
         <translation>退出</translation>
     </message>
@@ -242,52 +242,47 @@
 <context>
     <name>CartScreen</name>
     <message>
-        <location filename="../../kiosk/ui/screens/cart.py" line="79"/>
+        <location filename="../../kiosk/ui/screens/cart.py" line="81"/>
         <source>%1 points each</source>
         <translation>每件 %1 分</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/cart.py" line="106"/>
+        <location filename="../../kiosk/ui/screens/cart.py" line="107"/>
         <source>%1 points</source>
         <translation>%1 分</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/cart.py" line="93"/>
+        <location filename="../../kiosk/ui/screens/cart.py" line="95"/>
         <source>Remove</source>
         <translation>移除</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/cart.py" line="117"/>
+        <location filename="../../kiosk/ui/screens/cart.py" line="118"/>
         <source>Your cart</source>
         <translation>购物车</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/cart.py" line="122"/>
+        <location filename="../../kiosk/ui/screens/cart.py" line="123"/>
         <source>The cart is empty.</source>
         <translation>购物车是空的。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/cart.py" line="124"/>
+        <location filename="../../kiosk/ui/screens/cart.py" line="125"/>
         <source>Total: %1 points</source>
         <translation>合计：%1 分</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/cart.py" line="125"/>
+        <location filename="../../kiosk/ui/screens/cart.py" line="127"/>
         <source>Your points: %1</source>
         <translation>您的积分：%1</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/cart.py" line="126"/>
-        <source>Left after: %1 points</source>
-        <translation>兑换后剩余：%1 分</translation>
-    </message>
-    <message>
-        <location filename="../../kiosk/ui/screens/cart.py" line="130"/>
+        <location filename="../../kiosk/ui/screens/cart.py" line="131"/>
         <source>Keep shopping</source>
         <translation>继续选购</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/cart.py" line="131"/>
+        <location filename="../../kiosk/ui/screens/cart.py" line="132"/>
         <source>Next: confirm</source>
         <translation>下一步：确认</translation>
     </message>
@@ -570,57 +565,52 @@
 <context>
     <name>CatalogueScreen</name>
     <message>
-        <location filename="../../kiosk/ui/screens/catalogue.py" line="124"/>
+        <location filename="../../kiosk/ui/screens/catalogue.py" line="134"/>
         <source>Health</source>
         <translation>健康</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/catalogue.py" line="125"/>
+        <location filename="../../kiosk/ui/screens/catalogue.py" line="135"/>
         <source>Culture and leisure</source>
         <translation>文化休闲</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/catalogue.py" line="126"/>
+        <location filename="../../kiosk/ui/screens/catalogue.py" line="136"/>
         <source>Growth and education</source>
         <translation>成长教育</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/catalogue.py" line="127"/>
+        <location filename="../../kiosk/ui/screens/catalogue.py" line="137"/>
         <source>Daily life</source>
         <translation>日常生活</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/catalogue.py" line="128"/>
+        <location filename="../../kiosk/ui/screens/catalogue.py" line="138"/>
         <source>Services</source>
         <translation>服务</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/catalogue.py" line="129"/>
+        <location filename="../../kiosk/ui/screens/catalogue.py" line="139"/>
         <source>Donate</source>
         <translation>爱心捐赠</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/catalogue.py" line="139"/>
+        <location filename="../../kiosk/ui/screens/catalogue.py" line="150"/>
         <source>Your points: %1</source>
         <translation>您的积分：%1</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/catalogue.py" line="140"/>
+        <location filename="../../kiosk/ui/screens/catalogue.py" line="151"/>
         <source>In cart: %1 points</source>
         <translation>已选：%1 分</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/catalogue.py" line="141"/>
-        <source>Left after: %1</source>
-        <translation>兑换后剩余：%1</translation>
-    </message>
-    <message>
-        <location filename="../../kiosk/ui/screens/catalogue.py" line="144"/>
+        <location filename="../../kiosk/ui/screens/catalogue.py" line="155"/>
         <source>View cart (%1)</source>
         <translation>查看购物车（%1）</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/catalogue.py" line="146"/>
+        <location filename="../../kiosk/ui/screens/catalogue.py" line="157"/>
         <source>Back</source>
         <translation>返回</translation>
     </message>
@@ -628,32 +618,37 @@
 <context>
     <name>ConfirmScreen</name>
     <message>
-        <location filename="../../kiosk/ui/screens/confirm.py" line="53"/>
+        <location filename="../../kiosk/ui/screens/confirm.py" line="54"/>
         <source>Please check your exchange</source>
         <translation>请核对兑换内容</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/confirm.py" line="57"/>
+        <location filename="../../kiosk/ui/screens/confirm.py" line="58"/>
         <source>%1 points</source>
         <translation>%1 分</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/confirm.py" line="58"/>
+        <location filename="../../kiosk/ui/screens/confirm.py" line="59"/>
         <source>Points left after: %1</source>
         <translation>兑换后剩余积分：%1</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/confirm.py" line="60"/>
+        <location filename="../../kiosk/ui/screens/confirm.py" line="62"/>
+        <source>The printer cannot print receipts right now. The exchange still works; print the receipt later from &quot;My records&quot;.</source>
+        <translation>打印机暂时打不出小票。兑换照常进行，小票可以之后在“我的记录”里补打。</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/screens/confirm.py" line="65"/>
         <source>Exchanging and printing your receipt…</source>
         <translation>正在兑换并打印小票，请稍候……</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/confirm.py" line="63"/>
+        <location filename="../../kiosk/ui/screens/confirm.py" line="68"/>
         <source>Exchange now</source>
         <translation>确认兑换</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/confirm.py" line="64"/>
+        <location filename="../../kiosk/ui/screens/confirm.py" line="69"/>
         <source>Change</source>
         <translation>返回修改</translation>
     </message>
@@ -759,32 +754,42 @@
 <context>
     <name>DoneScreen</name>
     <message>
-        <location filename="../../kiosk/ui/screens/done.py" line="44"/>
+        <location filename="../../kiosk/ui/screens/done.py" line="52"/>
         <source>Done! Please take your receipt.</source>
         <translation>兑换成功！请取走小票。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/done.py" line="45"/>
+        <location filename="../../kiosk/ui/screens/done.py" line="53"/>
         <source>Done! Your exchange went through.</source>
         <translation>兑换成功！</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/done.py" line="46"/>
+        <location filename="../../kiosk/ui/screens/done.py" line="54"/>
         <source>Points left</source>
         <translation>剩余积分</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/done.py" line="49"/>
-        <source>The receipt could not be printed this time. Nothing is wrong with your exchange: please ask staff to print it again.</source>
-        <translation>这次小票没有打印出来。您的兑换已经成功，请联系工作人员补打小票。</translation>
+        <location filename="../../kiosk/ui/screens/done.py" line="56"/>
+        <source>Order number</source>
+        <translation>订单号</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/done.py" line="52"/>
+        <location filename="../../kiosk/ui/screens/done.py" line="59"/>
+        <source>The receipt could not be printed (the printer may be out of paper). Your exchange is done. Once paper is in, print it from &quot;My records&quot;.</source>
+        <translation>小票这次没能打印出来（打印机可能缺纸）。您的兑换已经成功。装好纸后，可以在“我的记录”里补打。</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/screens/done.py" line="62"/>
+        <source>Questions? Call %1.</source>
+        <translation>有问题请打电话：%1。</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/screens/done.py" line="66"/>
         <source>Thank you for volunteering!</source>
         <translation>感谢您的志愿服务！</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/done.py" line="53"/>
+        <location filename="../../kiosk/ui/screens/done.py" line="67"/>
         <source>Finish</source>
         <translation>完成</translation>
     </message>
@@ -940,80 +945,85 @@
 <context>
     <name>IdleScreen</name>
     <message>
-        <location filename="../../kiosk/ui/screens/idle.py" line="101"/>
+        <location filename="../../kiosk/ui/screens/idle.py" line="120"/>
         <source>%1 points</source>
         <translation>%1 分</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/idle.py" line="111"/>
+        <location filename="../../kiosk/ui/screens/idle.py" line="129"/>
         <source>Exchange your volunteer points for everyday goods</source>
         <translation>用志愿服务积分兑换生活用品</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/idle.py" line="112"/>
-        <source>1. Tap your card on the reader, or show your QR code</source>
-        <translation>① 在读卡器上刷卡，或出示二维码</translation>
+        <location filename="../../kiosk/ui/screens/idle.py" line="130"/>
+        <source>Put your points card on the reader (the green circle)</source>
+        <translation>刷卡：把积分卡贴在读卡器上（图中绿圈处）</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/idle.py" line="113"/>
-        <source>2. Pick what you need</source>
-        <translation>② 选择需要的物品</translation>
+        <location filename="../../kiosk/ui/screens/idle.py" line="131"/>
+        <source>Or hold your QR code to the scanner (the green circle)</source>
+        <translation>或者扫码：把二维码对准扫码口（图中绿圈处）</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/idle.py" line="114"/>
-        <source>3. Confirm and take your receipt</source>
-        <translation>③ 确认兑换，取走小票</translation>
+        <location filename="../../kiosk/ui/screens/idle.py" line="133"/>
+        <source>Hold your QR code to the scanner (the green circle)</source>
+        <translation>扫码：把二维码对准扫码口（图中绿圈处）</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/idle.py" line="117"/>
+        <location filename="../../kiosk/ui/screens/idle.py" line="136"/>
+        <source>Then pick what you need, confirm, and take your receipt.</source>
+        <translation>然后选好商品，确认兑换，取走小票。</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/screens/idle.py" line="141"/>
+        <source>The printer cannot print receipts right now (out of paper or a fault). You can still exchange; print the receipt later from &quot;My records&quot;.</source>
+        <translation>打印机暂时打不出小票（缺纸或故障）。兑换照常进行，小票可以之后在“我的记录”里补打。</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/screens/idle.py" line="137"/>
         <source>On the shelves today</source>
         <translation>今日货架</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/idle.py" line="119"/>
+        <location filename="../../kiosk/ui/screens/idle.py" line="139"/>
         <source>Reading your card…</source>
         <translation>正在读卡……</translation>
-    </message>
-    <message>
-        <location filename="../../kiosk/ui/screens/idle.py" line="121"/>
-        <source>Tap your card to start</source>
-        <translation>请刷卡开始</translation>
     </message>
 </context>
 <context>
     <name>ItemTile</name>
     <message>
-        <location filename="../../kiosk/ui/screens/tile.py" line="52"/>
+        <location filename="../../kiosk/ui/screens/tile.py" line="53"/>
         <source>%1 points</source>
         <translation>%1 分</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/tile.py" line="55"/>
+        <location filename="../../kiosk/ui/screens/tile.py" line="56"/>
         <source>Out of stock</source>
         <translation>已兑完</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/tile.py" line="57"/>
+        <location filename="../../kiosk/ui/screens/tile.py" line="58"/>
         <source>Not enough points</source>
         <translation>积分不足</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/tile.py" line="59"/>
+        <location filename="../../kiosk/ui/screens/tile.py" line="60"/>
         <source>Goes to families in need</source>
         <translation>捐给困难家庭</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/tile.py" line="61"/>
+        <location filename="../../kiosk/ui/screens/tile.py" line="62"/>
         <source>Voucher printed on the receipt</source>
         <translation>凭小票享受服务</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/tile.py" line="63"/>
+        <location filename="../../kiosk/ui/screens/tile.py" line="64"/>
         <source>%1 left</source>
         <translation>剩 %1 件</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/tile.py" line="65"/>
+        <location filename="../../kiosk/ui/screens/tile.py" line="66"/>
         <source>In cart: %1</source>
         <translation>已选 %1</translation>
     </message>
@@ -1177,6 +1187,29 @@
     </message>
 </context>
 <context>
+    <name>OtherCard</name>
+    <message>
+        <location filename="../../kiosk/ui/chrome.py" line="146"/>
+        <source>Another card was tapped</source>
+        <translation>刚才刷了另一张卡</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/chrome.py" line="147"/>
+        <source>A visit is still going on. Should it end, so the new card can be used? What is in the cart will be put back.</source>
+        <translation>现在还有一位志愿者在兑换。要结束这次兑换、改用新刷的卡吗？购物车里的商品会放回去。</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/chrome.py" line="150"/>
+        <source>No, go on with this visit</source>
+        <translation>不换，继续这次兑换</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/chrome.py" line="151"/>
+        <source>End it and use the new card</source>
+        <translation>结束这次兑换，用新卡</translation>
+    </message>
+</context>
+<context>
     <name>PinPadScreen</name>
     <message>
         <location filename="../../kiosk/ui/admin/pin_pad.py" line="57"/>
@@ -1202,32 +1235,47 @@
 <context>
     <name>RecordsScreen</name>
     <message>
-        <location filename="../../kiosk/ui/screens/records.py" line="33"/>
+        <location filename="../../kiosk/ui/screens/records.py" line="38"/>
+        <source>Order %1</source>
+        <translation>订单号 %1</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/screens/records.py" line="39"/>
         <source>%1 points</source>
         <translation>%1 分</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/records.py" line="35"/>
+        <location filename="../../kiosk/ui/screens/records.py" line="42"/>
+        <source>Receipt not printed yet</source>
+        <translation>小票还没打印</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/screens/records.py" line="46"/>
         <source>Print again</source>
         <translation>补打小票</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/records.py" line="43"/>
+        <location filename="../../kiosk/ui/screens/records.py" line="46"/>
+        <source>Print it now</source>
+        <translation>现在打印</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/screens/records.py" line="55"/>
         <source>My records at this kiosk</source>
         <translation>我在本机的兑换记录</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/records.py" line="46"/>
+        <location filename="../../kiosk/ui/screens/records.py" line="58"/>
         <source>Loading…</source>
         <translation>正在加载……</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/records.py" line="48"/>
+        <location filename="../../kiosk/ui/screens/records.py" line="60"/>
         <source>No exchanges yet.</source>
         <translation>还没有兑换记录。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/records.py" line="55"/>
+        <location filename="../../kiosk/ui/screens/records.py" line="67"/>
         <source>Back</source>
         <translation>返回</translation>
     </message>
@@ -1472,19 +1520,52 @@
     </message>
 </context>
 <context>
+    <name>Spend</name>
+    <message>
+        <location filename="../../kiosk/ui/screens/spend.py" line="16"/>
+        <source>You can spend %1 points today</source>
+        <translation>今天最多可以兑换 %1 分</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/screens/spend.py" line="19"/>
+        <source>The network is down: a daily limit applies until it is back.</source>
+        <translation>网络暂时中断，恢复前每天兑换有上限。</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/screens/spend.py" line="21"/>
+        <source>The network is down: this kiosk&apos;s daily limit applies.</source>
+        <translation>网络暂时中断，本机今天的兑换额度有上限。</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/screens/spend.py" line="23"/>
+        <source>A daily limit for this kind of card (a QR points card has none).</source>
+        <translation>这种卡每天兑换有上限（二维码积分卡没有）。</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/screens/spend.py" line="34"/>
+        <source>Left to spend today: %1 points</source>
+        <translation>今天还能兑换：%1 分</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/screens/spend.py" line="36"/>
+        <source>Left after: %1 points</source>
+        <translation>兑换后剩余：%1 分</translation>
+    </message>
+</context>
+<context>
     <name>StillThere</name>
     <message>
-        <location filename="../../kiosk/ui/chrome.py" line="77"/>
+        <location filename="../../kiosk/ui/chrome.py" line="98"/>
         <source>Are you still there?</source>
         <translation>您还在吗？</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/chrome.py" line="79"/>
+        <location filename="../../kiosk/ui/chrome.py" line="100"/>
         <source>Going back to the start; your cart will be emptied and nothing is exchanged.</source>
         <translation>即将返回首页，购物车会清空，不会扣积分。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/chrome.py" line="81"/>
+        <location filename="../../kiosk/ui/chrome.py" line="102"/>
         <source>I&apos;m still here</source>
         <translation>我还在</translation>
     </message>
@@ -1492,9 +1573,19 @@
 <context>
     <name>TopBar</name>
     <message>
-        <location filename="../../kiosk/ui/chrome.py" line="42"/>
+        <location filename="../../kiosk/ui/chrome.py" line="61"/>
         <source>Larger text</source>
         <translation>大字</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/chrome.py" line="63"/>
+        <source>Reading aloud</source>
+        <translation>朗读：开</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/chrome.py" line="63"/>
+        <source>Read aloud</source>
+        <translation>朗读</translation>
     </message>
 </context>
 </TS>

@@ -79,9 +79,9 @@ class PrinterFault(UserFacingError):
 
     def __init__(self, detail: str) -> None:
         super().__init__(
-            "小票没有打印出来。积分已经扣除，兑换有效，请联系工作人员补打小票。",
+            "小票没有打印出来。积分已经扣除，兑换有效；装好纸后可在“我的记录”里补打。",
             "The receipt could not be printed. Your points were deducted and the exchange "
-            "stands; please ask staff for a reprint.")
+            "stands; once there is paper, reprint it from \"My records\".")
         self.detail = detail
 
 

@@ -22,7 +22,7 @@ from kiosk.core.ids import uuid7
 from kiosk.core.models import PresentedCard
 
 # The values of a visit live in session_model; they are imported from here by the screens.
-from kiosk.core.session_model import (  # noqa: F401 - re-exported
+from kiosk.core.session_model import (
     SESSION_SCREENS,
     STAFF,
     Add,
@@ -66,6 +66,54 @@ from kiosk.core.session_model import (  # noqa: F401 - re-exported
     Touch,
     cart_hint,
 )
+
+__all__ = [
+    "RESULTS",
+    "SESSION_SCREENS",
+    "STAFF",
+    "Add",
+    "Back",
+    "CardLifted",
+    "CardTapped",
+    "CardUnusable",
+    "Cart",
+    "CartItem",
+    "CheckOtherCard",
+    "CheckoutDone",
+    "CheckoutFailed",
+    "Confirm",
+    "Decrease",
+    "Effect",
+    "Event",
+    "Finish",
+    "FlowState",
+    "FlowTiming",
+    "KeepVisit",
+    "LoadRecords",
+    "LookUpCard",
+    "LookupDone",
+    "LookupFailed",
+    "Notice",
+    "OtherCardChecked",
+    "Pay",
+    "PrinterChecked",
+    "RecordsLoaded",
+    "Remove",
+    "Reprint",
+    "ReprintDone",
+    "ReprintReceipt",
+    "RunCheckout",
+    "Screen",
+    "SessionFlow",
+    "ShowCart",
+    "ShowCatalogue",
+    "ShowRecords",
+    "SwitchCard",
+    "Tick",
+    "Touch",
+    "aside",
+    "cart_hint",
+]
 
 RESULTS = (LookupDone, LookupFailed, OtherCardChecked, CheckoutDone, CheckoutFailed,
            RecordsLoaded, ReprintDone)
@@ -236,10 +284,12 @@ class SessionFlow:
         if isinstance(event, RecordsLoaded) and s.screen == Screen.RECORDS:
             return replace(s, records=event.receipts)
         if isinstance(event, ReprintDone) and s.screen == Screen.RECORDS:
-            return replace(s, printer_down=event.printer_notice,
+            # The list again: a receipt marked "not printed yet" may have come out now.
+            again = (LoadRecords(s.serial, s.card),) if s.card is not None else ()
+            return replace(s, printer_down=event.printer_notice, effects=again,
                            notice=event.printer_notice or Notice(
-                               "reprinted", "小票已重新打印，请取走。",
-                               "The receipt was printed again."))
+                               "reprinted", "小票已打印，请取走。",
+                               "The receipt is printed. Please take it."))
         return s
 
     def _tapped(self, s: FlowState, card: PresentedCard, now: datetime) -> FlowState:

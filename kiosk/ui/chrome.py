@@ -1,46 +1,67 @@
-"""What sits around every screen: the top bar (shop name, language toggle, large-text toggle)
-and the "still there?" countdown laid over whatever screen is showing."""
+"""What sits around every screen: the top bar (shop name, reading aloud, large text, language)
+and what is laid over whatever screen is showing: the "still there?" countdown and the
+question about another card tapped in the middle of a visit."""
 
 from __future__ import annotations
 
 from datetime import datetime
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QSize, Qt, Signal
+from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QVBoxLayout, QWidget
 
-from kiosk.core.session_flow import FlowState, Touch
-from kiosk.ui.widgets import UiContext, button, label
+from kiosk.core.session_flow import FlowState, KeepVisit, SwitchCard, Touch
+from kiosk.ui.widgets import UiContext, button, label, picture
 
 
 class TopBar(QFrame):
     language_clicked = Signal()
     large_text_clicked = Signal()
+    speaker_clicked = Signal()
 
     def __init__(self, ctx: UiContext) -> None:
         super().__init__()
         self.setObjectName("TopBar")
         self.ctx = ctx
         m = ctx.metrics
-        row = QHBoxLayout(self)
-        row.setContentsMargins(m.unit, m.unit // 3, m.unit, m.unit // 3)
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(m.unit, m.unit // 4, m.unit // 2, m.unit // 4)
+        outer.setSpacing(m.unit // 4)
+        row = QHBoxLayout()
+        row.setSpacing(m.gap)
         self.shop = label(ctx.shop_name, wrap=False)
-        row.addWidget(self.shop, 1)
+        # A narrow panel with large text: the shop's name on a line of its own, so the three
+        # buttons keep their whole labels.
+        if m.portrait and m.large_text:
+            outer.addWidget(self.shop)
+            row.addStretch(1)
+        else:
+            row.addWidget(self.shop, 1)
+        outer.addLayout(row)
+        self.speaker = button()
+        self.speaker.setObjectName("SpeakerToggle")
+        self.speaker.setCheckable(True)
+        self.speaker.setIcon(QIcon(picture(ctx.assets, "ui/speaker.png", m.unit * 2)))
+        self.speaker.setIconSize(QSize(round(m.unit * 1.2), round(m.unit * 1.2)))
         self.language = button()
         self.language.setObjectName("LanguageToggle")
         self.large = button()
         self.large.setObjectName("LargeTextToggle")
         self.large.setCheckable(True)
-        for b in (self.large, self.language):
+        for b in (self.speaker, self.large, self.language):
             b.setSizePolicy(b.sizePolicy().Policy.Fixed, b.sizePolicy().Policy.Fixed)
             row.addWidget(b)
         self.language.clicked.connect(self.language_clicked)
         self.large.clicked.connect(self.large_text_clicked)
+        self.speaker.clicked.connect(self.speaker_clicked)
 
-    def show_state(self, large_text: bool) -> None:
+    def show_state(self, large_text: bool, reading: bool = False) -> None:
         # Each language names itself, so someone who reads only that one can find it.
         self.language.setText("English" if self.ctx.language.chinese else "中文")
         self.large.setText(self.tr("Larger text"))
         self.large.setChecked(large_text)
+        self.speaker.setText(self.tr("Reading aloud") if reading else self.tr("Read aloud"))
+        self.speaker.setChecked(reading)
 
 
 class StillThere(QWidget):
@@ -79,6 +100,55 @@ class StillThere(QWidget):
         self.explain.setText(self.tr("Going back to the start; your cart will be emptied and "
                                      "nothing is exchanged."))
         self.stay.setText(self.tr("I'm still here"))
+        parent = self.parentWidget()
+        if parent is not None:
+            self.setGeometry(parent.rect())
+        self.show()
+        self.raise_()
+
+
+class OtherCard(QWidget):
+    """Another card was tapped in the middle of a visit: end this visit for it, or go on?
+    Until answered the screen under it takes nothing; the cart waits."""
+
+    def __init__(self, ctx: UiContext, parent: QWidget) -> None:
+        super().__init__(parent)
+        self.setObjectName("Overlay")
+        self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
+        self.ctx = ctx
+        m = ctx.metrics
+        outer = QVBoxLayout(self)
+        dialog = QFrame()
+        dialog.setObjectName("Dialog")
+        dialog.setMaximumWidth(min(m.unit * 30, m.width - m.unit * 2))
+        box = QVBoxLayout(dialog)
+        box.setContentsMargins(m.unit * 2, m.unit * 2, m.unit * 2, m.unit * 2)
+        box.setSpacing(m.unit)
+        center = Qt.AlignmentFlag.AlignCenter
+        self.title = label("", "Title", align=center)
+        self.explain = label("", "Big", align=center)
+        self.keep = button(role="go")
+        self.keep.setMinimumHeight(round(m.touch * 1.3))
+        self.switch = button(role="back")
+        self.keep.clicked.connect(lambda: ctx.send(KeepVisit()))
+        self.switch.clicked.connect(lambda: ctx.send(SwitchCard()))
+        for w in (self.title, self.explain, self.keep):
+            box.addWidget(w)
+        box.addSpacing(m.gap)
+        box.addWidget(self.switch)
+        outer.addWidget(dialog, alignment=center)
+        self.hide()
+
+    def show_state(self, state: FlowState) -> None:
+        if state.other_card is None:
+            self.hide()
+            return
+        self.title.setText(self.tr("Another card was tapped"))
+        self.explain.setText(self.tr("A visit is still going on. Should it end, so the new "
+                                     "card can be used? What is in the cart will be "
+                                     "put back."))
+        self.keep.setText(self.tr("No, go on with this visit"))
+        self.switch.setText(self.tr("End it and use the new card"))
         parent = self.parentWidget()
         if parent is not None:
             self.setGeometry(parent.rect())

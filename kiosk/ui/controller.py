@@ -66,8 +66,15 @@ class SessionController(QObject):
         return self.flow.state
 
     def send(self, event: Event) -> None:
-        before = self.flow.state
-        state = self.flow.handle(event)
+        """An event from the kiosk itself (a device, a result, the clock)."""
+        self._moved(self.flow.state, self.flow.handle(event))
+
+    def press(self, event: Event) -> None:
+        """An event from a finger on a button: the flow ignores it right after the screen
+        changed (see :meth:`SessionFlow.press`)."""
+        self._moved(self.flow.state, self.flow.press(event))
+
+    def _moved(self, before: FlowState, state: FlowState) -> None:
         for effect in state.effects:
             self.worker.submit(partial(self.work.run, effect), self.send)
         if state != before:

@@ -82,20 +82,24 @@ class SessionWork:
         if isinstance(effect, CheckOtherCard):
             return self._check_other(effect)
         if isinstance(effect, RunCheckout):
-            try:
-                receipt = s.checkout.checkout(effect.order_id, effect.card, effect.lines)
-            except (CardUnknown, CardBlocked, CardRevoked) as refusal:
-                return CheckoutFailed(effect.serial, Notice.of(refusal), card_refused=True)
-            except PriceChanged as refusal:
-                return CheckoutFailed(effect.serial, Notice.of(refusal),
-                                      entries=tuple(catalogue.entries(s.conn)))
-            # Committed: from here on the sale stands whatever the printer does.
-            return CheckoutDone(effect.serial, receipt, self._print(receipt))
+            return self._checkout(effect)
         if isinstance(effect, LoadRecords):
             return RecordsLoaded(effect.serial, self.recent(effect.card.card_id))
         outcome = printing.reprint(s.conn, s.clock, self.printer, s.kiosk, effect.order_id)
         self._note_printer(outcome)
         return ReprintDone(effect.serial, None if outcome.printed else _fault(outcome))
+
+    def _checkout(self, effect: RunCheckout) -> Event:
+        s = self.services
+        try:
+            receipt = s.checkout.checkout(effect.order_id, effect.card, effect.lines)
+        except (CardUnknown, CardBlocked, CardRevoked) as refusal:
+            return CheckoutFailed(effect.serial, Notice.of(refusal), card_refused=True)
+        except PriceChanged as refusal:
+            return CheckoutFailed(effect.serial, Notice.of(refusal),
+                                  entries=tuple(catalogue.entries(s.conn)))
+        # Committed: from here on the sale stands whatever the printer does.
+        return CheckoutDone(effect.serial, receipt, self._print(receipt))
 
     def _check_other(self, effect: CheckOtherCard) -> Event:
         """Another card mid-visit: usable, or the refusal to show as a note. A signed tap is
@@ -145,6 +149,14 @@ class SessionWork:
             sun_taps.record_alert(self.services.conn, self.services.clock, alert, source)
         except Exception:
             log.exception("could not record the refused card %s", alert.card_id)
+
+    def printer_state(self) -> Notice | None:
+        """What the kiosk last learnt of its printer (before a restart, too): a fault keeps
+        the start screen's banner up until a receipt prints again."""
+        for device in device_status.latest(self.services.conn):
+            if device.device == device_status.PRINTER and device.status == "fault":
+                return _fault_text(device.detail or "")
+        return None
 
     def recent(self, card_id: str) -> tuple[Receipt, ...]:
         return recent_sales(self.services.conn, self.services.kiosk, card_id, RECORDS_SHOWN)

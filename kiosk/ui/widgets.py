@@ -11,9 +11,13 @@ from pathlib import Path
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QPixmap
 from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QBoxLayout,
     QFrame,
+    QGridLayout,
     QLabel,
     QLayout,
+    QListWidget,
     QPushButton,
     QScrollArea,
     QScroller,
@@ -24,9 +28,22 @@ from PySide6.QtWidgets import (
 
 from kiosk.core.session_flow import Event, FlowState
 from kiosk.ui.i18n import Language
+from kiosk.ui.phrases import glue_words
 from kiosk.ui.theme import Metrics
 
 ASSETS = Path(__file__).resolve().parent.parent.parent / "assets"
+
+
+@dataclass(frozen=True)
+class ShopFront:
+    """What the start screen shows of this kiosk: the ways in and pictures of where they are,
+    and the phone number for a receipt that did not print."""
+
+    card: bool = True
+    qr: bool = True
+    card_picture: Path | None = None   # None: the drawing that ships in assets/ui
+    qr_picture: Path | None = None
+    phone: str = ""
 
 
 @dataclass
@@ -38,6 +55,7 @@ class UiContext:
     shop_name: str
     send: Callable[[Event], None]
     assets: Path = ASSETS
+    front: ShopFront = ShopFront()
 
 
 def button(text: str = "", role: str | None = None) -> QPushButton:
@@ -49,9 +67,31 @@ def button(text: str = "", role: str | None = None) -> QPushButton:
     return b
 
 
+class PhraseLabel(QLabel):
+    """A label that wraps Chinese between words, never inside one ("出示二/维码").
+
+    Qt may break a line between any two Chinese characters. The text is cut into words
+    (:mod:`kiosk.ui.phrases`) and the characters of each word are joined by an invisible
+    WORD JOINER, which Qt honours; ``text()`` gives the text back without them."""
+
+    def setText(self, text: str) -> None:
+        self._plain = text
+        self._shown = glue_words(text) if self.wordWrap() else text
+        super().setText(self._shown)
+
+    def text(self) -> str:
+        shown = super().text()
+        # Qt may have changed the text itself (clear(), a C++ caller): then it is the truth.
+        return self._plain if shown == getattr(self, "_shown", None) else shown
+
+    def setWordWrap(self, on: bool) -> None:
+        super().setWordWrap(on)
+        self.setText(self.text())
+
+
 def label(text: str = "", name: str | None = None, *, wrap: bool = True,
           align: Qt.AlignmentFlag | None = None) -> QLabel:
-    lab = QLabel(text)
+    lab = PhraseLabel(text)
     if name:
         lab.setObjectName(name)
     lab.setWordWrap(wrap)
@@ -69,8 +109,9 @@ def _picture(path: str, size: int) -> QPixmap:
                          Qt.TransformationMode.SmoothTransformation)
 
 
-def picture(assets: Path, relative: str | None, size: int) -> QPixmap:
-    """An image under assets/ scaled to ``size``; a null pixmap if missing (never a crash)."""
+def picture(assets: Path, relative: str | Path | None, size: int) -> QPixmap:
+    """An image under assets/ (or an absolute path) scaled to fit ``size``; a null pixmap if
+    missing (never a crash)."""
     if not relative:
         return QPixmap()
     return _picture(str(assets / relative), size)
@@ -106,15 +147,30 @@ class Screen(QWidget):
         (for what goes under the list) and the rows' layout."""
         m = self.ctx.metrics
         box = QVBoxLayout(self)
-        box.setContentsMargins(m.unit * 2, m.unit, m.unit * 2, m.unit)
+        box.setContentsMargins(m.unit, m.unit // 2, m.unit, m.unit // 2)
         box.setSpacing(m.unit // 2)
         self.title = label("", "Title")
         box.addWidget(self.title)
         content = QWidget()
         rows = QVBoxLayout(content)
-        rows.setSpacing(m.unit // 2)
+        rows.setSpacing(m.gap)
+        rows.setContentsMargins(0, 0, m.unit // 2, 0)  # the scroll bar never covers a button
         self.scroller = kinetic_scroll_area(content)
         return box, rows
+
+
+def spaced(layout: QBoxLayout | QGridLayout, metrics: Metrics) -> None:
+    """Room between things a finger presses: 8 mm on the glass (MIIT)."""
+    layout.setSpacing(metrics.gap)
+
+
+def touch_list(widget: QListWidget, metrics: Metrics) -> QListWidget:
+    """A list whose rows are touch targets: each at least one target tall and 8 mm apart."""
+    widget.setSpacing(max(metrics.gap // 2, 1))
+    widget.setWordWrap(True)
+    widget.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
+    QScroller.grabGesture(widget.viewport(), QScroller.ScrollerGestureType.LeftMouseButtonGesture)
+    return widget
 
 
 def kinetic_scroll_area(content: QWidget, *, frameless: bool = False) -> QScrollArea:

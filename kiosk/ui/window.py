@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (
 from kiosk.core.catalogue import CatalogueEntry
 from kiosk.core.clock import Clock
 from kiosk.core.session_flow import FlowState, Screen
-from kiosk.ui.chrome import StillThere, TopBar
+from kiosk.ui.chrome import OtherCard, StillThere, TopBar
 from kiosk.ui.controller import SessionController
 from kiosk.ui.fonts import chinese_font_family
 from kiosk.ui.i18n import Language
@@ -30,9 +30,9 @@ from kiosk.ui.screens.done import DoneScreen
 from kiosk.ui.screens.idle import IdleScreen
 from kiosk.ui.screens.records import RecordsScreen
 from kiosk.ui.screens.refused import RefusedScreen
-from kiosk.ui.theme import metrics, stylesheet
+from kiosk.ui.theme import DEFAULT_DIAGONAL, metrics, panel_dpi, stylesheet
 from kiosk.ui.widgets import Screen as ScreenWidget
-from kiosk.ui.widgets import UiContext, kinetic_scroll_area
+from kiosk.ui.widgets import ShopFront, UiContext, kinetic_scroll_area
 
 
 class KioskWindow(QWidget):
@@ -41,7 +41,8 @@ class KioskWindow(QWidget):
     def __init__(self, controller: SessionController, language: Language, shop_name: str,
                  clock: Clock,
                  *, large_text: bool = False, side_panel: QWidget | None = None,
-                 size: QSize | None = None) -> None:
+                 size: QSize | None = None, diagonal: float = DEFAULT_DIAGONAL,
+                 front: ShopFront | None = None) -> None:
         super().__init__()
         self.setObjectName("KioskWindow")
         self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
@@ -51,6 +52,8 @@ class KioskWindow(QWidget):
         self.shop_name = shop_name
         self.default_large = large_text
         self.large_text = large_text
+        self.diagonal = diagonal
+        self.front = front or ShopFront()
         self.font_family = chinese_font_family()
         self.side_panel = side_panel
         self.body: QWidget | None = None
@@ -75,10 +78,10 @@ class KioskWindow(QWidget):
 
     def _build(self) -> None:
         panel = self.side_panel.sizeHint().width() if self.side_panel else 0
-        m = metrics(self.target.width() - panel, self.target.height(), self.large_text,
-                    self._dpi())
+        dpi = panel_dpi(self.target.width(), self.target.height(), self.diagonal)
+        m = metrics(self.target.width() - panel, self.target.height(), self.large_text, dpi)
         self.ctx = UiContext(language=self.language, metrics=m, shop_name=self.shop_name,
-                             send=self.controller.send)
+                             send=self.controller.press, front=self.front)
         self.setStyleSheet(stylesheet(m, self.font_family))
         if self.body is not None:
             self.outer.removeWidget(self.body)
@@ -90,6 +93,7 @@ class KioskWindow(QWidget):
         self.top = TopBar(self.ctx)
         self.top.language_clicked.connect(self.language.toggle)
         self.top.large_text_clicked.connect(self.toggle_large_text)
+        self.top.speaker_clicked.connect(self.toggle_reading)
         column.addWidget(self.top)
         self.stack = QStackedWidget()
         column.addWidget(self.stack, 1)
@@ -108,20 +112,17 @@ class KioskWindow(QWidget):
             page = kinetic_scroll_area(screen, frameless=True)
             self.pages[screen] = page
             self.stack.addWidget(page)
+        self.question = OtherCard(self.ctx, body)
         self.overlay = StillThere(self.ctx, body)
         # Presses that reach no button (on a background, while scrolling, on the countdown)
         # still count as activity; buttons send their own events.
         for area in body.findChildren(QAbstractScrollArea):
             area.viewport().installEventFilter(self.controller)
-        for widget in (self.overlay, self.top):
+        for widget in (self.overlay, self.question, self.top):
             widget.installEventFilter(self.controller)
         self.outer.insertWidget(0, body, 1)
         self.body = body
         self.idle = idle
-
-    def _dpi(self) -> float:
-        screen = QGuiApplication.primaryScreen()
-        return screen.physicalDotsPerInch() if screen is not None else 96.0
 
     def toggle_large_text(self) -> None:
         self.large_text = not self.large_text
@@ -135,11 +136,22 @@ class KioskWindow(QWidget):
         self.show_state(self.controller.state)
         self.rebuilt.emit()
 
+    reading = False      # the volunteer asked for everything to be read aloud, this visit
+    reading_changed = Signal(bool)
+
+    def toggle_reading(self) -> None:
+        self.reading = not self.reading
+        self.reading_changed.emit(self.reading)
+        self.show_state(self.controller.state)
+
     def _reset_preferences(self) -> None:
-        """A visit is over: the next person starts in the shop's language and text size."""
+        """A visit is over: the next person starts in the shop's language and text size, and
+        nothing of theirs is read aloud unless they ask."""
         self.language.set(self.initial_language)
         if self.large_text != self.default_large:
             self.toggle_large_text()
+        if self.reading:
+            self.toggle_reading()
 
     initial_language = "zh_CN"
 
@@ -151,7 +163,8 @@ class KioskWindow(QWidget):
         page = self.pages[screen]
         if self.stack.currentWidget() is not page:
             self.stack.setCurrentWidget(page)
-        self.top.show_state(self.large_text)
+        self.top.show_state(self.large_text, self.reading)
+        self.question.show_state(state)
         self.overlay.show_state(state, self.clock.now())
 
     def _tick(self) -> None:
@@ -163,8 +176,9 @@ class KioskWindow(QWidget):
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
-        if self.overlay.isVisible() and self.body is not None:
-            self.overlay.setGeometry(self.body.rect())
+        for layer in (self.question, self.overlay):
+            if layer.isVisible() and self.body is not None:
+                layer.setGeometry(self.body.rect())
 
     def closeEvent(self, event: QCloseEvent) -> None:
         """In full-screen kiosk mode nothing a volunteer does (Alt+F4) closes the window;

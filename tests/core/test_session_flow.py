@@ -150,7 +150,8 @@ def test_a_stray_code_mid_visit_gets_a_short_note(flow: SessionFlow) -> None:
     tap(flow)
     state = flow.handle(CardUnusable(Notice("not_a_card_code", "这不是积分卡", "not a card")))
     assert state.screen == Screen.BALANCE
-    assert state.notice is not None and state.notice.zh == "扫到的不是积分卡，已忽略。您的兑换照常进行。"
+    assert state.notice is not None
+    assert state.notice.zh == "扫到的不是积分卡，已忽略。您的兑换照常进行。"
 
 
 def test_a_misread_on_idle_is_still_explained(flow: SessionFlow) -> None:

@@ -62,10 +62,27 @@ class Touchscreen:
         self.qtbot.waitUntil(lambda: self.showing(screen), timeout=WAIT_MS)
 
     def click(self, widget: QWidget) -> None:
+        """A person's tap: they take a moment to read a screen before pressing (presses in
+        the first moment after a screen change are ignored, see SessionFlow.press)."""
         # rows added to a shown screen become visible on the next layout pass
         self.qtbot.waitUntil(widget.isVisible, timeout=WAIT_MS)
         assert widget.isEnabled(), widget
+        self.clock.advance(seconds=1)
         self.qtbot.mouseClick(widget, Qt.MouseButton.LeftButton)
+
+    def double_tap(self, widget: QWidget, between: Screen, gap_seconds: float = 0.12) -> None:
+        """Two quick taps at one spot; by the second, ``between`` shows (the work the first
+        started is done in real time, while the clock moves only ``gap_seconds``)."""
+        self.qtbot.waitUntil(widget.isVisible, timeout=WAIT_MS)
+        self.clock.advance(seconds=1)
+        spot = widget.mapTo(self.window, widget.rect().center())
+        self.qtbot.mouseClick(widget, Qt.MouseButton.LeftButton)
+        self.wait_for(between)
+        self.clock.advance(seconds=gap_seconds)
+        target = self.window.childAt(spot)
+        if target is not None:
+            self.qtbot.mouseClick(target, Qt.MouseButton.LeftButton,
+                                  pos=target.mapFrom(self.window, spot))
 
     def tap(self, card_id: str) -> None:
         self.reader.remove()

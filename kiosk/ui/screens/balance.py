@@ -1,4 +1,5 @@
-"""After the tap: who (masked name) and how many points, large; then what to do."""
+"""After the tap: who (masked name) and how many points, large; what can be spent today when a
+daily cap is lower than the balance; then what to do."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QGridLayout, QVBoxLayout
 
 from kiosk.core.session_flow import Back, FlowState, ShowCatalogue, ShowRecords
+from kiosk.ui.screens.spend import spend_lines
 from kiosk.ui.widgets import Screen, UiContext, button, label
 from points_protocol.catalogue import Category
 
@@ -16,19 +18,21 @@ class BalanceScreen(Screen):
         m = ctx.metrics
         center = Qt.AlignmentFlag.AlignCenter
         box = QVBoxLayout(self)
-        box.setContentsMargins(m.unit * 3, m.unit // 2, m.unit * 3, m.unit // 2)
-        box.setSpacing(m.unit // 2)
+        box.setContentsMargins(m.unit * 2, m.unit // 2, m.unit * 2, m.unit // 2)
+        box.setSpacing(m.unit // 3)
         self.hello = label("", "Title", align=center)
         self.caption = label("", "Big", align=center)
         self.balance = label("", "Huge", align=center)
-        self.balance.setObjectName("Huge")
+        self.spendable = label("", "Key", align=center)
+        self.why = label("", "Muted", align=center)
+        self.notice = label("", "Notice", align=center)
         box.addStretch(1)
-        for w in (self.hello, self.caption, self.balance):
+        for w in (self.hello, self.caption, self.balance, self.spendable, self.why,
+                  self.notice):
             box.addWidget(w)
         box.addStretch(1)
         self.shop = button(role="go")
-        self.shop.setProperty("role", "go")
-        self.shop.setMinimumHeight(round(m.touch * 1.5))
+        self.shop.setMinimumHeight(round(m.touch * 1.3))
         self.donate = button()
         self.records = button()
         self.leave = button(role="back")
@@ -39,14 +43,17 @@ class BalanceScreen(Screen):
         self.records.clicked.connect(lambda: ctx.send(ShowRecords()))
         self.leave.clicked.connect(lambda: ctx.send(Back()))
         grid = QGridLayout()
-        grid.setSpacing(m.unit)
+        grid.setSpacing(m.gap)
         # Three side by side where there is room, else one above the other (long English
         # labels in portrait or with large text must never be cut).
-        across = 3 if (m.width - m.unit * 6) / 3 >= m.unit * 12 else 1
+        across = 3 if (m.width - m.unit * 4 - m.gap * 2) / 3 >= m.unit * 11 else 1
+        if across == 1 and m.width - m.unit * 4 - m.gap >= m.unit * 2 * 11:
+            across = 2
         grid.addWidget(self.shop, 0, 0, 1, across)
-        for n, extra in enumerate((self.services, self.donate, self.records)):
+        extras = (self.services, self.donate, self.records)
+        for n, extra in enumerate(extras):
             grid.addWidget(extra, 1 + n // across, n % across)
-        grid.addWidget(self.leave, 1 + (3 + across - 1) // across, 0, 1, across)
+        grid.addWidget(self.leave, 1 + (len(extras) + across - 1) // across, 0, 1, across)
         box.addLayout(grid)
 
     def show_state(self, state: FlowState) -> None:
@@ -56,6 +63,13 @@ class BalanceScreen(Screen):
         self.hello.setText(self.tr("Hello, %1").replace("%1", holder.masked_name))
         self.caption.setText(self.tr("Your points"))
         self.balance.setText(self.lang.number(holder.balance))
+        can, why = spend_lines(self, state)
+        self.spendable.setText(can)
+        self.why.setText(why)
+        self.spendable.setVisible(state.capped)
+        self.why.setVisible(state.capped)
+        self.notice.setText(state.notice.text(self.lang.code) if state.notice else "")
+        self.notice.setVisible(state.notice is not None)
         self.shop.setText(self.tr("Start shopping"))
         self.services.setText(self.tr("Services and vouchers"))
         self.donate.setText(self.tr("Donate points"))

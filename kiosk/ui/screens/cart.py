@@ -13,6 +13,7 @@ from PySide6.QtWidgets import (
 )
 
 from kiosk.core.session_flow import Add, Back, CartItem, Confirm, Decrease, FlowState, Remove
+from kiosk.ui.screens.spend import left_to_spend, spend_lines
 from kiosk.ui.screens.tile import limit_text
 from kiosk.ui.widgets import (
     Screen,
@@ -36,16 +37,17 @@ class CartScreen(Screen):
         left.addWidget(self.empty)
         body = QBoxLayout(QBoxLayout.Direction.TopToBottom if m.portrait
                           else QBoxLayout.Direction.LeftToRight)
-        body.setSpacing(m.unit)
+        body.setSpacing(m.gap)
         body.addLayout(left, 1)
         summary = QFrame()
         summary.setObjectName("Summary")
         if not m.portrait:
-            summary.setFixedWidth(min(m.unit * 16, round(m.width * 0.32)))
+            summary.setFixedWidth(min(m.unit * 14, round(m.width * 0.34)))
         sbox = QVBoxLayout(summary)
+        sbox.setSpacing(m.unit // 4)
         self.total = label("", "Big")
         self.balance = label()
-        self.after = label("", "Big")
+        self.after = label("", "Key")
         self.notice = label("", "Notice")
         for w in (self.total, self.balance, self.after, self.notice):
             sbox.addWidget(w)
@@ -56,7 +58,7 @@ class CartScreen(Screen):
         self.go.clicked.connect(lambda: ctx.send(Confirm()))
         buttons = QBoxLayout(QBoxLayout.Direction.RightToLeft if m.portrait
                              else QBoxLayout.Direction.TopToBottom)
-        buttons.setSpacing(m.unit // 2)
+        buttons.setSpacing(m.gap)
         buttons.addWidget(self.go)
         buttons.addWidget(self.more)
         sbox.addLayout(buttons)
@@ -71,7 +73,7 @@ class CartScreen(Screen):
         row.setObjectName("Row")
         line = QHBoxLayout(row)
         line.setSpacing(m.unit // 2)
-        size = m.px(2.6)
+        size = m.display(2.4)
         line.addWidget(picture_label(picture(self.ctx.assets, e.image, size), size),
                        alignment=Qt.AlignmentFlag.AlignTop)
         text = QVBoxLayout()
@@ -80,13 +82,13 @@ class CartScreen(Screen):
         limit = limit_text(e, lang)
         text.addWidget(label(unit + (f" · {limit}" if limit else ""), "Muted"))
         controls = QHBoxLayout()
-        controls.setSpacing(m.unit // 2)
+        controls.setSpacing(m.gap)
         minus = button("−", "step")
         minus.setObjectName(f"minus-{e.item_id}")
         minus.clicked.connect(lambda: self.ctx.send(Decrease(e.item_id)))
         count = label(lang.number(item.quantity), "Big", align=Qt.AlignmentFlag.AlignCenter,
                       wrap=False)
-        count.setMinimumWidth(m.unit * 3)
+        count.setMinimumWidth(m.unit * 2)
         plus = button("+", "step")
         plus.setObjectName(f"plus-{e.item_id}")
         plus.clicked.connect(lambda: self.ctx.send(Add(e.item_id)))
@@ -97,7 +99,6 @@ class CartScreen(Screen):
             if w is not count:
                 w.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)
             controls.addWidget(w)
-        controls.addSpacing(m.unit)
         remove.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)
         controls.addWidget(remove)
         controls.addStretch(1)
@@ -122,9 +123,9 @@ class CartScreen(Screen):
         self.empty.setText(self.tr("The cart is empty."))
         self.empty.setVisible(not state.cart.items)
         self.total.setText(self.tr("Total: %1 points").replace("%1", n(state.cart.total)))
-        self.balance.setText(self.tr("Your points: %1").replace("%1", n(state.holder.balance)))
-        self.after.setText(self.tr("Left after: %1 points").replace(
-            "%1", n(state.balance_after)))
+        self.balance.setText(spend_lines(self, state)[0] if state.capped else
+                             self.tr("Your points: %1").replace("%1", n(state.holder.balance)))
+        self.after.setText(left_to_spend(self, state))
         self.notice.setText(state.notice.text(self.lang.code) if state.notice else "")
         self.notice.setVisible(state.notice is not None)
         self.more.setText(self.tr("Keep shopping"))

@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
 
 from kiosk.core.catalogue import CatalogueEntry
 from kiosk.core.session_flow import Add, Back, FlowState, ShowCart, ShowCatalogue
+from kiosk.ui.screens.spend import left_to_spend, spend_lines
 from kiosk.ui.screens.tile import ItemTile
 from kiosk.ui.widgets import Screen, UiContext, button, clear_layout, kinetic_scroll_area, label
 from points_protocol.catalogue import Category
@@ -28,15 +29,18 @@ class CatalogueScreen(Screen):
     def __init__(self, ctx: UiContext) -> None:
         super().__init__(ctx)
         m = ctx.metrics
-        self.panel_width = min(m.unit * 15, round(m.width * 0.28))
+        self.panel_width = min(m.unit * 13, round(m.width * 0.3))
         outer = QVBoxLayout(self)
-        outer.setContentsMargins(m.unit, m.unit // 2, m.unit, m.unit // 2)
-        outer.setSpacing(m.unit // 2)
+        outer.setContentsMargins(m.unit, m.unit // 3, m.unit, m.unit // 3)
+        outer.setSpacing(m.gap)
         tabs = QGridLayout()
-        tabs.setSpacing(m.unit // 3)
+        tabs.setSpacing(m.gap)
         self.tabs: dict[Category, object] = {}
         self.group = QButtonGroup(self)
-        per_row = 6 if m.width >= m.unit * 58 else (3 if m.width >= m.unit * 34 else 2)
+        # Six tabs in one row where their labels fit, else three or two to a row.
+        room = m.width - m.unit * 2
+        per_row = next(n for n in (6, 3, 2) if (room - m.gap * (n - 1)) / n >= m.unit * 7.2
+                       or n == 2)
         for n, cat in enumerate(CATEGORY_ORDER):
             tab = button(role="tab")
             tab.setCheckable(True)
@@ -47,10 +51,11 @@ class CatalogueScreen(Screen):
         outer.addLayout(tabs)
         body = QBoxLayout(QBoxLayout.Direction.TopToBottom if m.portrait
                           else QBoxLayout.Direction.LeftToRight)
-        body.setSpacing(m.unit)
+        body.setSpacing(m.gap)
         shelf = QWidget()
         self.grid = QGridLayout(shelf)
-        self.grid.setSpacing(m.unit // 2)
+        self.grid.setSpacing(m.gap)
+        self.grid.setContentsMargins(0, 0, m.unit // 2, 0)  # the scroll bar never covers a tile
         self.scroller = kinetic_scroll_area(shelf)
         body.addWidget(self.scroller, 1)
         body.addWidget(self._summary(ctx))
@@ -58,8 +63,10 @@ class CatalogueScreen(Screen):
         self.tiles: dict[str, ItemTile] = {}
         self._entries: tuple[CatalogueEntry, ...] = ()
         self._shown: tuple[Category, tuple[str, ...]] | None = None
-        shelf_width = m.width - (0 if m.portrait else self.panel_width) - m.unit * 4
-        self.columns = max(2, min(5, shelf_width // (m.unit * 10)))
+        # Tiles reflow: as many columns as tiles of a readable width fit (fewer with large
+        # text), never a tile squeezed until its name is cut.
+        shelf_width = m.width - (0 if m.portrait else self.panel_width + m.gap) - m.unit * 3
+        self.columns = max(1, min(5, (shelf_width + m.gap) // (m.unit * 7 + m.gap)))
 
     def _summary(self, ctx: UiContext) -> QFrame:
         m = ctx.metrics
@@ -68,10 +75,11 @@ class CatalogueScreen(Screen):
         if not m.portrait:
             panel.setFixedWidth(self.panel_width)
         box = QVBoxLayout(panel)
-        box.setContentsMargins(m.unit // 2, m.unit // 2, m.unit // 2, m.unit // 2)
+        box.setContentsMargins(m.unit // 2, m.unit // 3, m.unit // 2, m.unit // 3)
+        box.setSpacing(m.unit // 4)
         self.balance = label()
         self.in_cart = label("", "Big")
-        self.after = label()
+        self.after = label("", "Key")
         self.notice = label("", "Notice")
         self.to_cart = button(role="go")
         self.to_cart.clicked.connect(lambda: ctx.send(ShowCart()))
@@ -82,11 +90,13 @@ class CatalogueScreen(Screen):
         box.addStretch(1)
         if m.portrait:
             row = QHBoxLayout()
+            row.setSpacing(m.gap)
             row.addWidget(self.back)
             row.addWidget(self.to_cart)
             box.addLayout(row)
         else:
             box.addWidget(self.to_cart)
+            box.addSpacing(m.gap)
             box.addWidget(self.back)
         return panel
 
@@ -136,9 +146,10 @@ class CatalogueScreen(Screen):
             have = state.cart.quantity_of(item_id)
             tile.refresh(self.lang, have, state.affordable(entry))
         n = self.lang.number
-        self.balance.setText(self.tr("Your points: %1").replace("%1", n(state.holder.balance)))
+        self.balance.setText(spend_lines(self, state)[0] if state.capped else
+                             self.tr("Your points: %1").replace("%1", n(state.holder.balance)))
         self.in_cart.setText(self.tr("In cart: %1 points").replace("%1", n(state.cart.total)))
-        self.after.setText(self.tr("Left after: %1").replace("%1", n(state.balance_after)))
+        self.after.setText(left_to_spend(self, state))
         self.notice.setText(state.notice.text(self.lang.code) if state.notice else "")
         self.notice.setVisible(state.notice is not None)
         self.to_cart.setText(self.tr("View cart (%1)").replace("%1", n(state.cart.count)))

@@ -22,9 +22,10 @@ class ConfirmScreen(ScreenWidget):
         self.title = label("", "Title", align=center)
         self.lines = label("", "Big", align=center)
         self.total = label("", "Huge", align=center)
-        self.after = label("", "Big", align=center)
+        self.after = label("", "Key", align=center)
+        self.printer = label("", "Notice", align=center)
         box.addStretch(1)
-        for w in (self.title, self.lines, self.total, self.after):
+        for w in (self.title, self.lines, self.total, self.after, self.printer):
             box.addWidget(w)
         box.addStretch(1)
         self.progress = QProgressBar()
@@ -35,12 +36,12 @@ class ConfirmScreen(ScreenWidget):
         box.addWidget(self.progress)
         self.pay = button(role="go")
         self.pay.setProperty("role", "go")
-        self.pay.setMinimumHeight(round(m.touch * 1.4))
+        self.pay.setMinimumHeight(round(m.touch * 1.3))
         self.pay.clicked.connect(lambda: ctx.send(Pay()))
         self.back = button(role="back")
         self.back.clicked.connect(lambda: ctx.send(Back()))
         row = QHBoxLayout()
-        row.setSpacing(m.unit)
+        row.setSpacing(m.gap * 2)  # "change" is never pressed for "exchange now"
         row.addWidget(self.back, 1)
         row.addWidget(self.pay, 2)
         box.addLayout(row)
@@ -57,6 +58,10 @@ class ConfirmScreen(ScreenWidget):
         self.total.setText(self.tr("%1 points").replace("%1", n(state.cart.total)))
         self.after.setText(self.tr("Points left after: %1").replace(
             "%1", n(state.balance_after)))
+        self.printer.setText(self.tr(
+            "The printer cannot print receipts right now. The exchange still works; print "
+            "the receipt later from \"My records\"."))
+        self.printer.setVisible(state.printer_down is not None)
         self.working.setText(self.tr("Exchanging and printing your receipt…"))
         self.working.setVisible(busy)
         self.progress.setVisible(busy)

@@ -1,10 +1,13 @@
-"""Done: take your receipt, the balance left; a printer problem said calmly (the sale stands)."""
+"""Done: take your receipt, the balance left. When the receipt did not print, the sale still
+stands: the order number large (to note or show), where to print it later, and whom to call,
+since nobody staffs the shop."""
 
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QVBoxLayout
 
+from kiosk.core.receipt_text import short_order_id
 from kiosk.core.session_flow import Finish, FlowState
 from kiosk.ui.widgets import Screen, UiContext, button, label, picture, picture_label
 
@@ -15,10 +18,10 @@ class DoneScreen(Screen):
         m = ctx.metrics
         center = Qt.AlignmentFlag.AlignCenter
         box = QVBoxLayout(self)
-        box.setContentsMargins(m.unit * 3, m.unit, m.unit * 3, m.unit)
-        box.setSpacing(m.unit // 2)
+        box.setContentsMargins(m.unit * 2, m.unit // 2, m.unit * 2, m.unit // 2)
+        box.setSpacing(m.unit // 3)
         box.addStretch(1)
-        size = m.px(5)
+        size = min(m.display(4), round(m.height * 0.12))
         self.ok_picture = picture(ctx.assets, "ui/done.png", size)
         self.printer_picture = picture(ctx.assets, "ui/printer.png", size)
         self.picture = picture_label(self.ok_picture, size)
@@ -26,10 +29,15 @@ class DoneScreen(Screen):
         self.title = label("", "Title", align=center)
         self.caption = label("", "Big", align=center)
         self.balance = label("", "Huge", align=center)
+        self.order_caption = label("", "Big", align=center)
+        self.order = label("", "OrderNumber", align=center, wrap=False)
         self.notice = label("", "Notice", align=center)
         self.back_in = label("", "Muted", align=center)
-        for w in (self.title, self.caption, self.balance, self.notice, self.back_in):
+        for w in (self.title, self.caption, self.balance, self.order_caption):
             box.addWidget(w)
+        box.addWidget(self.order, alignment=center)
+        box.addWidget(self.notice)
+        box.addWidget(self.back_in)
         box.addStretch(1)
         self.finish = button(role="back")
         self.finish.clicked.connect(lambda: ctx.send(Finish()))
@@ -45,9 +53,15 @@ class DoneScreen(Screen):
                            else self.tr("Done! Your exchange went through."))
         self.caption.setText(self.tr("Points left"))
         self.balance.setText(self.lang.number(receipt.balance_after))
-        self.notice.setText(self.tr(
-            "The receipt could not be printed this time. Nothing is wrong with your "
-            "exchange: please ask staff to print it again.") if not printed else "")
-        self.notice.setVisible(not printed)
+        self.order_caption.setText(self.tr("Order number"))
+        self.order.setText(short_order_id(receipt.order_id))
+        phone = self.ctx.front.phone.strip()
+        text = self.tr("The receipt could not be printed (the printer may be out of paper). "
+                       "Your exchange is done. Once paper is in, print it from \"My records\".")
+        if phone:
+            text += " " + self.tr("Questions? Call %1.").replace("%1", phone)
+        self.notice.setText(text if not printed else "")
+        for w in (self.notice, self.order_caption, self.order):
+            w.setVisible(not printed)
         self.back_in.setText(self.tr("Thank you for volunteering!"))
         self.finish.setText(self.tr("Finish"))

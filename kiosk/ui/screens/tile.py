@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QPushButton, QSizePolicy, QVBoxLayout
+from PySide6.QtWidgets import QLabel, QPushButton, QSizePolicy, QVBoxLayout
 
 from kiosk.core.catalogue import CatalogueEntry
 from kiosk.ui.i18n import Language
@@ -32,9 +32,9 @@ class ItemTile(QPushButton):
         m = ctx.metrics
         center = Qt.AlignmentFlag.AlignCenter
         box = QVBoxLayout(self)
-        box.setContentsMargins(m.unit // 2, m.unit // 2, m.unit // 2, m.unit // 2)
-        box.setSpacing(m.unit // 4)
-        size = m.px(3.6)
+        box.setContentsMargins(m.unit // 3, m.unit // 3, m.unit // 3, m.unit // 3)
+        box.setSpacing(m.unit // 6)
+        size = m.display(3.2)
         box.addWidget(picture_label(picture(ctx.assets, entry.image, size), size),
                       alignment=center)
         self.name = label("", "TileName", align=center)
@@ -43,7 +43,8 @@ class ItemTile(QPushButton):
         self.limit = label("", "Muted", align=center)
         for w in (self.name, self.price, self.state, self.limit):
             box.addWidget(w)
-        for child in self.findChildren(type(self.name)):
+        self.price.setWordWrap(False)
+        for child in self.findChildren(QLabel):
             child.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents, True)
 
     def refresh(self, lang: Language, in_cart: int, affordable: bool) -> None:
@@ -69,5 +70,8 @@ class ItemTile(QPushButton):
         look = "off" if off else ("in" if in_cart else "on")
         if self.property("state") != look:
             self.setProperty("state", look)
-            self.style().unpolish(self)
-            self.style().polish(self)
+            # The labels' looks depend on the tile's state ("#Tile[state=off] QLabel"): each
+            # is polished again, or it keeps the colours of the state before.
+            for widget in (self, *self.findChildren(QLabel)):
+                widget.style().unpolish(widget)
+                widget.style().polish(widget)
