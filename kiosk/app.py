@@ -29,6 +29,7 @@ from kiosk.core.session_flow import FlowTiming, PrinterChecked, SessionFlow
 from kiosk.core.sun_cards import SunVerifier
 from kiosk.core.tokens import TokenVerifier
 from kiosk.hardware.simulated import SimulatedCardReader, TextFilePrinter
+from kiosk.hardware.speech import EspeakRenderer
 from kiosk.services import Services, build, pin_policy
 from kiosk.ui.admin.gate import AdminGate
 from kiosk.ui.admin.work import AdminWork
@@ -39,6 +40,7 @@ from kiosk.ui.fonts import NoChineseFont
 from kiosk.ui.i18n import Language
 from kiosk.ui.keyboard import enable_input_method
 from kiosk.ui.session_work import SessionWork
+from kiosk.ui.voice import Player, SoundPlayer, Voice
 from kiosk.ui.wedge import WedgeScanner, wedge_from_config
 from kiosk.ui.widgets import ShopFront
 from kiosk.ui.window import KioskWindow
@@ -66,6 +68,7 @@ class Kiosk:
     sources: list[CardSource] = field(default_factory=list)
     window: KioskWindow | None = None
     admin: AdminGate | None = None
+    voice: Voice | None = None
 
     def start_devices(self) -> None:
         for source in self.sources:
@@ -76,6 +79,8 @@ class Kiosk:
             source.stop()
         self.controller.timer.stop()
         self.worker.shutdown()
+        if self.voice is not None:
+            self.voice.close()
         self.language.detach()
         if self.window is not None:
             self.window.locked = False  # the program is ending: the window may close now
@@ -91,9 +96,11 @@ def flow_timing(config: Config) -> FlowTiming:
 
 def build_kiosk(services: Services, printer: ReceiptPrinter, sources: Sequence[CardSource],
                 *, side_panel_factory: Callable[[Kiosk], QWidget] | None = None,
-                size: tuple[int, int] | None = None, clock: Clock | None = None) -> Kiosk:
+                size: tuple[int, int] | None = None, clock: Clock | None = None,
+                player: Player | None = None) -> Kiosk:
     """Wire a kiosk around ready services. Needs a QApplication. ``side_panel_factory(kiosk)``
-    may return a widget shown beside the screens (the demo panel)."""
+    may return a widget shown beside the screens (the demo panel); ``player`` plays the
+    voice's sounds (Qt Multimedia by default)."""
     config = services.config
     clock = clock or services.clock
     language = Language(config.ui.language)
@@ -116,6 +123,8 @@ def build_kiosk(services: Services, printer: ReceiptPrinter, sources: Sequence[C
                             idle_seconds=config.operator.idle_signout_seconds,
                             export_dir=config.database_path.parent / REPORTS_DIR)
     bridge.device_event.connect(kiosk.admin.on_device_event)
+    kiosk.voice = build_voice(config, player or SoundPlayer(), controller, window, language)
+    bridge.device_event.connect(kiosk.voice.device_event)
     for source in sources:
         if isinstance(source, WedgeScanner):
             source.scanned.connect(kiosk.admin.on_scanned)
@@ -124,6 +133,21 @@ def build_kiosk(services: Services, printer: ReceiptPrinter, sources: Sequence[C
     worker.submit(controller.work.printer_state,
                   lambda fault: controller.send(PrinterChecked(fault)))
     return kiosk
+
+
+def build_voice(config: Config, player: Player, controller: SessionController,
+                window: KioskWindow, language: Language) -> Voice:
+    """The beep and the spoken prompts, following the visit, the language and the volunteer's
+    speaker button."""
+    cache = Path(config.voice.cache_dir)
+    cache = cache if cache.is_absolute() else config.base_dir / cache
+    renderer = EspeakRenderer(config.voice.program, config.voice.rate, cache)
+    voice = Voice(config.voice, renderer, player, cache / "beep.wav")
+    voice.language = language.code
+    controller.changed.connect(voice.state_changed)
+    window.reading_changed.connect(lambda on: voice.set_personal(on, controller.state))
+    language.changed.connect(lambda code: voice.set_language(code, controller.state))
+    return voice
 
 
 def shop_front(config: Config) -> ShopFront:
@@ -212,6 +236,8 @@ def run(config: Config, *, demo: bool, windowed: bool) -> int:
         print(f"kiosk: {exc}", file=sys.stderr)
         return 2
     assert kiosk.window is not None
+    if kiosk.voice is not None:
+        kiosk.voice.warm_cache()
     kiosk.window.show_kiosk(config.ui.fullscreen and not windowed,
                             config.ui.hide_cursor and not windowed)
     kiosk.start_devices()

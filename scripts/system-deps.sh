@@ -4,6 +4,7 @@
 set -euo pipefail
 
 packages=(python3 python3-venv python3-dev gcc sqlite3 fonts-noto-cjk fonts-noto-color-emoji libusb-1.0-0 libzbar0
+          espeak-ng
           pcscd vsmartcard-vpcd libpcsclite-dev swig
           xvfb xauth libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxcb-image0
           libxcb-render-util0 libxcb-xkb1 libxkbcommon-x11-0 libxcb-shape0 libxcb-randr0

@@ -12,7 +12,8 @@ os.environ.setdefault("QT_IM_MODULE", "qtvirtualkeyboard")
 os.environ.setdefault("QT_VIRTUALKEYBOARD_DESKTOP_DISABLE", "1")
 
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -35,6 +36,21 @@ BLOCKED = "04C3D4E5F6A7B8"
 WAIT_MS = 20_000           # generous: a loaded 2-core machine
 
 
+class RecordingPlayer:
+    """The loudspeaker: there is no sound card here, so the sounds are recorded instead of
+    played (the WAV files themselves are rendered by the real espeak-ng)."""
+
+    def __init__(self) -> None:
+        self.played: list[Path] = []
+
+    def play(self, wav: Path, volume: float) -> None:
+        assert wav.exists() and 0 < volume <= 1
+        self.played.append(wav)
+
+    def stop(self) -> None:
+        pass
+
+
 @dataclass
 class Touchscreen:
     kiosk: Kiosk
@@ -45,6 +61,7 @@ class Touchscreen:
     services: Services
     clock: ManualClock
     qtbot: Any
+    player: RecordingPlayer
 
     @property
     def screen(self) -> Screen:
@@ -90,11 +107,19 @@ class Touchscreen:
         self.wait_for(Screen.BALANCE)
 
 
+@pytest.fixture(scope="session")
+def voice_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One cache of rendered guidance for the whole run: each prompt is rendered once."""
+    return tmp_path_factory.mktemp("voice-cache")
+
+
 @pytest.fixture
-def touchscreen_factory(shop: Services, clock: ManualClock, qtbot: object
+def touchscreen_factory(shop: Services, clock: ManualClock, qtbot: object, voice_cache: Path
                         ) -> Iterator[Callable[..., Touchscreen]]:
     made: list[Touchscreen] = []
     paper = TcpPrinter()
+    shop.config = replace(shop.config, voice=replace(shop.config.voice,
+                                                     cache_dir=str(voice_cache)))
 
     def make(size: tuple[int, int] = (1920, 1080), synced: bool = True) -> Touchscreen:
         if synced:
@@ -103,12 +128,14 @@ def touchscreen_factory(shop: Services, clock: ManualClock, qtbot: object
         printer = EscposReceiptPrinter(PrinterSection(
             kind="network", host="127.0.0.1", port=paper.port, timeout_seconds=20,
             check_status=True))
-        kiosk = build_kiosk(shop, printer, [reader], size=size)
+        player = RecordingPlayer()
+        kiosk = build_kiosk(shop, printer, [reader], size=size, player=player)
         assert kiosk.window is not None
         qtbot.addWidget(kiosk.window)
         kiosk.window.show()
         kiosk.start_devices()
-        screen = Touchscreen(kiosk, kiosk.window, reader, paper, printer, shop, clock, qtbot)
+        screen = Touchscreen(kiosk, kiosk.window, reader, paper, printer, shop, clock, qtbot,
+                             player)
         screen.wait_for(Screen.IDLE)
         made.append(screen)
         return screen
