@@ -32,7 +32,7 @@ from kiosk.hardware.simulated import SimulatedCardReader, TextFilePrinter
 from kiosk.hardware.speech import EspeakRenderer
 from kiosk.services import Services, build, pin_policy
 from kiosk.ui.admin.gate import AdminGate
-from kiosk.ui.admin.work import AdminWork
+from kiosk.ui.admin.work import AdminWork, PhotoCamera
 from kiosk.ui.controller import SessionController
 from kiosk.ui.demo_panel import DEMO_QR_SETTINGS, DemoPanel
 from kiosk.ui.device_bridge import DeviceBridge
@@ -119,7 +119,9 @@ def build_kiosk(services: Services, printer: ReceiptPrinter, sources: Sequence[C
     kiosk.window = window
     # Every device event passes the operator gate first (operator cards, admin screens).
     kiosk.admin = AdminGate(window, controller, worker,
-                            AdminWork(services, printer, pin_policy(config)),
+                            AdminWork(services, printer, pin_policy(config),
+                                      camera=next((s for s in sources
+                                                   if isinstance(s, PhotoCamera)), None)),
                             idle_seconds=config.operator.idle_signout_seconds,
                             export_dir=config.database_path.parent / REPORTS_DIR)
     bridge.device_event.connect(kiosk.admin.on_device_event)

@@ -17,14 +17,293 @@
 <context>
     <name>AuditScreen</name>
     <message>
-        <location filename="../../kiosk/ui/admin/audit_log.py" line="30"/>
+        <location filename="../../kiosk/ui/admin/audit_log.py" line="37"/>
         <source>Audit log</source>
         <translation>操作记录</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/audit_log.py" line="33"/>
+        <location filename="../../kiosk/ui/admin/audit_log.py" line="40"/>
         <source>Every operator action, newest first</source>
         <translation>所有管理员操作，最新的在前</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/admin/audit_log.py" line="41"/>
+        <source>Show codes and details</source>
+        <translation>显示编号和详细信息</translation>
+    </message>
+</context>
+<context>
+    <name>AuditWords</name>
+    <message>
+        <location filename="../../kiosk/ui/admin/audit_words.py" line="33"/>
+        <source>Restocked</source>
+        <translation>入库</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/admin/audit_words.py" line="33"/>
+        <source>Donor saved</source>
+        <translation>保存捐赠方</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/admin/audit_words.py" line="34"/>
+        <source>Stock counted</source>
+        <translation>盘点库存</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/admin/audit_words.py" line="34"/>
+        <source>Sale voided</source>
+        <translation>撤销订单</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/admin/audit_words.py" line="35"/>
+        <source>Card blocked</source>
+        <translation>停用卡</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/admin/audit_words.py" line="35"/>
+        <source>Card unblocked</source>
+        <translation>恢复卡</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/admin/audit_words.py" line="36"/>
+        <source>Item added</source>
+        <translation>新增商品</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/admin/audit_words.py" line="36"/>
+        <source>Item changed</source>
+        <translation>修改商品</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/admin/audit_words.py" line="37"/>
+        <source>Price changed</source>
+        <translation>调整价格</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/admin/audit_words.py" line="37"/>
+        <source>Item retired</source>
+        <translation>商品下架</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/admin/audit_words.py" line="38"/>
+        <source>Item back on sale</source>
+        <translation>商品重新上架</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/admin/audit_words.py" line="38"/>
+        <source>Receipt reprinted</source>
+        <translation>补打小票</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/admin/audit_words.py" line="39"/>
+        <source>Card registered</source>
+        <translation>登记新卡</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/admin/audit_words.py" line="40"/>
+        <source>Printed a test page</source>
+        <translation>打印测试页</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/admin/audit_words.py" line="41"/>
+        <source>QR card asked for</source>
+        <translation>申请二维码卡</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/admin/audit_words.py" line="42"/>
+        <source>QR card printed</source>
+        <translation>打印二维码卡</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/admin/audit_words.py" line="43"/>
+        <source>Operator saved</source>
+        <translation>保存管理员</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/admin/audit_words.py" line="43"/>
+        <source>Signed in</source>
+        <translation>登录</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/admin/audit_words.py" line="48"/>
+        <source>price</source>
+        <translation>价格</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/admin/audit_words.py" line="48"/>
+        <source>Chinese name</source>
+        <translation>中文名称</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/admin/audit_words.py" line="49"/>
+        <source>English name</source>
+        <translation>英文名称</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/admin/audit_words.py" line="49"/>
+        <source>category</source>
+        <translation>分类</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/admin/audit_words.py" line="50"/>
+        <source>kind</source>
+        <translation>类型</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/admin/audit_words.py" line="50"/>
+        <source>barcode</source>
+        <translation>条码</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/admin/audit_words.py" line="51"/>
+        <source>max pieces</source>
+        <translation>限购件数</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/admin/audit_words.py" line="51"/>
+        <source>max points</source>
+        <translation>限用积分</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/admin/audit_words.py" line="52"/>
+        <source>limit per</source>
+        <translation>限购周期</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/admin/audit_words.py" line="52"/>
+        <source>low stock at</source>
+        <translation>库存提醒</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/admin/audit_words.py" line="53"/>
+        <source>on sale</source>
+        <translation>在售</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/admin/audit_words.py" line="53"/>
+        <source>picture</source>
+        <translation>图片</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/admin/audit_words.py" line="54"/>
+        <source>status</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/admin/audit_words.py" line="54"/>
+        <source>reason</source>
+        <translation>原因</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/admin/audit_words.py" line="55"/>
+        <source>points returned</source>
+        <translation>退回积分</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/admin/audit_words.py" line="55"/>
+        <source>name</source>
+        <translation>名称</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/admin/audit_words.py" line="56"/>
+        <source>contact</source>
+        <translation>联系方式</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/admin/audit_words.py" line="56"/>
+        <source>note</source>
+        <translation>备注</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/admin/audit_words.py" line="57"/>
+        <source>printed</source>
+        <translation>已打印</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/admin/audit_words.py" line="57"/>
+        <source>with</source>
+        <translation>方式</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/admin/audit_words.py" line="58"/>
+        <source>card type</source>
+        <translation>卡类型</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/admin/audit_words.py" line="58"/>
+        <location filename="../../kiosk/ui/admin/audit_words.py" line="63"/>
+        <source>PIN</source>
+        <translation>密码</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/admin/audit_words.py" line="62"/>
+        <source>yes</source>
+        <translation>是</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/admin/audit_words.py" line="62"/>
+        <source>no</source>
+        <translation>否</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/admin/audit_words.py" line="62"/>
+        <source>in use</source>
+        <translation>正常</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/admin/audit_words.py" line="63"/>
+        <source>blocked</source>
+        <translation>已停用</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/admin/audit_words.py" line="64"/>
+        <source>operator card</source>
+        <translation>管理员卡</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/admin/audit_words.py" line="64"/>
+        <source>changed</source>
+        <translation>已修改</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/admin/audit_words.py" line="65"/>
+        <source>NFC card</source>
+        <translation>NFC 卡</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/admin/audit_words.py" line="65"/>
+        <source>QR card</source>
+        <translation>二维码卡</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/admin/audit_words.py" line="71"/>
+        <source>Other action</source>
+        <translation>其他操作</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/admin/audit_words.py" line="83"/>
+        <source>order %1</source>
+        <translation>订单 %1</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/admin/audit_words.py" line="87"/>
+        <source>volunteer %1</source>
+        <translation>志愿者 %1</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/admin/audit_words.py" line="91"/>
+        <source>card %1</source>
+        <translation>卡 %1</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/admin/audit_words.py" line="106"/>
+        <source>donor: %1</source>
+        <translation>捐赠方：%1</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/admin/audit_words.py" line="113"/>
+        <source>printer said: %1</source>
+        <translation>打印机提示：%1</translation>
     </message>
 </context>
 <context>
@@ -247,11 +526,6 @@
         <translation>每件 %1 分</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/cart.py" line="107"/>
-        <source>%1 points</source>
-        <translation>%1 分</translation>
-    </message>
-    <message>
         <location filename="../../kiosk/ui/screens/cart.py" line="95"/>
         <source>Remove</source>
         <translation>移除</translation>
@@ -290,274 +564,299 @@
 <context>
     <name>CatalogueAdminScreen</name>
     <message>
-        <location filename="../../kiosk/ui/admin/catalogue.py" line="154"/>
+        <location filename="../../kiosk/ui/admin/catalogue.py" line="167"/>
         <source>Catalogue</source>
         <translation>商品目录</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/catalogue.py" line="157"/>
+        <location filename="../../kiosk/ui/admin/catalogue.py" line="170"/>
         <source>All items</source>
         <translation>全部商品</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/catalogue.py" line="158"/>
+        <location filename="../../kiosk/ui/admin/catalogue.py" line="171"/>
         <source>Item code</source>
         <translation>商品编号</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/catalogue.py" line="158"/>
+        <location filename="../../kiosk/ui/admin/catalogue.py" line="171"/>
         <source>Status</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/catalogue.py" line="159"/>
+        <location filename="../../kiosk/ui/admin/catalogue.py" line="172"/>
         <source>Chinese name</source>
         <translation>中文名称</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/catalogue.py" line="159"/>
+        <location filename="../../kiosk/ui/admin/catalogue.py" line="172"/>
         <source>English name</source>
         <translation>英文名称</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/catalogue.py" line="160"/>
+        <location filename="../../kiosk/ui/admin/catalogue.py" line="173"/>
         <source>Category</source>
         <translation>类别</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/catalogue.py" line="160"/>
+        <location filename="../../kiosk/ui/admin/catalogue.py" line="173"/>
         <source>Kind</source>
         <translation>类型</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/catalogue.py" line="161"/>
+        <location filename="../../kiosk/ui/admin/catalogue.py" line="174"/>
         <source>Points price</source>
         <translation>积分价格</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/catalogue.py" line="161"/>
+        <location filename="../../kiosk/ui/admin/catalogue.py" line="174"/>
         <source>Low stock at</source>
         <translation>库存预警</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/catalogue.py" line="162"/>
+        <location filename="../../kiosk/ui/admin/catalogue.py" line="175"/>
         <source>Barcode</source>
         <translation>条码</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/catalogue.py" line="162"/>
+        <location filename="../../kiosk/ui/admin/catalogue.py" line="175"/>
         <source>Limit per</source>
         <translation>限购周期</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/catalogue.py" line="163"/>
+        <location filename="../../kiosk/ui/admin/catalogue.py" line="176"/>
         <source>Max pieces</source>
         <translation>限购件数</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/catalogue.py" line="164"/>
+        <location filename="../../kiosk/ui/admin/catalogue.py" line="177"/>
         <source>Max points</source>
         <translation>限购积分</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/catalogue.py" line="164"/>
+        <location filename="../../kiosk/ui/admin/catalogue.py" line="177"/>
         <source>Picture</source>
         <translation>图片</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/catalogue.py" line="167"/>
+        <location filename="../../kiosk/ui/admin/catalogue.py" line="180"/>
         <source>Type or scan</source>
         <translation>输入或扫码</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/catalogue.py" line="168"/>
+        <location filename="../../kiosk/ui/admin/catalogue.py" line="181"/>
         <source>Picture file (PNG or JPG)</source>
         <translation>图片文件（PNG 或 JPG）</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/catalogue.py" line="169"/>
-        <source>Choose…</source>
-        <translation>选择…</translation>
+        <location filename="../../kiosk/ui/admin/catalogue.py" line="182"/>
+        <source>From a USB stick…</source>
+        <translation>从U盘选择…</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/catalogue.py" line="170"/>
-        <location filename="../../kiosk/ui/admin/catalogue.py" line="283"/>
+        <location filename="../../kiosk/ui/admin/catalogue.py" line="183"/>
+        <source>Take a photo</source>
+        <translation>用摄像头拍照</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/admin/catalogue.py" line="184"/>
+        <source>Show item codes and picture files</source>
+        <translation>显示商品编号和图片文件</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/admin/catalogue.py" line="185"/>
+        <location filename="../../kiosk/ui/admin/catalogue.py" line="309"/>
         <source>New item</source>
         <translation>新增商品</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/catalogue.py" line="171"/>
+        <location filename="../../kiosk/ui/admin/catalogue.py" line="186"/>
         <source>Save</source>
         <translation>保存</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/catalogue.py" line="175"/>
+        <location filename="../../kiosk/ui/admin/catalogue.py" line="190"/>
         <source>no limit</source>
         <translation>不限购</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/catalogue.py" line="175"/>
+        <location filename="../../kiosk/ui/admin/catalogue.py" line="190"/>
         <source>day</source>
         <translation>每天</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/catalogue.py" line="175"/>
+        <location filename="../../kiosk/ui/admin/catalogue.py" line="190"/>
         <source>week</source>
         <translation>每周</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/catalogue.py" line="176"/>
+        <location filename="../../kiosk/ui/admin/catalogue.py" line="191"/>
         <source>month</source>
         <translation>每月</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/catalogue.py" line="182"/>
+        <location filename="../../kiosk/ui/admin/catalogue.py" line="197"/>
         <source>Health</source>
         <translation>健康</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/catalogue.py" line="183"/>
+        <location filename="../../kiosk/ui/admin/catalogue.py" line="198"/>
         <source>Culture and leisure</source>
         <translation>文化休闲</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/catalogue.py" line="184"/>
+        <location filename="../../kiosk/ui/admin/catalogue.py" line="199"/>
         <source>Growth and education</source>
         <translation>成长教育</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/catalogue.py" line="185"/>
+        <location filename="../../kiosk/ui/admin/catalogue.py" line="200"/>
         <source>Daily life</source>
         <translation>日常生活</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/catalogue.py" line="186"/>
+        <location filename="../../kiosk/ui/admin/catalogue.py" line="201"/>
         <source>Services</source>
         <translation>服务</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/catalogue.py" line="187"/>
+        <location filename="../../kiosk/ui/admin/catalogue.py" line="202"/>
         <source>Donate</source>
         <translation>爱心捐赠</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/catalogue.py" line="190"/>
+        <location filename="../../kiosk/ui/admin/catalogue.py" line="205"/>
         <source>Goods</source>
         <translation>实物（有库存）</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/catalogue.py" line="191"/>
+        <location filename="../../kiosk/ui/admin/catalogue.py" line="206"/>
         <source>Service</source>
         <translation>服务（兑换券）</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/catalogue.py" line="192"/>
+        <location filename="../../kiosk/ui/admin/catalogue.py" line="207"/>
         <source>Donation</source>
         <translation>捐赠</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/catalogue.py" line="193"/>
+        <location filename="../../kiosk/ui/admin/catalogue.py" line="208"/>
         <source>Fee offset</source>
         <translation>物业费抵扣</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/catalogue.py" line="224"/>
+        <location filename="../../kiosk/ui/admin/catalogue.py" line="239"/>
         <source>%1 · %2 points</source>
         <translation>%1 · %2 积分</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/catalogue.py" line="226"/>
+        <location filename="../../kiosk/ui/admin/catalogue.py" line="241"/>
         <source>%1 (retired)</source>
         <translation>%1（已停售）</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/catalogue.py" line="272"/>
+        <location filename="../../kiosk/ui/admin/catalogue.py" line="287"/>
         <source>Price history:</source>
         <translation>价格记录：</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/catalogue.py" line="274"/>
+        <location filename="../../kiosk/ui/admin/catalogue.py" line="289"/>
         <source>%1: %2 points</source>
         <translation>%1：%2 积分</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/catalogue.py" line="284"/>
+        <location filename="../../kiosk/ui/admin/catalogue.py" line="299"/>
+        <source>New picture: saved with the item</source>
+        <translation>新图片：点保存后生效</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/admin/catalogue.py" line="300"/>
+        <source>No picture yet</source>
+        <translation>还没有图片</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/admin/catalogue.py" line="310"/>
         <source>new</source>
         <translation>新商品</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/catalogue.py" line="286"/>
-        <location filename="../../kiosk/ui/admin/catalogue.py" line="291"/>
+        <location filename="../../kiosk/ui/admin/catalogue.py" line="312"/>
+        <location filename="../../kiosk/ui/admin/catalogue.py" line="317"/>
         <source>Retire</source>
         <translation>停售</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/catalogue.py" line="288"/>
+        <location filename="../../kiosk/ui/admin/catalogue.py" line="314"/>
         <source>Edit: %1</source>
         <translation>编辑：%1</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/catalogue.py" line="289"/>
+        <location filename="../../kiosk/ui/admin/catalogue.py" line="315"/>
         <source>on sale</source>
         <translation>在售</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/catalogue.py" line="289"/>
+        <location filename="../../kiosk/ui/admin/catalogue.py" line="315"/>
         <source>retired</source>
         <translation>已停售</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/catalogue.py" line="291"/>
+        <location filename="../../kiosk/ui/admin/catalogue.py" line="317"/>
         <source>Bring back</source>
         <translation>恢复销售</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/catalogue.py" line="322"/>
+        <location filename="../../kiosk/ui/admin/catalogue.py" line="348"/>
         <source>Choose a picture</source>
         <translation>选择图片</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/catalogue.py" line="323"/>
+        <location filename="../../kiosk/ui/admin/catalogue.py" line="349"/>
         <source>Pictures (*.png *.jpg *.jpeg *.webp)</source>
         <translation>图片 (*.png *.jpg *.jpeg *.webp)</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/catalogue.py" line="339"/>
+        <location filename="../../kiosk/ui/admin/catalogue.py" line="360"/>
+        <source>Photo taken: press Save to keep it</source>
+        <translation>已拍照：点保存后生效</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/admin/catalogue.py" line="375"/>
         <source>The item code must be letters, digits, - or _</source>
         <translation>商品编号只能用字母、数字、- 或 _</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/catalogue.py" line="342"/>
+        <location filename="../../kiosk/ui/admin/catalogue.py" line="378"/>
         <source>Give the item a name in both languages</source>
         <translation>请填写中文和英文名称</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/catalogue.py" line="345"/>
+        <location filename="../../kiosk/ui/admin/catalogue.py" line="381"/>
         <source>Enter the points price</source>
         <translation>请填写积分价格</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/catalogue.py" line="350"/>
+        <location filename="../../kiosk/ui/admin/catalogue.py" line="386"/>
         <source>A limit needs a period: day, week or month</source>
         <translation>限购需要选择周期：每天、每周或每月</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/catalogue.py" line="373"/>
+        <location filename="../../kiosk/ui/admin/catalogue.py" line="409"/>
         <source>There is already an item with the code %1</source>
         <translation>已经有编号为 %1 的商品</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/catalogue.py" line="381"/>
+        <location filename="../../kiosk/ui/admin/catalogue.py" line="417"/>
         <source>Saved</source>
         <translation>已保存</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/catalogue.py" line="392"/>
+        <location filename="../../kiosk/ui/admin/catalogue.py" line="428"/>
         <source>Retired: volunteers no longer see it</source>
         <translation>已停售：志愿者不会再看到它</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/catalogue.py" line="393"/>
+        <location filename="../../kiosk/ui/admin/catalogue.py" line="429"/>
         <source>Back on sale</source>
         <translation>已恢复销售</translation>
     </message>
@@ -623,11 +922,6 @@
         <translation>请核对兑换内容</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/confirm.py" line="58"/>
-        <source>%1 points</source>
-        <translation>%1 分</translation>
-    </message>
-    <message>
         <location filename="../../kiosk/ui/screens/confirm.py" line="59"/>
         <source>Points left after: %1</source>
         <translation>兑换后剩余积分：%1</translation>
@@ -651,6 +945,19 @@
         <location filename="../../kiosk/ui/screens/confirm.py" line="69"/>
         <source>Change</source>
         <translation>返回修改</translation>
+    </message>
+</context>
+<context>
+    <name>Count</name>
+    <message>
+        <location filename="../../kiosk/ui/i18n.py" line="97"/>
+        <source>1 point</source>
+        <translation>1 分</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/i18n.py" line="98"/>
+        <source>%1 points</source>
+        <translation>%1 分</translation>
     </message>
 </context>
 <context>
@@ -746,7 +1053,12 @@
         <translation>已保存：货架与记录一致。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/count.py" line="158"/>
+        <location filename="../../kiosk/ui/admin/count.py" line="159"/>
+        <source>Saved: 1 item adjusted.</source>
+        <translation>已保存：调整了 1 种商品。</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/admin/count.py" line="160"/>
         <source>Saved: %1 items adjusted.</source>
         <translation>已保存：调整了 %1 种商品。</translation>
     </message>
@@ -797,158 +1109,178 @@
 <context>
     <name>HealthScreen</name>
     <message>
-        <location filename="../../kiosk/ui/admin/health.py" line="51"/>
+        <location filename="../../kiosk/ui/admin/health.py" line="55"/>
         <source>Health</source>
         <translation>运行状态</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/health.py" line="54"/>
+        <location filename="../../kiosk/ui/admin/health.py" line="58"/>
         <source>Sync with the district</source>
         <translation>与区平台同步</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/health.py" line="55"/>
+        <location filename="../../kiosk/ui/admin/health.py" line="59"/>
         <source>Sync now</source>
         <translation>立即同步</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/health.py" line="56"/>
+        <location filename="../../kiosk/ui/admin/health.py" line="60"/>
         <source>Receipt printer</source>
         <translation>小票打印机</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/health.py" line="57"/>
+        <location filename="../../kiosk/ui/admin/health.py" line="61"/>
         <source>Card reader and camera</source>
         <translation>读卡器和摄像头</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/health.py" line="58"/>
+        <location filename="../../kiosk/ui/admin/health.py" line="62"/>
         <source>Check again</source>
         <translation>重新检查</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/health.py" line="59"/>
+        <location filename="../../kiosk/ui/admin/health.py" line="63"/>
         <source>Test print</source>
         <translation>打印测试页</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/health.py" line="70"/>
+        <location filename="../../kiosk/ui/admin/health.py" line="64"/>
+        <source>Show device names and error details</source>
+        <translation>显示设备名称和错误详情</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/admin/health.py" line="75"/>
         <source>never</source>
         <translation>从未</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/health.py" line="73"/>
+        <location filename="../../kiosk/ui/admin/health.py" line="81"/>
+        <source>Camera (QR codes)</source>
+        <translation>摄像头（扫二维码）</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/admin/health.py" line="83"/>
+        <source>Barcode scanner</source>
+        <translation>扫码枪</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/admin/health.py" line="84"/>
+        <source>Card reader</source>
+        <translation>读卡器</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/admin/health.py" line="87"/>
         <source>ready</source>
         <translation>正常</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/health.py" line="73"/>
+        <location filename="../../kiosk/ui/admin/health.py" line="87"/>
         <source>not found</source>
         <translation>未找到</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/health.py" line="76"/>
+        <location filename="../../kiosk/ui/admin/health.py" line="92"/>
         <source>No card reader or camera has reported yet</source>
         <translation>读卡器和摄像头尚未报告状态</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/health.py" line="82"/>
+        <location filename="../../kiosk/ui/admin/health.py" line="98"/>
         <source>Last success: %1</source>
         <translation>上次成功：%1</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/health.py" line="83"/>
+        <location filename="../../kiosk/ui/admin/health.py" line="99"/>
         <source>Last attempt: %1</source>
         <translation>上次尝试：%1</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/health.py" line="84"/>
+        <location filename="../../kiosk/ui/admin/health.py" line="100"/>
         <source>Waiting to be sent: %1</source>
         <translation>等待上传：%1 条</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/health.py" line="85"/>
+        <location filename="../../kiosk/ui/admin/health.py" line="101"/>
         <source>Refused by the district: %1</source>
         <translation>被区平台拒绝：%1 条</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/health.py" line="87"/>
+        <location filename="../../kiosk/ui/admin/health.py" line="103"/>
         <source>Last error: %1</source>
         <translation>上次错误：%1</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/health.py" line="89"/>
+        <location filename="../../kiosk/ui/admin/health.py" line="104"/>
+        <source>The last try failed (details below).</source>
+        <translation>上次同步没有成功（勾选下方可看详情）。</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/admin/health.py" line="106"/>
         <source>A sync has been asked for and will run shortly.</source>
         <translation>已请求同步，稍后进行。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/health.py" line="91"/>
+        <location filename="../../kiosk/ui/admin/health.py" line="108"/>
         <source>Paper: OK</source>
         <translation>纸张：正常</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/health.py" line="91"/>
+        <location filename="../../kiosk/ui/admin/health.py" line="108"/>
         <source>Paper: running low</source>
         <translation>纸张：快用完了</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/health.py" line="92"/>
+        <location filename="../../kiosk/ui/admin/health.py" line="109"/>
         <source>Paper: OUT — change the roll</source>
         <translation>纸张：已用完——请换纸卷</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/health.py" line="93"/>
+        <location filename="../../kiosk/ui/admin/health.py" line="110"/>
         <source>Printer not reachable</source>
         <translation>连接不上打印机</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/health.py" line="94"/>
+        <location filename="../../kiosk/ui/admin/health.py" line="111"/>
         <source>Paper: this printer cannot report it</source>
         <translation>纸张：这台打印机无法报告</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/health.py" line="103"/>
+        <location filename="../../kiosk/ui/admin/health.py" line="120"/>
         <source>SELLING STOPPED: %1</source>
         <translation>本机已停止销售：%1</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/health.py" line="111"/>
+        <location filename="../../kiosk/ui/admin/health.py" line="128"/>
         <source>CLOCK IS WRONG: %1 s off the district&apos;s clock.</source>
         <translation>时钟不对：比区里的时钟差 %1 秒。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/health.py" line="114"/>
+        <location filename="../../kiosk/ui/admin/health.py" line="131"/>
         <source>CLOCK IS WRONG: the last successful sync (%1) is later than now.</source>
         <translation>时钟不对：上次成功同步（%1）比现在还晚。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/health.py" line="117"/>
+        <location filename="../../kiosk/ui/admin/health.py" line="134"/>
         <source>CLOCK IS WRONG: the newest sale (%1) is later than now.</source>
         <translation>时钟不对：最近一笔兑换（%1）比现在还晚。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/health.py" line="119"/>
+        <location filename="../../kiosk/ui/admin/health.py" line="136"/>
         <source>Sales count as offline (the offline caps apply) until the clock is right.</source>
         <translation>在时钟改正之前，本机按离线销售（离线限额有效）。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/health.py" line="137"/>
+        <location filename="../../kiosk/ui/admin/health.py" line="154"/>
         <source>Test page printed</source>
         <translation>测试页已打印</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/health.py" line="138"/>
+        <location filename="../../kiosk/ui/admin/health.py" line="155"/>
         <source>Test print failed: %1</source>
         <translation>测试打印失败：%1</translation>
     </message>
 </context>
 <context>
     <name>IdleScreen</name>
-    <message>
-        <location filename="../../kiosk/ui/screens/idle.py" line="120"/>
-        <source>%1 points</source>
-        <translation>%1 分</translation>
-    </message>
     <message>
         <location filename="../../kiosk/ui/screens/idle.py" line="129"/>
         <source>Exchange your volunteer points for everyday goods</source>
@@ -992,11 +1324,6 @@
 </context>
 <context>
     <name>ItemTile</name>
-    <message>
-        <location filename="../../kiosk/ui/screens/tile.py" line="53"/>
-        <source>%1 points</source>
-        <translation>%1 分</translation>
-    </message>
     <message>
         <location filename="../../kiosk/ui/screens/tile.py" line="56"/>
         <source>Out of stock</source>
@@ -1240,11 +1567,6 @@
         <translation>订单号 %1</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/records.py" line="39"/>
-        <source>%1 points</source>
-        <translation>%1 分</translation>
-    </message>
-    <message>
         <location filename="../../kiosk/ui/screens/records.py" line="42"/>
         <source>Receipt not printed yet</source>
         <translation>小票还没打印</translation>
@@ -1382,139 +1704,169 @@
     </message>
     <message>
         <location filename="../../kiosk/ui/admin/reports.py" line="230"/>
+        <source>Low stock: 1 item</source>
+        <translation>库存不足：1 种</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/admin/reports.py" line="231"/>
         <source>Low stock: %1 items</source>
         <translation>库存不足：%1 种</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/reports.py" line="231"/>
+        <location filename="../../kiosk/ui/admin/reports.py" line="232"/>
         <source>Offline sales: %1, not yet confirmed: %2</source>
         <translation>离线兑换：%1 笔，未确认：%2 条</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/reports.py" line="234"/>
-        <source>Below zero: %1 volunteers, %2 points</source>
-        <translation>透支：%1 人，共 %2 分</translation>
+        <location filename="../../kiosk/ui/admin/reports.py" line="235"/>
+        <source>Below zero: %1, %2</source>
+        <translation>透支：%1，共 %2</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/reports.py" line="241"/>
+        <location filename="../../kiosk/ui/admin/reports.py" line="236"/>
+        <source>1 volunteer</source>
+        <translation>1 人</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/admin/reports.py" line="237"/>
+        <source>%1 volunteers</source>
+        <translation>%1 人</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/admin/reports.py" line="254"/>
+        <source>this kiosk (for staff to collect)</source>
+        <translation>本机（由工作人员取走）</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/admin/reports.py" line="255"/>
+        <source>the USB stick &quot;%1&quot;</source>
+        <translation>U盘“%1”</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/admin/reports.py" line="266"/>
+        <source>1 file saved to %2</source>
+        <translation>已把 1 个文件保存到%2</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/admin/reports.py" line="267"/>
+        <source>%1 files saved to %2</source>
+        <translation>已把 %1 个文件保存到%2</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/admin/reports.py" line="243"/>
         <source>(no donor)</source>
         <translation>（无捐赠方）</translation>
-    </message>
-    <message>
-        <location filename="../../kiosk/ui/admin/reports.py" line="257"/>
-        <source>%1 files written to %2</source>
-        <translation>已写入 %1 个文件到 %2</translation>
     </message>
 </context>
 <context>
     <name>RestockScreen</name>
     <message>
-        <location filename="../../kiosk/ui/admin/restock.py" line="105"/>
+        <location filename="../../kiosk/ui/admin/restock.py" line="109"/>
         <source>Restock</source>
         <translation>补货</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/restock.py" line="108"/>
+        <location filename="../../kiosk/ui/admin/restock.py" line="112"/>
         <source>1. Scan or pick</source>
         <translation>1. 扫码或选择商品</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/restock.py" line="109"/>
-        <source>Barcode</source>
-        <translation>条码</translation>
+        <location filename="../../kiosk/ui/admin/restock.py" line="113"/>
+        <source>Barcode or name</source>
+        <translation>条码或商品名</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/restock.py" line="110"/>
+        <location filename="../../kiosk/ui/admin/restock.py" line="114"/>
         <source>Find</source>
         <translation>查找</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/restock.py" line="111"/>
+        <location filename="../../kiosk/ui/admin/restock.py" line="115"/>
         <source>2. How many</source>
         <translation>2. 数量</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/restock.py" line="112"/>
+        <location filename="../../kiosk/ui/admin/restock.py" line="116"/>
         <source>Add to the delivery</source>
         <translation>加入本批</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/restock.py" line="113"/>
+        <location filename="../../kiosk/ui/admin/restock.py" line="117"/>
         <source>3. This delivery</source>
         <translation>3. 本批到货</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/restock.py" line="114"/>
+        <location filename="../../kiosk/ui/admin/restock.py" line="118"/>
         <source>Remove the selected line</source>
         <translation>删除选中的一行</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/restock.py" line="115"/>
+        <location filename="../../kiosk/ui/admin/restock.py" line="119"/>
         <source>Donor</source>
         <translation>捐赠方</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/restock.py" line="116"/>
+        <location filename="../../kiosk/ui/admin/restock.py" line="120"/>
         <source>New donor</source>
         <translation>新捐赠方</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/restock.py" line="117"/>
+        <location filename="../../kiosk/ui/admin/restock.py" line="121"/>
         <source>Donor name</source>
         <translation>捐赠方名称</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/restock.py" line="118"/>
+        <location filename="../../kiosk/ui/admin/restock.py" line="122"/>
         <source>Contact (optional)</source>
         <translation>联系方式（可不填）</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/restock.py" line="119"/>
+        <location filename="../../kiosk/ui/admin/restock.py" line="123"/>
         <source>Save</source>
         <translation>保存</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/restock.py" line="120"/>
+        <location filename="../../kiosk/ui/admin/restock.py" line="124"/>
         <source>Note (optional)</source>
         <translation>备注（可不填）</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/restock.py" line="121"/>
+        <location filename="../../kiosk/ui/admin/restock.py" line="125"/>
         <source>Receive the delivery</source>
         <translation>确认入库</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/restock.py" line="142"/>
+        <location filename="../../kiosk/ui/admin/restock.py" line="146"/>
         <source>(no donor)</source>
         <translation>（无捐赠方）</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/restock.py" line="151"/>
+        <location filename="../../kiosk/ui/admin/restock.py" line="155"/>
         <source>%1 · in stock %2</source>
         <translation>%1 · 库存 %2</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/restock.py" line="164"/>
+        <location filename="../../kiosk/ui/admin/restock.py" line="171"/>
         <source>Choose an item first</source>
         <translation>请先选择商品</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/restock.py" line="177"/>
+        <location filename="../../kiosk/ui/admin/restock.py" line="189"/>
         <source>No goods with barcode %1</source>
         <translation>没有条码为 %1 的商品</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/restock.py" line="186"/>
+        <location filename="../../kiosk/ui/admin/restock.py" line="198"/>
         <source>Enter a quantity above zero</source>
         <translation>请输入大于 0 的数量</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/restock.py" line="210"/>
+        <location filename="../../kiosk/ui/admin/restock.py" line="222"/>
         <source>Enter the donor&apos;s name</source>
         <translation>请输入捐赠方名称</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/restock.py" line="240"/>
+        <location filename="../../kiosk/ui/admin/restock.py" line="252"/>
         <source>Received.</source>
         <translation>已入库。</translation>
     </message>

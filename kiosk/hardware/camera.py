@@ -34,6 +34,11 @@ log = logging.getLogger("kiosk.hardware.camera")
 _IMAGE_SEQUENCE = re.compile(r"%0?\d*d")
 _STREAM = re.compile(r"^[a-z][a-z0-9+.-]*://", re.IGNORECASE)
 MISSED_READS_BEFORE_LOST = 5  # a live camera may drop a frame now and then; five in a row is not
+PHOTO_SIZE = 480  # an item's picture: a tile shows it at ~100-200 px
+
+
+class NoPhoto(Exception):
+    """The camera has no picture to give (not started, unplugged)."""
 
 
 class PresentationTracker:
@@ -101,6 +106,8 @@ class CameraQrScanner:
         self._sink: EventSink | None = None
         self._lost_reason: str | None = None
         self._found = False
+        self._last_frame: Frame | None = None   # for an operator's photo of an item
+        self._frame_lock = threading.Lock()
 
     def start(self, sink: EventSink) -> None:
         if self._thread is not None:
@@ -155,8 +162,28 @@ class CameraQrScanner:
             capture.release()
 
     def _handle(self, frame: Frame) -> None:
+        with self._frame_lock:
+            self._last_frame = frame
         for text in self._tracker.frame(self._decoder.decode(frame)):
             self._emit(self._to_event(text, self.name))
+
+    def photo(self, path: Path, size: int = PHOTO_SIZE) -> Path:
+        """The camera's latest picture, cut to the square in its middle and scaled to
+        ``size``, written to ``path`` (PNG): an operator holds an item up to the camera
+        instead of finding a photo file. Raises :class:`NoPhoto` when no frame has come."""
+        with self._frame_lock:
+            frame = self._last_frame
+        if frame is None:
+            raise NoPhoto(f"{self.name} has delivered no picture yet")
+        height, width = frame.shape[:2]
+        side = min(height, width)
+        top, left = (height - side) // 2, (width - side) // 2
+        square = frame[top:top + side, left:left + side]
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if not cv2.imwrite(str(path), cv2.resize(square, (size, size),
+                                                 interpolation=cv2.INTER_AREA)):
+            raise NoPhoto(f"the photo could not be written to {path}")
+        return path
 
     def _found_now(self) -> None:
         if not self._found:

@@ -88,6 +88,15 @@ class Language(QObject):
     def number(self, value: int) -> str:
         return self.locale().toString(value)
 
+    def count(self, n: int, one: str, many: str) -> str:
+        """``one`` (for exactly one) or ``many`` with %1 replaced by the number: English says
+        "1 item" and "2 items"; the Chinese of both is the same."""
+        return (one if n == 1 else many).replace("%1", self.number(n))
+
+    def points(self, n: int) -> str:
+        return self.count(n, QCoreApplication.translate("Count", "1 point"),
+                          QCoreApplication.translate("Count", "%1 points"))
+
     def when(self, moment: datetime) -> str:
         """``moment`` as read on its own wall clock (give it the shop's zone with
         :func:`kiosk.core.clock.shop_time`), never the machine's zone, which is often UTC."""

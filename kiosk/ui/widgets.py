@@ -7,6 +7,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import TypeVar
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QPixmap
@@ -164,7 +165,10 @@ def spaced(layout: QBoxLayout | QGridLayout, metrics: Metrics) -> None:
     layout.setSpacing(metrics.gap)
 
 
-def touch_list(widget: QListWidget, metrics: Metrics) -> QListWidget:
+ListT = TypeVar("ListT", bound=QListWidget)
+
+
+def touch_list(widget: ListT, metrics: Metrics) -> ListT:
     """A list whose rows are touch targets: each at least one target tall and 8 mm apart."""
     widget.setSpacing(max(metrics.gap // 2, 1))
     widget.setWordWrap(True)

@@ -219,3 +219,28 @@ def test_a_stream_url_from_a_real_http_server_on_loopback(sources: dict[str, str
         thread.join()
     assert isinstance(events[0], DeviceFound)
     assert summary(events) == EXPECTED_CARDS
+
+
+def test_a_photo_of_an_item_is_the_middle_square_of_the_latest_frame(tmp_path: Path) -> None:
+    """The operator holds an item up to the QR camera: its latest picture, squared and scaled,
+    becomes the item's photo (read through the real capture path from a recorded video)."""
+    from kiosk.hardware.camera import NoPhoto
+
+    rng = np.random.default_rng(5)
+    video = tmp_path / "item.avi"
+    write_video(video, [card_in_hand(None, (640, 480), rng) for _ in range(20)])
+    events: queue.Queue[DeviceEvent] = queue.Queue()
+    scanner = CameraQrScanner(str(video), make_decoder("auto"), lambda t, s: DeviceFound(s),
+                              retry_seconds=60)
+    with pytest.raises(NoPhoto):
+        scanner.photo(tmp_path / "none.png")
+    scanner.start(events.put)
+    try:
+        assert isinstance(events.get(timeout=20), DeviceFound)
+        photo = scanner.photo(tmp_path / "photos" / "soap.png", size=240)
+    finally:
+        scanner.stop()
+    from PIL import Image
+
+    with Image.open(photo) as picture:
+        assert picture.size == (240, 240) and picture.format == "PNG"

@@ -187,7 +187,12 @@ def test_void_returns_points_and_stock_and_refuses_the_rest(touch: Touchscreen) 
     log = open_screen(touch, "audit")
     assert isinstance(log, AuditScreen)
     newest = log.rows.item(0).text()
-    assert "kiosk-admin  void  sale-2" in newest and log.rows.count() == len(audit_actions(touch))
+    # In words: what was done and why, with the order's short number; codes only on request.
+    assert "撤销订单" in newest and "原因: wrong item" in newest and "void" not in newest
+    assert "{" not in newest and "sale-2" not in newest
+    assert log.rows.count() == len(audit_actions(touch))
+    log.details.setChecked(True)
+    assert "sale-2" in log.rows.item(0).text()
 
 
 def test_block_a_lost_card_then_the_volunteer_is_refused(touch: Touchscreen) -> None:

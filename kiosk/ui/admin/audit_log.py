@@ -1,15 +1,16 @@
-"""The audit log, newest first: who did what and when, with the before and after. Read-only:
-the log is append-only in the schema too."""
+"""The audit log, newest first: who did what and when, in words (names of people and goods,
+what changed), with codes and ids only when the operator asks for them. Read-only: the log is
+append-only in the schema too."""
 
 from __future__ import annotations
 
-import json
-
-from PySide6.QtWidgets import QListWidget, QVBoxLayout
+from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QListWidget, QVBoxLayout
 
 from kiosk.core import audit
+from kiosk.ui.admin.audit_words import AuditWords, Names
 from kiosk.ui.admin.base import AdminContext, AdminScreen, heading
 from kiosk.ui.admin.work import Result
+from kiosk.ui.widgets import touch_list
 
 SHOWN = 200
 
@@ -18,33 +19,40 @@ class AuditScreen(AdminScreen):
     def __init__(self, ctx: AdminContext) -> None:
         super().__init__(ctx)
         box = QVBoxLayout(self)
+        top = QHBoxLayout()
         self.heading = heading()
-        self.rows = QListWidget()
-        self.rows.setWordWrap(True)
-        box.addWidget(self.heading)
+        self.details = QCheckBox()
+        self.details.setMinimumHeight(ctx.metrics.touch)
+        self.details.toggled.connect(lambda _on: self._show())
+        top.addWidget(self.heading, 1)
+        top.addWidget(self.details)
+        self.rows = touch_list(QListWidget(), ctx.metrics)
+        box.addLayout(top)
         box.addWidget(self.rows, 1)
         box.addWidget(self.notice)
         self.entries: list[audit.AuditEntry] = []
+        self.names = Names()
 
     def title(self) -> str:
         return self.tr("Audit log")
 
     def retranslate(self) -> None:
         self.heading.setText(self.tr("Every operator action, newest first"))
+        self.details.setText(self.tr("Show codes and details"))
         self._show()
 
     def refresh(self) -> None:
         def done(result: Result) -> None:
             if result.ok:
-                self.entries = result.value
+                self.entries, self.names = result.value
                 self._show()
-        self.run(lambda: self.ctx.work.audit(SHOWN), done)
+        self.run(lambda: self.ctx.work.audit_view(SHOWN), done)
 
     def _show(self) -> None:
+        words = AuditWords(self.lang.chinese)
+        details = self.details.isChecked()
         self.rows.clear()
         for e in self.entries:
-            change = "" if e.after is None else json.dumps(e.after, ensure_ascii=False)
-            if e.before is not None:
-                change = json.dumps(e.before, ensure_ascii=False) + " → " + change
-            self.rows.addItem(f"{self.when(e.at)}  {e.operator_id}  {e.action}  {e.subject or ''}\n"
-                              f"{change}")
+            line = f"{self.when(e.at)}  {words.headline(e, self.names, details)}"
+            changes = words.changes(e, self.names, details)
+            self.rows.addItem(line + (f"\n{changes}" if changes else ""))

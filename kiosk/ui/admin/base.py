@@ -35,6 +35,7 @@ from kiosk.ui.widgets import button, label
 from kiosk.ui.worker import Worker
 
 ITEM_ID = Qt.ItemDataRole.UserRole
+SEARCH = Qt.ItemDataRole.UserRole + 1   # other words a row is found by (the other language)
 
 
 @dataclass
@@ -200,6 +201,19 @@ class ItemList(QListWidget):
             if self.item(i).data(ITEM_ID) == item_id:
                 self.setCurrentRow(i)
                 return
+
+    def narrow(self, text: str) -> int:
+        """Show only the rows whose words hold ``text`` (any case); returns how many show.
+        The search over a long list of goods: typing 香 or soap finds soap."""
+        wanted = text.strip().casefold()
+        shown = 0
+        for i in range(self.count()):
+            row = self.item(i)
+            hide = bool(wanted) and wanted not in row.text().casefold() \
+                and wanted not in str(row.data(SEARCH)).casefold()
+            row.setHidden(hide)
+            shown += not hide
+        return shown
 
     def fill(self, rows: Iterable[tuple[str, str]], keep: str | None) -> list[QListWidgetItem]:
         """Replace the rows with (item id, text); the row of ``keep`` stays chosen. Returns

@@ -34,7 +34,7 @@ from kiosk.core.models import PresentedCard
 from kiosk.core.qr_cards import QrCardRequest
 from kiosk.ui.admin.base import AdminContext, AdminScreen, clicked, heading, text_field
 from kiosk.ui.admin.work import Result
-from kiosk.ui.widgets import button, label
+from kiosk.ui.widgets import button, label, touch_list
 from points_protocol.errors import Invalid
 from points_protocol.ids import normalize_card_id
 
@@ -113,7 +113,7 @@ class CardsScreen(AdminScreen):
         self.qr_row = QHBoxLayout()
         self.qr_row.addWidget(self.issue_qr, 1)
         self.qr_row.addWidget(self.print_qr, 1)
-        self.qr_list = QListWidget()
+        self.qr_list = touch_list(QListWidget(), self.ctx.metrics)
         self.qr_list.setMinimumHeight(m.touch)
         self.qr_list.currentItemChanged.connect(lambda *_: self._enable_print())
         self.qr_state = label("", "Muted")

@@ -11,6 +11,7 @@ from pathlib import Path
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QIntValidator
 from PySide6.QtWidgets import (
+    QCheckBox,
     QComboBox,
     QFileDialog,
     QGridLayout,
@@ -33,7 +34,7 @@ from kiosk.ui.admin.base import (
 )
 from kiosk.ui.admin.work import Result
 from kiosk.ui.theme import Metrics
-from kiosk.ui.widgets import ASSETS, button, label, picture, picture_label
+from kiosk.ui.widgets import ASSETS, button, label, picture, picture_label, touch_list
 from points_protocol.catalogue import Category, ItemKind, ItemSpec
 
 PERIODS = (None, "day", "week", "month")
@@ -50,7 +51,7 @@ class CatalogueAdminScreen(AdminScreen):
         row.setSpacing(m.unit)
         left = QVBoxLayout()
         self.list_heading = heading()
-        self.items = ItemList()
+        self.items = touch_list(ItemList(), self.ctx.metrics)
         self.items.setWordWrap(True)  # long names (donations) wrap instead of being cut
         self.items.setMinimumWidth(m.unit * 14)
         self.items.currentItemChanged.connect(lambda *_: self._pick())
@@ -74,10 +75,17 @@ class CatalogueAdminScreen(AdminScreen):
         self.limit_count = self._number(m)
         self.limit_points = self._number(m)
         self.limit_period = self._combo(m)
-        self.picture_path = text_field(m)
+        self.picture_path = text_field(m)   # the chosen file: shown only with the details
         self.choose = button()
         clicked(self.choose, self.choose_picture)
+        self.photo = button()
+        clicked(self.photo, self.take_photo)
+        self.photo.setVisible(self.ctx.work.camera is not None)
+        self.picture_note = label("", "Muted")
         self.preview = picture_label(picture(ASSETS, None, m.touch), m.touch)
+        self.details = QCheckBox()
+        self.details.setMinimumHeight(m.touch)
+        self.details.toggled.connect(lambda _on: self._show_form_state())
 
     def _form(self, m: Metrics) -> QVBoxLayout:
         self._make_fields(m)
@@ -90,9 +98,12 @@ class CatalogueAdminScreen(AdminScreen):
         picture_row = QWidget()
         pr = QHBoxLayout(picture_row)
         pr.setContentsMargins(0, 0, 0, 0)
+        pr.setSpacing(m.gap)
         pr.addWidget(self.preview)
-        pr.addWidget(self.picture_path, 3)
+        pr.addWidget(self.picture_note, 2)
+        pr.addWidget(self.picture_path, 2)
         pr.addWidget(self.choose, 1)
+        pr.addWidget(self.photo, 1)
         self.captions: dict[str, QLabel] = {}
         cells = (("id", self.item_id), ("status", None),
                  ("name_zh", self.name_zh), ("name_en", self.name_en),
@@ -123,12 +134,14 @@ class CatalogueAdminScreen(AdminScreen):
         self.retire = button(role="back")
         clicked(self.retire, self.toggle_active)
         buttons = QHBoxLayout()
+        buttons.setSpacing(m.gap)
         buttons.addWidget(self.new_item)
         buttons.addWidget(self.retire)
         buttons.addWidget(self.save)
         box.addWidget(self.form_heading)
         box.addLayout(grid)
         box.addLayout(buttons)
+        box.addWidget(self.details)
         box.addStretch(1)
         return box
 
@@ -166,7 +179,9 @@ class CatalogueAdminScreen(AdminScreen):
             self.captions[key].setText(text)
         self.barcode.setPlaceholderText(self.tr("Type or scan"))
         self.picture_path.setPlaceholderText(self.tr("Picture file (PNG or JPG)"))
-        self.choose.setText(self.tr("Choose…"))
+        self.choose.setText(self.tr("From a USB stick…"))
+        self.photo.setText(self.tr("Take a photo"))
+        self.details.setText(self.tr("Show item codes and picture files"))
         self.new_item.setText(self.tr("New item"))
         self.save.setText(self.tr("Save"))
         self._fill_combo(self.category, [(c.value, self._category(c)) for c in Category])
@@ -278,7 +293,18 @@ class CatalogueAdminScreen(AdminScreen):
     def _show_form_state(self) -> None:
         e = self.entries.get(self.editing) if self.editing is not None else None
         m = self.ctx.metrics
-        self.preview.setPixmap(picture(ASSETS, e.image if e else None, m.touch))
+        chosen = self.picture_path.text().strip()
+        new_picture = bool(chosen) and chosen != (e.image if e else None)
+        self.preview.setPixmap(picture(ASSETS, chosen or (e.image if e else None), m.touch))
+        self.picture_note.setText(self.tr("New picture: saved with the item") if new_picture
+                                  else "" if chosen else self.tr("No picture yet"))
+        # An item's code and its picture's file name are for the curious: a new item needs
+        # a code, otherwise they show only when asked for.
+        details = self.details.isChecked()
+        for widget in (self.item_id, self.captions["id"]):
+            widget.setVisible(e is None or details)
+        self.picture_path.setVisible(details)
+        self.picture_note.setVisible(not details)
         if e is None:
             self.form_heading.setText(self.tr("New item"))
             self.status.setText(self.tr("new"))
@@ -323,6 +349,16 @@ class CatalogueAdminScreen(AdminScreen):
             self.tr("Pictures (*.png *.jpg *.jpeg *.webp)"))
         if path:
             self.picture_path.setText(path)
+            self._show_form_state()
+
+    def take_photo(self) -> None:
+        """The item held up to the kiosk's camera becomes its picture (saved with the item)."""
+        def done(result: Result) -> None:
+            if result.ok:
+                self.picture_path.setText(str(result.value))
+                self._show_form_state()
+                self.say(self.tr("Photo taken: press Save to keep it"))
+        self.run(self.ctx.work.take_photo, done)
 
     # -- saving ----------------------------------------------------------------------------------
 

@@ -9,7 +9,7 @@ from PySide6.QtWidgets import QComboBox, QHBoxLayout, QListWidget, QVBoxLayout
 from kiosk.core.catalogue import CatalogueEntry
 from kiosk.ui.admin.base import AdminContext, AdminScreen, ItemList, clicked, heading
 from kiosk.ui.admin.work import Result
-from kiosk.ui.widgets import button, label
+from kiosk.ui.widgets import button, label, touch_list
 
 # Stored in the ledger in English (stable for reports); shown translated.
 REASONS = ("shelf count", "damaged", "expired", "lost", "found")
@@ -25,7 +25,7 @@ class CountScreen(AdminScreen):
         row.setSpacing(m.unit)
         left = QVBoxLayout()
         self.items_heading = heading()
-        self.items = ItemList()
+        self.items = touch_list(ItemList(), self.ctx.metrics)
         self.items.currentItemChanged.connect(lambda *_: self._show_item())
         left.addWidget(self.items_heading)
         left.addWidget(self.items, 1)
@@ -34,7 +34,7 @@ class CountScreen(AdminScreen):
         row.addLayout(mid, 2)
         right = QVBoxLayout()
         self.counted_heading = heading()
-        self.counted_list = QListWidget()
+        self.counted_list = touch_list(QListWidget(), self.ctx.metrics)
         self.reason_label = label()
         self.reason = QComboBox()
         self.reason.setMinimumHeight(m.touch)
@@ -42,7 +42,7 @@ class CountScreen(AdminScreen):
         clicked(self.save, self.submit)
         self.result = label()
         self.low_heading = heading()
-        self.low = QListWidget()
+        self.low = touch_list(QListWidget(), self.ctx.metrics)
         right.addWidget(self.counted_heading)
         right.addWidget(self.counted_list, 1)
         right.addWidget(self.reason_label)
@@ -155,8 +155,9 @@ class CountScreen(AdminScreen):
             if not changes:
                 self.result.setText(self.tr("Saved: the shelf matches the records."))
             else:
-                self.result.setText(self.tr("Saved: %1 items adjusted.")
-                                    .replace("%1", self.n(len(changes))))
+                self.result.setText(self.lang.count(len(changes),
+                                                    self.tr("Saved: 1 item adjusted."),
+                                                    self.tr("Saved: %1 items adjusted.")))
             self.counted.clear()
             self._load()
         self.run(lambda: self.ctx.work.count(op, counted, str(reason)), done)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from PySide6.QtWidgets import QHBoxLayout, QVBoxLayout
+from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QVBoxLayout
 
 from kiosk.ui.admin.base import AdminContext, AdminScreen, clicked, heading
 from kiosk.ui.admin.work import HealthInfo, Result
@@ -32,6 +32,9 @@ class HealthScreen(AdminScreen):
         self.device_text = label()
         self.check = button()
         clicked(self.check, self.refresh)
+        self.details = QCheckBox()
+        self.details.setMinimumHeight(m.touch)
+        self.details.toggled.connect(lambda _on: self._show())
         # Sync on the left, the devices on the right: one column does not fit 800 px.
         columns = QHBoxLayout()
         columns.setSpacing(m.unit * 2)
@@ -45,6 +48,7 @@ class HealthScreen(AdminScreen):
             column.addStretch(1)
             columns.addLayout(column, 1)
         box.addLayout(columns, 1)
+        box.addWidget(self.details)
         box.addWidget(self.notice)
 
     def title(self) -> str:
@@ -57,6 +61,7 @@ class HealthScreen(AdminScreen):
         self.devices_heading.setText(self.tr("Card reader and camera"))
         self.check.setText(self.tr("Check again"))
         self.test_print.setText(self.tr("Test print"))
+        self.details.setText(self.tr("Show device names and error details"))
         self._show()
 
     def refresh(self) -> None:
@@ -69,10 +74,21 @@ class HealthScreen(AdminScreen):
     def _when(self, stamp: str | None) -> str:
         return self.tr("never") if stamp is None else self.when(stamp)
 
+    def device_kind(self, source: str) -> str:
+        """A device in words, not its driver's name or path ("camera /dev/video0")."""
+        lowered = source.lower()
+        if lowered.startswith("camera"):
+            return self.tr("Camera (QR codes)")
+        if "wedge" in lowered or "scanner" in lowered:
+            return self.tr("Barcode scanner")
+        return self.tr("Card reader")
+
     def _show(self) -> None:
         ready, missing = self.tr("ready"), self.tr("not found")
+        details = self.details.isChecked()
         self.device_text.setText("\n".join(
-            f"{name}: {ready if self.devices[name] else missing}"
+            f"{self.device_kind(name)}{f' ({name})' if details else ''}: "
+            f"{ready if self.devices[name] else missing}"
             for name in sorted(self.devices)) or self.tr("No card reader or camera has "
                                                          "reported yet"))
         if self.info is None:
@@ -84,7 +100,8 @@ class HealthScreen(AdminScreen):
                  self.tr("Waiting to be sent: %1").replace("%1", self.n(s.waiting)),
                  self.tr("Refused by the district: %1").replace("%1", self.n(s.rejected))]
         if s.last_error:
-            lines.append(self.tr("Last error: %1").replace("%1", s.last_error))
+            lines.append(self.tr("Last error: %1").replace("%1", s.last_error) if details
+                         else self.tr("The last try failed (details below)."))
         if s.sync_requested:
             lines.append(self.tr("A sync has been asked for and will run shortly."))
         self.sync.setText("\n".join(lines))

@@ -10,7 +10,7 @@ from PySide6.QtWidgets import QComboBox, QHBoxLayout, QListWidget, QListWidgetIt
 from kiosk.core.order_search import OrderSummary
 from kiosk.ui.admin.base import AdminContext, AdminScreen, clicked, heading, text_field
 from kiosk.ui.admin.work import Result
-from kiosk.ui.widgets import button, label
+from kiosk.ui.widgets import button, label, touch_list
 
 ROLE = Qt.ItemDataRole.UserRole
 REASONS = ("wrong item", "volunteer changed their mind", "double sale", "test sale")
@@ -34,7 +34,7 @@ class OrdersScreen(AdminScreen):
         search_row.addWidget(self.search, 3)
         search_row.addWidget(self.find_button, 1)
         search_row.addWidget(self.recent, 1)
-        self.results = QListWidget()
+        self.results = touch_list(QListWidget(), self.ctx.metrics)
         self.results.currentRowChanged.connect(lambda _row: self._show_order())
         self.list_heading = heading()
         self.hint = label("", "Muted")

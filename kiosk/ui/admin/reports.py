@@ -28,7 +28,7 @@ from kiosk.ui.admin.base import AdminContext, AdminScreen, clicked, heading
 from kiosk.ui.admin.chart import BarChart
 from kiosk.ui.admin.work import Result
 from kiosk.ui.theme import Metrics
-from kiosk.ui.widgets import button, label
+from kiosk.ui.widgets import button, label, touch_list
 
 PERIODS = ("today", "week", "30days", "chosen")
 
@@ -92,7 +92,7 @@ class ReportsScreen(AdminScreen):
         self.per_donor_heading = heading()
         self.per_donor = BarChart(m.unit)
         self.top_heading = heading()
-        self.top = QListWidget()
+        self.top = touch_list(QListWidget(), self.ctx.metrics)
         grid.addWidget(self.figures, 0, 0, 2, 1)
         grid.addWidget(self.per_day_heading, 0, 1)
         grid.addWidget(self.per_day, 1, 1)
@@ -156,7 +156,7 @@ class ReportsScreen(AdminScreen):
     def refresh(self) -> None:
         self.folder.clear()
         for path in export_folders(self.export_dir):
-            self.folder.addItem(str(path), str(path))
+            self.folder.addItem(self.place(path), str(path))
         self.exported.clear()
         self.exported.hide()
         if not self.dates_set:
@@ -227,13 +227,15 @@ class ReportsScreen(AdminScreen):
                  .replace("%2", self.n(r.voids)),
                  self.tr("Points redeemed: %1").replace("%1", self.n(r.points_redeemed)),
                  self.tr("Items out: %1").replace("%1", self.n(r.items_out)),
-                 self.tr("Low stock: %1 items").replace("%1", self.n(len(r.low_stock))),
+                 self.lang.count(len(r.low_stock), self.tr("Low stock: 1 item"),
+                                 self.tr("Low stock: %1 items")),
                  self.tr("Offline sales: %1, not yet confirmed: %2")
                  .replace("%1", self.n(r.offline.offline_sales))
                  .replace("%2", self.n(r.offline.unconfirmed_entries)),
-                 self.tr("Below zero: %1 volunteers, %2 points")
-                 .replace("%1", self.n(r.offline.volunteers_below_zero))
-                 .replace("%2", self.n(r.offline.points_below_zero))]
+                 self.tr("Below zero: %1, %2").replace("%1", self.lang.count(
+                     r.offline.volunteers_below_zero, self.tr("1 volunteer"),
+                     self.tr("%1 volunteers"))).replace("%2", self.lang.points(
+                         r.offline.points_below_zero))]
         self.figures.setText("\n".join(lines))
         self.per_day.set_bars([(day[5:], points) for day, points in r.points_per_day])
         donors: dict[str, int] = {}
@@ -246,6 +248,12 @@ class ReportsScreen(AdminScreen):
             self.top.addItem(f"{self.lang.pick(t.name_zh, t.name_en)}  × {self.n(t.quantity)}"
                              f"  ({self.n(t.points)})")
 
+    def place(self, folder: Path) -> str:
+        """Where the files go, in words: a USB stick by its name, not a mount path."""
+        if folder == self.export_dir:
+            return self.tr("this kiosk (for staff to collect)")
+        return self.tr("the USB stick \"%1\"").replace("%1", folder.name)
+
     def export_csv(self) -> None:
         if self.report is None:
             return
@@ -254,8 +262,8 @@ class ReportsScreen(AdminScreen):
         def done(result: Result) -> None:
             if result.ok:
                 self.say(None)
-                self.exported.setText(self.tr("%1 files written to %2")
-                                      .replace("%1", self.n(len(result.value)))
-                                      .replace("%2", str(folder)))
+                self.exported.setText(self.lang.count(
+                    len(result.value), self.tr("1 file saved to %2"),
+                    self.tr("%1 files saved to %2")).replace("%2", self.place(folder)))
                 self.exported.show()
         self.run(lambda: self.ctx.work.export(rep, folder), done)

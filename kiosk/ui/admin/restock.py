@@ -13,6 +13,7 @@ from PySide6.QtWidgets import (
 
 from kiosk.core.catalogue import CatalogueEntry
 from kiosk.ui.admin.base import (
+    SEARCH,
     AdminContext,
     AdminScreen,
     ItemList,
@@ -22,7 +23,7 @@ from kiosk.ui.admin.base import (
 )
 from kiosk.ui.admin.work import Result
 from kiosk.ui.theme import Metrics
-from kiosk.ui.widgets import button, label
+from kiosk.ui.widgets import button, label, touch_list
 
 
 class RestockScreen(AdminScreen):
@@ -42,13 +43,16 @@ class RestockScreen(AdminScreen):
         pick = QVBoxLayout()
         self.pick_heading = heading()
         self.barcode = text_field(m)
+        self.barcode.textChanged.connect(self._narrow)
         self.find_button = button()
         clicked(self.find_button, lambda: self.scanned(self.barcode.text()))
         scan_row = QHBoxLayout()
+        scan_row.setSpacing(m.gap)
         scan_row.addWidget(self.barcode, 2)
         scan_row.addWidget(self.find_button, 1)
-        self.items = ItemList()
+        self.items = touch_list(ItemList(), m)
         self.items.currentItemChanged.connect(lambda *_: self._show_item())
+        pick.setSpacing(m.gap // 2)
         pick.addWidget(self.pick_heading)
         pick.addLayout(scan_row)
         pick.addWidget(self.items, 1)
@@ -63,7 +67,7 @@ class RestockScreen(AdminScreen):
         # 3: the delivery
         deliver = QVBoxLayout()
         self.delivery_heading = heading()
-        self.delivery = QListWidget()
+        self.delivery = touch_list(QListWidget(), m)
         self.remove = button()
         clicked(self.remove, self.remove_line)
         self.donor_label = label()
@@ -106,7 +110,7 @@ class RestockScreen(AdminScreen):
 
     def retranslate(self) -> None:
         self.pick_heading.setText(self.tr("1. Scan or pick"))
-        self.barcode.setPlaceholderText(self.tr("Barcode"))
+        self.barcode.setPlaceholderText(self.tr("Barcode or name"))
         self.find_button.setText(self.tr("Find"))
         self.qty_heading.setText(self.tr("2. How many"))
         self.add.setText(self.tr("Add to the delivery"))
@@ -148,9 +152,12 @@ class RestockScreen(AdminScreen):
         self.run(self.ctx.work.donors, donors)
 
     def _show_items(self) -> None:
-        self.items.fill(((e.item_id, self.tr("%1 · in stock %2").replace("%1", self.item_name(e))
-                          .replace("%2", self.n(e.stock or 0))) for e in self.entries.values()),
-                        keep=self.current_item())
+        rows = self.items.fill(((e.item_id, self.tr("%1 · in stock %2").replace(
+            "%1", self.item_name(e)).replace("%2", self.n(e.stock or 0)))
+            for e in self.entries.values()), keep=self.current_item())
+        for e, row in zip(self.entries.values(), rows, strict=True):
+            row.setData(SEARCH, f"{e.name_zh} {e.name_en}")  # found in either language
+        self._narrow(self.barcode.text())
 
     def current_item(self) -> str | None:
         return self.items.current_id()
@@ -163,6 +170,11 @@ class RestockScreen(AdminScreen):
         e = self.entries.get(item_id or "")
         self.chosen.setText(self.tr("Choose an item first") if e is None else self.item_name(e))
         self.add.setEnabled(e is not None)
+
+    def _narrow(self, text: str) -> None:
+        """Typing a name narrows the list; a barcode is looked up with "Find" or a scan."""
+        if not text.strip().isdigit():
+            self.items.narrow(text)
 
     def scanned(self, text: str) -> None:
         code = text.strip()

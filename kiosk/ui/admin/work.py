@@ -12,7 +12,7 @@ import logging
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol, runtime_checkable
 
 from kiosk.core import (
     audit,
@@ -40,10 +40,20 @@ from kiosk.core.models import PresentedCard, SunCounter
 from kiosk.core.receipts import OrderNotFound
 from kiosk.core.session_flow import STAFF, Notice
 from kiosk.services import Services
+from kiosk.ui.admin.audit_words import Names
 from points_protocol.catalogue import ItemSpec, check_spec
 from points_protocol.errors import Invalid
 
 log = logging.getLogger("kiosk.ui.admin")
+
+PHOTO_DIR = "var/photos"  # pictures taken with the camera, until saved with their item
+
+
+@runtime_checkable
+class PhotoCamera(Protocol):
+    """A camera that can give the operator a picture of an item (the QR camera)."""
+
+    def photo(self, path: Path) -> Path: ...
 
 
 @dataclass(frozen=True)
@@ -86,10 +96,11 @@ class HealthInfo:
 
 class AdminWork:
     def __init__(self, services: Services, printer: ReceiptPrinter,
-                 policy: operators.PinPolicy) -> None:
+                 policy: operators.PinPolicy, camera: PhotoCamera | None = None) -> None:
         self.services = services
         self.printer = printer
         self.policy = policy
+        self.camera = camera
 
     # -- getting in ------------------------------------------------------------------------------
 
@@ -281,6 +292,35 @@ class AdminWork:
     def audit(self, limit: int) -> Result:
         def job() -> list[audit.AuditEntry]:
             return audit.latest(self.services.conn, limit)
+        return attempt(job)
+
+    def audit_view(self, limit: int) -> Result:
+        """The latest audit rows and the names of the people, goods and donors they name."""
+        conn = self.services.conn
+
+        def job() -> tuple[list[audit.AuditEntry], Names]:
+            people = {r[0]: r[1] for r in conn.execute("SELECT id, name FROM operators")}
+            goods = {e.item_id: (e.name_zh, e.name_en)
+                     for e in catalogue.entries(conn, include_retired=True)}
+            donors = {r[0]: r[1] for r in conn.execute("SELECT id, name FROM donors")}
+            return audit.latest(conn, limit), Names(people, goods, donors)
+        return attempt(job)
+
+    def take_photo(self) -> Result:
+        """A picture of the item held up to the kiosk's camera, square, in var/photos."""
+        camera = self.camera
+
+        def job() -> Path:
+            if camera is None:
+                raise UserFacingError("这台机器没有摄像头。", "This kiosk has no camera.")
+            folder = self.services.config.base_dir / PHOTO_DIR
+            try:
+                return camera.photo(folder / f"photo-{uuid7()}.png")
+            except Exception as exc:  # no frame yet, camera gone
+                log.warning("no photo: %s", exc)
+                raise UserFacingError("摄像头现在拍不了照片，请稍后再试，或从U盘选择图片。",
+                                      "The camera cannot take a picture now. Try again, or "
+                                      "choose a file from a USB stick.") from None
         return attempt(job)
 
     def health(self) -> Result:

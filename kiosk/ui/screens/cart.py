@@ -104,7 +104,7 @@ class CartScreen(Screen):
         controls.addStretch(1)
         text.addLayout(controls)
         line.addLayout(text, 1)
-        amount = label(self.tr("%1 points").replace("%1", lang.number(item.amount)), "Big",
+        amount = label(self.lang.points(item.amount), "Big",
                        wrap=False)
         amount.setMinimumWidth(amount.sizeHint().width())  # a total is never cut
         amount.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignTop)

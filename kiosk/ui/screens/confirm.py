@@ -55,7 +55,7 @@ class ConfirmScreen(ScreenWidget):
         self.lines.setText(lang.pick("、", ", ").join(
             f"{lang.pick(i.entry.name_zh, i.entry.name_en)} × {n(i.quantity)}"
             for i in state.cart.items))
-        self.total.setText(self.tr("%1 points").replace("%1", n(state.cart.total)))
+        self.total.setText(self.lang.points(state.cart.total))
         self.after.setText(self.tr("Points left after: %1").replace(
             "%1", n(state.balance_after)))
         self.printer.setText(self.tr(

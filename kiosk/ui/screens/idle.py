@@ -117,7 +117,7 @@ class IdleScreen(ScreenWidget):
             one = QVBoxLayout()
             one.addWidget(picture_label(picture(self.ctx.assets, e.image, size), size),
                           alignment=Qt.AlignmentFlag.AlignCenter)
-            points = self.tr("%1 points").replace("%1", self.lang.number(e.price))
+            points = self.lang.points(e.price)
             one.addWidget(label(f"{self.lang.pick(e.name_zh, e.name_en)}\n{points}",
                                 align=Qt.AlignmentFlag.AlignCenter))
             cell = QWidget()

@@ -36,7 +36,7 @@ class RecordsScreen(Screen):
                          for x in receipt.lines)
         text.addWidget(label(goods))
         order = self.tr("Order %1").replace("%1", short_order_id(receipt.order_id))
-        text.addWidget(label(self.tr("%1 points").replace("%1", n(receipt.total))
+        text.addWidget(label(self.lang.points(receipt.total)
                              + " · " + order, "Muted"))
         if receipt.unprinted:
             mark = label(self.tr("Receipt not printed yet"), "Badge", wrap=False)

@@ -50,7 +50,7 @@ class ItemTile(QPushButton):
     def refresh(self, lang: Language, in_cart: int, affordable: bool) -> None:
         e = self.entry
         self.name.setText(lang.pick(e.name_zh, e.name_en))
-        self.price.setText(self.tr("%1 points").replace("%1", lang.number(e.price)))
+        self.price.setText(lang.points(e.price))
         off = False
         if e.stock is not None and e.stock - in_cart <= 0 and not in_cart:
             state, off = self.tr("Out of stock"), True
