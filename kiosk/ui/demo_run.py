@@ -34,6 +34,7 @@ from kiosk.core.session_flow import (
     Confirm,
     Event,
     Finish,
+    KeepVisit,
     Pay,
     ShowCart,
     ShowCatalogue,
@@ -92,15 +93,19 @@ class Script:
     """Drives one kiosk through a visit and saves a picture after each step."""
 
     def __init__(self, out: Path, size: tuple[int, int], language: str,
-                 database: Path, grab_screen: bool) -> None:
+                 database: Path, grab_screen: bool, *, diagonal: float | None = None,
+                 large_text: bool = False) -> None:
         enable_input_method()
         self.app = QApplication.instance() or QApplication(sys.argv[:1])
         self.out = out
         self.grab_screen = grab_screen
         self.clock = SteppingClock()
+        ui = UiSection(language=language, large_text=large_text,
+                       panel_diagonal_inches=diagonal or UiSection().panel_diagonal_inches)
         config = replace(Config(), base_dir=ROOT,
-                         database=DatabaseSection(path=str(database)),
-                         ui=UiSection(language=language), qr=DEMO_QR_SETTINGS)
+                         database=DatabaseSection(path=str(database)), ui=ui,
+                         qr=DEMO_QR_SETTINGS,
+                         voice=replace(Config().voice, cache_dir=str(database.parent / "voice")))
         self.services = build(config, self.clock, create=True)
         demo.seed(self.services)
         self.reader = SimulatedCardReader("demo reader")
@@ -180,6 +185,14 @@ class Script:
         shots.append(self.shot("catalogue-daily-life"))
         self.send(ShowCatalogue(Category.SERVICES))
         shots.append(self.shot("catalogue-services"))
+        self.qr.show(self.reader, "Doc-0001")   # a document's barcode in front of the scanner
+        self.settle(lambda: self.controller.state.notice is not None)
+        shots.append(self.shot("stray-code"))
+        self.reader.remove()
+        self.reader.present("04B7C8D9E0F1A2")   # someone else's card, mid-visit
+        self.settle(lambda: self.controller.state.other_card is not None)
+        shots.append(self.shot("another-card"))
+        self.send(KeepVisit())
         self.send(ShowCart())
         shots.append(self.shot("cart"))
         self.send(Confirm())
@@ -200,7 +213,16 @@ class Script:
         self.printer.fail_with = "demo: paper out"
         self.controller.send(Pay())
         shots.append(self.shot("done-printer-problem"))
+        self.send(Finish())
+        shots.append(self.shot("idle-printer-out"))
+        self.reader.remove()
+        self.reader.present("04B7C8D9E0F1A2")
+        self.settle(self.screen_is("balance"))
+        self.send(ShowRecords())
+        self.settle(lambda: self.controller.state.records is not None)
+        shots.append(self.shot("records-unprinted"))
         self.printer.fail_with = None
+        self.send(Back(), Back())   # she leaves
 
     def records_and_countdown(self, shots: list[Path]) -> None:
         self.reader.remove()
@@ -224,11 +246,13 @@ class Script:
         self.reader.present("04A1B2C3D4E5F6")
         self.settle(self.screen_is("balance"))
         assert self.window is not None
+        self.window.toggle_reading()   # the volunteer's speaker button: read aloud, this visit
         self.window.toggle_large_text()
         shots.append(self.shot("balance-large-text"))
         self.send(ShowCatalogue(Category.HEALTH))
         shots.append(self.shot("catalogue-large-text"))
         self.window.toggle_large_text()
+        self.window.toggle_reading()
 
     def close(self) -> None:
         self.kiosk.stop()

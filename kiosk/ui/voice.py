@@ -42,11 +42,18 @@ class SoundPlayer:
 
     def __init__(self) -> None:
         self._effect: Any = None
+        self._silent = False
 
     def play(self, wav: Path, volume: float) -> None:
+        if self._silent:
+            return
         if self._effect is None:
-            from PySide6.QtMultimedia import QSoundEffect  # noqa: PLC0415 - see above
+            from PySide6.QtMultimedia import QMediaDevices, QSoundEffect  # noqa: PLC0415
 
+            if not QMediaDevices.audioOutputs():
+                log.warning("no audio output: the kiosk stays silent")
+                self._silent = True
+                return
             self._effect = QSoundEffect()
         self._effect.stop()
         self._effect.setSource(QUrl.fromLocalFile(str(wav)))
