@@ -1,0 +1,456 @@
+"""The MIIT guidelines for elderly users (适老化), measured on the real widget trees.
+
+    python bench/accessibility.py [--sizes 1920x1080,1080x1920,1280x800] [--quick]
+
+Walks every volunteer screen (the scripted visit of ``make demo``) and every operator screen
+(the script of the operator screenshots), in Chinese and English, at each panel size, with
+normal and large text, offscreen. On each screen it looks at what a person would see:
+
+- targets: every visible button, tile, field, drop-down and list row; the smallest side of
+  any (``min_target_px``, goal >= 60) and the smallest edge-to-edge distance between two
+  targets that do not contain each other (``min_gap_px`` and ``min_gap_mm``, goal >= 8 mm at
+  the panel's real size);
+- text: the smallest font in points at the panel's real size (``min_font_pt``, goal >= 18),
+  the lowest contrast between a text's ink and its background measured on the rendered pixels
+  (``min_contrast``, goal >= 4.5, disabled buttons included), texts that do not fit their
+  widget or are clipped out of a screen that cannot scroll to them (``cut_text``, goal 0) and
+  Chinese texts wrapped inside a word (``broken_phrases``; words as rjieba cuts them);
+- voice: every step of a visit and every refusal a volunteer can meet, and whether it has a
+  spoken prompt (``spoken_prompts``, ``silent_steps``, goal 0).
+
+The panel sizes in inches are those of common kiosk panels (the kiosk itself reads its own
+from ``[ui] panel_diagonal_inches``). The last line is a JSON object of the figures; the
+worst offenders are printed above it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import os
+import sys
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+os.environ["QT_QPA_PLATFORM"] = "offscreen"
+
+import numpy as np  # noqa: E402
+import rjieba  # noqa: E402
+from PySide6.QtCore import QCoreApplication, QEvent, QPoint, QRect, Qt  # noqa: E402
+from PySide6.QtGui import QFontInfo, QImage, QTextLayout, QTextOption  # noqa: E402
+from PySide6.QtWidgets import (  # noqa: E402
+    QAbstractButton,
+    QAbstractScrollArea,
+    QComboBox,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QWidget,
+)
+
+# Panels of these sizes, as sold for kiosks: 21.5" full HD (landscape or portrait totem) and a
+# 12.1" 1280x800 industrial panel.
+DIAGONALS = {(1920, 1080): 21.5, (1080, 1920): 21.5, (1280, 800): 12.1}
+GOAL_GAP_MM = 8.0
+JOINERS = {"\u2060", "\u200b"}
+
+
+def dpi_of(size: tuple[int, int]) -> float:
+    return math.hypot(*size) / DIAGONALS[size]
+
+
+# --- measuring one screen ----------------------------------------------------------------
+
+
+@dataclass
+class Figures:
+    screens: int = 0
+    min_target_px: float = math.inf
+    min_gap_px: float = math.inf
+    min_gap_mm: float = math.inf
+    min_font_pt: float = math.inf
+    min_contrast: float = math.inf
+    cut_text: int = 0
+    broken_phrases: int = 0
+    worst: dict[str, list[tuple[float, str]]] = field(default_factory=dict)
+
+    def note(self, kind: str, value: float, what: str) -> None:
+        self.worst.setdefault(kind, []).append((value, what))
+
+
+def luminance(rgb: np.ndarray) -> np.ndarray:
+    c = rgb.astype(np.float64) / 255.0
+    lin = np.where(c <= 0.03928, c / 12.92, ((c + 0.055) / 1.055) ** 2.4)
+    return 0.2126 * lin[..., 0] + 0.7152 * lin[..., 1] + 0.0722 * lin[..., 2]
+
+
+def image_array(image: QImage) -> np.ndarray:
+    image = image.convertToFormat(QImage.Format.Format_RGB32)
+    w, h = image.width(), image.height()
+    raw = np.frombuffer(image.constBits(), np.uint8).reshape(h, image.bytesPerLine() // 4, 4)
+    return raw[:, :w, 2::-1].copy()  # BGRA in memory -> RGB, owned (the image goes away)
+
+
+def contrast_in(pixels: np.ndarray) -> float | None:
+    """The background is the commonest colour; the ink is the pixel that stands out most."""
+    flat = pixels.reshape(-1, 3)
+    if len(flat) < 4:
+        return None
+    packed = (flat[:, 0].astype(np.int64) << 16) | (flat[:, 1].astype(np.int64) << 8) | flat[:, 2]
+    values, counts = np.unique(packed, return_counts=True)
+    bg = values[counts.argmax()]
+    bg_rgb = np.array([(bg >> 16) & 255, (bg >> 8) & 255, bg & 255])
+    lb = float(luminance(bg_rgb))
+    lum = luminance(flat)
+    ratios = (np.maximum(lum, lb) + 0.05) / (np.minimum(lum, lb) + 0.05)
+    best = float(ratios.max())
+    return None if best <= 1.0001 else best  # no ink at all: an empty area
+
+
+def drawn_text(widget: QWidget) -> str:
+    """What Qt draws (a kiosk label keeps word joiners in it that ``text()`` leaves out)."""
+    if isinstance(widget, QLabel):
+        return str(QLabel.text(widget))
+    if isinstance(widget, QAbstractButton):
+        return str(QAbstractButton.text(widget))
+    return ""
+
+
+def plain(text: str) -> str:
+    return "".join(ch for ch in text if ch not in JOINERS)
+
+
+def has_cjk(text: str) -> bool:
+    return any("\u4e00" <= ch <= "\u9fff" for ch in text)
+
+
+def break_positions(text: str, widget: QWidget, width: int) -> list[int]:
+    """Where Qt wraps ``text`` at ``width`` (positions in the text without joiners)."""
+    layout = QTextLayout(text.replace("\n", "\u2028"), widget.font())
+    option = QTextOption()
+    option.setWrapMode(QTextOption.WrapMode.WordWrap)
+    layout.setTextOption(option)
+    layout.beginLayout()
+    starts = []
+    while True:
+        line = layout.createLine()
+        if not line.isValid():
+            break
+        line.setLineWidth(width)
+        starts.append(line.textStart())
+    layout.endLayout()
+    out = []
+    for start in starts[1:]:
+        if text[start - 1:start] == "\n":
+            continue  # a line the author broke
+        out.append(len(plain(text[:start])))
+    return out
+
+
+def word_bounds(text: str) -> set[int]:
+    bounds, at = {0}, 0
+    for part in text.split("\n"):
+        for word in rjieba.cut(part):
+            at += len(word)
+            bounds.add(at)
+        at += 1
+        bounds.add(at)
+    return bounds
+
+
+def inside_inner_scroll(widget: QWidget, pages: set[int]) -> bool:
+    parent = widget.parentWidget()
+    while parent is not None:
+        if isinstance(parent, QAbstractScrollArea) and id(parent) not in pages:
+            return True
+        parent = parent.parentWidget()
+    return False
+
+
+def targets_of(widgets: list[QWidget], top: QWidget) -> list[tuple[QRect, str]]:
+    out = []
+    for w in widgets:
+        if isinstance(w, (QAbstractButton, QLineEdit, QComboBox)):
+            if isinstance(w.parentWidget(), QComboBox) or w.objectName().startswith("qt_"):
+                continue  # a combo box's own line edit, scroll-bar arrows
+            out.append((QRect(w.mapTo(top, QPoint(0, 0)), w.size()),
+                        plain(drawn_text(w)) or type(w).__name__))
+        elif isinstance(w, QListWidget):
+            for i in range(w.count()):
+                rect = w.visualItemRect(w.item(i))
+                if rect.isEmpty() or w.item(i).isHidden():
+                    continue
+                origin = w.viewport().mapTo(top, rect.topLeft())
+                out.append((QRect(origin, rect.size()), w.item(i).text().split("\n")[0]))
+    return out
+
+
+def gap(a: QRect, b: QRect) -> float | None:
+    if a.contains(b) or b.contains(a):
+        return None
+    dx = max(0, b.left() - a.right() - 1, a.left() - b.right() - 1)
+    dy = max(0, b.top() - a.bottom() - 1, a.top() - b.bottom() - 1)
+    return math.hypot(dx, dy)
+
+
+@dataclass
+class Shown:
+    """One screen as it shows now: ``root`` is what covers the window (the screen, an
+    overlay, the operator panel), ``top`` the window the pixels are grabbed from."""
+
+    root: QWidget
+    top: QWidget
+    pages: set[int]
+    dpi: float
+    where: str
+    widgets: list[QWidget] = field(default_factory=list)
+    covered: list[QRect] = field(default_factory=list)   # under the on-screen keyboard
+    shot: Any = None
+
+
+def measure(shown: Shown, fig: Figures) -> None:
+    root, top = shown.root, shown.top
+    shown.widgets = [w for w in root.findChildren(QWidget) if w.isVisible()]
+    if root is not top:
+        shown.widgets.append(root)
+    shown.covered = [QRect(w.mapTo(top, QPoint(0, 0)), w.size()) for w in shown.widgets
+                     if type(w).__name__ == "OnScreenKeyboard"]
+    shown.shot = image_array(top.grab().toImage())
+    fig.screens += 1
+    measure_targets(shown, fig)
+    for w in shown.widgets:
+        if not any(QRect(w.mapTo(top, QPoint(0, 0)), w.size()).intersects(c)
+                   for c in shown.covered):
+            measure_text(shown, w, fig)
+
+
+def measure_targets(shown: Shown, fig: Figures) -> None:
+    targets = [(rect, name) for rect, name in targets_of(shown.widgets, shown.top)
+               if not any(rect.intersects(c) for c in shown.covered)]
+    for rect, name in targets:
+        side = min(rect.width(), rect.height())
+        fig.min_target_px = min(fig.min_target_px, side)
+        fig.note("target", side, f"{shown.where}: {name!r} {rect.width()}x{rect.height()}")
+    for i, (a, name_a) in enumerate(targets):
+        for b, name_b in targets[i + 1:]:
+            g = gap(a, b)
+            if g is None:
+                continue
+            fig.min_gap_px = min(fig.min_gap_px, g)
+            fig.min_gap_mm = min(fig.min_gap_mm, g / shown.dpi * 25.4)
+            fig.note("gap", g, f"{shown.where}: {name_a!r} / {name_b!r}")
+
+
+def measure_text(shown: Shown, w: QWidget, fig: Figures) -> None:
+    text, where = drawn_text(w), shown.where
+    is_label = isinstance(w, QLabel) and w.pixmap().isNull()
+    if isinstance(w, (QLineEdit, QListWidget)) or (text.strip() and (
+            is_label or isinstance(w, QAbstractButton))):
+        pt = QFontInfo(w.font()).pixelSize() * 72 / shown.dpi
+        fig.min_font_pt = min(fig.min_font_pt, pt)
+        fig.note("font", pt, f"{where}: {plain(text)[:30]!r} {type(w).__name__}")
+    if not text.strip() or not (is_label or isinstance(w, QAbstractButton)):
+        return
+    visible = w.visibleRegion().boundingRect()
+    if isinstance(w, QLabel):
+        cut, ink = label_fits(w, text, visible, where, fig)
+    elif isinstance(w, QAbstractButton):
+        cut, ink = button_fits(w, text, visible)
+    else:
+        return
+    if not cut and visible.size() != w.size() and not inside_inner_scroll(w, shown.pages):
+        cut = True  # clipped off a screen that cannot be scrolled to it
+    if cut:
+        fig.cut_text += 1
+        fig.note("cut", 0, f"{where}: {plain(text)[:40]!r} ({type(w).__name__})")
+    if ink.width() > 2 and ink.height() > 2:
+        ink.translate(w.mapTo(shown.top, QPoint(0, 0)))
+        crop = shown.shot[ink.top():ink.bottom() + 1, ink.left():ink.right() + 1]
+        ratio = contrast_in(crop)
+        if ratio is not None:
+            fig.min_contrast = min(fig.min_contrast, ratio)
+            state = "" if w.isEnabled() else " (disabled)"
+            fig.note("contrast", ratio, f"{where}: {plain(text)[:30]!r}{state}")
+
+
+def label_fits(w: QLabel, text: str, visible: QRect, where: str,
+               fig: Figures) -> tuple[bool, QRect]:
+    """(cut, where its ink is); a wrapped Chinese label is checked for breaks in words."""
+    fm = w.fontMetrics()
+    inner = w.contentsRect()
+    flags = int(w.alignment()) | (int(Qt.TextFlag.TextWordWrap) if w.wordWrap() else 0)
+    need = fm.boundingRect(QRect(0, 0, inner.width(), 10**6), flags, text)
+    cut = need.width() > inner.width() + 1 or need.height() > inner.height() + 1
+    if w.wordWrap() and has_cjk(text) and need.height() > fm.height() * 1.5:
+        bounds = word_bounds(plain(text))
+        broken = [p for p in break_positions(text, w, inner.width()) if p not in bounds]
+        if broken:
+            fig.broken_phrases += len(broken)
+            fig.note("broken", 0, f"{where}: {plain(text)!r} at {broken}")
+    return cut, inner.intersected(visible)
+
+
+def button_fits(w: QAbstractButton, text: str, visible: QRect) -> tuple[bool, QRect]:
+    """(cut, where its ink is): the text, centred, after the icon if there is one."""
+    fm = w.fontMetrics()
+    inner = w.contentsRect()
+    icon = w.iconSize().width() + 4 if not w.icon().isNull() else 0
+    width = fm.horizontalAdvance(text)
+    cut = width + icon > inner.width() or fm.height() > w.height()
+    ink = QRect(0, 0, min(width, inner.width()), fm.height())
+    ink.moveCenter(w.rect().center())
+    ink.translate(icon // 2, 0)
+    return cut, ink.intersected(visible)
+
+
+# --- driving the screens ------------------------------------------------------------------
+
+
+def run_one(size: tuple[int, int], language: str, large: bool, fig: Figures) -> None:
+    from kiosk.ui.admin.docs_run import AdminScript
+
+    dpi = dpi_of(size)
+
+    class Walk(AdminScript):
+        def shot(self, name: str) -> Path:
+            self.settle()
+            # Screens rebuilt for large text are deleted by the event loop, which a script
+            # only pumps: let the old ones go before looking.
+            QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+            self.settle()
+            window = self.window
+            assert window is not None
+            top: QWidget = window
+            root: QWidget = window
+            gate = self.kiosk.admin
+            for layer in window.findChildren(QWidget):
+                if layer.isVisible() and layer.objectName() in ("Overlay", "AdminPanel") \
+                        and layer.parentWidget() is not None:
+                    root = layer
+            if gate is not None and gate.panel.isVisible():
+                root = gate.panel
+            pages = {id(p) for p in getattr(window, "pages", {}).values()}
+            where = f"{size[0]}x{size[1]} {language}{' large' if large else ''} {name}"
+            measure(Shown(root, top, pages, dpi, where), fig)
+            self.step += 1
+            return self.out / f"{self.step:02d}-{name}.png"
+
+    with tempfile.TemporaryDirectory() as tmp:
+        for part in ("visit", "admin"):
+            walk = Walk(Path(tmp), size, language, Path(tmp) / f"{part}.sqlite", False,
+                        **walk_options(size, large))
+            try:
+                if large:
+                    prefer_large(walk)
+                if part == "visit":
+                    walk.visit()
+                else:
+                    walk.run()
+            finally:
+                walk.close()
+
+
+def walk_options(size: tuple[int, int], large: bool) -> dict[str, Any]:
+    """The panel's diagonal and text size, for a Script that takes them."""
+    import inspect
+
+    from kiosk.ui.demo_run import Script
+
+    params = inspect.signature(Script.__init__).parameters
+    options: dict[str, Any] = {}
+    if "diagonal" in params:
+        options["diagonal"] = DIAGONALS[size]
+    if "large_text" in params:
+        options["large_text"] = large
+    return options
+
+
+def prefer_large(walk: Any) -> None:
+    window = walk.window
+    if not window.large_text:  # a Script that cannot start large: switch it on for good
+        window.default_large = True
+        window.toggle_large_text()
+
+
+def voice_figures() -> tuple[int, int, list[str]]:
+    try:
+        from kiosk.core import voice_prompts
+    except ImportError:
+        from kiosk.core import errors
+        from kiosk.core.session_flow import Screen
+
+        def codes(cls: type) -> set[str]:
+            out = {cls.code} if hasattr(cls, "code") else set()
+            sub: type
+            for sub in cls.__subclasses__():
+                out |= codes(sub)
+            return out
+        missing = [str(s) for s in Screen] + sorted(codes(errors.UserFacingError))
+        return 0, len(missing), missing
+    spoken, silent = voice_prompts.coverage()
+    return len(spoken), len(silent), silent
+
+
+def main() -> int:
+    p = argparse.ArgumentParser(description=__doc__)
+    p.add_argument("--sizes", default="1920x1080,1080x1920,1280x800")
+    p.add_argument("--languages", default="zh_CN,en")
+    p.add_argument("--quick", action="store_true", help="normal text only")
+    p.add_argument("--details", metavar="FILE", help="write every finding to FILE")
+    args = p.parse_args()
+    from PySide6.QtWidgets import QApplication
+
+    from kiosk.ui.keyboard import enable_input_method
+
+    enable_input_method()
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    assert app is not None
+    fig = Figures()
+    started = time.monotonic()
+    for text in args.sizes.split(","):
+        w, _, h = text.partition("x")
+        for language in args.languages.split(","):
+            for large in (False,) if args.quick else (False, True):
+                run_one((int(w), int(h)), language, large, fig)
+    spoken, silent, silent_names = voice_figures()
+    if args.details:
+        with open(args.details, "w", encoding="utf-8") as out:
+            for kind, rows in fig.worst.items():
+                for value, what in rows:
+                    out.write(f"{kind}\t{value:.1f}\t{what}\n")
+    for kind, rows in fig.worst.items():
+        reverse = kind in ("cut", "broken")
+        rows.sort(key=lambda r: r[0], reverse=reverse)
+        unique = list(dict.fromkeys(f"{value:.1f}  {what}" for value, what in rows))
+        print(f"-- {kind} (worst first)")
+        for line in unique[:12]:
+            print(f"   {line}")
+    if silent_names:
+        print(f"-- silent: {', '.join(silent_names)}")
+    result = {
+        "screens": fig.screens,
+        "min_target_px": fig.min_target_px,
+        "min_gap_px": round(fig.min_gap_px, 1),
+        "min_gap_mm": round(fig.min_gap_mm, 1),
+        "goal_gap_px": {f"{w}x{h}": round(GOAL_GAP_MM / 25.4 * dpi_of((w, h)), 1)
+                        for (w, h) in DIAGONALS},
+        "min_font_pt": round(fig.min_font_pt, 1),
+        "min_contrast": round(fig.min_contrast, 2),
+        "cut_text": fig.cut_text,
+        "broken_phrases": fig.broken_phrases,
+        "spoken_prompts": spoken,
+        "silent_steps": silent,
+        "seconds": round(time.monotonic() - started, 1),
+    }
+    print(json.dumps(result))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
