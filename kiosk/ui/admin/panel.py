@@ -9,7 +9,9 @@ from functools import partial
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QFrame,
+    QGridLayout,
     QHBoxLayout,
+    QLayout,
     QPushButton,
     QSizePolicy,
     QStackedWidget,
@@ -20,8 +22,20 @@ from PySide6.QtWidgets import (
 from kiosk.ui.admin.base import AdminContext, AdminScreen, clicked
 from kiosk.ui.admin.pin_pad import PinPadScreen
 from kiosk.ui.keyboard import OnScreenKeyboard, input_method_enabled
-from kiosk.ui.theme import PAPER
-from kiosk.ui.widgets import ASSETS, button, label
+from kiosk.ui.theme import PAPER, Metrics
+from kiosk.ui.widgets import ASSETS, button, kinetic_scroll_area, label
+
+
+def roomy(screen: QWidget, m: Metrics) -> None:
+    """8 mm between any two things a finger can press (MIIT), on every operator screen:
+    every layout's spacing is raised to it (lists get theirs from touch_list)."""
+    for layout in screen.findChildren(QLayout):
+        if isinstance(layout, QGridLayout):
+            layout.setHorizontalSpacing(max(layout.horizontalSpacing(), m.gap))
+            layout.setVerticalSpacing(max(layout.verticalSpacing(), m.gap // 2))
+        else:
+            layout.setSpacing(max(layout.spacing(), m.gap if isinstance(
+                layout, QHBoxLayout) else m.gap // 2))
 
 
 class AdminPanel(QFrame):
@@ -35,13 +49,29 @@ class AdminPanel(QFrame):
         self.ctx = ctx
         m = ctx.metrics
         self.pin_pad = PinPadScreen(ctx)
+        roomy(self.pin_pad, ctx.metrics)
         self.screens = screens
-        # Lists are touched too: rows get room above and below the text.
-        self.setStyleSheet(f"#AdminPanel {{ background: {PAPER}; }}\n"
-                           f"#AdminPanel QListWidget::item {{ padding: {m.unit // 4}px 0; }}")
+        self.setStyleSheet(f"#AdminPanel {{ background: {PAPER}; }}")
         outer = QVBoxLayout(self)
         outer.setContentsMargins(0, 0, 0, 0)
         outer.setSpacing(0)
+        header = self._header(m)
+        outer.addWidget(header)
+        self.pages = QStackedWidget()
+        outer.addWidget(self.pages, 1)
+        self.keyboard: OnScreenKeyboard | None = None
+        self.pin_page = kinetic_scroll_area(self.pin_pad, frameless=True)
+        self.pages.addWidget(self.pin_page)
+        shell = self._shell(screens, m)
+        self.pages.addWidget(shell)
+        self.shell = shell
+        self.current = next(iter(screens))
+        ctx.language.changed.connect(lambda _code: self.retranslate())
+        self.retranslate()
+        self.hide()
+
+    def _header(self, m: Metrics) -> QFrame:
+        """Who is signed in, and the sign-out button."""
         header = QFrame()
         header.setObjectName("TopBar")  # the volunteer screens' red bar, same look
         header.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
@@ -54,40 +84,50 @@ class AdminPanel(QFrame):
         clicked(self.sign_out, self.sign_out_clicked.emit)
         top.addWidget(self.who, 1)
         top.addWidget(self.sign_out)
-        outer.addWidget(header)
-        self.pages = QStackedWidget()
-        outer.addWidget(self.pages, 1)
-        self.keyboard: OnScreenKeyboard | None = None
-        self.pages.addWidget(self.pin_pad)
+        return header
+
+    def _shell(self, screens: dict[str, AdminScreen], m: Metrics) -> QWidget:
+        """The screen buttons on the left and the chosen screen beside them."""
         shell = QWidget()
         body = QHBoxLayout(shell)
-        body.setContentsMargins(m.unit, m.unit // 2, m.unit, m.unit // 2)
-        body.setSpacing(m.unit)
+        body.setContentsMargins(m.unit, m.unit // 2, m.unit // 2, m.unit // 2)
+        body.setSpacing(m.gap)
         nav = QVBoxLayout()
+        nav.setSpacing(m.gap // 2)
         self.nav: dict[str, QPushButton] = {}
         self.stack = QStackedWidget()
+        self.areas: dict[str, QWidget] = {}
         for key, screen in screens.items():
             b = button(role="tab")
             b.setCheckable(True)
             clicked(b, partial(self.open, key))
             nav.addWidget(b)
             self.nav[key] = b
-            self.stack.addWidget(screen)
+            roomy(screen, m)
+            # A small panel with large text: a screen scrolls under a finger, never squeezes
+            # a field or cuts a caption.
+            area = kinetic_scroll_area(screen, frameless=True)
+            area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAsNeeded)
+            self.areas[key] = area
+            self.stack.addWidget(area)
         nav.addStretch(1)
-        body.addLayout(nav, 1)
+        nav.setSpacing(m.gap)
+        column = QWidget()
+        column.setLayout(nav)
+        # Ten screen buttons 8 mm apart need more height than a small panel has: they scroll.
+        body.addWidget(kinetic_scroll_area(column, frameless=True), 1)
         body.addWidget(self.stack, 7)
-        self.pages.addWidget(shell)
-        self.shell = shell
-        self.current = next(iter(screens))
-        ctx.language.changed.connect(lambda _code: self.retranslate())
-        self.retranslate()
-        self.hide()
+        return shell
 
     def retranslate(self) -> None:
         self.pin_pad.retranslate()
         for key, screen in self.screens.items():
             screen.retranslate()
             self.nav[key].setText(screen.title())
+        # The screen buttons as wide as their longest label (English is longer).
+        widest = max(b.fontMetrics().horizontalAdvance(b.text()) for b in self.nav.values())
+        for b in self.nav.values():
+            b.setMinimumWidth(widest + self.ctx.metrics.unit * 2)
         self.sign_out.setText(self.tr("Sign out"))
         op = self.ctx.operator()
         self.who.setText(self.pin_pad.title() if op is None
@@ -114,7 +154,7 @@ class AdminPanel(QFrame):
     def show_pin_pad(self) -> None:
         self.retranslate()
         self.pin_pad.refresh()
-        self.pages.setCurrentWidget(self.pin_pad)
+        self.pages.setCurrentWidget(self.pin_page)
         self.cover()
 
     def show_shell(self) -> None:
@@ -129,7 +169,7 @@ class AdminPanel(QFrame):
         for k, b in self.nav.items():
             b.setChecked(k == key)
         screen = self.screens[key]
-        self.stack.setCurrentWidget(screen)
+        self.stack.setCurrentWidget(self.areas[key])
         screen.refresh()
 
     def showing(self) -> AdminScreen | None:

@@ -50,10 +50,16 @@ class BalanceScreen(Screen):
         if across == 1 and m.width - m.unit * 4 - m.gap >= m.unit * 2 * 11:
             across = 2
         grid.addWidget(self.shop, 0, 0, 1, across)
-        extras = (self.services, self.donate, self.records)
-        for n, extra in enumerate(extras):
-            grid.addWidget(extra, 1 + n // across, n % across)
-        grid.addWidget(self.leave, 1 + (len(extras) + across - 1) // across, 0, 1, across)
+        # The other four flow in rows under it ("leave" last), none on a row of its own
+        # when two fit side by side: a short panel with large text has no height to spare.
+        rest = (self.services, self.donate, self.records, self.leave)
+        if across == 3:
+            for n, extra in enumerate(rest[:3]):
+                grid.addWidget(extra, 1, n)
+            grid.addWidget(self.leave, 2, 0, 1, 3)
+        else:
+            for n, extra in enumerate(rest):
+                grid.addWidget(extra, 1 + n // across, n % across)
         box.addLayout(grid)
 
     def show_state(self, state: FlowState) -> None:

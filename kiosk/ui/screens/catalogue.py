@@ -29,7 +29,7 @@ class CatalogueScreen(Screen):
     def __init__(self, ctx: UiContext) -> None:
         super().__init__(ctx)
         m = ctx.metrics
-        self.panel_width = min(m.unit * 13, round(m.width * 0.3))
+        self.panel_width = min(m.unit * 13, round(m.width * (0.36 if m.large_text else 0.3)))
         outer = QVBoxLayout(self)
         outer.setContentsMargins(m.unit, m.unit // 3, m.unit, m.unit // 3)
         outer.setSpacing(m.gap)

@@ -21,7 +21,8 @@ class DoneScreen(Screen):
         box.setContentsMargins(m.unit * 2, m.unit // 2, m.unit * 2, m.unit // 2)
         box.setSpacing(m.unit // 3)
         box.addStretch(1)
-        size = min(m.display(4), round(m.height * 0.12))
+        # With large text the words need the height: a smaller picture.
+        size = min(m.display(4), round(m.height * (0.08 if m.large_text else 0.12)))
         self.ok_picture = picture(ctx.assets, "ui/done.png", size)
         self.printer_picture = picture(ctx.assets, "ui/printer.png", size)
         self.picture = picture_label(self.ok_picture, size)
@@ -64,4 +65,6 @@ class DoneScreen(Screen):
         for w in (self.notice, self.order_caption, self.order):
             w.setVisible(not printed)
         self.back_in.setText(self.tr("Thank you for volunteering!"))
+        # A long note on a short panel: the thanks give way to what must be read.
+        self.back_in.setVisible(printed or not self.ctx.metrics.large_text)
         self.finish.setText(self.tr("Finish"))

@@ -75,7 +75,8 @@ class IdleScreen(ScreenWidget):
         ways = QHBoxLayout()
         ways.setSpacing(m.gap)
         room = m.height - m.touch  # below the top bar
-        size = min(m.display(8 if m.portrait else 6.5), round(room * 0.3))
+        size = min(m.display(8 if m.portrait else 6.5), round(room * (0.3 if m.portrait
+                                                                         else 0.2)))
         self.way_texts: dict[str, QWidget] = {}
         shown = [(way, own) for way, on, own in (("card", front.card, front.card_picture),
                                                   ("qr", front.qr, front.qr_picture)) if on]
