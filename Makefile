@@ -42,6 +42,7 @@ bench: setup
 	$(BIN)/python bench/district_push.py --postgres --kiosks 20 --volunteers 450000
 	$(BIN)/python bench/startup.py
 	$(BIN)/python bench/sun_tap.py
+	$(BIN)/python bench/accessibility.py
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache .hypothesis

@@ -108,7 +108,7 @@ QLabel#OrderNumber {{ font-size: {m.display(2.2)}px; font-weight: bold; color: {
     background: {CARD}; border: 3px solid {INK}; border-radius: {radius}px;
     padding: 0 {u}px; }}
 QLabel#Big {{ font-size: {m.display(1.3)}px; font-weight: bold; }}
-QLabel#Key {{ font-size: {m.display(1.5)}px; font-weight: bold; color: {GO}; }}
+QLabel#Key {{ font-size: {m.display(1.25)}px; font-weight: bold; color: {GO}; }}
 QLabel#Muted {{ color: {MUTED}; }}
 QLabel#Step {{ font-size: {m.display(1.15)}px; font-weight: bold; }}
 QLabel#Notice {{ background: {CALM_BG}; color: {CALM_INK}; border: 3px solid #e0b040;

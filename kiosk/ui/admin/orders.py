@@ -8,6 +8,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QListWidget, QListWidgetItem, QVBoxLayout
 
 from kiosk.core.order_search import OrderSummary
+from kiosk.core.receipt_text import short_order_id
 from kiosk.ui.admin.base import AdminContext, AdminScreen, clicked, heading, text_field
 from kiosk.ui.admin.work import Result
 from kiosk.ui.widgets import button, label, touch_list
@@ -124,7 +125,7 @@ class OrdersScreen(AdminScreen):
             kind = self.tr("void") if o.kind == "void" else \
                 self.tr("voided") if o.voided_by else self.tr("sale")
             item = QListWidgetItem(f"{self.when(o.created_at)}  {o.masked_name}  "
-                                   f"{self.n(o.total)}  ({kind})  …{o.order_id[-8:]}")
+                                   f"{self.n(o.total)}  ({kind})  {short_order_id(o.order_id)}")
             item.setData(ROLE, o.order_id)
             self.results.addItem(item)
         if 0 <= row < len(self.orders):
@@ -144,14 +145,14 @@ class OrdersScreen(AdminScreen):
         if o is None:
             self.detail.setText(self.tr("No order selected"))
             return
-        lines = [self.tr("Number: %1").replace("%1", o.order_id),
+        lines = [self.tr("Number: %1").replace("%1", short_order_id(o.order_id)),
                  self.tr("Time: %1").replace("%1", self.when(o.created_at)),
                  self.tr("Volunteer: %1").replace("%1", o.masked_name),
                  self.tr("Card: %1").replace("%1", o.card_id),
                  self.tr("Points: %1").replace("%1", self.n(o.total)),
                  self.tr("Receipt printed") if o.printed else self.tr("Receipt not printed")]
         if o.voided_by:
-            lines.append(self.tr("Voided by %1").replace("%1", o.voided_by))
+            lines.append(self.tr("Voided by %1").replace("%1", short_order_id(o.voided_by)))
         self.detail.setText("\n".join(lines))
 
     def void_order(self) -> None:

@@ -32,10 +32,14 @@ def roomy(screen: QWidget, m: Metrics) -> None:
     for layout in screen.findChildren(QLayout):
         if isinstance(layout, QGridLayout):
             layout.setHorizontalSpacing(max(layout.horizontalSpacing(), m.gap))
-            layout.setVerticalSpacing(max(layout.verticalSpacing(), m.gap // 2))
+            layout.setVerticalSpacing(max(layout.verticalSpacing(), m.gap))
         else:
-            layout.setSpacing(max(layout.spacing(), m.gap if isinstance(
-                layout, QHBoxLayout) else m.gap // 2))
+            layout.setSpacing(max(layout.spacing(), m.gap))
+    top = screen.layout()
+    if top is not None:  # room from the column of screen buttons beside it, too
+        margins = top.contentsMargins()
+        top.setContentsMargins(max(margins.left(), m.gap), margins.top(), margins.right(),
+                               margins.bottom())
 
 
 class AdminPanel(QFrame):
@@ -93,7 +97,7 @@ class AdminPanel(QFrame):
         body.setContentsMargins(m.unit, m.unit // 2, m.unit // 2, m.unit // 2)
         body.setSpacing(m.gap)
         nav = QVBoxLayout()
-        nav.setSpacing(m.gap // 2)
+        nav.setSpacing(m.gap)
         self.nav: dict[str, QPushButton] = {}
         self.stack = QStackedWidget()
         self.areas: dict[str, QWidget] = {}
@@ -111,7 +115,6 @@ class AdminPanel(QFrame):
             self.areas[key] = area
             self.stack.addWidget(area)
         nav.addStretch(1)
-        nav.setSpacing(m.gap)
         column = QWidget()
         column.setLayout(nav)
         # Ten screen buttons 8 mm apart need more height than a small panel has: they scroll.

@@ -102,13 +102,16 @@ class CartScreen(Screen):
         remove.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)
         controls.addWidget(remove)
         controls.addStretch(1)
+        amount = label(self.lang.points(item.amount), "Big", wrap=False)
+        amount.setMinimumWidth(amount.sizeHint().width())  # a total is never cut
+        if m.large_text:  # no width to spare beside the buttons: the amount over them
+            text.insertWidget(1, amount)
+        else:
+            amount.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignTop)
         text.addLayout(controls)
         line.addLayout(text, 1)
-        amount = label(self.lang.points(item.amount), "Big",
-                       wrap=False)
-        amount.setMinimumWidth(amount.sizeHint().width())  # a total is never cut
-        amount.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignTop)
-        line.addWidget(amount)
+        if not m.large_text:
+            line.addWidget(amount)
         return row
 
     def show_state(self, state: FlowState) -> None:

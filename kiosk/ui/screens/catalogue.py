@@ -29,7 +29,7 @@ class CatalogueScreen(Screen):
     def __init__(self, ctx: UiContext) -> None:
         super().__init__(ctx)
         m = ctx.metrics
-        self.panel_width = min(m.unit * 13, round(m.width * (0.36 if m.large_text else 0.3)))
+        self.panel_width = min(m.unit * 15, round(m.width * (0.36 if m.large_text else 0.3)))
         outer = QVBoxLayout(self)
         outer.setContentsMargins(m.unit, m.unit // 3, m.unit, m.unit // 3)
         outer.setSpacing(m.gap)
@@ -49,6 +49,10 @@ class CatalogueScreen(Screen):
             tabs.addWidget(tab, n // per_row, n % per_row)
             self.tabs[cat] = tab
         outer.addLayout(tabs)
+        # Hints and notes across the top of the shelf, where there is width: in the narrow
+        # summary they would push its buttons off a short panel.
+        self.notice = label("", "Notice")
+        outer.addWidget(self.notice)
         body = QBoxLayout(QBoxLayout.Direction.TopToBottom if m.portrait
                           else QBoxLayout.Direction.LeftToRight)
         body.setSpacing(m.gap)
@@ -80,12 +84,11 @@ class CatalogueScreen(Screen):
         self.balance = label()
         self.in_cart = label("", "Big")
         self.after = label("", "Key")
-        self.notice = label("", "Notice")
         self.to_cart = button(role="go")
         self.to_cart.clicked.connect(lambda: ctx.send(ShowCart()))
         self.back = button(role="back")
         self.back.clicked.connect(lambda: ctx.send(Back()))
-        for w in (self.balance, self.in_cart, self.after, self.notice):
+        for w in (self.balance, self.in_cart, self.after):
             box.addWidget(w)
         box.addStretch(1)
         if m.portrait:

@@ -27,6 +27,7 @@ class DoneScreen(Screen):
         self.printer_picture = picture(ctx.assets, "ui/printer.png", size)
         self.picture = picture_label(self.ok_picture, size)
         box.addWidget(self.picture, alignment=center)
+        self.picture.setVisible(not (m.large_text and m.height < 900))
         self.title = label("", "Title", align=center)
         self.caption = label("", "Big", align=center)
         self.balance = label("", "Huge", align=center)

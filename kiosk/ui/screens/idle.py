@@ -56,7 +56,9 @@ class IdleScreen(ScreenWidget):
         box.addStretch(1)
         # Goods on offer only where they fit beside the ways in: not with large text on a
         # landscape panel, where the two pictures need the height.
-        self.show_featured = m.portrait or not m.large_text
+        short = not m.portrait and m.height < 900
+        self.show_featured = m.portrait or not (m.large_text or short)
+        self.then.setVisible(not (short and m.large_text))
         holder.setVisible(self.show_featured)
         self._entries: list[CatalogueEntry] = []
         self._shelf: list[CatalogueEntry] = []
