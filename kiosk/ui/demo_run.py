@@ -292,6 +292,7 @@ def docs_screenshots(folder: Path) -> None:
             scripted_visit(out, (width, height), language, database)
             for extra in out.glob("shop.sqlite*"):
                 extra.unlink()
+            shutil.rmtree(out / "voice", ignore_errors=True)   # the rendered prompts
             for png in out.glob("*.png"):
                 shrink(png)
             (out / "receipts.txt").unlink(missing_ok=True)

@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
+    QSizePolicy,
     QVBoxLayout,
     QWidget,
 )
@@ -102,8 +103,9 @@ class CatalogueAdminScreen(AdminScreen):
         pr.addWidget(self.preview)
         pr.addWidget(self.picture_note, 2)
         pr.addWidget(self.picture_path, 2)
-        pr.addWidget(self.choose, 1)
-        pr.addWidget(self.photo, 1)
+        for b in (self.choose, self.photo):  # as wide as their words
+            b.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)
+            pr.addWidget(b)
         self.captions: dict[str, QLabel] = {}
         cells = (("id", self.item_id), ("status", None),
                  ("name_zh", self.name_zh), ("name_en", self.name_en),

@@ -7,6 +7,7 @@ from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
     QListWidget,
+    QSizePolicy,
     QVBoxLayout,
     QWidget,
 )
@@ -76,8 +77,10 @@ class RestockScreen(AdminScreen):
         self.new_donor = button()
         clicked(self.new_donor, lambda: self.donor_form.setVisible(True))
         donor_row = QHBoxLayout()
-        donor_row.addWidget(self.donor, 2)
-        donor_row.addWidget(self.new_donor, 1)
+        donor_row.addWidget(self.donor, 1)
+        # As wide as its words (English is longer), the drop-down takes the rest.
+        self.new_donor.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)
+        donor_row.addWidget(self.new_donor)
         self.donor_form = QWidget()
         form = QHBoxLayout(self.donor_form)
         form.setContentsMargins(0, 0, 0, 0)
