@@ -118,7 +118,8 @@ class AdminPanel(QFrame):
         column = QWidget()
         column.setLayout(nav)
         # Ten screen buttons 8 mm apart need more height than a small panel has: they scroll.
-        body.addWidget(kinetic_scroll_area(column, frameless=True), 1)
+        self.nav_area = kinetic_scroll_area(column, frameless=True)
+        body.addWidget(self.nav_area, 1)
         body.addWidget(self.stack, 7)
         return shell
 
@@ -129,8 +130,11 @@ class AdminPanel(QFrame):
             self.nav[key].setText(screen.title())
         # The screen buttons as wide as their longest label (English is longer).
         widest = max(b.fontMetrics().horizontalAdvance(b.text()) for b in self.nav.values())
+        m = self.ctx.metrics
         for b in self.nav.values():
-            b.setMinimumWidth(widest + self.ctx.metrics.unit * 2)
+            b.setMinimumWidth(widest + m.unit * 2)
+        bar = self.nav_area.verticalScrollBar().sizeHint().width()
+        self.nav_area.setMinimumWidth(widest + m.unit * 2 + bar + m.unit // 2)
         self.sign_out.setText(self.tr("Sign out"))
         op = self.ctx.operator()
         self.who.setText(self.pin_pad.title() if op is None
