@@ -4,12 +4,12 @@
 <context>
     <name>AdminPanel</name>
     <message>
-        <location filename="../../kiosk/ui/admin/panel.py" line="91"/>
+        <location filename="../../kiosk/ui/admin/panel.py" line="138"/>
         <source>Sign out</source>
         <translation>退出管理</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/panel.py" line="94"/>
+        <location filename="../../kiosk/ui/admin/panel.py" line="141"/>
         <source>Operator: %1</source>
         <translation>管理员：%1</translation>
     </message>
@@ -309,37 +309,37 @@
 <context>
     <name>BalanceScreen</name>
     <message>
-        <location filename="../../kiosk/ui/screens/balance.py" line="63"/>
+        <location filename="../../kiosk/ui/screens/balance.py" line="69"/>
         <source>Hello, %1</source>
         <translation>您好，%1</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/balance.py" line="64"/>
+        <location filename="../../kiosk/ui/screens/balance.py" line="70"/>
         <source>Your points</source>
         <translation>您的积分</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/balance.py" line="73"/>
+        <location filename="../../kiosk/ui/screens/balance.py" line="79"/>
         <source>Start shopping</source>
         <translation>开始兑换</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/balance.py" line="74"/>
+        <location filename="../../kiosk/ui/screens/balance.py" line="80"/>
         <source>Services and vouchers</source>
         <translation>服务与抵扣</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/balance.py" line="75"/>
+        <location filename="../../kiosk/ui/screens/balance.py" line="81"/>
         <source>Donate points</source>
         <translation>捐积分</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/balance.py" line="76"/>
+        <location filename="../../kiosk/ui/screens/balance.py" line="82"/>
         <source>My records</source>
         <translation>我的记录</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/balance.py" line="77"/>
+        <location filename="../../kiosk/ui/screens/balance.py" line="83"/>
         <source>Leave</source>
         <translation>退出</translation>
     </message>
@@ -531,32 +531,32 @@
         <translation>移除</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/cart.py" line="118"/>
+        <location filename="../../kiosk/ui/screens/cart.py" line="121"/>
         <source>Your cart</source>
         <translation>购物车</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/cart.py" line="123"/>
+        <location filename="../../kiosk/ui/screens/cart.py" line="126"/>
         <source>The cart is empty.</source>
         <translation>购物车是空的。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/cart.py" line="125"/>
+        <location filename="../../kiosk/ui/screens/cart.py" line="128"/>
         <source>Total: %1 points</source>
         <translation>合计：%1 分</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/cart.py" line="127"/>
+        <location filename="../../kiosk/ui/screens/cart.py" line="130"/>
         <source>Your points: %1</source>
         <translation>您的积分：%1</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/cart.py" line="131"/>
+        <location filename="../../kiosk/ui/screens/cart.py" line="134"/>
         <source>Keep shopping</source>
         <translation>继续选购</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/cart.py" line="132"/>
+        <location filename="../../kiosk/ui/screens/cart.py" line="135"/>
         <source>Next: confirm</source>
         <translation>下一步：确认</translation>
     </message>
@@ -564,299 +564,299 @@
 <context>
     <name>CatalogueAdminScreen</name>
     <message>
-        <location filename="../../kiosk/ui/admin/catalogue.py" line="167"/>
+        <location filename="../../kiosk/ui/admin/catalogue.py" line="169"/>
         <source>Catalogue</source>
         <translation>商品目录</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/catalogue.py" line="170"/>
+        <location filename="../../kiosk/ui/admin/catalogue.py" line="172"/>
         <source>All items</source>
         <translation>全部商品</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/catalogue.py" line="171"/>
+        <location filename="../../kiosk/ui/admin/catalogue.py" line="173"/>
         <source>Item code</source>
         <translation>商品编号</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/catalogue.py" line="171"/>
+        <location filename="../../kiosk/ui/admin/catalogue.py" line="173"/>
         <source>Status</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/catalogue.py" line="172"/>
+        <location filename="../../kiosk/ui/admin/catalogue.py" line="174"/>
         <source>Chinese name</source>
         <translation>中文名称</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/catalogue.py" line="172"/>
+        <location filename="../../kiosk/ui/admin/catalogue.py" line="174"/>
         <source>English name</source>
         <translation>英文名称</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/catalogue.py" line="173"/>
+        <location filename="../../kiosk/ui/admin/catalogue.py" line="175"/>
         <source>Category</source>
         <translation>类别</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/catalogue.py" line="173"/>
+        <location filename="../../kiosk/ui/admin/catalogue.py" line="175"/>
         <source>Kind</source>
         <translation>类型</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/catalogue.py" line="174"/>
+        <location filename="../../kiosk/ui/admin/catalogue.py" line="176"/>
         <source>Points price</source>
         <translation>积分价格</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/catalogue.py" line="174"/>
+        <location filename="../../kiosk/ui/admin/catalogue.py" line="176"/>
         <source>Low stock at</source>
         <translation>库存预警</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/catalogue.py" line="175"/>
+        <location filename="../../kiosk/ui/admin/catalogue.py" line="177"/>
         <source>Barcode</source>
         <translation>条码</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/catalogue.py" line="175"/>
+        <location filename="../../kiosk/ui/admin/catalogue.py" line="177"/>
         <source>Limit per</source>
         <translation>限购周期</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/catalogue.py" line="176"/>
+        <location filename="../../kiosk/ui/admin/catalogue.py" line="178"/>
         <source>Max pieces</source>
         <translation>限购件数</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/catalogue.py" line="177"/>
+        <location filename="../../kiosk/ui/admin/catalogue.py" line="179"/>
         <source>Max points</source>
         <translation>限购积分</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/catalogue.py" line="177"/>
+        <location filename="../../kiosk/ui/admin/catalogue.py" line="179"/>
         <source>Picture</source>
         <translation>图片</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/catalogue.py" line="180"/>
+        <location filename="../../kiosk/ui/admin/catalogue.py" line="182"/>
         <source>Type or scan</source>
         <translation>输入或扫码</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/catalogue.py" line="181"/>
+        <location filename="../../kiosk/ui/admin/catalogue.py" line="183"/>
         <source>Picture file (PNG or JPG)</source>
         <translation>图片文件（PNG 或 JPG）</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/catalogue.py" line="182"/>
+        <location filename="../../kiosk/ui/admin/catalogue.py" line="184"/>
         <source>From a USB stick…</source>
         <translation>从U盘选择…</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/catalogue.py" line="183"/>
+        <location filename="../../kiosk/ui/admin/catalogue.py" line="185"/>
         <source>Take a photo</source>
         <translation>用摄像头拍照</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/catalogue.py" line="184"/>
+        <location filename="../../kiosk/ui/admin/catalogue.py" line="186"/>
         <source>Show item codes and picture files</source>
         <translation>显示商品编号和图片文件</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/catalogue.py" line="185"/>
-        <location filename="../../kiosk/ui/admin/catalogue.py" line="309"/>
+        <location filename="../../kiosk/ui/admin/catalogue.py" line="187"/>
+        <location filename="../../kiosk/ui/admin/catalogue.py" line="311"/>
         <source>New item</source>
         <translation>新增商品</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/catalogue.py" line="186"/>
+        <location filename="../../kiosk/ui/admin/catalogue.py" line="188"/>
         <source>Save</source>
         <translation>保存</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/catalogue.py" line="190"/>
+        <location filename="../../kiosk/ui/admin/catalogue.py" line="192"/>
         <source>no limit</source>
         <translation>不限购</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/catalogue.py" line="190"/>
+        <location filename="../../kiosk/ui/admin/catalogue.py" line="192"/>
         <source>day</source>
         <translation>每天</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/catalogue.py" line="190"/>
+        <location filename="../../kiosk/ui/admin/catalogue.py" line="192"/>
         <source>week</source>
         <translation>每周</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/catalogue.py" line="191"/>
+        <location filename="../../kiosk/ui/admin/catalogue.py" line="193"/>
         <source>month</source>
         <translation>每月</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/catalogue.py" line="197"/>
+        <location filename="../../kiosk/ui/admin/catalogue.py" line="199"/>
         <source>Health</source>
         <translation>健康</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/catalogue.py" line="198"/>
+        <location filename="../../kiosk/ui/admin/catalogue.py" line="200"/>
         <source>Culture and leisure</source>
         <translation>文化休闲</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/catalogue.py" line="199"/>
+        <location filename="../../kiosk/ui/admin/catalogue.py" line="201"/>
         <source>Growth and education</source>
         <translation>成长教育</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/catalogue.py" line="200"/>
+        <location filename="../../kiosk/ui/admin/catalogue.py" line="202"/>
         <source>Daily life</source>
         <translation>日常生活</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/catalogue.py" line="201"/>
+        <location filename="../../kiosk/ui/admin/catalogue.py" line="203"/>
         <source>Services</source>
         <translation>服务</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/catalogue.py" line="202"/>
+        <location filename="../../kiosk/ui/admin/catalogue.py" line="204"/>
         <source>Donate</source>
         <translation>爱心捐赠</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/catalogue.py" line="205"/>
+        <location filename="../../kiosk/ui/admin/catalogue.py" line="207"/>
         <source>Goods</source>
         <translation>实物（有库存）</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/catalogue.py" line="206"/>
+        <location filename="../../kiosk/ui/admin/catalogue.py" line="208"/>
         <source>Service</source>
         <translation>服务（兑换券）</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/catalogue.py" line="207"/>
+        <location filename="../../kiosk/ui/admin/catalogue.py" line="209"/>
         <source>Donation</source>
         <translation>捐赠</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/catalogue.py" line="208"/>
+        <location filename="../../kiosk/ui/admin/catalogue.py" line="210"/>
         <source>Fee offset</source>
         <translation>物业费抵扣</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/catalogue.py" line="239"/>
+        <location filename="../../kiosk/ui/admin/catalogue.py" line="241"/>
         <source>%1 · %2 points</source>
         <translation>%1 · %2 积分</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/catalogue.py" line="241"/>
+        <location filename="../../kiosk/ui/admin/catalogue.py" line="243"/>
         <source>%1 (retired)</source>
         <translation>%1（已停售）</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/catalogue.py" line="287"/>
+        <location filename="../../kiosk/ui/admin/catalogue.py" line="289"/>
         <source>Price history:</source>
         <translation>价格记录：</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/catalogue.py" line="289"/>
+        <location filename="../../kiosk/ui/admin/catalogue.py" line="291"/>
         <source>%1: %2 points</source>
         <translation>%1：%2 积分</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/catalogue.py" line="299"/>
+        <location filename="../../kiosk/ui/admin/catalogue.py" line="301"/>
         <source>New picture: saved with the item</source>
         <translation>新图片：点保存后生效</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/catalogue.py" line="300"/>
+        <location filename="../../kiosk/ui/admin/catalogue.py" line="302"/>
         <source>No picture yet</source>
         <translation>还没有图片</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/catalogue.py" line="310"/>
+        <location filename="../../kiosk/ui/admin/catalogue.py" line="312"/>
         <source>new</source>
         <translation>新商品</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/catalogue.py" line="312"/>
-        <location filename="../../kiosk/ui/admin/catalogue.py" line="317"/>
+        <location filename="../../kiosk/ui/admin/catalogue.py" line="314"/>
+        <location filename="../../kiosk/ui/admin/catalogue.py" line="319"/>
         <source>Retire</source>
         <translation>停售</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/catalogue.py" line="314"/>
+        <location filename="../../kiosk/ui/admin/catalogue.py" line="316"/>
         <source>Edit: %1</source>
         <translation>编辑：%1</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/catalogue.py" line="315"/>
+        <location filename="../../kiosk/ui/admin/catalogue.py" line="317"/>
         <source>on sale</source>
         <translation>在售</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/catalogue.py" line="315"/>
+        <location filename="../../kiosk/ui/admin/catalogue.py" line="317"/>
         <source>retired</source>
         <translation>已停售</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/catalogue.py" line="317"/>
+        <location filename="../../kiosk/ui/admin/catalogue.py" line="319"/>
         <source>Bring back</source>
         <translation>恢复销售</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/catalogue.py" line="348"/>
+        <location filename="../../kiosk/ui/admin/catalogue.py" line="350"/>
         <source>Choose a picture</source>
         <translation>选择图片</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/catalogue.py" line="349"/>
+        <location filename="../../kiosk/ui/admin/catalogue.py" line="351"/>
         <source>Pictures (*.png *.jpg *.jpeg *.webp)</source>
         <translation>图片 (*.png *.jpg *.jpeg *.webp)</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/catalogue.py" line="360"/>
+        <location filename="../../kiosk/ui/admin/catalogue.py" line="362"/>
         <source>Photo taken: press Save to keep it</source>
         <translation>已拍照：点保存后生效</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/catalogue.py" line="375"/>
+        <location filename="../../kiosk/ui/admin/catalogue.py" line="377"/>
         <source>The item code must be letters, digits, - or _</source>
         <translation>商品编号只能用字母、数字、- 或 _</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/catalogue.py" line="378"/>
+        <location filename="../../kiosk/ui/admin/catalogue.py" line="380"/>
         <source>Give the item a name in both languages</source>
         <translation>请填写中文和英文名称</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/catalogue.py" line="381"/>
+        <location filename="../../kiosk/ui/admin/catalogue.py" line="383"/>
         <source>Enter the points price</source>
         <translation>请填写积分价格</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/catalogue.py" line="386"/>
+        <location filename="../../kiosk/ui/admin/catalogue.py" line="388"/>
         <source>A limit needs a period: day, week or month</source>
         <translation>限购需要选择周期：每天、每周或每月</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/catalogue.py" line="409"/>
+        <location filename="../../kiosk/ui/admin/catalogue.py" line="411"/>
         <source>There is already an item with the code %1</source>
         <translation>已经有编号为 %1 的商品</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/catalogue.py" line="417"/>
+        <location filename="../../kiosk/ui/admin/catalogue.py" line="419"/>
         <source>Saved</source>
         <translation>已保存</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/catalogue.py" line="428"/>
+        <location filename="../../kiosk/ui/admin/catalogue.py" line="430"/>
         <source>Retired: volunteers no longer see it</source>
         <translation>已停售：志愿者不会再看到它</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/catalogue.py" line="429"/>
+        <location filename="../../kiosk/ui/admin/catalogue.py" line="431"/>
         <source>Back on sale</source>
         <translation>已恢复销售</translation>
     </message>
@@ -864,52 +864,52 @@
 <context>
     <name>CatalogueScreen</name>
     <message>
-        <location filename="../../kiosk/ui/screens/catalogue.py" line="134"/>
+        <location filename="../../kiosk/ui/screens/catalogue.py" line="137"/>
         <source>Health</source>
         <translation>健康</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/catalogue.py" line="135"/>
+        <location filename="../../kiosk/ui/screens/catalogue.py" line="138"/>
         <source>Culture and leisure</source>
         <translation>文化休闲</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/catalogue.py" line="136"/>
+        <location filename="../../kiosk/ui/screens/catalogue.py" line="139"/>
         <source>Growth and education</source>
         <translation>成长教育</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/catalogue.py" line="137"/>
+        <location filename="../../kiosk/ui/screens/catalogue.py" line="140"/>
         <source>Daily life</source>
         <translation>日常生活</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/catalogue.py" line="138"/>
+        <location filename="../../kiosk/ui/screens/catalogue.py" line="141"/>
         <source>Services</source>
         <translation>服务</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/catalogue.py" line="139"/>
+        <location filename="../../kiosk/ui/screens/catalogue.py" line="142"/>
         <source>Donate</source>
         <translation>爱心捐赠</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/catalogue.py" line="150"/>
+        <location filename="../../kiosk/ui/screens/catalogue.py" line="153"/>
         <source>Your points: %1</source>
         <translation>您的积分：%1</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/catalogue.py" line="151"/>
+        <location filename="../../kiosk/ui/screens/catalogue.py" line="154"/>
         <source>In cart: %1 points</source>
         <translation>已选：%1 分</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/catalogue.py" line="155"/>
+        <location filename="../../kiosk/ui/screens/catalogue.py" line="158"/>
         <source>View cart (%1)</source>
         <translation>查看购物车（%1）</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/catalogue.py" line="157"/>
+        <location filename="../../kiosk/ui/screens/catalogue.py" line="160"/>
         <source>Back</source>
         <translation>返回</translation>
     </message>
@@ -1066,42 +1066,42 @@
 <context>
     <name>DoneScreen</name>
     <message>
-        <location filename="../../kiosk/ui/screens/done.py" line="52"/>
+        <location filename="../../kiosk/ui/screens/done.py" line="54"/>
         <source>Done! Please take your receipt.</source>
         <translation>兑换成功！请取走小票。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/done.py" line="53"/>
+        <location filename="../../kiosk/ui/screens/done.py" line="55"/>
         <source>Done! Your exchange went through.</source>
         <translation>兑换成功！</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/done.py" line="54"/>
+        <location filename="../../kiosk/ui/screens/done.py" line="56"/>
         <source>Points left</source>
         <translation>剩余积分</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/done.py" line="56"/>
+        <location filename="../../kiosk/ui/screens/done.py" line="58"/>
         <source>Order number</source>
         <translation>订单号</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/done.py" line="59"/>
+        <location filename="../../kiosk/ui/screens/done.py" line="61"/>
         <source>The receipt could not be printed (the printer may be out of paper). Your exchange is done. Once paper is in, print it from &quot;My records&quot;.</source>
         <translation>小票这次没能打印出来（打印机可能缺纸）。您的兑换已经成功。装好纸后，可以在“我的记录”里补打。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/done.py" line="62"/>
+        <location filename="../../kiosk/ui/screens/done.py" line="64"/>
         <source>Questions? Call %1.</source>
         <translation>有问题请打电话：%1。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/done.py" line="66"/>
+        <location filename="../../kiosk/ui/screens/done.py" line="68"/>
         <source>Thank you for volunteering!</source>
         <translation>感谢您的志愿服务！</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/done.py" line="67"/>
+        <location filename="../../kiosk/ui/screens/done.py" line="71"/>
         <source>Finish</source>
         <translation>完成</translation>
     </message>
@@ -1282,42 +1282,42 @@
 <context>
     <name>IdleScreen</name>
     <message>
-        <location filename="../../kiosk/ui/screens/idle.py" line="129"/>
+        <location filename="../../kiosk/ui/screens/idle.py" line="132"/>
         <source>Exchange your volunteer points for everyday goods</source>
         <translation>用志愿服务积分兑换生活用品</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/idle.py" line="130"/>
+        <location filename="../../kiosk/ui/screens/idle.py" line="133"/>
         <source>Put your points card on the reader (the green circle)</source>
         <translation>刷卡：把积分卡贴在读卡器上（图中绿圈处）</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/idle.py" line="131"/>
+        <location filename="../../kiosk/ui/screens/idle.py" line="134"/>
         <source>Or hold your QR code to the scanner (the green circle)</source>
         <translation>或者扫码：把二维码对准扫码口（图中绿圈处）</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/idle.py" line="133"/>
+        <location filename="../../kiosk/ui/screens/idle.py" line="136"/>
         <source>Hold your QR code to the scanner (the green circle)</source>
         <translation>扫码：把二维码对准扫码口（图中绿圈处）</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/idle.py" line="136"/>
+        <location filename="../../kiosk/ui/screens/idle.py" line="139"/>
         <source>Then pick what you need, confirm, and take your receipt.</source>
         <translation>然后选好商品，确认兑换，取走小票。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/idle.py" line="141"/>
+        <location filename="../../kiosk/ui/screens/idle.py" line="144"/>
         <source>The printer cannot print receipts right now (out of paper or a fault). You can still exchange; print the receipt later from &quot;My records&quot;.</source>
         <translation>打印机暂时打不出小票（缺纸或故障）。兑换照常进行，小票可以之后在“我的记录”里补打。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/idle.py" line="137"/>
+        <location filename="../../kiosk/ui/screens/idle.py" line="140"/>
         <source>On the shelves today</source>
         <translation>今日货架</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/idle.py" line="139"/>
+        <location filename="../../kiosk/ui/screens/idle.py" line="142"/>
         <source>Reading your card…</source>
         <translation>正在读卡……</translation>
     </message>
@@ -1358,157 +1358,157 @@
 <context>
     <name>OrdersScreen</name>
     <message>
-        <location filename="../../kiosk/ui/admin/orders.py" line="71"/>
+        <location filename="../../kiosk/ui/admin/orders.py" line="72"/>
         <source>Orders</source>
         <translation>订单</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/orders.py" line="74"/>
+        <location filename="../../kiosk/ui/admin/orders.py" line="75"/>
         <source>Wrong item</source>
         <translation>拿错商品</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/orders.py" line="75"/>
+        <location filename="../../kiosk/ui/admin/orders.py" line="76"/>
         <source>Volunteer changed their mind</source>
         <translation>志愿者不想要了</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/orders.py" line="76"/>
+        <location filename="../../kiosk/ui/admin/orders.py" line="77"/>
         <source>Sold twice by mistake</source>
         <translation>重复兑换</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/orders.py" line="77"/>
+        <location filename="../../kiosk/ui/admin/orders.py" line="78"/>
         <source>Test sale</source>
         <translation>测试订单</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/orders.py" line="80"/>
+        <location filename="../../kiosk/ui/admin/orders.py" line="81"/>
         <source>Find an order</source>
         <translation>查找订单</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/orders.py" line="81"/>
+        <location filename="../../kiosk/ui/admin/orders.py" line="82"/>
         <source>Scan the receipt, type its number, or tap the card</source>
         <translation>扫小票二维码、输入单号或刷卡</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/orders.py" line="82"/>
+        <location filename="../../kiosk/ui/admin/orders.py" line="83"/>
         <source>Order or card number</source>
         <translation>单号或卡号</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/orders.py" line="83"/>
+        <location filename="../../kiosk/ui/admin/orders.py" line="84"/>
         <source>Find</source>
         <translation>查找</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/orders.py" line="84"/>
+        <location filename="../../kiosk/ui/admin/orders.py" line="85"/>
         <source>Recent</source>
         <translation>最近订单</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/orders.py" line="85"/>
+        <location filename="../../kiosk/ui/admin/orders.py" line="86"/>
         <source>Order</source>
         <translation>订单详情</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/orders.py" line="86"/>
+        <location filename="../../kiosk/ui/admin/orders.py" line="87"/>
         <source>Reason for the void</source>
         <translation>撤销原因</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/orders.py" line="87"/>
+        <location filename="../../kiosk/ui/admin/orders.py" line="88"/>
         <source>Print the receipt again</source>
         <translation>补打小票</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/orders.py" line="117"/>
+        <location filename="../../kiosk/ui/admin/orders.py" line="118"/>
         <source>No order found for %1</source>
         <translation>没有找到 %1 的订单</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/orders.py" line="124"/>
+        <location filename="../../kiosk/ui/admin/orders.py" line="125"/>
         <source>void</source>
         <translation>撤销单</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/orders.py" line="125"/>
+        <location filename="../../kiosk/ui/admin/orders.py" line="126"/>
         <source>voided</source>
         <translation>已撤销</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/orders.py" line="125"/>
+        <location filename="../../kiosk/ui/admin/orders.py" line="126"/>
         <source>sale</source>
         <translation>兑换</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/orders.py" line="141"/>
+        <location filename="../../kiosk/ui/admin/orders.py" line="142"/>
         <source>Void this order</source>
         <translation>撤销这笔订单</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/orders.py" line="145"/>
+        <location filename="../../kiosk/ui/admin/orders.py" line="146"/>
         <source>No order selected</source>
         <translation>未选择订单</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/orders.py" line="147"/>
+        <location filename="../../kiosk/ui/admin/orders.py" line="148"/>
         <source>Number: %1</source>
         <translation>单号：%1</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/orders.py" line="148"/>
+        <location filename="../../kiosk/ui/admin/orders.py" line="149"/>
         <source>Time: %1</source>
         <translation>时间：%1</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/orders.py" line="149"/>
+        <location filename="../../kiosk/ui/admin/orders.py" line="150"/>
         <source>Volunteer: %1</source>
         <translation>志愿者：%1</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/orders.py" line="150"/>
+        <location filename="../../kiosk/ui/admin/orders.py" line="151"/>
         <source>Card: %1</source>
         <translation>卡号：%1</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/orders.py" line="151"/>
+        <location filename="../../kiosk/ui/admin/orders.py" line="152"/>
         <source>Points: %1</source>
         <translation>积分：%1</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/orders.py" line="152"/>
+        <location filename="../../kiosk/ui/admin/orders.py" line="153"/>
         <source>Receipt printed</source>
         <translation>小票已打印</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/orders.py" line="152"/>
+        <location filename="../../kiosk/ui/admin/orders.py" line="153"/>
         <source>Receipt not printed</source>
         <translation>小票未打印</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/orders.py" line="154"/>
+        <location filename="../../kiosk/ui/admin/orders.py" line="155"/>
         <source>Voided by %1</source>
         <translation>已由 %1 撤销</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/orders.py" line="163"/>
+        <location filename="../../kiosk/ui/admin/orders.py" line="164"/>
         <source>Tap again to void</source>
         <translation>再点一次确认撤销</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/orders.py" line="172"/>
+        <location filename="../../kiosk/ui/admin/orders.py" line="173"/>
         <source>Voided: %1 points returned, goods back on the shelf.</source>
         <translation>已撤销：退回 %1 分，商品已回到货架。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/orders.py" line="188"/>
+        <location filename="../../kiosk/ui/admin/orders.py" line="189"/>
         <source>Receipt printed.</source>
         <translation>小票已打印。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/orders.py" line="191"/>
+        <location filename="../../kiosk/ui/admin/orders.py" line="192"/>
         <source>The printer did not print: %1</source>
         <translation>打印机没有打印：%1</translation>
     </message>
@@ -1761,112 +1761,112 @@
 <context>
     <name>RestockScreen</name>
     <message>
-        <location filename="../../kiosk/ui/admin/restock.py" line="109"/>
+        <location filename="../../kiosk/ui/admin/restock.py" line="112"/>
         <source>Restock</source>
         <translation>补货</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/restock.py" line="112"/>
+        <location filename="../../kiosk/ui/admin/restock.py" line="115"/>
         <source>1. Scan or pick</source>
         <translation>1. 扫码或选择商品</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/restock.py" line="113"/>
+        <location filename="../../kiosk/ui/admin/restock.py" line="116"/>
         <source>Barcode or name</source>
         <translation>条码或商品名</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/restock.py" line="114"/>
+        <location filename="../../kiosk/ui/admin/restock.py" line="117"/>
         <source>Find</source>
         <translation>查找</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/restock.py" line="115"/>
+        <location filename="../../kiosk/ui/admin/restock.py" line="118"/>
         <source>2. How many</source>
         <translation>2. 数量</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/restock.py" line="116"/>
+        <location filename="../../kiosk/ui/admin/restock.py" line="119"/>
         <source>Add to the delivery</source>
         <translation>加入本批</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/restock.py" line="117"/>
+        <location filename="../../kiosk/ui/admin/restock.py" line="120"/>
         <source>3. This delivery</source>
         <translation>3. 本批到货</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/restock.py" line="118"/>
+        <location filename="../../kiosk/ui/admin/restock.py" line="121"/>
         <source>Remove the selected line</source>
         <translation>删除选中的一行</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/restock.py" line="119"/>
+        <location filename="../../kiosk/ui/admin/restock.py" line="122"/>
         <source>Donor</source>
         <translation>捐赠方</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/restock.py" line="120"/>
+        <location filename="../../kiosk/ui/admin/restock.py" line="123"/>
         <source>New donor</source>
         <translation>新捐赠方</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/restock.py" line="121"/>
+        <location filename="../../kiosk/ui/admin/restock.py" line="124"/>
         <source>Donor name</source>
         <translation>捐赠方名称</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/restock.py" line="122"/>
+        <location filename="../../kiosk/ui/admin/restock.py" line="125"/>
         <source>Contact (optional)</source>
         <translation>联系方式（可不填）</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/restock.py" line="123"/>
+        <location filename="../../kiosk/ui/admin/restock.py" line="126"/>
         <source>Save</source>
         <translation>保存</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/restock.py" line="124"/>
+        <location filename="../../kiosk/ui/admin/restock.py" line="127"/>
         <source>Note (optional)</source>
         <translation>备注（可不填）</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/restock.py" line="125"/>
+        <location filename="../../kiosk/ui/admin/restock.py" line="128"/>
         <source>Receive the delivery</source>
         <translation>确认入库</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/restock.py" line="146"/>
+        <location filename="../../kiosk/ui/admin/restock.py" line="149"/>
         <source>(no donor)</source>
         <translation>（无捐赠方）</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/restock.py" line="155"/>
+        <location filename="../../kiosk/ui/admin/restock.py" line="158"/>
         <source>%1 · in stock %2</source>
         <translation>%1 · 库存 %2</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/restock.py" line="171"/>
+        <location filename="../../kiosk/ui/admin/restock.py" line="174"/>
         <source>Choose an item first</source>
         <translation>请先选择商品</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/restock.py" line="189"/>
+        <location filename="../../kiosk/ui/admin/restock.py" line="192"/>
         <source>No goods with barcode %1</source>
         <translation>没有条码为 %1 的商品</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/restock.py" line="198"/>
+        <location filename="../../kiosk/ui/admin/restock.py" line="201"/>
         <source>Enter a quantity above zero</source>
         <translation>请输入大于 0 的数量</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/restock.py" line="222"/>
+        <location filename="../../kiosk/ui/admin/restock.py" line="225"/>
         <source>Enter the donor&apos;s name</source>
         <translation>请输入捐赠方名称</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/restock.py" line="252"/>
+        <location filename="../../kiosk/ui/admin/restock.py" line="255"/>
         <source>Received.</source>
         <translation>已入库。</translation>
     </message>
