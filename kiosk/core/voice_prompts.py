@@ -73,6 +73,19 @@ REFUSALS: dict[str, tuple[str, str]] = {
     "card_token_wrong_district": ("这张卡不是本区的卡。", "This card is from another district."),
     "card_token_expired": ("这张二维码卡已过期，请联系工作人员补办。",
                            "This QR card has expired. Please ask staff for a new one."),
+    "card_alert": ("这张卡没有通过验证，请联系工作人员。",
+                   "This card did not pass its check. Please ask staff."),
+    "sun_check_failed": ("这张卡没有通过防伪验证，请联系工作人员。",
+                         "This card failed its security check. Please ask staff."),
+    "card_not_genuine": ("这张卡没有通过防伪验证，请联系工作人员。",
+                         "This card failed its security check. Please ask staff."),
+    "sun_replayed": ("请把卡拿开，重新放一次。", "Please lift the card and tap it again."),
+    "sun_counter_exhausted": ("这张卡已经不能再用，请联系工作人员换新卡。",
+                              "This card cannot be used any more. Please ask staff."),
+    "sun_keys_missing": ("本机暂时不能验证这种卡，请联系工作人员。",
+                         "This kiosk cannot check this kind of card yet. Please ask staff."),
+    "card_id_invalid": ("没有读清卡号，请再试一次。",
+                        "The card number could not be read. Please try again."),
     "uid_only_cap_reached": ("这张卡今天的兑换额度用完了，可以使用二维码积分卡。",
                              "This card's daily limit is reached; a QR points card has none."),
     "item_unavailable": ("这件商品现在不能兑换。", "This item is not available now."),
@@ -94,7 +107,8 @@ REFUSALS: dict[str, tuple[str, str]] = {
 
 # Refusals only an operator meets, on screens that are not spoken.
 OPERATOR_ONLY = frozenset({"card_taken", "not_an_operator_card", "picture_refused",
-                           "pin_locked", "pin_rejected", "void_refused", "wrong_pin"})
+                           "pin_locked", "pin_rejected", "void_refused", "wrong_pin",
+                           "item_invalid"})
 
 
 @dataclass(frozen=True)

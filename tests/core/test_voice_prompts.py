@@ -11,10 +11,11 @@ import pytest
 
 from kiosk.core.catalogue import CatalogueEntry
 from kiosk.core.errors import NotEnoughPoints
-from kiosk.core.models import CardHolder, Category, ItemKind, PresentedCard, Receipt, SpendLimit
+from kiosk.core.models import CardHolder, PresentedCard, Receipt, SpendLimit
 from kiosk.core.session_model import Cart, CartItem, FlowState, Notice, Screen
 from kiosk.core.speech_text import chinese_number, mandarin_pinyin
 from kiosk.core.voice_prompts import REFUSALS, STEPS, coverage, prompt_for
+from points_protocol.catalogue import Category, ItemKind
 
 NOW = datetime(2026, 11, 30, 2, 0, tzinfo=UTC)
 HOLDER = CardHolder(card_id="04A1", volunteer_id="V1", masked_name="张*华", balance=800,

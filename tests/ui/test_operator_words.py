@@ -6,14 +6,13 @@ from __future__ import annotations
 
 from kiosk.core import audit, stock
 from kiosk.core.audit import AuditEntry
-from kiosk.core.catalogue import ItemSpec
 from kiosk.core.devices import DeviceLost
-from kiosk.core.models import Category, ItemKind
 from kiosk.ui.admin.audit_log import AuditScreen
 from kiosk.ui.admin.audit_words import AuditWords, Names
 from kiosk.ui.admin.health import HealthScreen
 from kiosk.ui.admin.reports import ReportsScreen
 from kiosk.ui.admin.restock import RestockScreen
+from points_protocol.catalogue import Category, ItemKind, ItemSpec
 from tests.ui.conftest import WAIT_MS, Touchscreen
 from tests.ui.test_admin_flow import OPERATOR, open_screen, quiet, settle, sign_in_by_card
 
