@@ -174,16 +174,30 @@ def inside_inner_scroll(widget: QWidget, pages: set[int]) -> bool:
     return False
 
 
+def reachable(w: QWidget, rect: QRect, top: QWidget) -> QRect:
+    """The part of ``rect`` that shows in the scroll areas around ``w`` (a tile scrolled half
+    out of its shelf is reachable only where it shows)."""
+    parent = w.parentWidget()
+    while parent is not None and parent is not top:
+        if isinstance(parent, QAbstractScrollArea):
+            port = parent.viewport()
+            rect = rect.intersected(QRect(port.mapTo(top, QPoint(0, 0)), port.size()))
+        parent = parent.parentWidget()
+    return rect
+
+
 def targets_of(widgets: list[QWidget], top: QWidget) -> list[tuple[QRect, QRect, str]]:
     """(its whole rect, the part a finger can reach, its name) of every target; a list row
-    scrolled partly out of its list is reachable only where it shows."""
+    or a tile scrolled partly out of its list is reachable only where it shows."""
     out = []
     for w in widgets:
         if isinstance(w, (QAbstractButton, QLineEdit, QComboBox)):
             if isinstance(w.parentWidget(), QComboBox) or w.objectName().startswith("qt_"):
                 continue  # a combo box's own line edit, scroll-bar arrows
             rect = QRect(w.mapTo(top, QPoint(0, 0)), w.size())
-            out.append((rect, rect, plain(drawn_text(w)) or type(w).__name__))
+            reach = reachable(w, rect, top)
+            if not reach.isEmpty():
+                out.append((rect, reach, plain(drawn_text(w)) or type(w).__name__))
         elif isinstance(w, QListWidget):
             port = QRect(w.viewport().mapTo(top, QPoint(0, 0)), w.viewport().size())
             for i in range(w.count()):

@@ -25,7 +25,8 @@ class TopBar(QFrame):
         self.ctx = ctx
         m = ctx.metrics
         outer = QVBoxLayout(self)
-        outer.setContentsMargins(m.unit, m.unit // 4, m.unit // 2, m.unit // 4)
+        # Half of the 8 mm to the screen's first buttons is on this side of the bar's edge.
+        outer.setContentsMargins(m.unit, m.unit // 4, m.unit // 2, max(m.unit // 4, m.gap // 2))
         outer.setSpacing(m.unit // 4)
         row = QHBoxLayout()
         row.setSpacing(m.gap)
