@@ -94,7 +94,7 @@ class AdminPanel(QFrame):
         """The screen buttons on the left and the chosen screen beside them."""
         shell = QWidget()
         body = QHBoxLayout(shell)
-        body.setContentsMargins(m.unit, m.unit // 2, m.unit // 2, m.unit // 2)
+        body.setContentsMargins(m.unit, m.gap, m.unit // 2, m.unit // 2)
         body.setSpacing(m.gap)
         nav = QVBoxLayout()
         nav.setSpacing(m.gap)
@@ -128,6 +128,13 @@ class AdminPanel(QFrame):
         for key, screen in self.screens.items():
             screen.retranslate()
             self.nav[key].setText(screen.title())
+        # No button narrower than its words (English is longer): a narrow panel scrolls the
+        # screen sideways rather than cut a label.
+        pad = self.ctx.metrics.unit * 2
+        for screen in (self.pin_pad, *self.screens.values()):
+            for b in screen.findChildren(QPushButton):
+                if b.text():
+                    b.setMinimumWidth(b.fontMetrics().horizontalAdvance(b.text()) + pad)
         # The screen buttons as wide as their longest label (English is longer).
         widest = max(b.fontMetrics().horizontalAdvance(b.text()) for b in self.nav.values())
         m = self.ctx.metrics

@@ -32,7 +32,9 @@ class BalanceScreen(Screen):
             box.addWidget(w)
         box.addStretch(1)
         self.shop = button(role="go")
-        self.shop.setMinimumHeight(round(m.touch * 1.3))
+        self.short = m.large_text and not m.portrait and m.height < 900
+        # A short panel with large text: the buttons keep their 8 mm, the caption goes.
+        self.shop.setMinimumHeight(round(m.touch * (1.0 if self.short else 1.3)))
         self.donate = button()
         self.records = button()
         self.leave = button(role="back")
@@ -68,6 +70,7 @@ class BalanceScreen(Screen):
             return
         self.hello.setText(self.tr("Hello, %1").replace("%1", holder.masked_name))
         self.caption.setText(self.tr("Your points"))
+        self.caption.setVisible(not self.short)
         self.balance.setText(self.lang.number(holder.balance))
         can, why = spend_lines(self, state)
         self.spendable.setText(can)

@@ -90,6 +90,8 @@ class CatalogueScreen(Screen):
         self.back.clicked.connect(lambda: ctx.send(Back()))
         for w in (self.balance, self.in_cart, self.after):
             box.addWidget(w)
+        # A short panel with large text: "left to spend" says enough, the buttons must fit.
+        self.balance.setVisible(not (m.large_text and not m.portrait and m.height < 900))
         box.addStretch(1)
         if m.portrait:
             row = QHBoxLayout()

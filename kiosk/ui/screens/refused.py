@@ -17,10 +17,10 @@ class RefusedScreen(Screen):
         m = ctx.metrics
         center = Qt.AlignmentFlag.AlignCenter
         box = QVBoxLayout(self)
-        box.setContentsMargins(m.unit * 3, m.unit * 2, m.unit * 3, m.unit * 2)
-        box.setSpacing(m.unit * 2)
+        box.setContentsMargins(m.unit * 2, m.unit, m.unit * 2, m.unit)
+        box.setSpacing(m.unit)
         box.addStretch(1)
-        size = m.px(5)
+        size = min(m.display(5), round(m.height * 0.12))
         box.addWidget(picture_label(picture(ctx.assets, "ui/refused.png", size), size),
                       alignment=center)
         self.title = label("", "Title", align=center)
