@@ -170,7 +170,7 @@ ListT = TypeVar("ListT", bound=QListWidget)
 
 def touch_list(widget: ListT, metrics: Metrics) -> ListT:
     """A list whose rows are touch targets: each at least one target tall and 8 mm apart."""
-    widget.setSpacing(max(metrics.gap // 2, 1))
+    widget.setSpacing(max((metrics.gap + 1) // 2, 1))  # around each row: 8 mm between two
     widget.setWordWrap(True)
     widget.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
     QScroller.grabGesture(widget.viewport(), QScroller.ScrollerGestureType.LeftMouseButtonGesture)

@@ -94,7 +94,8 @@ class AdminPanel(QFrame):
         """The screen buttons on the left and the chosen screen beside them."""
         shell = QWidget()
         body = QHBoxLayout(shell)
-        body.setContentsMargins(m.unit, m.gap, m.unit // 2, m.unit // 2)
+        # 8 mm under the header's sign-out button, the header's own margin included.
+        body.setContentsMargins(m.unit, m.gap - m.unit // 4 + 1, m.unit // 2, m.unit // 2)
         body.setSpacing(m.gap)
         nav = QVBoxLayout()
         nav.setSpacing(m.gap)
