@@ -290,7 +290,8 @@ def measure_text(shown: Shown, w: QWidget, fig: Figures) -> None:
     if cut:
         fig.cut_text += 1
         fig.note("cut", 0, f"{where}: {plain(text)[:40]!r} ({type(w).__name__})")
-    if ink.width() > 2 and ink.height() > 2:
+    # Ink is measured where the whole text shows (scrolled half out of view, it cannot be).
+    if ink.width() > 2 and ink.height() > 2 and visible.size() == w.size():
         ink.translate(w.mapTo(shown.top, QPoint(0, 0)))
         crop = shown.shot[ink.top():ink.bottom() + 1, ink.left():ink.right() + 1]
         ratio = contrast_in(crop)

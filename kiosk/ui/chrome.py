@@ -26,7 +26,8 @@ class TopBar(QFrame):
         m = ctx.metrics
         outer = QVBoxLayout(self)
         # Half of the 8 mm to the screen's first buttons is on this side of the bar's edge.
-        outer.setContentsMargins(m.unit, m.unit // 4, m.unit // 2, max(m.unit // 4, m.gap // 2))
+        half_gap = (m.gap + 1) // 2
+        outer.setContentsMargins(m.unit, m.unit // 4, m.unit // 2, max(m.unit // 4, half_gap))
         outer.setSpacing(m.unit // 4)
         row = QHBoxLayout()
         row.setSpacing(m.gap)

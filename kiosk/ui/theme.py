@@ -81,7 +81,7 @@ def metrics(width: int, height: int, large_text: bool, dpi: float | None = None)
     base = max(math.ceil(BODY_PT * dpi / 72), round(min(width, height) * 0.028))
     unit = round(base * LARGE) if large_text else base
     touch = max(MIN_TOUCH_PX, round(MIN_TOUCH_MM / 25.4 * dpi), round(unit * 1.9))
-    gap = max(round(GAP_MM / 25.4 * dpi), 1)
+    gap = max(math.ceil(GAP_MM / 25.4 * dpi), 1)   # never under 8 mm
     return Metrics(unit=unit, touch=touch, width=width, height=height, large_text=large_text,
                    gap=gap, base=base, dpi=dpi)
 

@@ -31,7 +31,7 @@ class CatalogueScreen(Screen):
         m = ctx.metrics
         self.panel_width = min(m.unit * 15, round(m.width * (0.36 if m.large_text else 0.3)))
         outer = QVBoxLayout(self)
-        outer.setContentsMargins(m.unit, max(m.unit // 3, m.gap // 2), m.unit, m.unit // 3)
+        outer.setContentsMargins(m.unit, max(m.unit // 3, (m.gap + 1) // 2), m.unit, m.unit // 3)
         outer.setSpacing(m.gap)
         tabs = QGridLayout()
         tabs.setSpacing(m.gap)
