@@ -47,6 +47,7 @@ from PySide6.QtGui import QFontInfo, QImage, QTextLayout, QTextOption  # noqa: E
 from PySide6.QtWidgets import (  # noqa: E402
     QAbstractButton,
     QAbstractScrollArea,
+    QCheckBox,
     QComboBox,
     QLabel,
     QLineEdit,
@@ -325,6 +326,8 @@ def button_fits(w: QAbstractButton, text: str, visible: QRect) -> tuple[bool, QR
     icon = w.iconSize().width() + 4 if not w.icon().isNull() else 0
     width = fm.horizontalAdvance(text)
     cut = width + icon > inner.width() or fm.height() > w.height()
+    if isinstance(w, QCheckBox):  # its words follow the box, on the left
+        return cut, w.rect().intersected(visible)
     ink = QRect(0, 0, min(width, inner.width()), fm.height())
     ink.moveCenter(w.rect().center())
     ink.translate(icon // 2, 0)
