@@ -90,6 +90,10 @@ REFUSALS: dict[str, tuple[str, str]] = {
                              "This card's daily limit is reached; a QR points card has none."),
     "item_unavailable": ("这件商品现在不能兑换。", "This item is not available now."),
     "empty_basket": ("购物车是空的，请先选商品。", "The cart is empty. Pick something first."),
+    "bad_quantity": ("商品的数量不对，请重新选择。",
+                     "An item's quantity is wrong. Please choose again."),
+    "bad_basket_line": ("购物车里有一项无法识别，请重新选择。",
+                        "An entry in the cart cannot be read. Please choose again."),
     "quantity_too_large": ("这件商品一次不能兑换这么多。", "That is too many of one item."),
     "not_enough_points": ("积分不够兑换这件商品。", "Not enough points for this item."),
     "out_of_stock": ("这件商品没有货了。", "This item is out of stock."),
@@ -103,12 +107,14 @@ REFUSALS: dict[str, tuple[str, str]] = {
     STAFF.code: ("出了点问题，这次没有兑换，请联系工作人员。",
                  "Something went wrong and nothing was exchanged. Please ask staff."),
     "reprinted": ("小票已打印，请取走。", "The receipt is printed. Please take it."),
+    "out_of_service": ("本机暂停服务，请联系工作人员。",
+                       "This kiosk is out of service. Please ask staff."),
 }
 
 # Refusals only an operator meets, on screens that are not spoken.
 OPERATOR_ONLY = frozenset({"card_taken", "not_an_operator_card", "picture_refused",
                            "pin_locked", "pin_rejected", "void_refused", "wrong_pin",
-                           "item_invalid"})
+                           "item_invalid", "operator_card_refused"})
 
 
 @dataclass(frozen=True)
