@@ -119,6 +119,14 @@ RESULTS = (LookupDone, LookupFailed, OtherCardChecked, CheckoutDone, CheckoutFai
            RecordsLoaded, ReprintDone)
 
 
+# Screens a refused card or a stray code must not take away: a running visit, the volunteer's
+# own card being looked up, and the success screen with the points left and the order number
+# (key information stays until its time is up or the volunteer taps).
+VISIT_SCREENS = SESSION_SCREENS | {Screen.LOOKING_UP, Screen.DONE}
+# Screens where another card is checked before anything changes (a refused one is a note).
+CARD_CHECK_SCREENS = SESSION_SCREENS | {Screen.DONE}
+
+
 def aside(notice: Notice) -> Notice:
     """A card refused in the middle of someone's visit (another person's blocked card, a forged
     QR, a product's barcode): said in a line on the screen; the visit and its cart go on."""
@@ -187,7 +195,7 @@ class SessionFlow:
         if isinstance(event, CardUnusable):
             if s.screen == Screen.CHECKING_OUT:
                 return s
-            if s.screen in SESSION_SCREENS:
+            if s.screen in VISIT_SCREENS:
                 return replace(s, notice=aside(event.notice))  # the visit and the cart go on
             return self._refused(s, event.notice, now)
         if isinstance(event, CardLifted):
@@ -264,9 +272,11 @@ class SessionFlow:
                            entries=event.entries, limit=event.limit, last_activity=now)
         if isinstance(event, LookupFailed) and s.screen == Screen.LOOKING_UP:
             return self._refused(s, event.notice, now)
-        if isinstance(event, OtherCardChecked) and s.screen in SESSION_SCREENS:
+        if isinstance(event, OtherCardChecked) and s.screen in CARD_CHECK_SCREENS:
             if event.notice is not None:
                 return replace(s, notice=aside(event.notice))
+            if s.screen == Screen.DONE:  # this visit is over: the next one begins
+                return self._look_up(s, event.card, now)
             return replace(s, other_card=event.card)
         if isinstance(event, CheckoutDone) and s.screen == Screen.CHECKING_OUT:
             return replace(s, screen=Screen.DONE, receipt=event.receipt,
@@ -298,9 +308,10 @@ class SessionFlow:
         same = s.card is not None and s.card.same_card(card)
         if same and s.screen in (*SESSION_SCREENS, Screen.LOOKING_UP):
             return replace(s, last_activity=now, warning_until=None)  # the same card again
-        if s.screen in SESSION_SCREENS:
+        if s.screen in CARD_CHECK_SCREENS:
             # Someone else's card in the middle of a visit: never take the visit over
-            # silently. Checked first (a blocked card only gets a note), then asked about.
+            # silently. Checked first (a blocked card only gets a note), then asked about;
+            # on the success screen a usable card starts the next visit without asking.
             if s.other_card is not None and s.other_card.same_card(card):
                 return s
             return replace(s, effects=(CheckOtherCard(s.serial, card),))

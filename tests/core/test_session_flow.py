@@ -24,6 +24,7 @@ from kiosk.core.session_flow import (
     Confirm,
     Decrease,
     Finish,
+    FlowState,
     FlowTiming,
     KeepVisit,
     LoadRecords,
@@ -358,15 +359,54 @@ def test_an_unprinted_receipt_stays_longer_and_the_printer_stays_down(
     assert flow.handle(PrinterChecked(None)).printer_down is None
 
 
-def test_tap_on_done_screen_starts_a_new_visit(flow: SessionFlow) -> None:
+def to_done(flow: SessionFlow) -> FlowState:
     tap(flow)
     flow.handle(ShowCatalogue())
     flow.handle(Add("soap"))
     flow.handle(ShowCart())
     flow.handle(Confirm())
     serial = flow.handle(Pay()).serial
-    flow.handle(CheckoutDone(serial, receipt(), None))
-    tap(flow)
+    return flow.handle(CheckoutDone(serial, receipt(), None))
+
+
+@pytest.mark.parametrize("card", [CARD, OTHER])
+def test_tap_on_done_screen_starts_a_new_visit(flow: SessionFlow, card: PresentedCard) -> None:
+    """Checked first (a refused card must not take the success screen away), then looked up:
+    the visit on screen is over, so nobody is asked."""
+    to_done(flow)
+    state = flow.handle(CardTapped(card))
+    assert state.screen == Screen.DONE and state.effects == (CheckOtherCard(state.serial, card),)
+    state = flow.handle(OtherCardChecked(state.serial, card, None))
+    assert state.screen == Screen.LOOKING_UP and state.effects == (LookUpCard(state.serial, card),)
+    state = flow.handle(LookupDone(state.serial, holder(card), ENTRIES))
+    assert state.screen == Screen.BALANCE and state.card == card and state.cart.items == ()
+
+
+def test_a_refused_card_or_stray_code_on_the_done_screen_is_a_note(
+        flow: SessionFlow, clock: ManualClock) -> None:
+    """兑换成功, the points left and the order number stay their full time: someone's blocked
+    card or a product's barcode is a line on the screen, not the refused screen."""
+    done = to_done(flow)
+    clock.advance(seconds=5)
+    state = flow.handle(CardUnusable(Notice("not_a_card_code", "这不是积分卡", "not a card")))
+    assert state.screen == Screen.DONE and state.receipt == done.receipt
+    assert state.notice is not None and "已忽略" in state.notice.zh
+    state = flow.handle(CardTapped(OTHER))
+    state = flow.handle(OtherCardChecked(state.serial, OTHER, Notice.of(CardBlocked())))
+    assert state.screen == Screen.DONE and state.receipt == done.receipt
+    assert state.notice is not None and state.notice.code == "card_blocked"
+    assert state.screen_since == done.screen_since   # the done screen's time is not reset
+    clock.advance(seconds=TIMING.done_seconds - 5)
+    assert flow.handle(Tick()).screen == Screen.IDLE
+
+
+def test_a_stray_code_while_the_card_is_looked_up_is_a_note(flow: SessionFlow) -> None:
+    state = flow.handle(CardTapped(CARD))
+    state = flow.handle(CardUnusable(Notice("not_a_card_code", "这不是积分卡", "not a card")))
+    assert state.screen == Screen.LOOKING_UP and state.card == CARD
+    state = flow.handle(LookupDone(state.serial, holder(), ENTRIES))
+    assert state.screen == Screen.BALANCE and state.card == CARD
+    assert state.notice is not None and "已忽略" in state.notice.zh
 
 
 def test_refused_checkout_goes_back_to_cart_with_a_new_order_id(flow: SessionFlow) -> None:

@@ -98,6 +98,31 @@ def test_stray_codes_mid_visit_are_ignored_with_a_note(touch: Touchscreen) -> No
         assert touch.kiosk.controller.state.cart.quantity_of("masks") == n
 
 
+def test_stray_codes_and_refused_cards_leave_the_success_screen_up(touch: Touchscreen) -> None:
+    """兑换成功 and the points left stay their time: a product's barcode or someone's blocked
+    card in front of the kiosk is a line in place of the thanks; the next usable card starts
+    the next visit."""
+    touch.tap(ZHANG)
+    confirm = to_confirm(touch, "soap")
+    touch.click(confirm.pay)
+    touch.wait_for(Screen.DONE)
+    done = touch.page(Screen.DONE)
+    assert isinstance(done, DoneScreen)
+    DemoQr(touch.clock).show(touch.reader, "6901234500017")
+    touch.qtbot.waitUntil(lambda: "已忽略" in done.back_in.text(), timeout=WAIT_MS)
+    assert touch.showing(Screen.DONE) and done.balance.text() == "770"
+    assert done.back_in.isVisible()
+    touch.reader.remove()
+    touch.reader.present(BLOCKED)
+    touch.qtbot.waitUntil(lambda: "停用" in done.back_in.text(), timeout=WAIT_MS)
+    assert touch.showing(Screen.DONE) and done.balance.text() == "770"
+    touch.reader.remove()
+    touch.reader.present(LI)
+    touch.wait_for(Screen.BALANCE)
+    state = touch.kiosk.controller.state
+    assert state.holder is not None and state.holder.masked_name == "李*" and state.notice is None
+
+
 def test_a_forged_or_blocked_card_mid_visit_is_a_note(touch: Touchscreen) -> None:
     touch.tap(ZHANG)
     shelf = open_catalogue(touch)

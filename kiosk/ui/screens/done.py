@@ -65,7 +65,10 @@ class DoneScreen(Screen):
         self.notice.setText(text if not printed else "")
         for w in (self.notice, self.order_caption, self.order):
             w.setVisible(not printed)
-        self.back_in.setText(self.tr("Thank you for volunteering!"))
+        # Someone's stray code or refused card while this shows is a line in place of the
+        # thanks; the points left and the order number stay.
+        aside = state.notice.text(self.lang.code) if state.notice is not None else ""
+        self.back_in.setText(aside or self.tr("Thank you for volunteering!"))
         # A long note on a short panel: the thanks give way to what must be read.
-        self.back_in.setVisible(printed or not self.ctx.metrics.large_text)
+        self.back_in.setVisible(bool(aside) or printed or not self.ctx.metrics.large_text)
         self.finish.setText(self.tr("Finish"))
