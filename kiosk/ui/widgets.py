@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
     QPushButton,
     QScrollArea,
     QScroller,
+    QScrollerProperties,
     QSizePolicy,
     QVBoxLayout,
     QWidget,
@@ -173,7 +174,7 @@ def touch_list(widget: ListT, metrics: Metrics) -> ListT:
     widget.setSpacing(max((metrics.gap + 1) // 2, 1))  # around each row: 8 mm between two
     widget.setWordWrap(True)
     widget.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
-    QScroller.grabGesture(widget.viewport(), QScroller.ScrollerGestureType.LeftMouseButtonGesture)
+    flickable(widget.viewport())
     return widget
 
 
@@ -185,8 +186,20 @@ def kinetic_scroll_area(content: QWidget, *, frameless: bool = False) -> QScroll
     if frameless:
         area.setFrameShape(QFrame.Shape.NoFrame)
     area.setWidget(content)
-    QScroller.grabGesture(area.viewport(), QScroller.ScrollerGestureType.LeftMouseButtonGesture)
+    flickable(area.viewport())
     return area
+
+
+def flickable(viewport: QWidget) -> None:
+    """A finger drags the view; a tap still reaches the button under it at once. Qt holds
+    back every press on a view that can scroll (MousePressEventDelay) until it knows the
+    finger is not flicking, and a quick tap's press could be lost on the way: a button on an
+    operator screen one line taller than the panel did not take taps."""
+    QScroller.grabGesture(viewport, QScroller.ScrollerGestureType.LeftMouseButtonGesture)
+    scroller = QScroller.scroller(viewport)
+    properties = scroller.scrollerProperties()
+    properties.setScrollMetric(QScrollerProperties.ScrollMetric.MousePressEventDelay, 0)
+    scroller.setScrollerProperties(properties)
 
 
 def clear_layout(layout: QLayout) -> None:
