@@ -95,6 +95,17 @@ def latest(conn: sqlite3.Connection, limit: int) -> list[AuditEntry]:
     return [_entry(r) for r in rows.fetchall()]
 
 
+def people_and_donors(conn: sqlite3.Connection) -> tuple[dict[str, str], dict[str, str]]:
+    """Names for the ids audit rows hold: operators (and, for rows from before operator cards
+    were bound on the kiosk, ``card:<id>`` as the card holder's masked name), and donors."""
+    people = {r[0]: r[1] for r in conn.execute("SELECT id, name FROM operators")}
+    people.update({f"card:{r[0]}": r[1] for r in conn.execute(
+        "SELECT c.card_id, v.masked_name FROM cards c "
+        "JOIN volunteers v ON v.id = c.volunteer_id WHERE c.is_operator = 1")})
+    donors = {r[0]: r[1] for r in conn.execute("SELECT id, name FROM donors")}
+    return people, donors
+
+
 def _levels(conn: sqlite3.Connection, item_ids: Sequence[str]) -> dict[str, int]:
     return {item_id: stock.on_hand(conn, item_id) for item_id in item_ids}
 

@@ -299,14 +299,9 @@ class AdminWork:
         conn = self.services.conn
 
         def job() -> tuple[list[audit.AuditEntry], Names]:
-            people = {r[0]: r[1] for r in conn.execute("SELECT id, name FROM operators")}
-            # Signed in with an operator card: named as the card's holder (masked).
-            people.update({f"card:{r[0]}": r[1] for r in conn.execute(
-                "SELECT c.card_id, v.masked_name FROM cards c "
-                "JOIN volunteers v ON v.id = c.volunteer_id WHERE c.is_operator = 1")})
+            people, donors = audit.people_and_donors(conn)
             goods = {e.item_id: (e.name_zh, e.name_en)
                      for e in catalogue.entries(conn, include_retired=True)}
-            donors = {r[0]: r[1] for r in conn.execute("SELECT id, name FROM donors")}
             return audit.latest(conn, limit), Names(people, goods, donors)
         return attempt(job)
 
