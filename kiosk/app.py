@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from dataclasses import replace as dc_replace
 from pathlib import Path
 
-from PySide6.QtCore import QSize
+from PySide6.QtCore import QSize, QTimer
 from PySide6.QtWidgets import QApplication, QWidget
 
 from kiosk import __version__
@@ -54,6 +54,7 @@ DEMO_RECEIPTS = "var/demo-receipts.txt"
 # CSV exports when no USB stick is plugged in: in the data folder, beside the database (the
 # config's folder is /etc on a kiosk, read-only for the touchscreen).
 REPORTS_DIR = "reports"
+VOICE_WARM_UP_DELAY_MS = 60_000   # the voice cache is filled a minute after start-up
 
 
 @dataclass
@@ -239,7 +240,9 @@ def run(config: Config, *, demo: bool, windowed: bool) -> int:
         return 2
     assert kiosk.window is not None
     if kiosk.voice is not None:
-        kiosk.voice.warm_cache()
+        # Not while the machine boots: ~100 espeak-ng runs would compete with the services
+        # starting beside the kiosk; a prompt needed before then is rendered when needed.
+        QTimer.singleShot(VOICE_WARM_UP_DELAY_MS, kiosk.voice.warm_cache)
     kiosk.window.show_kiosk(config.ui.fullscreen and not windowed,
                             config.ui.hide_cursor and not windowed)
     kiosk.start_devices()
