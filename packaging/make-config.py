@@ -23,6 +23,9 @@ PATHS = {
     'path = "var/kiosk.sqlite"': 'path = "/var/lib/points-kiosk/kiosk.sqlite"',
     'key_path = "var/kiosk-key.pem"': 'key_path = "/var/lib/points-kiosk/sync/kiosk-key.pem"',
     'dir = "var/backups"': 'dir = "/var/lib/points-kiosk/backups"',
+    # Only the touch session writes spoken prompts: in its own home (the config's folder,
+    # /etc/points-kiosk, is read-only to it).
+    'cache_dir = "var/voice-cache"': 'cache_dir = "/var/lib/points-kiosk/home/voice-cache"',
 }
 
 

@@ -62,7 +62,10 @@ class EspeakRenderer:
             target = self.cache_dir / f"{key}.wav"
             if target.exists():
                 return target
-            self.cache_dir.mkdir(parents=True, exist_ok=True)
+            try:
+                self.cache_dir.mkdir(parents=True, exist_ok=True)
+            except OSError as exc:   # a read-only or full disk: silent, not stopped
+                raise SpeechUnavailable(f"{self.cache_dir} cannot be made: {exc}") from None
         partial = target.with_suffix(".part")
         command = [self.program, "-v", voice, "-s", str(self.rate), "-w", str(partial), "--",
                    spoken]
@@ -75,7 +78,10 @@ class EspeakRenderer:
         except (subprocess.CalledProcessError, subprocess.TimeoutExpired) as exc:
             partial.unlink(missing_ok=True)
             raise SpeechUnavailable(f"{self.program} failed: {exc}") from None
-        partial.replace(target)  # a half-written file is never played or cached
+        try:
+            partial.replace(target)  # a half-written file is never played or cached
+        except OSError as exc:
+            raise SpeechUnavailable(f"{target} cannot be written: {exc}") from None
         return target
 
     def _private_dir(self) -> Path:

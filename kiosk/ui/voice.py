@@ -65,6 +65,16 @@ class SoundPlayer:
             self._effect.stop()
 
 
+def _beep_file(path: Path) -> Path:
+    """The beep written where the voice cache is; a cache folder that cannot be written (a
+    read-only or full disk, a wrong [voice] cache_dir) leaves the kiosk silent, never stopped."""
+    try:
+        return write_beep(path)
+    except OSError as exc:
+        log.warning("no card beep: %s cannot be written (%s)", path, exc)
+        return path
+
+
 class Voice(QObject):
     def __init__(self, settings: VoiceSection, renderer: Renderer, player: Player,
                  beep: Path) -> None:
@@ -72,7 +82,7 @@ class Voice(QObject):
         self.settings = settings
         self.renderer = renderer
         self.player = player
-        self.beep = write_beep(beep) if settings.beep and not beep.exists() else beep
+        self.beep = _beep_file(beep) if settings.beep and not beep.exists() else beep
         self.work = Worker()
         self.language = "zh_CN"
         self.personal = False

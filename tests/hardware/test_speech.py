@@ -9,7 +9,9 @@ from pathlib import Path
 
 import pytest
 
+from kiosk.config import VoiceSection
 from kiosk.hardware.speech import EspeakRenderer, SpeechUnavailable, write_beep
+from kiosk.ui.voice import Voice
 
 
 def seconds(path: Path) -> float:
@@ -53,3 +55,25 @@ def test_no_speech_program_is_a_typed_failure(tmp_path: Path) -> None:
 def test_the_card_beep(tmp_path: Path) -> None:
     beep = write_beep(tmp_path / "beep.wav")
     assert 0.1 < seconds(beep) < 0.3
+
+
+def test_a_voice_cache_that_cannot_be_written_is_silence_not_a_crash(tmp_path: Path,
+                                                                     qapp: object) -> None:
+    """A packaged kiosk's config folder is read-only to the touch session; a cache folder that
+    cannot be made (here: under a file, which fails even for root) leaves the kiosk silent."""
+    blocker = tmp_path / "a-file"
+    blocker.write_text("")
+    renderer = EspeakRenderer("espeak-ng", 150, blocker / "voice-cache")
+    with pytest.raises(SpeechUnavailable, match="cannot be made"):
+        renderer.render("你好", "zh_CN", personal=False)
+    voice = Voice(VoiceSection(), renderer, SilentPlayer(), blocker / "voice-cache" / "beep.wav")
+    assert not voice.beep.exists()
+    voice.close()
+
+
+class SilentPlayer:
+    def play(self, wav: Path, volume: float) -> None:
+        raise AssertionError("nothing is played in this test")
+
+    def stop(self) -> None:
+        pass

@@ -15,7 +15,14 @@ from pathlib import Path
 
 import pytest
 
-from kiosk.config import BackupSection, Config, DatabaseSection, DistrictSection, load_config
+from kiosk.config import (
+    BackupSection,
+    Config,
+    DatabaseSection,
+    DistrictSection,
+    VoiceSection,
+    load_config,
+)
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 PYPROJECT = tomllib.loads((ROOT / "pyproject.toml").read_text("utf-8"))
@@ -188,7 +195,8 @@ def test_installed_config_only_moves_paths(built: Built) -> None:
     assert config.district.key_path.startswith("/var/lib/points-kiosk/sync/")
     moved = Config(database=DatabaseSection(path=config.database.path),
                    district=DistrictSection(key_path=config.district.key_path),
-                   backup=BackupSection(dir="/var/lib/points-kiosk/backups"))
+                   backup=BackupSection(dir="/var/lib/points-kiosk/backups"),
+                   voice=VoiceSection(cache_dir="/var/lib/points-kiosk/home/voice-cache"))
     assert config == moved  # every other setting is the documented default
 
 
