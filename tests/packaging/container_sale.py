@@ -62,7 +62,10 @@ def main() -> int:
         return state.state.screen == screen and window.stack.currentWidget() is page
 
     def click(widget: QWidget, what: str) -> None:
-        wait_until(app, lambda: widget.isVisible() and widget.isEnabled(), what)
+        # A person reads a screen before pressing: presses in the first moment after the
+        # screen changes are ignored (SessionFlow.press), so wait that moment out.
+        wait_until(app, lambda: widget.isVisible() and widget.isEnabled()
+                   and not state.flow.settling(), what)
         QTest.mouseClick(widget, Qt.MouseButton.LeftButton)
 
     wait_until(app, lambda: showing(Screen.IDLE), "the start screen")
