@@ -76,6 +76,13 @@ def processes(c: Container) -> list[str]:
     return [line for line in listing.stdout.splitlines() if line.strip()]
 
 
+def district_listening(c: Container, seconds: int = 60) -> None:
+    """Wait until the district server in the container accepts connections (port 8600)."""
+    probe = "import socket; socket.create_connection(('127.0.0.1', 8600), 1).close()"
+    c.sh(f"for i in $(seq {seconds * 2}); do python3.11 -c \"{probe}\" 2>/dev/null && exit 0; "
+         "sleep 0.5; done; echo 'the district never listened on 8600'; exit 1")
+
+
 def district_balance(c: Container) -> int:
     report = c.sh("kiosk-district report balances", user="points-district").stdout
     row = next(line for line in report.splitlines() if line.startswith("V0001,"))
@@ -188,6 +195,10 @@ def test_the_package_makes_a_kiosk(machine: Container) -> None:
         assert unit(c, "points-kiosk-sync.service")["ActiveState"] == "active"
 
         step("rebooted")
+        # The district shares this container only for the test (it is another machine in a
+        # shop): its server is started at boot like the kiosk's units, and may still be
+        # importing when they are up. Wait until it listens, then sync.
+        district_listening(c)
         # -- the README's `kiosk-sync --once` beside the running daemon --------------------
         once = c.sh("kiosk-sync --once", user="kiosk-sync")
         assert "asked it for a round" in once.stderr and "sync ok" in once.stderr
