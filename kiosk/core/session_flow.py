@@ -149,7 +149,8 @@ class SessionFlow:
         self._clock = clock
         self._timing = timing or FlowTiming()
         self._new_order_id = new_order_id
-        self._state = FlowState(screen_since=clock.now())
+        self._seen = clock.now()
+        self._state = FlowState(screen_since=self._seen)
 
     @property
     def state(self) -> FlowState:
@@ -159,8 +160,18 @@ class SessionFlow:
     def timing(self) -> FlowTiming:
         return self._timing
 
-    def handle(self, event: Event) -> FlowState:
+    def _now(self) -> datetime:
+        """The clock; when it went back (an RTC reset, an NTP step) the state's moments move
+        back with it, so what was running goes on from where it was. Otherwise a visit left
+        open would not time out, and every tap would be ignored, until the clock caught up."""
         now = self._clock.now()
+        if now < self._seen:
+            self._state = _moved(self._state, now - self._seen)
+        self._seen = now
+        return now
+
+    def handle(self, event: Event) -> FlowState:
+        now = self._now()
         state = replace(self._state, effects=())
         new = self._step(state, event, now)
         if new.screen != state.screen:
@@ -181,9 +192,10 @@ class SessionFlow:
         return self.handle(event)
 
     def settling(self) -> bool:
-        since = self._state.shown_since
         pause = timedelta(seconds=self._timing.input_pause_seconds)
-        return since is not None and self._clock.now() - since < pause
+        now = self._now()
+        since = self._state.shown_since
+        return since is not None and now - since < pause
 
     # -- the transitions ------------------------------------------------------------------------
 
@@ -246,7 +258,7 @@ class SessionFlow:
         if isinstance(event, KeepVisit):
             return replace(s, other_card=None)
         if isinstance(event, SwitchCard) and s.other_card is not None:
-            return self._look_up(s, s.other_card, s.last_activity or self._clock.now())
+            return self._look_up(s, s.other_card, s.last_activity or self._seen)
         return s
 
     def _change_cart(self, s: FlowState, event: Add | Decrease | Remove) -> FlowState:
@@ -355,3 +367,10 @@ class SessionFlow:
 def _view(state: FlowState) -> tuple[Screen, bool, bool]:
     """What a finger could hit: the screen, and a question or countdown laid over it."""
     return state.screen, state.other_card is not None, state.warning_until is not None
+
+
+def _moved(s: FlowState, by: timedelta) -> FlowState:
+    def move(moment: datetime | None) -> datetime | None:
+        return None if moment is None else moment + by
+    return replace(s, last_activity=move(s.last_activity), screen_since=move(s.screen_since),
+                   shown_since=move(s.shown_since), warning_until=move(s.warning_until))

@@ -479,6 +479,40 @@ def test_inactivity_warning_countdown_then_idle(flow: SessionFlow, clock: Manual
     assert state.screen == Screen.IDLE and state.cart.items == () and state.card is None
 
 
+def test_a_clock_that_goes_back_neither_keeps_a_visit_open_nor_freezes_the_buttons(
+        flow: SessionFlow, clock: ManualClock) -> None:
+    """An RTC reset or an NTP step back by an hour mid-visit: the visit still times out after
+    the inactivity and the countdown, not an hour later; taps still work after the pause."""
+    tap(flow)
+    flow.handle(ShowCatalogue())
+    flow.handle(Add("soap"))
+    clock.advance(seconds=30)
+    clock.advance(hours=-1)
+    flow.handle(Tick())                                    # the screen's timer, every second
+    clock.advance(seconds=TIMING.input_pause_seconds)
+    assert flow.press(ShowCart()).screen == Screen.CART    # not ignored for an hour
+    clock.advance(seconds=60)
+    assert flow.handle(Tick()).warning_until is not None
+    clock.advance(seconds=15)
+    state = flow.handle(Tick())
+    assert state.screen == Screen.IDLE and state.card is None and state.cart.items == ()
+
+
+def test_a_clock_that_goes_back_on_the_done_screen_still_returns_to_the_start(
+        flow: SessionFlow, clock: ManualClock) -> None:
+    tap(flow)
+    flow.handle(ShowCatalogue())
+    flow.handle(Add("soap"))
+    flow.handle(ShowCart())
+    flow.handle(Confirm())
+    serial = flow.handle(Pay()).serial
+    assert flow.handle(CheckoutDone(serial, receipt(), None)).screen == Screen.DONE
+    clock.advance(hours=-2)
+    assert flow.handle(Tick()).screen == Screen.DONE
+    clock.advance(seconds=TIMING.done_seconds)
+    assert flow.handle(Tick()).screen == Screen.IDLE      # not two hours later
+
+
 def test_a_touch_answers_still_there(flow: SessionFlow, clock: ManualClock) -> None:
     tap(flow)
     flow.handle(ShowCatalogue())
