@@ -97,6 +97,16 @@ def tap(flow: SessionFlow, card: PresentedCard = CARD, balance: int = 300) -> No
     assert state.screen == Screen.BALANCE
 
 
+def pay_for_soap(flow: SessionFlow) -> int:
+    """A visit up to the moment the checkout starts; the checkout's serial."""
+    tap(flow)
+    flow.handle(ShowCatalogue())
+    flow.handle(Add("soap"))
+    flow.handle(ShowCart())
+    flow.handle(Confirm())
+    return flow.handle(Pay()).serial
+
+
 def test_starts_idle_and_ignores_touches(flow: SessionFlow) -> None:
     assert flow.state.screen == Screen.IDLE
     for event in (Touch(), Back(), Add("soap"), Pay(), ShowCart(), Finish(), CardLifted()):
@@ -327,12 +337,7 @@ def test_checkout_happy_path(flow: SessionFlow, clock: ManualClock) -> None:
 
 
 def test_done_with_printer_problem_and_finish_early(flow: SessionFlow) -> None:
-    tap(flow)
-    flow.handle(ShowCatalogue())
-    flow.handle(Add("soap"))
-    flow.handle(ShowCart())
-    flow.handle(Confirm())
-    serial = flow.handle(Pay()).serial
+    serial = pay_for_soap(flow)
     problem = Notice("printer_fault", "没打印", "not printed")
     state = flow.handle(CheckoutDone(serial, receipt(), problem))
     assert state.screen == Screen.DONE and state.printer_notice == problem
@@ -341,12 +346,7 @@ def test_done_with_printer_problem_and_finish_early(flow: SessionFlow) -> None:
 
 def test_an_unprinted_receipt_stays_longer_and_the_printer_stays_down(
         flow: SessionFlow, clock: ManualClock) -> None:
-    tap(flow)
-    flow.handle(ShowCatalogue())
-    flow.handle(Add("soap"))
-    flow.handle(ShowCart())
-    flow.handle(Confirm())
-    serial = flow.handle(Pay()).serial
+    serial = pay_for_soap(flow)
     problem = Notice("printer_fault", "没打印", "not printed")
     flow.handle(CheckoutDone(serial, receipt(), problem))
     clock.advance(seconds=TIMING.done_seconds)
@@ -360,12 +360,7 @@ def test_an_unprinted_receipt_stays_longer_and_the_printer_stays_down(
 
 
 def to_done(flow: SessionFlow) -> FlowState:
-    tap(flow)
-    flow.handle(ShowCatalogue())
-    flow.handle(Add("soap"))
-    flow.handle(ShowCart())
-    flow.handle(Confirm())
-    serial = flow.handle(Pay()).serial
+    serial = pay_for_soap(flow)
     return flow.handle(CheckoutDone(serial, receipt(), None))
 
 
@@ -410,12 +405,7 @@ def test_a_stray_code_while_the_card_is_looked_up_is_a_note(flow: SessionFlow) -
 
 
 def test_refused_checkout_goes_back_to_cart_with_a_new_order_id(flow: SessionFlow) -> None:
-    tap(flow)
-    flow.handle(ShowCatalogue())
-    flow.handle(Add("soap"))
-    flow.handle(ShowCart())
-    flow.handle(Confirm())
-    serial = flow.handle(Pay()).serial
+    serial = pay_for_soap(flow)
     refusal = Notice.of(NotEnoughPoints(20, 30))
     state = flow.handle(CheckoutFailed(serial, refusal))
     assert state.screen == Screen.CART and state.notice == refusal and state.order_id is None
@@ -423,12 +413,7 @@ def test_refused_checkout_goes_back_to_cart_with_a_new_order_id(flow: SessionFlo
 
 
 def test_fault_keeps_the_order_id_so_a_retry_is_the_same_order(flow: SessionFlow) -> None:
-    tap(flow)
-    flow.handle(ShowCatalogue())
-    flow.handle(Add("soap"))
-    flow.handle(ShowCart())
-    flow.handle(Confirm())
-    serial = flow.handle(Pay()).serial
+    serial = pay_for_soap(flow)
     state = flow.handle(CheckoutFailed(serial, STAFF))
     assert state.screen == Screen.CART and state.order_id == "order-1"
     assert flow.handle(Confirm()).order_id == "order-1"
@@ -440,24 +425,14 @@ def test_fault_keeps_the_order_id_so_a_retry_is_the_same_order(flow: SessionFlow
 
 
 def test_limit_reached_at_checkout_is_explained(flow: SessionFlow, clock: ManualClock) -> None:
-    tap(flow)
-    flow.handle(ShowCatalogue())
-    flow.handle(Add("soap"))
-    flow.handle(ShowCart())
-    flow.handle(Confirm())
-    serial = flow.handle(Pay()).serial
+    serial = pay_for_soap(flow)
     error = LimitReached("香皂", "Soap", "每周限 2 件", "2 per week", clock.now())
     state = flow.handle(CheckoutFailed(serial, Notice.of(error)))
     assert state.notice is not None and state.notice.code == "limit_reached"
 
 
 def test_card_blocked_meanwhile_ends_the_session(flow: SessionFlow) -> None:
-    tap(flow)
-    flow.handle(ShowCatalogue())
-    flow.handle(Add("soap"))
-    flow.handle(ShowCart())
-    flow.handle(Confirm())
-    serial = flow.handle(Pay()).serial
+    serial = pay_for_soap(flow)
     state = flow.handle(CheckoutFailed(serial, Notice.of(CardBlocked()), card_refused=True))
     assert state.screen == Screen.REFUSED and state.card is None
 
@@ -500,12 +475,7 @@ def test_a_clock_that_goes_back_neither_keeps_a_visit_open_nor_freezes_the_butto
 
 def test_a_clock_that_goes_back_on_the_done_screen_still_returns_to_the_start(
         flow: SessionFlow, clock: ManualClock) -> None:
-    tap(flow)
-    flow.handle(ShowCatalogue())
-    flow.handle(Add("soap"))
-    flow.handle(ShowCart())
-    flow.handle(Confirm())
-    serial = flow.handle(Pay()).serial
+    serial = pay_for_soap(flow)
     assert flow.handle(CheckoutDone(serial, receipt(), None)).screen == Screen.DONE
     clock.advance(hours=-2)
     assert flow.handle(Tick()).screen == Screen.DONE
