@@ -63,7 +63,7 @@ from kiosk.core.models import CartLine, PresentedCard
 from kiosk.core.voids import void_order
 from kiosk.services import Services, build
 from kiosk.sync.daemon import Daemon
-from kiosk.sync.engine import SyncError
+from kiosk.sync.transport import SyncError
 from points_protocol import signing
 from points_protocol.catalogue_file import read_catalogue
 

@@ -84,3 +84,78 @@ def test_the_district_takes_the_shared_parts_from_the_protocol_package() -> None
     assert not offenders
     assert any("points_protocol" in m for path in DISTRICT.rglob("*.py")
                for m in imported_modules(path))
+
+
+def module_name(path: Path, base: Path) -> str:
+    parts = list(path.relative_to(base).with_suffix("").parts)
+    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+
+
+def local_imports(path: Path, base: Path, known: set[str]) -> set[str]:
+    """The project modules one file imports, wherever the import stands: one inside a
+    function or under TYPE_CHECKING is the usual way a circle is hidden, so it counts."""
+    here = module_name(path, base)
+    package = here if path.name == "__init__.py" else here.rpartition(".")[0]
+    found: set[str] = set()
+    for node in ast.walk(ast.parse(path.read_text("utf-8"))):
+        if isinstance(node, ast.Import):
+            found.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom):
+            base = node.module or ""
+            if node.level:
+                anchor = package.split(".")[:len(package.split(".")) - (node.level - 1)]
+                base = ".".join([*anchor, *([base] if base else [])])
+            found.add(base)
+            found.update(f"{base}.{alias.name}" for alias in node.names)
+    return (found & known) - {here}
+
+
+def import_circles(roots: list[Path], base: Path = ROOT) -> list[list[str]]:
+    """Each group of modules that import one another in a circle (Tarjan's strongly connected
+    components of the import graph, groups of two or more)."""
+    files = {module_name(p, base): p for root in roots for p in root.rglob("*.py")}
+    graph = {name: local_imports(path, base, set(files)) for name, path in files.items()}
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    stack: list[str] = []
+    circles: list[list[str]] = []
+
+    def visit(v: str) -> None:
+        index[v] = low[v] = len(index)
+        stack.append(v)
+        for w in graph[v]:
+            if w not in index:
+                visit(w)
+                low[v] = min(low[v], low[w])
+            elif w in stack:
+                low[v] = min(low[v], index[w])
+        if low[v] == index[v]:
+            group = stack[stack.index(v):]
+            del stack[stack.index(v):]
+            if len(group) > 1:
+                circles.append(sorted(group))
+
+    for name in sorted(graph):
+        if name not in index:
+            visit(name)
+    return circles
+
+
+def test_no_import_circle_in_the_kiosk_or_the_protocol() -> None:
+    """A newcomer reads a module's imports to know what it stands on; a circle (kept alive by
+    an import inside a function) makes that a lie, and breaks on the next reordering."""
+    assert import_circles([ROOT / "kiosk", PROTOCOL]) == []
+
+
+def test_the_circle_check_finds_a_hidden_circle(tmp_path: Path) -> None:
+    package = tmp_path / "pkg"
+    package.mkdir()
+    (package / "__init__.py").write_text("")
+    (package / "a.py").write_text("from pkg import b\n")
+    (package / "b.py").write_text("def f():\n    from pkg.c import x\n")
+    (package / "c.py").write_text("from typing import TYPE_CHECKING\n"
+                                  "if TYPE_CHECKING:\n    from .a import y\n")
+    (package / "d.py").write_text("import pkg.a\n")
+    assert import_circles([package], tmp_path) == [["pkg.a", "pkg.b", "pkg.c"]]
+    (package / "c.py").write_text("x = 1\n")
+    assert import_circles([package], tmp_path) == []

@@ -25,7 +25,7 @@ import requests
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from kiosk.sync.deadline import Deadline, DeadlineAdapter, watching
-from kiosk.sync.engine import SyncError
+from kiosk.sync.transport import SyncError
 from points_protocol import signing
 
 

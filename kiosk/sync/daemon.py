@@ -31,7 +31,8 @@ from kiosk.core.ledger import bind_kiosk
 from kiosk.core.tokens import TokenVerifier
 from kiosk.sync import heartbeat
 from kiosk.sync.client import HttpTransport, InsecureUrlError
-from kiosk.sync.engine import RoundResult, SyncError, Transport, sync_round
+from kiosk.sync.engine import RoundResult, sync_round
+from kiosk.sync.transport import SyncError, Transport
 from points_protocol import logs, signing
 from points_protocol.card_tokens import VerifiedCard
 

@@ -19,7 +19,7 @@ from kiosk import __version__
 from kiosk.core import clock_check, device_status, orders, service_stops, sync_status
 from kiosk.core.clock import Clock, to_db
 from kiosk.core.db import database_file, read_transaction
-from kiosk.sync.engine import SyncError, Transport
+from kiosk.sync.transport import SyncError, Transport
 from points_protocol import messages
 
 

@@ -20,19 +20,14 @@ import sqlite3
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Protocol
 
 from kiosk.core import item_images, shared_files
 from kiosk.core.item_images import local_path
+from kiosk.sync.transport import SyncError, Transport
 from points_protocol.messages import IMAGES_PATH, SHA256_RE
 from points_protocol.pictures import picture_format
 
 log = logging.getLogger("kiosk.sync.images")
-
-
-class _Transport(Protocol):
-    def request(self, method: str, path: str, body: bytes | None, *,
-                deadline: float | None = None) -> tuple[int, bytes]: ...
 
 
 class ImageRefused(Exception):
@@ -81,7 +76,7 @@ def _write_atomically(folder: Path, sha256: str, data: bytes) -> Path:
     return target
 
 
-def _get(transport: _Transport, folder: Path, sha256: str, max_bytes: int) -> Path:
+def _get(transport: Transport, folder: Path, sha256: str, max_bytes: int) -> Path:
     """The local file of ``sha256``, fetching it if it is not here (or is not right)."""
     target = local_path(folder, sha256)
     if target.is_file():
@@ -97,14 +92,12 @@ def _get(transport: _Transport, folder: Path, sha256: str, max_bytes: int) -> Pa
     return _write_atomically(folder, sha256, data)
 
 
-def fetch_missing(conn: sqlite3.Connection, transport: _Transport, now: str, *,
+def fetch_missing(conn: sqlite3.Connection, transport: Transport, now: str, *,
                   max_bytes: int, folder: Path | None = None) -> FetchResult:
     """Fetch every wanted picture not yet here; never raises for one picture's fault.
 
     A transport failure (no answer at all) is recorded like a refusal: the round's own push
     and pull already succeeded, and the next round asks again."""
-    from kiosk.sync.engine import SyncError  # noqa: PLC0415 (engine imports this module)
-
     wanted = item_images.missing(conn)
     if not wanted:
         return FetchResult(0, 0)

@@ -14,17 +14,14 @@ import logging
 import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 from kiosk.core import qr_cards
 from kiosk.core.clock import Clock
 from kiosk.core.errors import CardTokenError
 from kiosk.sync import protocol
+from kiosk.sync.transport import Transport
 from points_protocol import limits, messages
 from points_protocol.card_tokens import VerifiedCard
-
-if TYPE_CHECKING:
-    from kiosk.sync.engine import Transport
 
 log = logging.getLogger("kiosk.sync.qr")
 

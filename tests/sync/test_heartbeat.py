@@ -23,7 +23,7 @@ from kiosk.core.ids import uuid7
 from kiosk.core.models import CartLine, PresentedCard
 from kiosk.sync import heartbeat
 from kiosk.sync.client import HttpTransport
-from kiosk.sync.engine import SyncError
+from kiosk.sync.transport import SyncError
 from points_protocol import signing
 from tests.conftest import ManualClock
 from tests.live_district import Kiosk, LiveServer, make_kiosk
