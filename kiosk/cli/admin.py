@@ -21,11 +21,17 @@ from kiosk.cli import (
 from kiosk.config import ConfigError, load_config
 from kiosk.core import catalogue, export, schema, stock
 from kiosk.core.db import DatabaseError
-from kiosk.core.errors import LedgerConflict, OutOfService, UserFacingError
+from kiosk.core.errors import (
+    LedgerConflict,
+    OrderNotFound,
+    OutOfService,
+    StockError,
+    UserFacingError,
+)
 from kiosk.core.ids import uuid7
 from kiosk.core.ledger import WrongKioskError
 from kiosk.core.receipt_text import receipt_lines
-from kiosk.core.receipts import OrderNotFound, receipt_for
+from kiosk.core.receipts import receipt_for
 from kiosk.core.voids import void_order
 from kiosk.scripted_sale import run_scripted_sale
 from kiosk.services import Services, build
@@ -162,7 +168,7 @@ def _run(args: argparse.Namespace) -> int:
         services = build(config, create=args.command in CREATING_COMMANDS)
         return COMMANDS[args.command](services, args)
     except (ConfigError, DatabaseError, Invalid, WrongKioskError,   # Invalid: a catalogue
-            stock.StockError, OrderNotFound, LedgerConflict) as exc:  # or an id refused
+            StockError, OrderNotFound, LedgerConflict) as exc:  # or an id refused
         print(f"kiosk-admin: {exc}", file=sys.stderr)
         return 2
     except OSError as exc:   # a file it writes (an export, a report) on a full or read-only disk

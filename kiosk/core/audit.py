@@ -23,7 +23,7 @@ from kiosk.core import catalogue, outbox, printing, stock, sun_taps
 from kiosk.core.clock import Clock, to_db
 from kiosk.core.db import write_transaction
 from kiosk.core.devices import ReceiptPrinter
-from kiosk.core.errors import CardUnknown, UserFacingError
+from kiosk.core.errors import CardUnknown, StockError, UserFacingError
 from kiosk.core.ids import uuid7
 from kiosk.core.models import KioskInfo, Receipt, SalesPolicy, SunCounter
 from kiosk.core.voids import void_order
@@ -205,7 +205,7 @@ def set_active(conn: sqlite3.Connection, clock: Clock, operator_id: str, item_id
     with write_transaction(conn):
         row = conn.execute("SELECT active FROM items WHERE id = ?", (item_id,)).fetchone()
         if row is None:
-            raise stock.StockError(f"unknown item {item_id!r}")
+            raise StockError(f"没有这个商品 {item_id!r}", f"unknown item {item_id!r}")
         catalogue.set_active(conn, item_id, active)
         record(conn, clock, operator_id, "unretire" if active else "retire", subject=item_id,
                before={"active": bool(row["active"])}, after={"active": active})

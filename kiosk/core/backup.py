@@ -27,7 +27,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from urllib.parse import quote
 
-from kiosk.core import ledger_audit, schema, shared_files
+from kiosk.core import ledger_audit, outbox, schema, shared_files
 from kiosk.core.clock import to_db
 from kiosk.core.db import DatabaseError, nearly_full, storage_error
 
@@ -133,7 +133,7 @@ def _inspect(conn: sqlite3.Connection, path: Path) -> BackupInfo:
         if damage:
             raise BackupError(f"{path}: fails the ledger audit: {'; '.join(damage)}")
     orders = int(conn.execute("SELECT COUNT(*) FROM orders").fetchone()[0])
-    seq = int(conn.execute("SELECT COALESCE(MAX(seq), 0) FROM outbox").fetchone()[0])
+    seq = outbox.highest_seq(conn)
     return BackupInfo(path, str(row[0]), version, orders, seq, path.stat().st_size)
 
 
@@ -144,7 +144,7 @@ def live_outbox_seq(database: Path) -> int | None:
     try:
         conn = sqlite3.connect(readonly_uri(database), uri=True)
         try:
-            return int(conn.execute("SELECT COALESCE(MAX(seq), 0) FROM outbox").fetchone()[0])
+            return outbox.highest_seq(conn)
         finally:
             conn.close()
     except sqlite3.Error:

@@ -48,31 +48,28 @@ from kiosk.core.models import (
     SalesPolicy,
     SpendLimit,
 )
-from kiosk.core.orders import NewOrder, Transfer, fingerprint, write_order
+from kiosk.core.orders import STANDING_SALE_SQL, NewOrder, Transfer, fingerprint, write_order
 from kiosk.core.periods import PERIOD_ZH, period_bounds
 from kiosk.core.receipts import make_receipt, receipt_for
 from points_protocol.catalogue import ItemKind
 
 # Net purchases of one item by one volunteer since a moment; voided sales do not count.
-_BOUGHT_SQL = """
+_BOUGHT_SQL = f"""
 SELECT COALESCE(SUM(l.quantity), 0), COALESCE(SUM(l.amount), 0)
 FROM orders o JOIN order_lines l ON l.order_id = o.id
-WHERE o.volunteer_id = ? AND o.created_at >= ? AND o.kind = 'sale' AND l.item_id = ?
-  AND NOT EXISTS (SELECT 1 FROM orders v WHERE v.voids_order_id = o.id)
+WHERE o.volunteer_id = ? AND o.created_at >= ? AND l.item_id = ? AND {STANDING_SALE_SQL}
 """
 
-_OFFLINE_SPENT_SQL = """
+_OFFLINE_SPENT_SQL = f"""
 SELECT COALESCE(SUM(o.total), 0) FROM orders o
-WHERE o.created_at >= ? AND o.kind = 'sale' AND o.offline = 1 {volunteer}
-  AND NOT EXISTS (SELECT 1 FROM orders v WHERE v.voids_order_id = o.id)
+WHERE o.created_at >= ? AND o.offline = 1 {{volunteer}} AND {STANDING_SALE_SQL}
 """
 
 # What one volunteer spent since a moment with NFC cards. Until cards that sign each tap
 # (NTAG 424 DNA SUN) arrive, every NFC sale was made on a bare, cloneable UID.
-_UID_ONLY_SPENT_SQL = """
+_UID_ONLY_SPENT_SQL = f"""
 SELECT COALESCE(SUM(o.total), 0) FROM orders o JOIN cards c ON c.card_id = o.card_id
-WHERE o.volunteer_id = ? AND o.created_at >= ? AND o.kind = 'sale' AND c.kind = 'nfc'
-  AND NOT EXISTS (SELECT 1 FROM orders v WHERE v.voids_order_id = o.id)
+WHERE o.volunteer_id = ? AND o.created_at >= ? AND c.kind = 'nfc' AND {STANDING_SALE_SQL}
 """
 
 

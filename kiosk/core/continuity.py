@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import sqlite3
 
-from kiosk.core import outbox_mark, service_stops, sync_status
+from kiosk.core import outbox, outbox_mark, service_stops
 
 _WHAT_TO_DO = ("Selling on would reuse their numbers. Restore the newest backup that holds "
                "them (kiosk-admin backups, kiosk-admin restore FILE), or provision this "
@@ -32,7 +32,7 @@ def local_problem(conn: sqlite3.Connection) -> str | None:
     database = outbox_mark.database_path(conn)
     if database is None:
         return None
-    mark, highest = outbox_mark.read(database), sync_status.highest_seq(conn)
+    mark, highest = outbox_mark.read(database), outbox.highest_seq(conn)
     if mark <= highest:
         return None
     return (f"the outbox ends at sequence {highest}, but this kiosk wrote up to {mark} "
@@ -49,7 +49,7 @@ def check_local(conn: sqlite3.Connection, now: str) -> str | None:
         return problem
     database = outbox_mark.database_path(conn)
     if database is not None:
-        highest = sync_status.highest_seq(conn)
+        highest = outbox.highest_seq(conn)
         if outbox_mark.read(database) < highest:
             outbox_mark.raise_to(database, highest)
     service_stops.clear(conn, service_stops.LOST_LOCALLY)
@@ -59,7 +59,7 @@ def check_local(conn: sqlite3.Connection, now: str) -> str | None:
 def check_district(conn: sqlite3.Connection, applied_seq: int, now: str) -> str | None:
     """The district has applied this kiosk's entries up to ``applied_seq``: more than the
     outbox holds means the ledger lost them. Returns the problem, or None (and clears)."""
-    highest = sync_status.highest_seq(conn)
+    highest = outbox.highest_seq(conn)
     if applied_seq <= highest:
         service_stops.clear(conn, service_stops.LOST_AT_DISTRICT)
         return None

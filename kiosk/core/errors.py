@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from kiosk.core.language import in_language
+
 
 class UserFacingError(Exception):
     """A refusal the volunteer can understand and act on."""
@@ -17,7 +19,7 @@ class UserFacingError(Exception):
         self.en = en
 
     def message(self, language: str) -> str:
-        return self.zh if language.startswith("zh") else self.en
+        return in_language(language, self.zh, self.en)
 
 
 class CardUnknown(UserFacingError):
@@ -273,6 +275,25 @@ class ItemInvalid(UserFacingError):
         listed = "; ".join(problems)
         super().__init__(f"商品信息不能保存：{listed}", f"The item cannot be saved: {listed}")
         self.problems = problems
+
+
+class StockError(UserFacingError):
+    """An operator's stock entry that cannot be applied (unknown item, not a shelf item...)."""
+
+    code = "stock"
+
+    def __init__(self, zh: str, en: str) -> None:
+        super().__init__(f"库存操作不能完成：{zh}", f"The stock entry cannot be applied: {en}")
+
+
+class OrderNotFound(UserFacingError):
+    """An order id (typed by an operator, or asked for a reprint) this kiosk has not got."""
+
+    code = "no_order"
+
+    def __init__(self, order_id: str) -> None:
+        super().__init__("找不到这笔订单。", f"No such order: {order_id!r} is not on this kiosk.")
+        self.order_id = order_id
 
 
 class VoidRefused(UserFacingError):

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from kiosk.core import outbox
 from kiosk.core.clock import to_db
 from kiosk.core.db import write_transaction
 
@@ -126,7 +127,7 @@ def store_snapshots(conn: sqlite3.Connection, rows: Sequence[Sequence[Any]], as_
         return
     if not conn.in_transaction:
         raise RuntimeError("store_snapshots must run inside a write transaction")
-    highest = int(conn.execute("SELECT COALESCE(MAX(seq), 0) FROM outbox").fetchone()[0])
+    highest = outbox.highest_seq(conn)
     # Columns, then rows again, through zip: C loops, not a Python statement per row.
     ids, amounts, seqs = zip(*rows, strict=True)
     if max(seqs) > highest:

@@ -14,6 +14,12 @@ from kiosk.core import outbox
 from kiosk.core.ids import uuid7
 from kiosk.core.models import ReceiptLine
 
+# The one way a query says which orders count. Every query that sums, lists or reprints sales
+# aliases ``orders`` as ``o`` and uses these, so a voided sale is left out the same way
+# everywhere (limits, offline caps, reports, receipts, the unprinted list).
+VOIDED_SQL = "EXISTS (SELECT 1 FROM orders voiding WHERE voiding.voids_order_id = o.id)"
+STANDING_SALE_SQL = f"(o.kind = 'sale' AND NOT {VOIDED_SQL})"
+
 
 @dataclass(frozen=True)
 class Transfer:

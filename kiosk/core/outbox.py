@@ -31,5 +31,11 @@ def append(conn: sqlite3.Connection, kind: str, entry_id: str, payload: dict[str
     return seq
 
 
+def highest_seq(conn: sqlite3.Connection) -> int:
+    """The last sequence number this ledger wrote (0 for none): what the district must have
+    seen, what a backup holds, what a snapshot may count up to."""
+    return int(conn.execute("SELECT COALESCE(MAX(seq), 0) FROM outbox").fetchone()[0])
+
+
 def next_seq(conn: sqlite3.Connection) -> int:
-    return int(conn.execute("SELECT COALESCE(MAX(seq), 0) + 1 FROM outbox").fetchone()[0])
+    return highest_seq(conn) + 1

@@ -18,6 +18,7 @@ from kiosk.core.clock import Clock, to_db
 from kiosk.core.db import DatabaseError, write_transaction
 from kiosk.core.devices import PrinterFault, ReceiptPrinter
 from kiosk.core.models import KioskInfo, Receipt, ReceiptLine
+from kiosk.core.orders import STANDING_SALE_SQL
 from kiosk.core.receipts import copies_printed, receipt_for
 
 log = logging.getLogger("kiosk.printing")
@@ -99,15 +100,14 @@ def last_print(conn: sqlite3.Connection, order_id: str) -> tuple[str, str | None
     return None if row is None else (str(row["outcome"]), row["detail"])
 
 
-_UNPRINTED_SQL = """
+_UNPRINTED_SQL = f"""
 SELECT o.id, o.created_at, o.total, v.masked_name, p.detail,
        (SELECT COUNT(*) FROM receipt_prints a WHERE a.order_id = o.id) AS attempts
 FROM orders o
 JOIN volunteers v ON v.id = o.volunteer_id
 LEFT JOIN receipt_prints p
        ON p.id = (SELECT MAX(l.id) FROM receipt_prints l WHERE l.order_id = o.id)
-WHERE o.kind = 'sale' AND (p.outcome IS NULL OR p.outcome = 'failed')
-  AND NOT EXISTS (SELECT 1 FROM orders v WHERE v.voids_order_id = o.id)
+WHERE (p.outcome IS NULL OR p.outcome = 'failed') AND {STANDING_SALE_SQL}
 ORDER BY o.created_at, o.id
 """
 

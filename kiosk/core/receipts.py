@@ -6,11 +6,9 @@ import sqlite3
 from dataclasses import replace
 
 from kiosk.core.clock import from_db
+from kiosk.core.errors import OrderNotFound
 from kiosk.core.models import KioskInfo, Receipt, ReceiptLine
-
-
-class OrderNotFound(LookupError):
-    pass
+from kiosk.core.orders import STANDING_SALE_SQL
 
 
 def make_receipt(kiosk: KioskInfo, *, order_id: str, kind: str, created_at: str,
@@ -31,7 +29,7 @@ def receipt_for(conn: sqlite3.Connection, kiosk: KioskInfo, order_id: str) -> Re
         """SELECT o.*, v.masked_name FROM orders o JOIN volunteers v ON v.id = o.volunteer_id
            WHERE o.id = ?""", (order_id,)).fetchone()
     if order is None:
-        raise OrderNotFound(f"no order {order_id!r} on this kiosk")
+        raise OrderNotFound(order_id)
     lines = tuple(
         ReceiptLine(item_id=r["item_id"], name_zh=r["name_zh"], name_en=r["name_en"],
                     kind=r["kind"], quantity=int(r["quantity"]),
@@ -45,12 +43,11 @@ def receipt_for(conn: sqlite3.Connection, kiosk: KioskInfo, order_id: str) -> Re
         voids_order_id=order["voids_order_id"])
 
 
-_RECENT_SALES_SQL = """
+_RECENT_SALES_SQL = f"""
 SELECT o.id, EXISTS (SELECT 1 FROM receipt_prints p WHERE p.order_id = o.id
                      AND p.outcome = 'printed') AS printed
 FROM orders o
-WHERE o.card_id = ? AND o.kind = 'sale'
-  AND NOT EXISTS (SELECT 1 FROM orders v WHERE v.voids_order_id = o.id)
+WHERE o.card_id = ? AND {STANDING_SALE_SQL}
 ORDER BY o.created_at DESC, o.id DESC LIMIT ?
 """
 

@@ -20,6 +20,7 @@ from zoneinfo import ZoneInfo
 from kiosk.core import catalogue, sync_status
 from kiosk.core.clock import to_db
 from kiosk.core.db import read_transaction
+from kiosk.core.orders import VOIDED_SQL
 from kiosk.core.periods import period_bounds
 
 
@@ -161,7 +162,7 @@ def _offline(conn: sqlite3.Connection, start: str, end: str) -> OfflineDebt:
                        int(below[1]))
 
 
-_MOVEMENTS = """
+_MOVEMENTS = f"""
 SELECT m.item_id, m.delta, m.kind, m.donor_id, m.created_at, d.name AS donor_name,
        i.name_zh, i.name_en
 FROM stock_movements m JOIN items i ON i.id = m.item_id
@@ -169,7 +170,7 @@ LEFT JOIN donors d ON d.id = m.donor_id
 LEFT JOIN orders o ON o.id = m.order_id
 WHERE m.created_at < :end
   AND m.kind <> 'void'
-  AND NOT (m.kind = 'sale' AND EXISTS (SELECT 1 FROM orders v WHERE v.voids_order_id = o.id))
+  AND NOT (m.kind = 'sale' AND {VOIDED_SQL})
 ORDER BY m.item_id, m.id
 """
 

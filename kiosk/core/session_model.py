@@ -10,6 +10,7 @@ from enum import StrEnum
 
 from kiosk.core.catalogue import CatalogueEntry
 from kiosk.core.errors import UserFacingError
+from kiosk.core.language import in_language
 from kiosk.core.models import CardHolder, CartLine, PresentedCard, Receipt, SpendLimit
 from kiosk.core.periods import PERIOD_ZH
 from points_protocol.catalogue import Category
@@ -46,7 +47,7 @@ class Notice:
         return cls(error.code, error.zh, error.en)
 
     def text(self, language: str) -> str:
-        return self.zh if language.startswith("zh") else self.en
+        return in_language(language, self.zh, self.en)
 
 
 STAFF = Notice("ask_staff", "出了点问题，这次没有兑换，请联系工作人员。",

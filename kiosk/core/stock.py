@@ -10,11 +10,8 @@ from dataclasses import dataclass
 from kiosk.core import outbox
 from kiosk.core.clock import Clock, to_db
 from kiosk.core.db import write_transaction
+from kiosk.core.errors import StockError
 from kiosk.core.ids import uuid7
-
-
-class StockError(Exception):
-    """An operator's stock entry that cannot be applied (unknown item, not a shelf item...)."""
 
 
 def on_hand(conn: sqlite3.Connection, item_id: str) -> int:
@@ -50,9 +47,10 @@ def donors(conn: sqlite3.Connection) -> list[tuple[str, str]]:
 def _goods_item(conn: sqlite3.Connection, item_id: str) -> None:
     row = conn.execute("SELECT kind FROM items WHERE id = ?", (item_id,)).fetchone()
     if row is None:
-        raise StockError(f"unknown item {item_id!r}")
+        raise StockError(f"没有这个商品 {item_id!r}", f"unknown item {item_id!r}")
     if row["kind"] != "goods":
-        raise StockError(f"item {item_id!r} is a {row['kind']}, it has no stock")
+        raise StockError(f"商品 {item_id!r} 不上货架，没有库存",
+                         f"item {item_id!r} is a {row['kind']}, it has no stock")
 
 
 @dataclass(frozen=True)
@@ -66,14 +64,14 @@ def restock(conn: sqlite3.Connection, clock: Clock, lines: list[Restock],
     """Receive a donated batch (one or many items) in one transaction; returns the entry id."""
     if not lines or any(type(line.quantity) is not int or line.quantity <= 0
                         for line in lines):
-        raise StockError("a restock needs at least one line, each a whole number of at "
-                         "least 1")
+        raise StockError("入库至少要有一行，每行的数量是 1 或以上的整数",
+                         "a restock needs at least one line, each a whole number of at least 1")
     entry_id = uuid7()
     now = to_db(clock.now())
     with write_transaction(conn):
         if donor_id is not None and conn.execute(
                 "SELECT 1 FROM donors WHERE id = ?", (donor_id,)).fetchone() is None:
-            raise StockError(f"unknown donor {donor_id!r}")
+            raise StockError(f"没有这个捐赠者 {donor_id!r}", f"unknown donor {donor_id!r}")
         for line in lines:
             _goods_item(conn, line.item_id)
             conn.execute(
@@ -91,7 +89,8 @@ def record_count(conn: sqlite3.Connection, clock: Clock, counted: Mapping[str, i
                  reason: str) -> dict[str, int]:
     """Shelf count: each difference becomes an adjustment movement. Returns the adjustments."""
     if any(type(q) is not int or q < 0 for q in counted.values()):
-        raise StockError("a counted quantity must be a whole number, 0 or more")
+        raise StockError("盘点数量要是 0 或以上的整数",
+                         "a counted quantity must be a whole number, 0 or more")
     entry_id = uuid7()
     now = to_db(clock.now())
     adjustments: dict[str, int] = {}

@@ -18,6 +18,7 @@ from typing import Any
 
 from kiosk.core.clock import Clock, from_db, to_db
 from kiosk.core.db import write_transaction
+from kiosk.core.outbox import highest_seq
 from points_protocol.messages import EntryResult
 
 
@@ -45,10 +46,6 @@ class SyncHealth:
 def acked_seq(conn: sqlite3.Connection) -> int:
     """Highest outbox sequence the district has answered for."""
     return int(conn.execute("SELECT push_acked_seq FROM sync_status WHERE id = 1").fetchone()[0])
-
-
-def highest_seq(conn: sqlite3.Connection) -> int:
-    return int(conn.execute("SELECT COALESCE(MAX(seq), 0) FROM outbox").fetchone()[0])
 
 
 def waiting(conn: sqlite3.Connection) -> int:

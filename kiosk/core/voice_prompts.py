@@ -19,6 +19,7 @@ from dataclasses import dataclass
 
 import kiosk.core
 from kiosk.core import errors
+from kiosk.core.language import in_language
 from kiosk.core.receipt_text import short_order_id
 from kiosk.core.session_model import STAFF, FlowState, Notice, Screen
 
@@ -114,7 +115,7 @@ REFUSALS: dict[str, tuple[str, str]] = {
 # Refusals only an operator meets, on screens that are not spoken.
 OPERATOR_ONLY = frozenset({"card_taken", "not_an_operator_card", "picture_refused",
                            "pin_locked", "pin_rejected", "void_refused", "wrong_pin",
-                           "item_invalid", "operator_card_refused"})
+                           "item_invalid", "operator_card_refused", "stock", "no_order"})
 
 
 @dataclass(frozen=True)
@@ -125,7 +126,7 @@ class Prompt:
     personal: bool = False  # holds a name or an amount: never kept on disk
 
     def text(self, language: str) -> str:
-        return self.zh if language.startswith("zh") else self.en
+        return in_language(language, self.zh, self.en)
 
 
 def step_key(state: FlowState) -> str:

@@ -22,6 +22,7 @@ import tempfile
 import wave
 from pathlib import Path
 
+from kiosk.core.language import is_chinese
 from kiosk.core.speech_text import mandarin_pinyin
 
 log = logging.getLogger("kiosk.speech")
@@ -47,7 +48,7 @@ class EspeakRenderer:
 
     def spoken_form(self, text: str, language: str) -> tuple[str, str]:
         """(voice, the text as the voice is given it)."""
-        if language.startswith("zh"):
+        if is_chinese(language):
             return VOICES["zh"], mandarin_pinyin(text)
         return VOICES["en"], text
 

@@ -24,6 +24,8 @@ from PySide6.QtCore import (
     Signal,
 )
 
+from kiosk.core.language import is_chinese
+
 I18N_DIR = Path(__file__).resolve().parent.parent.parent / "assets" / "i18n"
 LANGUAGES = ("zh_CN", "en")
 
@@ -52,7 +54,7 @@ class Language(QObject):
 
     @property
     def chinese(self) -> bool:
-        return self._code.startswith("zh")
+        return is_chinese(self._code)
 
     def set(self, code: str) -> None:
         if code not in LANGUAGES:

@@ -10,7 +10,7 @@ import pytest
 
 from kiosk.core import audit, catalogue, ledger, stock
 from kiosk.core.db import read_transaction, write_transaction
-from kiosk.core.errors import VoidRefused
+from kiosk.core.errors import StockError, VoidRefused
 from kiosk.core.models import CartLine, PresentedCard
 from kiosk.services import Services
 from points_protocol.catalogue import ItemSpec
@@ -46,10 +46,10 @@ def test_restock_and_count_are_audited_with_before_and_after(shop: Services,
 
 def test_a_failed_action_leaves_no_audit_row_and_no_change(shop: Services,
                                                            clock: ManualClock) -> None:
-    with pytest.raises(stock.StockError):
+    with pytest.raises(StockError):
         audit.restock(shop.conn, clock, OP, [stock.Restock("soap", 5)],
                       donor_id="no-such-donor")
-    with pytest.raises(stock.StockError):
+    with pytest.raises(StockError):
         audit.record_count(shop.conn, clock, OP, {"soap": 1, "donate-10": 3}, "x")
     assert _rows(shop) == []
     assert stock.on_hand(shop.conn, "soap") == 40

@@ -6,6 +6,7 @@ from pathlib import Path
 import pytest
 
 from kiosk.core import catalogue, stock
+from kiosk.core.errors import StockError
 from kiosk.core.ids import uuid7
 from kiosk.core.models import CartLine, PresentedCard
 from kiosk.core.periods import period_bounds
@@ -66,11 +67,11 @@ def test_restock_with_donor_and_count_adjustments(shop: Services, clock: ManualC
         "SELECT SUM(delta) FROM stock_movements WHERE donor_id = 'green-home' "
         "AND item_id = 'soap'").fetchone()[0]
     assert donated == 50
-    with pytest.raises(stock.StockError, match="no stock"):
+    with pytest.raises(StockError, match="no stock"):
         stock.restock(shop.conn, clock, [stock.Restock("haircut", 1)], donor_id=None)
-    with pytest.raises(stock.StockError, match="unknown donor"):
+    with pytest.raises(StockError, match="unknown donor"):
         stock.restock(shop.conn, clock, [stock.Restock("soap", 1)], donor_id="nobody")
-    with pytest.raises(stock.StockError, match="0 or more"):
+    with pytest.raises(StockError, match="0 or more"):
         stock.record_count(shop.conn, clock, {"soap": -1}, "oops")
 
 

@@ -11,7 +11,13 @@ import sqlite3
 import pytest
 
 from kiosk.core import stock
-from kiosk.core.errors import BadBasketLine, BadQuantity, QuantityTooLarge, UserFacingError
+from kiosk.core.errors import (
+    BadBasketLine,
+    BadQuantity,
+    QuantityTooLarge,
+    StockError,
+    UserFacingError,
+)
 from kiosk.core.ids import uuid7
 from kiosk.core.models import CartLine, PresentedCard
 from kiosk.services import Services
@@ -75,11 +81,11 @@ def test_every_refusal_is_typed_and_translated(shop: Services) -> None:
 def test_restock_and_count_take_whole_numbers_only(quantity: object, shop: Services,
                                                    clock: ManualClock) -> None:
     before = stock.on_hand(shop.conn, "soap")
-    with pytest.raises(stock.StockError, match="whole number"):
+    with pytest.raises(StockError, match="whole number"):
         stock.restock(shop.conn, clock, [stock.Restock("soap", quantity)],  # type: ignore[arg-type]
                       donor_id=None)
     if quantity not in (0,):   # counting 0 on the shelf is a real count
-        with pytest.raises(stock.StockError, match="whole number"):
+        with pytest.raises(StockError, match="whole number"):
             stock.record_count(shop.conn, clock, {"soap": quantity}, "count")  # type: ignore[dict-item]
     assert stock.on_hand(shop.conn, "soap") == before
 

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from kiosk.config import load_config
-from kiosk.core import continuity, outbox, outbox_mark, service_stops, sync_status
+from kiosk.core import continuity, outbox, outbox_mark, service_stops
 from kiosk.core.db import open_database, write_transaction
 from kiosk.core.errors import OutOfService, QuantityTooLarge
 from kiosk.core.ids import uuid7
@@ -68,7 +68,7 @@ def test_a_dropped_wal_stops_the_selling(tmp_path: Path) -> None:
     database = tmp_path / "kiosk.sqlite"
     assert admin(database, "demo").returncode == 0
     before = reopen(database)
-    highest = sync_status.highest_seq(before.conn)
+    highest = outbox.highest_seq(before.conn)
     before.conn.close()
     subprocess.run([sys.executable, "-c", SELL_AND_DIE, str(ROOT / "config.toml"),
                     str(database), "17"], check=True, timeout=120, cwd=ROOT)
@@ -77,7 +77,7 @@ def test_a_dropped_wal_stops_the_selling(tmp_path: Path) -> None:
     Path(f"{database}-shm").unlink(missing_ok=True)
 
     services = reopen(database)
-    assert sync_status.highest_seq(services.conn) == highest   # the 17 sales are gone
+    assert outbox.highest_seq(services.conn) == highest   # the 17 sales are gone
     stops = service_stops.current(services.conn)
     assert [s.reason for s in stops] == [service_stops.LOST_LOCALLY]
     assert f"the outbox ends at sequence {highest}" in stops[0].detail
@@ -89,7 +89,7 @@ def test_a_dropped_wal_stops_the_selling(tmp_path: Path) -> None:
     with pytest.raises(OutOfService):
         void_order(services.conn, services.clock, services.kiosk, services.policy,
                    void_id=uuid7(), order_id=sale, reason="x")
-    assert sync_status.highest_seq(services.conn) == highest   # no number was reused
+    assert outbox.highest_seq(services.conn) == highest   # no number was reused
     services.conn.close()
 
     check = admin(database, "self-check")
@@ -101,7 +101,7 @@ def test_the_mark_follows_commits_and_never_a_rollback(shop: Services) -> None:
     database = shop.config.database_path
     before = outbox_mark.read(database)
     shop.checkout.checkout(uuid7(), ZHANG, [CartLine("toothbrush", 1)])
-    assert outbox_mark.read(database) == before + 1 == sync_status.highest_seq(shop.conn)
+    assert outbox_mark.read(database) == before + 1 == outbox.highest_seq(shop.conn)
     with pytest.raises(QuantityTooLarge):   # a refused sale writes nothing, the mark stays
         shop.checkout.checkout(uuid7(), ZHANG, [CartLine("toothbrush", 999)])
     assert outbox_mark.read(database) == before + 1
@@ -113,7 +113,7 @@ def test_a_mark_behind_the_ledger_is_brought_up(shop: Services) -> None:
     database = shop.config.database_path
     outbox_mark.mark_path(database).unlink()
     assert continuity.check_local(shop.conn, "2026-11-30T02:00:00+00:00") is None
-    assert outbox_mark.read(database) == sync_status.highest_seq(shop.conn)
+    assert outbox_mark.read(database) == outbox.highest_seq(shop.conn)
     assert service_stops.current(shop.conn) == []
 
 

@@ -9,11 +9,11 @@ import pytest
 
 from kiosk.core import cards
 from kiosk.core.devices import PrinterFault
+from kiosk.core.errors import OrderNotFound
 from kiosk.core.ids import uuid7
 from kiosk.core.models import CartLine, PresentedCard, Receipt
 from kiosk.core.printing import last_print, print_and_record, reprint, unprinted_orders
 from kiosk.core.receipt_text import short_order_id
-from kiosk.core.receipts import OrderNotFound
 from kiosk.core.voids import void_order
 from kiosk.hardware.simulated import TextFilePrinter
 from kiosk.services import Services

@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from district.store import Store
-from kiosk.core import cards, sync_status
+from kiosk.core import cards, outbox, sync_status
 from kiosk.core.db import open_database
 from kiosk.core.ids import uuid7
 from kiosk.core.models import CartLine, PresentedCard
@@ -76,7 +76,7 @@ def test_sync_now_wakes_the_running_daemon(district: LiveServer, tmp_path: Path,
     kiosk.services.checkout.checkout(uuid7(), PresentedCard("04A1B2C3D4E5F6"),
                                      [CartLine("masks", 1)])
     sync_status.request_sync(kiosk.conn, clock)
-    wait_for(lambda: sync_status.acked_seq(kiosk.conn) == sync_status.highest_seq(kiosk.conn))
+    wait_for(lambda: sync_status.acked_seq(kiosk.conn) == outbox.highest_seq(kiosk.conn))
     daemon.stop_event.set()
     thread.join(timeout=30)
     assert not thread.is_alive()

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from kiosk.core import ledger, sync_status
+from kiosk.core import ledger, outbox, sync_status
 from kiosk.core.ids import uuid7
 from kiosk.core.models import CartLine, PresentedCard
 from tests.conftest import ManualClock
@@ -94,14 +94,14 @@ def test_lost_reply_after_commit_is_not_applied_twice(district: LiveServer, prox
                                                       clock: ManualClock) -> None:
     kiosk = make_kiosk(tmp_path, "k1", district.store, proxy.url, clock)
     total = sell(kiosk, ("soap", 2))
-    outbox = sync_status.highest_seq(kiosk.conn)         # the demo restocks and the sale
+    written = outbox.highest_seq(kiosk.conn)         # the demo restocks and the sale
     proxy.plan("pass", "reset_after")   # the probe, then the push whose answer is lost
     assert kiosk.daemon.run_once() is None
-    assert server_entries(district) == outbox     # committed on the district...
+    assert server_entries(district) == written     # committed on the district...
     assert sync_status.acked_seq(kiosk.conn) == 0       # ...but the kiosk never heard
     assert kiosk.daemon.run_once() is not None
-    assert server_entries(district) == outbox     # the retry applied nothing again
-    assert sync_status.acked_seq(kiosk.conn) == outbox
+    assert server_entries(district) == written     # the retry applied nothing again
+    assert sync_status.acked_seq(kiosk.conn) == written
     balance = {r["volunteer_id"]: r["balance"] for r in district.store.report("balances")}
     assert balance["V0001"] == 800 - total
     assert_converged(kiosk, district)

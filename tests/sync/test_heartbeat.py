@@ -17,7 +17,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from district import cli
 from district.kiosk_health import DEFAULT_SILENT_AFTER, assess
 from kiosk import __version__
-from kiosk.core import device_status, service_stops, sync_status
+from kiosk.core import device_status, outbox, service_stops, sync_status
 from kiosk.core.clock import to_db
 from kiosk.core.ids import uuid7
 from kiosk.core.models import CartLine, PresentedCard
@@ -66,7 +66,7 @@ def test_heartbeat_arrives_with_the_kiosk_state(district: LiveServer, tmp_path: 
                                  (order,)).fetchone()[0]
     assert body["version"] == __version__
     assert body["last_sale_at"] == created
-    assert body["pending"] == sync_status.highest_seq(kiosk.conn) > 0
+    assert body["pending"] == outbox.highest_seq(kiosk.conn) > 0
     assert body["last_round_ok"] is False
     usage = shutil.disk_usage(tmp_path)
     assert 0 < body["disk_free_bytes"] <= usage.total
@@ -155,7 +155,7 @@ def test_a_failing_heartbeat_never_breaks_the_round(fault: str, district: LiveSe
     sell(kiosk)
     proxy.plan("pass", "pass", "pass", "pass", fault)   # probe, push, page, cursor, heartbeat
     result = kiosk.daemon.run_once()
-    assert result is not None and result.pushed == sync_status.highest_seq(kiosk.conn)
+    assert result is not None and result.pushed == outbox.highest_seq(kiosk.conn)
     status = sync_status.status(kiosk.conn)
     assert status["last_error"] is None and status["last_success_at"] is not None
     assert kiosk.daemon.backoff.failures == 0
@@ -177,7 +177,7 @@ def test_a_failed_round_still_sends_its_heartbeat(district: LiveServer, proxy: F
     beat = last_beat(district, "k1")
     assert beat is not None
     assert beat[1]["last_round_ok"] is False
-    assert beat[1]["pending"] == sync_status.highest_seq(kiosk.conn) > 0
+    assert beat[1]["pending"] == outbox.highest_seq(kiosk.conn) > 0
     kiosk.close()
 
 

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from district.store import Store
-from kiosk.core import cards, ledger, operators, sync_status
+from kiosk.core import cards, ledger, operators, outbox, sync_status
 from kiosk.core.ids import uuid7
 from kiosk.core.models import CartLine, PresentedCard
 from tests.conftest import ManualClock
@@ -60,7 +60,7 @@ def test_a_redirect_is_a_failed_round_never_followed(
     front = HostileDistrict(district)
     kiosk = kiosk_for(front.url, tmp_path, clock)
     kiosk.services.checkout.checkout(uuid7(), ZHANG, [CartLine("soap", 1)])
-    acked = 0 if where == "/v1/push" else sync_status.highest_seq(kiosk.conn)
+    acked = 0 if where == "/v1/push" else outbox.highest_seq(kiosk.conn)
     assert kiosk.daemon.run_once() is None
     assert other_host.asked == [], "a redirect was followed"
     assert sync_status.acked_seq(kiosk.conn) == acked

@@ -37,7 +37,6 @@ from kiosk.core.devices import PrinterFault, ReceiptPrinter
 from kiosk.core.errors import ItemInvalid, UserFacingError
 from kiosk.core.ids import uuid7
 from kiosk.core.models import PresentedCard, SunCounter
-from kiosk.core.receipts import OrderNotFound
 from kiosk.core.session_flow import STAFF, Notice
 from kiosk.services import Services
 from kiosk.ui.admin.audit_words import Names
@@ -72,11 +71,6 @@ def attempt(job: Callable[[], Any]) -> Result:
         return Result(job())
     except UserFacingError as refusal:
         return Result(error=Notice.of(refusal))
-    except stock_store.StockError as exc:
-        return Result(error=Notice("stock", f"库存操作不能完成：{exc}",
-                                   f"The stock entry cannot be applied: {exc}"))
-    except OrderNotFound:
-        return Result(error=Notice("no_order", "找不到这笔订单。", "No such order."))
     except StorageError as exc:   # a full or read-only disk: say so, nothing was changed
         log.error("operator action refused by the disk: %s", exc)
         return Result(error=Notice("storage", f"本机存储出错，什么也没有改：{exc}",
