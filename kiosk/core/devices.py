@@ -85,6 +85,11 @@ class PrinterFault(UserFacingError):
         self.detail = detail
 
 
+# What a printer says about its paper roll; 'unknown' where it cannot say (a file, CUPS, or a
+# printer whose answers do not come back).
+PaperStatus = Literal["ok", "low", "out", "unknown"]
+
+
 class ReceiptPrinter(Protocol):
     def print_receipt(self, receipt: Receipt) -> None:
         """Print or raise :class:`PrinterFault`; never called before the sale committed."""
@@ -92,4 +97,9 @@ class ReceiptPrinter(Protocol):
 
     def print_slip(self, slip: Slip) -> None:
         """Print other paper (a QR card) or raise :class:`PrinterFault`."""
+        ...
+
+    def paper_status(self) -> PaperStatus:
+        """The paper roll, for the health screens; raises :class:`PrinterFault` when the
+        printer cannot be reached."""
         ...

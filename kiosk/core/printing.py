@@ -12,7 +12,6 @@ from __future__ import annotations
 import logging
 import sqlite3
 from dataclasses import dataclass, replace
-from typing import Literal
 
 from kiosk.core.clock import Clock, to_db
 from kiosk.core.db import DatabaseError, write_transaction
@@ -24,7 +23,6 @@ from kiosk.core.receipts import copies_printed, receipt_for
 log = logging.getLogger("kiosk.printing")
 
 # What a printer says about its paper roll; "unknown" where the transport cannot ask.
-PaperStatus = Literal["ok", "low", "out", "unknown"]
 
 
 @dataclass(frozen=True)

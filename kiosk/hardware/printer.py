@@ -1,9 +1,7 @@
 """The ESC/POS receipt printer (python-escpos), behind the core's ``ReceiptPrinter``.
 
-Each receipt opens a fresh connection, sends the whole job in one write and closes it. A
-python-escpos printer object that once failed to open is poisoned (its ``device`` stays
-``None``, so the next call dies on a bare ``AssertionError``); a fresh object per job means a
-printer that comes back simply works again, with no reconnect logic here.
+Each receipt opens a fresh connection (``kiosk.hardware.escpos_connections``, one class per
+way of reaching a printer), sends the whole job in one write and closes it.
 
 Every failure becomes :class:`~kiosk.core.devices.PrinterFault` with a detail for the operator.
 Seen with python-escpos on a network printer: nothing listening -> ``DeviceNotFoundError``;
@@ -16,19 +14,17 @@ and after the job (``DLE EOT 4``): a silent printer then times out instead of lo
 from __future__ import annotations
 
 import logging
-import socket
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
 from escpos.exceptions import DeviceNotFoundError
-from escpos.printer import CupsPrinter, Dummy, File, Network, Serial, Usb
 
 from kiosk.config import PrinterSection
-from kiosk.core.devices import PrinterFault
+from kiosk.core.devices import PaperStatus, PrinterFault
 from kiosk.core.models import Receipt, Slip
-from kiosk.core.printing import PaperStatus
+from kiosk.hardware.escpos_connections import connection_for
 from kiosk.hardware.escpos_job import new_job, render_job, render_slip
 
 log = logging.getLogger("kiosk.hardware.printer")
@@ -37,21 +33,6 @@ DLE_EOT_PAPER = b"\x10\x04\x04"   # real-time status, n=4: roll paper sensor
 _STATUS_FIXED = 0x12              # bits 1 and 4 are always set in a status byte
 _STATUS_NEAR_END = 0x0C
 _STATUS_PAPER_END = 0x60
-_READABLE = ("network", "usb", "serial")  # transports that carry the printer's answer back
-
-
-class _Network(Network):  # type: ignore[misc]
-    """python-escpos 3.1's ``Network.open`` drops its socket unclosed when the connect fails:
-    one leaked descriptor (and a ResourceWarning) per receipt while the printer is off."""
-
-    def open(self, raise_not_found: bool = True) -> None:
-        if self._device:
-            self.close()
-        try:
-            self.device = socket.create_connection((self.host, self.port), timeout=self.timeout)
-        except OSError as exc:
-            raise DeviceNotFoundError(f"could not connect to {self.host}:{self.port}: {exc}") \
-                from exc
 
 
 def decode_paper_status(reply: bytes) -> PaperStatus:
@@ -71,23 +52,15 @@ class EscposReceiptPrinter:
     def __init__(self, settings: PrinterSection) -> None:
         new_job(settings.profile)  # an unknown profile is a configuration error: fail at start
         self.settings = settings
+        self.connection = connection_for(settings)
         self._lock = threading.Lock()  # one connection at a time (printers take one client)
 
     def describe(self) -> str:
-        s = self.settings
-        return {
-            "none": "no receipt printer (printer.kind = 'none')",
-            "dummy": "dummy printer (discards receipts)",
-            "network": f"network printer {s.host}:{s.port}",
-            "usb": f"USB printer {s.usb_vendor_id:04x}:{s.usb_product_id:04x}",
-            "serial": f"serial printer {s.serial_device} at {s.serial_baudrate} baud",
-            "file": f"printer device {s.file_path}",
-            "cups": f"CUPS printer {s.cups_name or '(default queue)'}",
-        }[s.kind]
+        return self.connection.describe()
 
     @property
     def can_report_status(self) -> bool:
-        return self.settings.kind in _READABLE
+        return self.connection.readable
 
     def render(self, receipt: Receipt) -> bytes:
         s = self.settings
@@ -139,7 +112,7 @@ class EscposReceiptPrinter:
         """An open escpos printer for one job; every failure inside becomes PrinterFault."""
         with self._lock:
             try:
-                device = self._open()
+                device = self.connection.open()
                 try:
                     yield device
                 except BaseException:
@@ -153,35 +126,6 @@ class EscposReceiptPrinter:
                 detail = f"{self.describe()}: {_reason(exc, self.settings.timeout_seconds)}"
                 log.warning("could not %s: %s", what, detail)
                 raise PrinterFault(detail) from exc
-
-    def _open(self) -> Any:
-        s = self.settings
-        common: dict[str, Any] = {"profile": s.profile}
-        device: Any
-        if s.kind == "none":
-            raise PrinterFault(self.describe())
-        if s.kind == "dummy":
-            device = Dummy(**common)
-        elif s.kind == "network":
-            device = _Network(s.host, s.port, timeout=s.timeout_seconds, **common)
-        elif s.kind == "usb":
-            device = Usb(s.usb_vendor_id, s.usb_product_id, timeout=s.timeout_seconds * 1000,
-                         **common)
-        elif s.kind == "serial":
-            device = Serial(s.serial_device, s.serial_baudrate, timeout=s.timeout_seconds,
-                            **common)
-        elif s.kind == "file":
-            device = File(s.file_path, **common)
-        elif s.kind == "cups":
-            if not CupsPrinter.is_usable():
-                raise PrinterFault(
-                    f"{self.describe()}: pycups is not installed (pip install "
-                    "'points-kiosk[cups]'; it builds against Debian's libcups2-dev)")
-            device = CupsPrinter(s.cups_name, **common)
-        else:  # the config loader only lets the kinds above through
-            raise PrinterFault(f"unknown printer kind {s.kind!r}")
-        device.open()
-        return device
 
 
 def _close_quietly(device: Any) -> None:

@@ -16,6 +16,7 @@ from kiosk.core.devices import (
     DeviceEvent,
     DeviceFound,
     EventSink,
+    PaperStatus,
     PrinterFault,
 )
 from kiosk.core.models import Receipt, Slip
@@ -86,6 +87,9 @@ class TextFilePrinter:
             raise PrinterFault(self.fail_with)
         self._write([*slip.above, f"[QR {slip.qr}]", *slip.below])
         self.slips.append(slip)
+
+    def paper_status(self) -> PaperStatus:
+        return "unknown"   # a file has no paper roll to ask about
 
     def _write(self, lines: list[str]) -> None:
         self.path.parent.mkdir(parents=True, exist_ok=True)

@@ -14,13 +14,14 @@ from pathlib import Path
 import pytest
 from escpos.printer import Dummy
 
-from kiosk.config import ConfigError, PrinterSection, load_config
+from kiosk.config import PRINTER_KINDS, ConfigError, PrinterSection, load_config
 from kiosk.core import cards
 from kiosk.core.devices import PrinterFault
 from kiosk.core.ids import uuid7
 from kiosk.core.models import CartLine, PresentedCard, Receipt
 from kiosk.core.printing import print_and_record, reprint, unprinted_orders
 from kiosk.core.receipt_text import left_right, short_order_id
+from kiosk.hardware.escpos_connections import CONNECTIONS
 from kiosk.hardware.escpos_job import UnknownProfile, render_job
 from kiosk.hardware.printer import EscposReceiptPrinter, decode_paper_status
 from kiosk.hardware.receipt_image import render_receipt_image
@@ -331,3 +332,14 @@ def test_a_receipt_drawn_as_a_picture(shop: Services) -> None:
     histogram = image.histogram()
     dark = sum(histogram[:128])
     assert dark > 0.05 * image.width * image.height  # text and a QR code, not a blank page
+
+
+def test_every_printer_kind_has_its_own_connection() -> None:
+    """One small class per way of reaching a printer; only those whose answers come back
+    are asked about paper."""
+    assert set(CONNECTIONS) == set(PRINTER_KINDS)
+    readable = {kind for kind, cls in CONNECTIONS.items() if cls.readable}
+    assert readable == {"network", "usb", "serial"}
+    words = {EscposReceiptPrinter(replace(PrinterSection(), kind=kind, host="10.0.0.9",
+                                          port=9100)).describe() for kind in PRINTER_KINDS}
+    assert len(words) == len(PRINTER_KINDS) and "network printer 10.0.0.9:9100" in words

@@ -318,13 +318,10 @@ class AdminWork:
 
     def health(self) -> Result:
         def job() -> HealthInfo:
-            paper = "unknown"
-            ask = getattr(self.printer, "paper_status", None)
-            if callable(ask):
-                try:
-                    paper = str(ask())
-                except PrinterFault:
-                    paper = "offline"
+            try:
+                paper: str = self.printer.paper_status()
+            except PrinterFault:
+                paper = "offline"
             conn, now = self.services.conn, self.services.clock.now()
             return HealthInfo(sync_status.sync_health(conn), paper,
                               clock_check.clock_problem(conn, now),
