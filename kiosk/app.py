@@ -44,7 +44,7 @@ from kiosk.ui.voice import Player, SoundPlayer, Voice
 from kiosk.ui.wedge import WedgeScanner, wedge_from_config
 from kiosk.ui.widgets import ShopFront
 from kiosk.ui.window import KioskWindow
-from kiosk.ui.worker import Worker
+from kiosk.ui.worker import PRINTER, Worker
 from points_protocol import logs
 
 log = logging.getLogger("kiosk.app")
@@ -105,7 +105,7 @@ def build_kiosk(services: Services, printer: ReceiptPrinter, sources: Sequence[C
     config = services.config
     clock = clock or services.clock
     language = Language(config.ui.language)
-    worker = Worker()
+    worker = Worker(devices=[PRINTER])
     flow = SessionFlow(clock, flow_timing(config))
     controller = SessionController(flow, SessionWork(services, printer), worker)
     bridge = DeviceBridge()

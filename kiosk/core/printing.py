@@ -22,8 +22,6 @@ from kiosk.core.receipts import copies_printed, receipt_for
 
 log = logging.getLogger("kiosk.printing")
 
-# What a printer says about its paper roll; "unknown" where the transport cannot ask.
-
 
 @dataclass(frozen=True)
 class PrintOutcome:
@@ -51,43 +49,57 @@ def _record(conn: sqlite3.Connection, clock: Clock, order_id: str, outcome: str,
             (order_id, to_db(clock.now()), outcome, detail))
 
 
-def print_and_record(conn: sqlite3.Connection, clock: Clock, printer: ReceiptPrinter,
-                     receipt: Receipt) -> PrintOutcome:
-    """Print ``receipt`` and record 'printed' or 'failed'; a printer problem never raises.
-
-    Anything the printer adapter throws counts as a failed print (a bug in an adapter must not
-    take the screen down after the points were deducted); it is logged with the order id.
-    """
+def send_to_printer(printer: ReceiptPrinter, receipt: Receipt) -> PrintOutcome:
+    """The printer's part alone, with no database: it runs on the printer's own thread, so a
+    printer that stalls for its whole timeout holds no sale behind it. Never raises: anything
+    the adapter throws counts as a failed print (a bug in an adapter must not take the screen
+    down after the points were deducted); it is logged with the order id."""
     try:
         printer.print_receipt(receipt)
     except PrinterFault as fault:
         log.warning("receipt for order %s not printed: %s", receipt.order_id, fault.detail)
-        _record(conn, clock, receipt.order_id, "failed", fault.detail)
         return PrintOutcome(receipt.order_id, printed=False, detail=fault.detail, fault=fault)
     except Exception as exc:
         detail = f"unexpected {type(exc).__name__}: {exc}"
         log.exception("receipt for order %s not printed", receipt.order_id)
-        _record(conn, clock, receipt.order_id, "failed", detail)
         return PrintOutcome(receipt.order_id, printed=False, detail=detail,
                             fault=PrinterFault(detail))
+    return PrintOutcome(receipt.order_id, printed=True)
+
+
+def record_print(conn: sqlite3.Connection, clock: Clock, outcome: PrintOutcome) -> PrintOutcome:
+    """Record what :func:`send_to_printer` reported: 'printed' or 'failed'."""
+    if not outcome.printed:
+        _record(conn, clock, outcome.order_id, "failed", outcome.detail)
+        return outcome
     try:
-        _record(conn, clock, receipt.order_id, "printed", None)
+        _record(conn, clock, outcome.order_id, "printed", None)
     except (sqlite3.Error, DatabaseError):   # a lock held too long, a full or read-only disk
         # The paper is in the volunteer's hand; saying "not printed" would only bring a
         # duplicate from a reprint. The order stays listed as unprinted for the operator.
         log.exception("receipt for order %s printed, but its record was not written",
-                      receipt.order_id)
-    return PrintOutcome(receipt.order_id, printed=True)
+                      outcome.order_id)
+    return outcome
+
+
+def print_and_record(conn: sqlite3.Connection, clock: Clock, printer: ReceiptPrinter,
+                     receipt: Receipt) -> PrintOutcome:
+    """Print ``receipt`` and record 'printed' or 'failed' in one call, on one thread (the
+    command line, the tests); a printer problem never raises."""
+    return record_print(conn, clock, send_to_printer(printer, receipt))
+
+
+def reprint_receipt(conn: sqlite3.Connection, kiosk: KioskInfo, order_id: str) -> Receipt:
+    """Any past receipt rebuilt from the stored order, to print again; raises OrderNotFound.
+    A copy after one that came out says so: 补打（第N次）, N counted per order from the
+    printed copies recorded, so two slips of one sale are never taken for two sales."""
+    return replace(receipt_for(conn, kiosk, order_id), reprint=copies_printed(conn, order_id))
 
 
 def reprint(conn: sqlite3.Connection, clock: Clock, printer: ReceiptPrinter, kiosk: KioskInfo,
             order_id: str) -> PrintOutcome:
-    """Print any past receipt again (rebuilt from the stored order); raises OrderNotFound.
-    A copy after one that came out says so: 补打（第N次）, N counted per order from the
-    printed copies recorded, so two slips of one sale are never taken for two sales."""
-    receipt = replace(receipt_for(conn, kiosk, order_id),
-                      reprint=copies_printed(conn, order_id))
-    return print_and_record(conn, clock, printer, receipt)
+    """:func:`reprint_receipt`, printed and recorded."""
+    return print_and_record(conn, clock, printer, reprint_receipt(conn, kiosk, order_id))
 
 
 def last_print(conn: sqlite3.Connection, order_id: str) -> tuple[str, str | None] | None:
@@ -136,14 +148,4 @@ def sample_receipt(kiosk: KioskInfo, clock: Clock) -> Receipt:
 
 def print_test_page(printer: ReceiptPrinter, kiosk: KioskInfo, clock: Clock) -> PrintOutcome:
     """Print :func:`sample_receipt`; a printer problem is returned, never raised."""
-    try:
-        printer.print_receipt(sample_receipt(kiosk, clock))
-    except PrinterFault as fault:
-        log.warning("test print failed: %s", fault.detail)
-        return PrintOutcome(TEST_ORDER_ID, printed=False, detail=fault.detail, fault=fault)
-    except Exception as exc:
-        detail = f"unexpected {type(exc).__name__}: {exc}"
-        log.exception("test print failed")
-        return PrintOutcome(TEST_ORDER_ID, printed=False, detail=detail,
-                            fault=PrinterFault(detail))
-    return PrintOutcome(TEST_ORDER_ID, printed=True)
+    return send_to_printer(printer, sample_receipt(kiosk, clock))

@@ -1,5 +1,6 @@
 """Connects the session flow to the world: device events and touches in, effects out to the
-worker thread, results back in, and every new state out to the window."""
+worker threads (the database's, then the printer's for a receipt), results back in, and
+every new state out to the window."""
 
 from __future__ import annotations
 
@@ -19,6 +20,7 @@ from kiosk.core.devices import (
 )
 from kiosk.core.errors import CardAlert
 from kiosk.core.models import PresentedCard
+from kiosk.core.printing import PrintOutcome
 from kiosk.core.session_flow import (
     CardLifted,
     CardTapped,
@@ -31,8 +33,8 @@ from kiosk.core.session_flow import (
     Tick,
     Touch,
 )
-from kiosk.ui.session_work import SessionWork
-from kiosk.ui.worker import Worker
+from kiosk.ui.session_work import PrintStep, SessionWork
+from kiosk.ui.worker import PRINTER, Worker
 
 log = logging.getLogger("kiosk.ui.controller")
 
@@ -76,12 +78,23 @@ class SessionController(QObject):
 
     def _moved(self, before: FlowState, state: FlowState) -> None:
         for effect in state.effects:
-            self.worker.submit(partial(self.work.run, effect), self.send)
+            self.worker.submit(partial(self.work.begin, effect), self._began)
         if state != before:
             if state.screen == Screen.IDLE and before.screen != Screen.IDLE:
                 self.session_ended.emit()
                 self.refresh_featured()
             self.changed.emit(state)
+
+    def _began(self, result: Event | PrintStep) -> None:
+        """An effect's database part is done: its event, or its receipt for the printer's
+        thread, whose outcome goes back to the database thread to be recorded."""
+        if not isinstance(result, PrintStep):
+            self.send(result)
+            return
+
+        def printed(outcome: PrintOutcome) -> None:
+            self.worker.submit(partial(result.finish, outcome), self.send)
+        self.worker.submit(partial(self.work.send_to_printer, result), printed, lane=PRINTER)
 
     def refresh_featured(self) -> None:
         def show(entries: list[CatalogueEntry]) -> None:

@@ -1,12 +1,20 @@
 """Runs the session flow's effects against the core: card look-up, checkout and printing,
-records, reprints. Plain calls with no Qt, so the worker thread and the tests use the same
+records, reprints. Plain calls with no Qt, so the worker threads and the tests use the same
 code; every outcome, including a crash in the core, comes back as a flow event.
+
+An effect that prints is run in three steps on two threads: :meth:`SessionWork.begin` (the
+database thread: the sale commits, or the receipt is rebuilt) hands back a
+:class:`PrintStep`; :meth:`SessionWork.send_to_printer` (the printer's own thread, no
+database); :meth:`PrintStep.finish` (the database thread again: the print is recorded, the
+flow event made). A printer stuck for its whole timeout then holds no other sale behind it.
+:meth:`SessionWork.run` does all three in the calling thread.
 """
 
 from __future__ import annotations
 
 import logging
-from dataclasses import replace
+from collections.abc import Callable
+from dataclasses import dataclass, replace
 
 from kiosk.core import cards, catalogue, device_status, printing, service_stops, sun_taps
 from kiosk.core.catalogue import CatalogueEntry
@@ -46,6 +54,16 @@ log = logging.getLogger("kiosk.ui.session")
 
 RECORDS_SHOWN = 10
 
+
+@dataclass(frozen=True)
+class PrintStep:
+    """What is left of an effect once its database part is done: print ``receipt`` (on the
+    printer's thread), then ``finish`` with the outcome (on the database thread)."""
+
+    receipt: Receipt
+    finish: Callable[[printing.PrintOutcome], Event]
+
+
 class SessionWork:
     def __init__(self, services: Services, printer: ReceiptPrinter) -> None:
         self.services = services
@@ -53,18 +71,24 @@ class SessionWork:
         self._checked: PresentedCard | None = None  # another card checked mid-visit
 
     def run(self, effect: Effect) -> Event:
+        """Every step of ``effect`` in this thread (the tests, the scripted sale)."""
+        step = self.begin(effect)
+        if isinstance(step, PrintStep):
+            return step.finish(self.send_to_printer(step))
+        return step
+
+    def send_to_printer(self, step: PrintStep) -> printing.PrintOutcome:
+        """The printer's part of an effect; never raises, touches no database."""
+        return printing.send_to_printer(self.printer, step.receipt)
+
+    def begin(self, effect: Effect) -> Event | PrintStep:
+        """The database part of ``effect``: its event, or the print still to do."""
         try:
             return self._run(effect)
-        except UserFacingError as refusal:
-            return _failed(effect, Notice.of(refusal))
-        except StorageError as exc:   # a full or read-only disk: out of service, not "staff"
-            log.error("%s: %s", type(effect).__name__, exc)
-            return _failed(effect, Notice.of(OutOfService(str(exc))))
-        except Exception:
-            log.exception("%s failed", type(effect).__name__)
-            return _failed(effect, STAFF)
+        except Exception as exc:
+            return _failed(effect, _notice_for(exc, type(effect).__name__))
 
-    def _run(self, effect: Effect) -> Event:
+    def _run(self, effect: Effect) -> Event | PrintStep:
         s = self.services
         if isinstance(effect, LookUpCard):
             service_stops.refuse_if_stopped(s.conn)   # say so before goods are picked
@@ -85,11 +109,16 @@ class SessionWork:
             return self._checkout(effect)
         if isinstance(effect, LoadRecords):
             return RecordsLoaded(effect.serial, self.recent(effect.card.card_id))
-        outcome = printing.reprint(s.conn, s.clock, self.printer, s.kiosk, effect.order_id)
-        self._note_printer(outcome)
-        return ReprintDone(effect.serial, None if outcome.printed else _fault(outcome))
+        serial = effect.serial
 
-    def _checkout(self, effect: RunCheckout) -> Event:
+        def reprinted(outcome: printing.PrintOutcome) -> Event:
+            try:
+                return ReprintDone(serial, self._recorded(outcome))
+            except Exception as exc:
+                return ReprintDone(serial, _notice_for(exc, "Reprint"))
+        return PrintStep(printing.reprint_receipt(s.conn, s.kiosk, effect.order_id), reprinted)
+
+    def _checkout(self, effect: RunCheckout) -> Event | PrintStep:
         s = self.services
         try:
             receipt = s.checkout.checkout(effect.order_id, effect.card, effect.lines)
@@ -99,7 +128,16 @@ class SessionWork:
             return CheckoutFailed(effect.serial, Notice.of(refusal),
                                   entries=tuple(catalogue.entries(s.conn)))
         # Committed: from here on the sale stands whatever the printer does.
-        return CheckoutDone(effect.serial, receipt, self._print(receipt))
+        serial = effect.serial
+
+        def printed(outcome: printing.PrintOutcome) -> Event:
+            try:
+                notice = self._recorded(outcome)
+            except Exception as exc:  # e.g. the print record could not be written: still sold
+                log.exception("printing order %s failed", receipt.order_id)
+                notice = _fault_text(str(exc))
+            return CheckoutDone(serial, receipt, notice)
+        return PrintStep(receipt, printed)
 
     def _check_other(self, effect: CheckOtherCard) -> Event:
         """Another card mid-visit: usable, or the refusal to show as a note. A signed tap is
@@ -116,13 +154,9 @@ class SessionWork:
         self._checked = effect.card
         return OtherCardChecked(effect.serial, effect.card, None)
 
-    def _print(self, receipt: Receipt) -> Notice | None:
-        try:
-            outcome = printing.print_and_record(self.services.conn, self.services.clock,
-                                                self.printer, receipt)
-        except Exception as exc:  # e.g. the print record could not be written: still sold
-            log.exception("printing order %s failed", receipt.order_id)
-            return _fault_text(str(exc))
+    def _recorded(self, outcome: printing.PrintOutcome) -> Notice | None:
+        """Record a print's outcome (database thread); the volunteer's words for a fault."""
+        printing.record_print(self.services.conn, self.services.clock, outcome)
         self._note_printer(outcome)
         return None if outcome.printed else _fault(outcome)
 
@@ -163,6 +197,18 @@ class SessionWork:
 
     def featured(self) -> list[CatalogueEntry]:
         return catalogue.entries(self.services.conn)
+
+
+def _notice_for(exc: Exception, what: str) -> Notice:
+    """The volunteer's words for a step that raised: a refusal's own, out of service for a
+    full or read-only disk, otherwise "ask staff" (and the traceback in the log)."""
+    if isinstance(exc, UserFacingError):
+        return Notice.of(exc)
+    if isinstance(exc, StorageError):
+        log.error("%s: %s", what, exc)
+        return Notice.of(OutOfService(str(exc)))
+    log.exception("%s failed", what, exc_info=exc)
+    return STAFF
 
 
 def _fault(outcome: printing.PrintOutcome) -> Notice:

@@ -121,12 +121,13 @@ def touchscreen_factory(shop: Services, clock: ManualClock, qtbot: object, voice
     shop.config = replace(shop.config, voice=replace(shop.config.voice,
                                                      cache_dir=str(voice_cache)))
 
-    def make(size: tuple[int, int] = (1920, 1080), synced: bool = True) -> Touchscreen:
+    def make(size: tuple[int, int] = (1920, 1080), synced: bool = True,
+             printer_timeout: int = 20) -> Touchscreen:
         if synced:
             mark_synced(shop, clock.now())
         reader = SimulatedCardReader("test reader")
         printer = EscposReceiptPrinter(PrinterSection(
-            kind="network", host="127.0.0.1", port=paper.port, timeout_seconds=20,
+            kind="network", host="127.0.0.1", port=paper.port, timeout_seconds=printer_timeout,
             check_status=True))
         player = RecordingPlayer()
         kiosk = build_kiosk(shop, printer, [reader], size=size, player=player)

@@ -94,7 +94,9 @@ def test_purchase_from_tap_to_receipt(touch: Touchscreen) -> None:
     touch.wait_for(Screen.IDLE)
 
 
-def test_checkout_runs_on_the_worker_thread(touch: Touchscreen) -> None:
+def test_checkout_and_printing_run_off_the_gui_thread(touch: Touchscreen) -> None:
+    """The receipt goes out on the printer's own thread (not the database's: see
+    test_printer_thread.py)."""
     seen: list[str] = []
     real = touch.printer.print_receipt
 
@@ -108,7 +110,7 @@ def test_checkout_runs_on_the_worker_thread(touch: Touchscreen) -> None:
     touch.click(shelf.tiles["toothbrush"])
     pay(touch)
     touch.wait_for(Screen.DONE)
-    assert seen and all(name.startswith("kiosk-work") for name in seen)
+    assert seen and all(name.startswith("kiosk-printer") for name in seen)
     assert threading.current_thread() is threading.main_thread()
 
 
