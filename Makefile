@@ -21,7 +21,7 @@ setup: system-deps $(BIN)/.installed
 # Without one: a scripted visit under Xvfb; screenshots and receipts go to var/demo-run/<time>/.
 demo: setup
 	rm -f var/demo.sqlite var/demo.sqlite-wal var/demo.sqlite-shm
-	$(BIN)/python -m kiosk.ui.demo_run --database var/demo.sqlite --out var/demo-run
+	$(BIN)/python -m kiosk.demo.run --database var/demo.sqlite --out var/demo-run
 
 lint: setup
 	$(BIN)/ruff check .

@@ -338,7 +338,7 @@ def button_fits(w: QAbstractButton, text: str, visible: QRect) -> tuple[bool, QR
 
 
 def run_one(size: tuple[int, int], language: str, large: bool, fig: Figures) -> None:
-    from kiosk.ui.admin.docs_run import AdminScript
+    from kiosk.demo.docs_run import AdminScript
 
     dpi = dpi_of(size)
 
@@ -385,7 +385,7 @@ def walk_options(size: tuple[int, int], large: bool) -> dict[str, Any]:
     """The panel's diagonal and text size, for a Script that takes them."""
     import inspect
 
-    from kiosk.ui.demo_run import Script
+    from kiosk.demo.run import Script
 
     params = inspect.signature(Script.__init__).parameters
     options: dict[str, Any] = {}

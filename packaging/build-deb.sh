@@ -84,7 +84,7 @@ esac
   --no-deps --no-warn-script-location "$WHEEL"
 if [ "$ROLE" = kiosk ]; then
   # The app finds its pictures and translations beside the kiosk package (kiosk/ui/widgets.py,
-  # kiosk/ui/i18n.py, kiosk/demo.py look in <site-packages>/assets). The demo district's
+  # kiosk/ui/i18n.py, kiosk/demo/__init__.py look in <site-packages>/assets). The demo district's
   # PRIVATE key is for demonstrations on a developer's machine and is never shipped.
   mkdir -p "$SITE/assets"
   cp -r "$ROOT/assets/." "$SITE/assets/"

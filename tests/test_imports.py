@@ -159,3 +159,14 @@ def test_the_circle_check_finds_a_hidden_circle(tmp_path: Path) -> None:
     assert import_circles([package], tmp_path) == [["pkg.a", "pkg.b", "pkg.c"]]
     (package / "c.py").write_text("x = 1\n")
     assert import_circles([package], tmp_path) == []
+
+
+def test_the_ui_package_imports_nothing_above_it() -> None:
+    """The screens are what the app is built from: kiosk.ui never reaches up into the app
+    that wires them (kiosk.app) or the runners that drive it (kiosk.demo)."""
+    ui = ROOT / "kiosk" / "ui"
+    offenders = {f"{path.relative_to(ui)}: {module}"
+                 for path in ui.rglob("*.py") for module in imported_modules(path)
+                 if is_forbidden(module, {"kiosk.app", "kiosk.demo"})}
+    assert not offenders
+    assert len(list(ui.rglob("*.py"))) >= 20

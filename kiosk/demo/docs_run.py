@@ -1,7 +1,7 @@
 """Screenshots of every operator screen for docs/screenshots/admin/, both languages, drawn by
 the real screens against a fresh demo shop with simulated devices (no display needed):
 
-    QT_QPA_PLATFORM=offscreen .venv/bin/python -m kiosk.ui.admin.docs_run docs/screenshots/admin
+    QT_QPA_PLATFORM=offscreen .venv/bin/python -m kiosk.demo.docs_run docs/screenshots/admin
 
 ``--size 1280x800`` draws them at another panel size (to check that captions fit); the docs
 keep 1920x1080.
@@ -23,6 +23,7 @@ from kiosk.core import audit, operators, qr_cards, sync_status
 from kiosk.core.clock import to_db
 from kiosk.core.devices import CardPresented, DeviceFound, DeviceLost
 from kiosk.core.models import CartLine, PresentedCard, SunCounter
+from kiosk.demo.run import Script, shrink
 from kiosk.hardware.receipt_image import render_slip_image
 from kiosk.services import pin_policy
 from kiosk.ui.admin.base import AdminScreen
@@ -34,7 +35,6 @@ from kiosk.ui.admin.orders import OrdersScreen
 from kiosk.ui.admin.reports import ReportsScreen
 from kiosk.ui.admin.restock import RestockScreen
 from kiosk.ui.demo_panel import DEMO_DISTRICT
-from kiosk.ui.demo_run import Script, shrink
 from points_protocol import card_tokens
 
 SIZE = (1920, 1080)

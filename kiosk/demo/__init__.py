@@ -1,4 +1,7 @@
 """Demo data: the demo catalogue, volunteers, cards, donors and a first delivery of goods.
+Beside it in this package, the runners that drive the real screens with it: ``run`` (`make
+demo`, the scripted visit and the volunteer screenshots) and ``docs_run`` (the operator
+screenshots). They sit outside ``kiosk.ui`` because they build the whole app around it.
 
 Balances on a real kiosk come from the district; here a stand-in district snapshot sets them.
 """
@@ -13,7 +16,7 @@ from kiosk.services import Services
 from points_protocol.catalogue_file import read_catalogue
 from points_protocol.names import mask_name
 
-ASSETS = Path(__file__).resolve().parent.parent / "assets"
+ASSETS = Path(__file__).resolve().parent.parent.parent / "assets"
 DEMO_CATALOGUE = ASSETS / "demo" / "catalogue.toml"
 DEMO_PEOPLE = ASSETS / "demo" / "people.toml"
 
