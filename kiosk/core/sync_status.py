@@ -77,6 +77,22 @@ def record_results(conn: sqlite3.Connection, results: Sequence[EntryResult], now
     return acked - start
 
 
+def resend_from(conn: sqlite3.Connection, applied_seq: int) -> int:
+    """The district answers for fewer of this kiosk's entries than it once acknowledged: it
+    was put back to an older backup and lost the rest. The outbox keeps every entry, so
+    move the push cursor back and the next pushes send them again (the district holds none
+    of them now; at a district that does, they come back as duplicates). Entries it refused
+    before stay in ``sync_rejections`` (append-only); their answer is recorded once.
+    Returns how many entries will be sent again."""
+    with write_transaction(conn):
+        acked = acked_seq(conn)
+        if applied_seq >= acked:
+            return 0
+        conn.execute("UPDATE sync_status SET push_acked_seq = ?, pending = ? WHERE id = 1",
+                     (applied_seq, highest_seq(conn) - applied_seq))
+    return acked - applied_seq
+
+
 # -- the pull side ---------------------------------------------------------------------------
 
 def pull_cursor(conn: sqlite3.Connection) -> int:

@@ -49,7 +49,10 @@ def check_continuity(conn: sqlite3.Connection, transport: Transport, clock: Cloc
     database, then the district's high-water for this kiosk (an empty push, the same request
     every time, so it is idempotent and stores nothing new on the district). Raises
     SyncError after recording the stop (kiosk.core.continuity): entries pushed with reused
-    numbers would be refused, and the sales behind them lost for good."""
+    numbers would be refused, and the sales behind them lost for good. The other way round (a
+    district put back to an older backup, behind what it acknowledged), the push cursor
+    moves back and the entries it lost are sent again; without that, every later entry would
+    come back "not processed" for good."""
     now = to_db(clock.now())
     continuity.check_local(conn, now)
     body = json.dumps({"idempotency_key": f"{kiosk_id}:high-water", "entries": []}).encode()
@@ -57,6 +60,10 @@ def check_continuity(conn: sqlite3.Connection, transport: Transport, clock: Cloc
     problem = continuity.check_district(conn, answer.applied_seq, now)
     if problem is not None:
         raise SyncError(f"nothing pushed: {problem}")
+    resent = sync_status.resend_from(conn, max(answer.applied_seq, 0))
+    if resent:
+        log.warning("the district holds this kiosk's entries only up to sequence %d (put back "
+                    "to an older backup?): sending %d entries again", answer.applied_seq, resent)
 
 
 def push(conn: sqlite3.Connection, transport: Transport, clock: Clock, kiosk_id: str,

@@ -179,8 +179,12 @@ class StubDistrict:
                 answer = stub.answer
                 if self.path == "/v1/heartbeat":
                     stub.heartbeats += 1
-                elif self.path == "/v1/push":   # the high-water probe: nothing to push here
-                    answer = b'{"applied_seq": 0, "results": []}'
+                elif self.path == "/v1/push":
+                    # The high-water probe: this district holds the demo shop's three outbox
+                    # entries (the tests mark them acknowledged: nothing to push here). Less
+                    # would make the kiosk send them again, as to a district put back to an
+                    # older backup.
+                    answer = b'{"applied_seq": 3, "results": []}'
                 else:
                     stub.requests += 1
                 self.send_response(200)
