@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import logging
 import sqlite3
 from dataclasses import dataclass
+from pathlib import Path
 from zoneinfo import ZoneInfo
+
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from kiosk.config import Config
 from kiosk.core import continuity
@@ -14,7 +18,10 @@ from kiosk.core.db import open_database
 from kiosk.core.district_policy import Override
 from kiosk.core.models import KioskInfo, SalesPolicy
 from kiosk.core.operators import PinPolicy
+from points_protocol import signing
 from points_protocol.settings import SETTINGS
+
+log = logging.getLogger("kiosk.services")
 
 
 @dataclass
@@ -64,6 +71,19 @@ def district_overrides() -> dict[str, Override]:
             for key, (_section, _name, target) in DISTRICT_POLICY_KEYS.items()}
 
 
+def voucher_key(config: Config) -> Ed25519PrivateKey | None:
+    """The kiosk's own key ([district] key_path), which signs the vouchers it sells; None
+    when this process cannot read it (no key made yet; a packaged kiosk keeps it readable by
+    the sync daemon alone): voucher items are then refused with "ask staff", all else sells."""
+    path = Path(config.district.key_path)
+    path = path if path.is_absolute() else config.base_dir / path
+    try:
+        return signing.load_key_file(path)
+    except (OSError, ValueError) as exc:
+        log.info("no key to sign vouchers with (%s): voucher items cannot be sold here", exc)
+        return None
+
+
 def pin_policy(config: Config) -> PinPolicy:
     section = config.operator
     return PinPolicy(pin_min_length=section.pin_min_length, free_tries=section.free_tries,
@@ -80,7 +100,8 @@ def build(config: Config, clock: Clock | None = None, *, create: bool = False) -
                          cache_mb=config.database.cache_mb, create=create)
     kiosk, policy = kiosk_info(config), sales_policy(config)
     services = Services(config=config, conn=conn, clock=clock, kiosk=kiosk, policy=policy,
-                        checkout=Checkout(conn, clock, kiosk, policy, district_overrides()))
+                        checkout=Checkout(conn, clock, kiosk, policy, district_overrides(),
+                                          voucher_key=voucher_key(config)))
     # Entries lost since the last time (a dropped -wal): stop selling before the first sale.
     continuity.check_local(conn, to_db(clock.now()))
     return services

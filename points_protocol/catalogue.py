@@ -15,6 +15,7 @@ from typing import Any, Final
 from points_protocol.errors import Invalid
 from points_protocol.limits import LIMIT_COUNT, LIMIT_POINTS, PRICE, STOCK_LEVEL, Range
 from points_protocol.messages import SHA256_RE
+from points_protocol.vouchers import VALID_DAYS_MAX
 
 
 class Category(StrEnum):
@@ -62,11 +63,21 @@ class ItemSpec:
     limit_period: str | None = None
     low_stock_threshold: int = 0
     active: bool = True
+    # A voucher item (issue 13): the partner that redeems it and for how many days.
+    partner: str | None = None
+    valid_days: int | None = None
+
+    @property
+    def is_voucher(self) -> bool:
+        return self.partner is not None
 
 
 REQUIRED: Final = ("id", "name_zh", "name_en", "category", "kind", "price")
 OPTIONAL: Final = ("image", "barcode", "limit_count", "limit_points", "limit_period",
-                   "low_stock_threshold", "active")
+                   "low_stock_threshold", "active", "partner", "valid_days")
+_ALWAYS_SAID: Final = ("limit_period", "partner", "valid_days")   # said even when missing
+VOUCHER_KINDS: Final = (ItemKind.SERVICE, ItemKind.FEE_OFFSET)
+PARTNER_RE: Final = re.compile(r"[\x21-\x7e]{1,100}", re.ASCII)
 
 
 def _short(value: object) -> str:
@@ -146,6 +157,21 @@ def _more_problems(raw: Mapping[str, Any]) -> Iterable[tuple[str, str]]:
         yield "limit_period", "is needed with a limit (day, week or month)"
     if raw.get("active") is not None and not isinstance(raw.get("active"), bool):
         yield "active", "must be true or false"
+    yield from _voucher_problems(raw)
+
+
+def _voucher_problems(raw: Mapping[str, Any]) -> Iterable[tuple[str, str]]:
+    """A voucher item names its partner and validity together, and only a service or a fee
+    offset is one: goods leave on the shelf, a donation goes to the pool."""
+    partner, days = raw.get("partner"), raw.get("valid_days")
+    if partner is None and days is None:
+        return
+    if partner is None or not (isinstance(partner, str) and PARTNER_RE.fullmatch(partner)):
+        yield "partner", "must be the partner's id (1 to 100 letters, digits or signs)"
+    if days is None or type(days) is not int or not 1 <= days <= VALID_DAYS_MAX:
+        yield "valid_days", f"must be a whole number of days from 1 to {VALID_DAYS_MAX}"
+    if raw.get("kind") not in tuple(VOUCHER_KINDS):
+        yield "kind", "a voucher item (with a partner) must be a service or a fee_offset"
 
 
 def item_problems(raw: object, *, extra: Iterable[str] = ()) -> list[str]:
@@ -157,7 +183,7 @@ def item_problems(raw: object, *, extra: Iterable[str] = ()) -> list[str]:
     allowed = set(REQUIRED) | set(OPTIONAL) | set(extra)
     found += [f"unknown field {str(key)[:40]!r}" for key in raw if key not in allowed]
     found += [f"{key} = {_short(raw.get(key))}: {problem}" for key, problem in
-              _field_problems(raw) if key in raw or key == "limit_period"]
+              _field_problems(raw) if key in raw or key in _ALWAYS_SAID]
     sha = raw.get("image_sha256")
     if "image_sha256" in set(extra) and sha is not None \
             and not (isinstance(sha, str) and SHA256_RE.match(sha)):
@@ -173,7 +199,8 @@ def _spec(raw: Mapping[str, Any]) -> ItemSpec:
         limit_count=raw.get("limit_count"), limit_points=raw.get("limit_points"),
         limit_period=raw.get("limit_period"),
         low_stock_threshold=raw.get("low_stock_threshold") or 0,
-        active=raw.get("active", True) is not False)
+        active=raw.get("active", True) is not False,
+        partner=raw.get("partner"), valid_days=raw.get("valid_days"))
 
 
 def _where(n: int, raw: object) -> str:
@@ -221,7 +248,10 @@ def to_wire(spec: ItemSpec) -> dict[str, Any]:
             "category": spec.category.value, "kind": spec.kind.value, "price": spec.price,
             "image": spec.image, "barcode": spec.barcode, "limit_count": spec.limit_count,
             "limit_points": spec.limit_points, "limit_period": spec.limit_period,
-            "low_stock_threshold": spec.low_stock_threshold, "active": spec.active}
+            "low_stock_threshold": spec.low_stock_threshold, "active": spec.active,
+            # Only on voucher items: a kiosk from before vouchers refuses unknown fields.
+            **({"partner": spec.partner, "valid_days": spec.valid_days}
+               if spec.partner is not None or spec.valid_days is not None else {})}
 
 
 def check_spec(spec: ItemSpec, *, local_image: bool = False) -> None:

@@ -62,6 +62,7 @@ CardRow = tuple[str, str, CardKind, Status, int, bool]
 BalanceRow = tuple[str, int, int]
 SettingRow = tuple[str, Any]
 SunCounterRow = tuple[str, int, int]
+VoucherStateRow = tuple[str, str, str, str]
 
 
 @dataclass(frozen=True)
@@ -90,8 +91,12 @@ class ChangePage:
     sun_counters: list[SunCounterRow] = field(default_factory=list)
     """[card id, key generation, read counter]: the highest tap of a card that signs each tap
     (NTAG 424 DNA) any kiosk has reported; a tap not above it is a replay. Optional"""
+    vouchers: list[VoucherStateRow] = field(default_factory=list)
+    """[voucher id, 'redeemed' or 'voided', when (ISO 8601), where (the partner's name)]:
+    what became of a voucher; a kiosk refuses to void a sale whose voucher was redeemed.
+    Optional"""
 
     @property
     def size(self) -> int:
         return (len(self.volunteers) + len(self.cards) + len(self.balances) + len(self.items)
-                + len(self.settings) + len(self.sun_counters))
+                + len(self.settings) + len(self.sun_counters) + len(self.vouchers))

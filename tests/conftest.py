@@ -13,6 +13,7 @@ from kiosk.config import Config, DatabaseSection
 from kiosk.core import sync_status
 from kiosk.core.clock import to_db
 from kiosk.services import Services, build
+from points_protocol import signing
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -43,6 +44,8 @@ def config(tmp_path: Path) -> Config:
 
 @pytest.fixture
 def services(config: Config, clock: ManualClock) -> Services:
+    # The kiosk's own key, as 'kiosk-sync keygen' makes it: it signs the vouchers it sells.
+    signing.generate_key_file(config.base_dir / config.district.key_path)
     built = build(config, clock, create=True)
     yield built
     built.conn.close()

@@ -36,17 +36,21 @@ class CatalogueEntry:
     limit_period: str | None
     low_stock_threshold: int
     active: bool
+    partner: str | None = None       # a voucher item: who redeems it
+    valid_days: int | None = None
 
 
 _ITEM_UPSERT = """INSERT INTO items (id, name_zh, name_en, category, kind, image, barcode,
-        limit_count, limit_points, limit_period, low_stock_threshold, active)
-    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+        limit_count, limit_points, limit_period, low_stock_threshold, active, partner_id,
+        valid_days)
+    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
     ON CONFLICT (id) DO UPDATE SET
         name_zh = excluded.name_zh, name_en = excluded.name_en, category = excluded.category,
         kind = excluded.kind, image = excluded.image, barcode = excluded.barcode,
         limit_count = excluded.limit_count, limit_points = excluded.limit_points,
         limit_period = excluded.limit_period,
-        low_stock_threshold = excluded.low_stock_threshold, active = excluded.active"""
+        low_stock_threshold = excluded.low_stock_threshold, active = excluded.active,
+        partner_id = excluded.partner_id, valid_days = excluded.valid_days"""
 
 
 def store_item(conn: sqlite3.Connection, spec: ItemSpec, now: str) -> bool:
@@ -57,7 +61,8 @@ def store_item(conn: sqlite3.Connection, spec: ItemSpec, now: str) -> bool:
     s = spec
     conn.execute(_ITEM_UPSERT, (
         s.item_id, s.name_zh, s.name_en, s.category.value, s.kind.value, s.image, s.barcode,
-        s.limit_count, s.limit_points, s.limit_period, s.low_stock_threshold, int(s.active)))
+        s.limit_count, s.limit_points, s.limit_period, s.low_stock_threshold, int(s.active),
+        s.partner, s.valid_days))
     if current_price(conn, s.item_id) == s.price:
         return False
     conn.execute("INSERT INTO item_prices (item_id, price, effective_from) VALUES (?, ?, ?)",
@@ -126,7 +131,8 @@ def _entry(row: sqlite3.Row) -> CatalogueEntry:
         stock=int(row["stock"]) if kind.has_stock else None, image=row["image"],
         barcode=row["barcode"], limit_count=row["limit_count"],
         limit_points=row["limit_points"], limit_period=row["limit_period"],
-        low_stock_threshold=int(row["low_stock_threshold"]), active=bool(row["active"]))
+        low_stock_threshold=int(row["low_stock_threshold"]), active=bool(row["active"]),
+        partner=row["partner_id"], valid_days=row["valid_days"])
 
 
 def entries(conn: sqlite3.Connection, *, include_retired: bool = False) -> list[CatalogueEntry]:

@@ -13,6 +13,8 @@ import sqlite3
 from collections.abc import Mapping, Sequence
 from datetime import datetime, timedelta
 
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
 from kiosk.core import (
     cards,
     catalogue,
@@ -21,6 +23,7 @@ from kiosk.core import (
     ledger,
     service_stops,
     sync_status,
+    vouchers,
 )
 from kiosk.core.catalogue import CatalogueEntry
 from kiosk.core.clock import Clock, to_db
@@ -38,6 +41,7 @@ from kiosk.core.errors import (
     PriceChanged,
     QuantityTooLarge,
     UidOnlyCapReached,
+    VoucherUnavailable,
 )
 from kiosk.core.models import (
     CartLine,
@@ -51,6 +55,7 @@ from kiosk.core.models import (
 from kiosk.core.orders import STANDING_SALE_SQL, NewOrder, Transfer, fingerprint, write_order
 from kiosk.core.periods import PERIOD_ZH, period_bounds
 from kiosk.core.receipts import make_receipt, receipt_for
+from kiosk.core.vouchers import VoucherPaper
 from points_protocol.catalogue import ItemKind
 
 # Net purchases of one item by one volunteer since a moment; voided sales do not count.
@@ -107,9 +112,13 @@ def is_offline(conn: sqlite3.Connection, now: datetime, policy: SalesPolicy) -> 
 class Checkout:
     def __init__(self, conn: sqlite3.Connection, clock: Clock, kiosk: KioskInfo,
                  policy: SalesPolicy,
-                 district: Mapping[str, district_policy.Override] | None = None) -> None:
+                 district: Mapping[str, district_policy.Override] | None = None, *,
+                 voucher_key: Ed25519PrivateKey | None = None) -> None:
         """``policy`` comes from config.toml; ``district`` names the district settings that
-        override it (see :mod:`kiosk.core.district_policy`), read afresh for every sale."""
+        override it (see :mod:`kiosk.core.district_policy`), read afresh for every sale.
+        ``voucher_key`` is the kiosk's own key, which signs the vouchers it sells; without it
+        a voucher item is refused (and everything else sells as before)."""
+        self._voucher_key = voucher_key
         self._conn = conn
         self._clock = clock
         self._kiosk = kiosk
@@ -156,6 +165,7 @@ class Checkout:
             if offline:
                 self._check_offline_caps(volunteer_id, total, now)
             account = ledger.volunteer_account(volunteer_id)
+            issued = self._issue_vouchers(items, receipt_lines, holder["masked_name"], now)
             order = NewOrder(
                 order_id=order_id, kind="sale", card_id=card.card_id,
                 volunteer_id=volunteer_id, created_at=to_db(now), total=total,
@@ -166,12 +176,31 @@ class Checkout:
                              if line.kind == ItemKind.DONATION else self._sales, line.amount)
                     for line in receipt_lines if line.amount > 0),
                 stock_deltas=tuple((line.item_id, -line.quantity) for line in receipt_lines
-                                   if ItemKind(line.kind).has_stock))
+                                   if ItemKind(line.kind).has_stock),
+                vouchers=issued)
             write_order(conn, order)
         return make_receipt(
             self._kiosk, order_id=order_id, kind="sale", created_at=order.created_at,
             masked_name=holder["masked_name"], lines=receipt_lines, total=total,
-            balance_after=order.balance_after, offline=offline, voids_order_id=None)
+            balance_after=order.balance_after, offline=offline, voids_order_id=None,
+            vouchers=tuple(VoucherPaper(v.voucher, v.token, receipt_lines[v.line_no - 1].name_zh,
+                                        receipt_lines[v.line_no - 1].name_en) for v in issued))
+
+    def _issue_vouchers(self, items: Mapping[str, CatalogueEntry],
+                        lines: Sequence[ReceiptLine], masked_name: str, now: datetime
+                        ) -> tuple[vouchers.IssuedVoucher, ...]:
+        wanted = [(n, line.item_id, entry.partner, line.unit_price, line.quantity,
+                   entry.valid_days or 1)
+                  for n, line in enumerate(lines, start=1)
+                  if (entry := items[line.item_id]).partner is not None]
+        if not wanted:
+            return ()
+        if self._voucher_key is None:
+            entry = items[wanted[0][1]]
+            raise VoucherUnavailable(entry.name_zh, entry.name_en)
+        return vouchers.issue(self._conn, self._voucher_key, kiosk_id=self._kiosk.kiosk_id,
+                              timezone=self._kiosk.timezone, now=now,
+                              masked_name=masked_name, lines=wanted)
 
     def _price_line(self, item_id: str, item: CatalogueEntry | None, quantity: int,
                     volunteer_id: str, now: datetime, *,

@@ -15,7 +15,15 @@ from dataclasses import replace
 from typing import Any
 
 from kiosk.core import cards as card_store
-from kiosk.core import catalogue, district_policy, item_images, ledger, sun_taps, sync_status
+from kiosk.core import (
+    catalogue,
+    district_policy,
+    item_images,
+    ledger,
+    sun_taps,
+    sync_status,
+    vouchers,
+)
 from kiosk.core.db import write_transaction
 from points_protocol.catalogue import parse_item
 from points_protocol.messages import ChangePage
@@ -44,6 +52,7 @@ def apply_page(conn: sqlite3.Connection, page: ChangePage, after: int, now: str,
                              lambda: ledger.store_snapshots(conn, page.balances, as_of))
         _items(conn, page.items, as_of)
         sun_taps.merge(conn, page.sun_counters)   # the highest signed tap per card
+        vouchers.merge_states(conn, page.vouchers)
         district_policy.store_settings(conn, page.settings)
         sync_status.move_pull_cursor(conn, page.cursor, progress)
 

@@ -382,3 +382,13 @@ class OutOfService(UserFacingError):
         super().__init__("本机暂停服务，请联系工作人员。",
                          "This kiosk is out of service. Please ask staff.")
         self.detail = detail
+
+
+class VoucherUnavailable(UserFacingError):
+    """A voucher item cannot be sold here now: the kiosk has no key to sign its voucher."""
+
+    code = "voucher_unavailable"
+
+    def __init__(self, name_zh: str, name_en: str) -> None:
+        super().__init__(f"“{name_zh}”暂时无法兑换，请联系工作人员。",
+                         f"“{name_en}” cannot be taken here right now. Please ask staff.")

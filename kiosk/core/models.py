@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 from zoneinfo import ZoneInfo
 
 
@@ -115,6 +116,9 @@ class Receipt:
     voids_order_id: str | None = None
     reprint: int = 0          # 0: the original; N: the Nth copy printed after it (补打)
     unprinted: bool = False   # no copy has come out yet ("my records" marks it)
+    # The order's vouchers (kiosk.core.vouchers.VoucherPaper), each printed on its own paper;
+    # a reprint marks them 补打（第N次） like the receipt (``reprint``): still the same vouchers.
+    vouchers: tuple[Any, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,7 @@ import sqlite3
 from dataclasses import dataclass
 from typing import Any
 
-from kiosk.core import outbox
+from kiosk.core import outbox, vouchers
 from kiosk.core.ids import uuid7
 from kiosk.core.models import ReceiptLine
 
@@ -44,6 +44,7 @@ class NewOrder:
     stock_deltas: tuple[tuple[str, int], ...]   # (item_id, delta)
     voids_order_id: str | None = None
     reason: str | None = None
+    vouchers: tuple[vouchers.IssuedVoucher, ...] = ()
 
 
 def last_sale_at(conn: sqlite3.Connection) -> str | None:
@@ -85,6 +86,10 @@ def write_order(conn: sqlite3.Connection, order: NewOrder) -> int:
            VALUES (?, ?, ?, ?, ?)""",
         [(item_id, delta, stock_kind, order.order_id, order.created_at)
          for item_id, delta in order.stock_deltas])
+    vouchers.store(conn, order.order_id, order.vouchers)
+    # Only a sale with vouchers carries the key: a district from before them sees no change.
+    extra = {"vouchers": [{"id": v.voucher.voucher_id, "line_no": v.line_no, "token": v.token}
+                          for v in order.vouchers]} if order.vouchers else {}
     outbox.append(conn, order.kind, order.order_id, {
         "order_id": order.order_id, "kind": order.kind, "voids_order_id": order.voids_order_id,
         "card_id": order.card_id, "volunteer_id": order.volunteer_id,
@@ -96,5 +101,6 @@ def write_order(conn: sqlite3.Connection, order: NewOrder) -> int:
         "transfers": [{"id": r[0], "from": r[3], "to": r[4], "amount": r[5]}
                       for r in transfer_rows],
         "stock": [{"item_id": item_id, "delta": delta} for item_id, delta in order.stock_deltas],
+        **extra,
     }, order.created_at, seq=seq)
     return seq

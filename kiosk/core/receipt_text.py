@@ -81,6 +81,11 @@ def receipt_title(receipt: Receipt) -> str:
     return "积分兑换凭证"
 
 
+def reprint_mark(reprint: int) -> str:
+    """The Nth copy printed after the first: on a receipt and on a voucher alike."""
+    return f"补打（第{reprint}次）"
+
+
 def receipt_body(receipt: Receipt, width: int = 32) -> tuple[list[str], list[int]]:
     """Everything above the QR code: header, volunteer, lines, totals, the order number; and
     which lines print at double size (the title, a reprint's mark, the balance after). A
@@ -96,7 +101,7 @@ def receipt_body(receipt: Receipt, width: int = 32) -> tuple[list[str], list[int
 
     big(receipt_title(receipt))
     if receipt.reprint:
-        big(f"补打（第{receipt.reprint}次）")
+        big(reprint_mark(receipt.reprint))
     lines += [rule,
               left_right("时间", receipt.created_at.strftime("%Y-%m-%d %H:%M:%S"), width),
               left_right("志愿者", receipt.masked_name, width)]

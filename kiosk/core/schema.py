@@ -420,7 +420,36 @@ CREATE TABLE service_stops (
     ("outbox", "seq"),
 ))
 
-MIGRATIONS: tuple[str, ...] = (V1, V2, V3, V4, V5, V6, V7, V8, V9)
+# vouchers (issue 13): a voucher item names its partner and validity; selling one makes a
+# signed voucher per unit, kept with its order (append-only, like the order itself); what the
+# district says became of a voucher (redeemed, and when and where) arrives with the change feed.
+V_VOUCHERS = """
+ALTER TABLE items ADD COLUMN partner_id TEXT;
+ALTER TABLE items ADD COLUMN valid_days INTEGER CHECK (valid_days IS NULL OR valid_days > 0);
+
+CREATE TABLE vouchers (
+    id TEXT PRIMARY KEY,
+    order_id TEXT NOT NULL REFERENCES orders (id),
+    line_no INTEGER NOT NULL,
+    item_id TEXT NOT NULL REFERENCES items (id),
+    partner_id TEXT NOT NULL,
+    value INTEGER NOT NULL CHECK (value >= 0),
+    masked_name TEXT NOT NULL,
+    expires_at TEXT NOT NULL,
+    code TEXT NOT NULL UNIQUE,
+    token TEXT NOT NULL
+);
+CREATE INDEX vouchers_by_order ON vouchers (order_id);
+
+CREATE TABLE voucher_states (
+    voucher_id TEXT PRIMARY KEY,
+    state TEXT NOT NULL CHECK (state IN ('redeemed', 'voided')),
+    at TEXT NOT NULL,
+    place TEXT NOT NULL DEFAULT ''
+);
+""" + _append_only("vouchers")
+
+MIGRATIONS: tuple[str, ...] = (V1, V2, V3, V4, V5, V6, V7, V8, V9, V_VOUCHERS)
 LATEST_VERSION = len(MIGRATIONS)
 
 

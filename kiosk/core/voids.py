@@ -6,7 +6,7 @@ from __future__ import annotations
 import sqlite3
 from datetime import timedelta
 
-from kiosk.core import ledger, service_stops
+from kiosk.core import ledger, service_stops, vouchers
 from kiosk.core.clock import Clock, from_db, to_db
 from kiosk.core.db import write_transaction
 from kiosk.core.errors import LedgerConflict, VoidRefused
@@ -41,6 +41,14 @@ def void_order(conn: sqlite3.Connection, clock: Clock, kiosk: KioskInfo, policy:
                 minutes=policy.void_window_minutes):
             raise VoidRefused("这笔订单已超过可撤销的时间。",
                               "This order is too old to be voided.")
+        redeemed = vouchers.redeemed_of_order(conn, order_id)
+        if redeemed is not None:
+            # The partner already gave the service for it (the district said so at the last
+            # sync); the district's own check refuses such a void that raced past this one.
+            at, place = redeemed["at"][:16].replace("T", " "), redeemed["place"]
+            raise VoidRefused(f"这笔订单的兑换券已于 {at} 在{place}核销，不能撤销。",
+                              f"This order's voucher was redeemed at {place} on {at}: "
+                              "it cannot be voided.")
         lines = tuple(
             ReceiptLine(item_id=r["item_id"], name_zh=r["name_zh"], name_en=r["name_en"],
                         kind=r["kind"], quantity=-int(r["quantity"]),

@@ -20,6 +20,7 @@ from escpos.printer import Dummy
 
 from kiosk.core.models import Receipt, Slip
 from kiosk.core.receipt_text import receipt_slip
+from kiosk.core.voucher_text import voucher_slips
 
 ESC_INIT = b"\x1b@"             # ESC @: reset modes left over from an earlier job
 FS_CHINESE_ON = b"\x1c&"        # FS &: double-byte (GB18030 / GB2312) characters on
@@ -59,9 +60,10 @@ def new_job(profile: str) -> Dummy:
 
 def render_job(receipt: Receipt, *, columns: int, footer: str, profile: str = "default",
                native_qr: bool = True) -> bytes:
-    """The whole receipt as bytes, from reset to cut."""
-    return render_slip(receipt_slip(receipt, columns, footer), profile=profile,
-                       native_qr=native_qr)
+    """The whole receipt as bytes, from reset to cut, then each voucher of the order on its
+    own paper (one job: the sale's print record covers its vouchers too)."""
+    slips = [receipt_slip(receipt, columns, footer), *voucher_slips(receipt, columns)]
+    return b"".join(render_slip(slip, profile=profile, native_qr=native_qr) for slip in slips)
 
 
 def render_slip(slip: Slip, *, profile: str = "default", native_qr: bool = True) -> bytes:

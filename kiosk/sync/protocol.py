@@ -139,6 +139,16 @@ def _sun_counter_rows(page: dict[str, Any]) -> list[list[Any]]:
     return kept
 
 
+def _voucher_rows(page: dict[str, Any]) -> list[list[Any]]:
+    """What became of vouchers (id, state, when, where). Optional: a district from before
+    vouchers sends none."""
+    if page.get("vouchers") is None:
+        return []
+    return _rows(page, "vouchers", (
+        lambda v: _is_str(v) and 0 < len(v) <= 100, lambda v: v in ("redeemed", "voided"),
+        lambda v: _is_str(v) and len(v) <= 40, lambda v: _is_str(v) and len(v) <= 200))
+
+
 @dataclass(frozen=True)
 class PushAnswer:
     applied_seq: int              # the highest of this kiosk's sequence numbers the district has
@@ -241,7 +251,8 @@ def parse_change_page(data: Any, after: int) -> ChangePage:
         balances=_balance_rows(data),       # type: ignore[arg-type]
         items=_items(data),
         settings=_settings(data),           # type: ignore[arg-type]
-        sun_counters=_sun_counter_rows(data))   # type: ignore[arg-type]
+        sun_counters=_sun_counter_rows(data),   # type: ignore[arg-type]
+        vouchers=_voucher_rows(data))           # type: ignore[arg-type]
     if more and cursor == after:
         raise ProtocolError("change page: 'more' without moving the cursor would loop forever")
     return page

@@ -399,7 +399,10 @@ class CatalogueAdminScreen(AdminScreen):
             price=price, image=(keep if chosen else None) if new_picture is None else None,
             barcode=self.barcode.text().strip() or None, limit_count=count, limit_points=points,
             limit_period=period, low_stock_threshold=self._int(self.threshold) or 0,
-            active=old.active if old is not None else True)
+            active=old.active if old is not None else True,
+            # The form has no voucher fields: an edit keeps what the district set.
+            partner=old.partner if old is not None else None,
+            valid_days=old.valid_days if old is not None else None)
         return spec, new_picture
 
     def submit(self) -> None:
