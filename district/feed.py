@@ -31,7 +31,7 @@ from points_protocol.settings import check_setting
 log = logging.getLogger("district.feed")
 
 FEED_LOCK = 0x4449535452494354   # "DISTRICT": the advisory lock that orders change ids
-ENTITIES = ("volunteer", "card", "balance", "item", "setting", "sun_counter")
+ENTITIES = ("volunteer", "card", "balance", "item", "setting", "sun_counter", "voucher")
 
 
 def mark_changed(conn: Connection, changed: Iterable[tuple[str, str]]) -> None:
@@ -110,6 +110,15 @@ def _queries(postgres: bool) -> list[tuple[str, str]]:
                           "setting")),
         ("sun_counters", feed(f"{arr}(c.key, n.key_generation, n.counter)",
                               "JOIN sun_counters n ON n.card_id = c.key", "sun_counter")),
+        # What became of a voucher (district.vouchers): redeemed (when, at which partner) or
+        # voided with its sale; a kiosk refuses to void a sale whose voucher was redeemed.
+        ("vouchers", feed(
+            f"{arr}(c.key, CASE WHEN r.voucher_id IS NULL THEN 'voided' ELSE 'redeemed' END, "
+            "COALESCE(r.redeemed_at, v.voided_at), COALESCE(p.name, r.partner_id, ''))",
+            "JOIN district_vouchers v ON v.id = c.key "
+            "LEFT JOIN voucher_redemptions r ON r.voucher_id = v.id "
+            "LEFT JOIN console_partners p ON p.id = r.partner_id", "voucher")
+         + " AND (r.voucher_id IS NOT NULL OR v.voided_at IS NOT NULL)"),
     ]
 
 
@@ -161,7 +170,7 @@ def page(conn: Connection, applied_seq: int, after: int, limit: int) -> bytes:
         "ORDER BY id LIMIT :limit) AS p"), {"after": after, "limit": limit}).one()
     if not count:
         return (f'{{"cursor":{after},"more":false,"volunteers":[],"cards":[],'
-                f'"balances":[],"items":[],"settings":[],"sun_counters":[]}}').encode()
+                f'"balances":[],"items":[],"settings":[],"sun_counters":[],"vouchers":[]}}').encode()
     span = {"lo": after, "hi": int(upper), "applied": applied_seq}
     now = datetime.now(UTC).isoformat(timespec="microseconds")
     parts = [f'{{"cursor":{int(upper)},"more":{"true" if count == limit else "false"}',

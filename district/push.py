@@ -48,6 +48,7 @@ from district.entry_shapes import (
 )
 from district.feed import mark_changed_and_commit
 from district.overspend import check_shortfall, shop_day
+from district.vouchers import register as voucher_register
 from points_protocol import ids
 from points_protocol.errors import Invalid
 from points_protocol.messages import EntryResult, EntryStatus
@@ -198,6 +199,9 @@ def _one(batch: _Batch, entry: PushEntry, fact: Fact | EntryRejected) -> EntryRe
     except EntryRejected as exc:
         outcome, reason = "rejected", str(exc)[:300]
         _conflict(batch, "rejected", entry, None, reason)
+        for voucher_id in voucher_register.sale_refused(batch.conn, entry.payload):
+            _conflict(batch, "voucher_unpaid", entry, None,
+                      f"voucher {voucher_id} was redeemed but its sale was refused")
         log.warning("kiosk %s seq %d rejected: %s", kiosk_id, entry.seq, reason)
         flags.items.clear()
     for kind, detail in flags.items:
@@ -271,11 +275,18 @@ def _apply(batch: _Batch, entry: PushEntry, fact: Fact, flags: Flags) -> None:
 
 def _apply_order(batch: _Batch, entry: PushEntry, order: OrderFact, flags: Flags) -> None:
     records, kiosk_id = batch.records, batch.kiosk_id
+    issued: list[voucher_register.Checked] = []
     if order.kind == "sale":
         entry_checks.check_sale(records, kiosk_id, order, now=batch.now, policy=batch.policy,
                                 flags=flags)
+        issued, problems = voucher_register.check_sale(batch.conn, kiosk_id, order,
+                                                       entry.payload)
+        for problem in problems:
+            flags.add("voucher", problem)
     else:
         entry_checks.check_void(records, kiosk_id, order)
+        assert order.voids_order_id is not None
+        voucher_register.check_void(batch.conn, order.voids_order_id)
     if order.order_id in records.taken_orders:
         raise EntryRejected(f"order {order.order_id} is already recorded")
     for move in order.moves:
@@ -302,9 +313,14 @@ def _apply_order(batch: _Batch, entry: PushEntry, order: OrderFact, flags: Flags
             order.order_id, kiosk_id, "sale", order.volunteer_id, order.total,
             [(x.item_id, x.quantity, x.unit_price, x.amount) for x in order.lines],
             [(m.src, m.dst, m.amount) for m in order.moves])
+        for problem in voucher_register.register(batch.conn, order.order_id, issued, batch.at):
+            flags.add("voucher", problem)
     else:
         assert order.voids_order_id is not None
         records.voided.add(order.voids_order_id)
+        batch.changed.update(
+            (voucher_register.FEED_ENTITY, voucher_id)
+            for voucher_id in voucher_register.void(batch.conn, order.voids_order_id, batch.at))
     _stock(batch, entry.entry_id, [(i, d, order.kind, None) for i, d in order.stock])
     _settle(batch, entry, order, debt)
     batch.changed.add(("balance", order.volunteer_id))

@@ -128,10 +128,12 @@ def make_kiosk(tmp: Path, kiosk_id: str, store: Store, url: str, clock: Clock,
     config = replace(Config(), base_dir=tmp,
                      kiosk=KioskSection(id=kiosk_id),
                      database=DatabaseSection(path=str(tmp / f"{kiosk_id}.sqlite")),
-                     sync=SyncSection(**sync), qr=qr or QrSection())
+                     sync=SyncSection(**sync), qr=qr or QrSection(),
+                     district=replace(Config().district, key_path=f"{kiosk_id}-key.pem"))
+    # The kiosk's key on file, as 'kiosk-sync keygen' makes it: it also signs its vouchers.
+    key = signing.generate_key_file(tmp / config.district.key_path)
     services = build(config, clock, create=True)
     demo.seed(services)
-    key = Ed25519PrivateKey.generate()
     store.register_kiosk(kiosk_id, signing.public_key_text(key))
     transport = HttpTransport(url, kiosk_id, key, connect_timeout=5, read_timeout=30,
                               request_deadline=config.sync.request_deadline_seconds)

@@ -353,6 +353,53 @@ ZH: dict[str, str] = {
     "Turns": "周转次数",
     "Volunteers in debt": "欠分人数",
     "Points owed": "欠分总额",
+    # Vouchers (issue 13)
+    "Redeem a voucher": "核销兑换券",
+    "Vouchers redeemed": "已核销兑换券",
+    "Valid: you can redeem this voucher.": "有效：可以核销这张兑换券。",
+    "Redeemed at {at}. Please give the service.": "已于 {at} 核销，请提供服务。",
+    "Already redeemed at {by} on {at}. Do not give the service again.":
+        "这张券已于 {at} 在{by}核销过，请勿重复提供服务。",
+    "Expired on {expires}: it cannot be redeemed.": "这张券已于 {expires} 过期，不能核销。",
+    "Voided at the kiosk on {at} (the volunteer got the points back): it cannot be redeemed.":
+        "这张券已于 {at} 在兑换机上撤销（积分已退回志愿者），不能核销。",
+    ("The district refused this voucher's sale: please ask the social-work "
+     "organisation before giving the service."):
+        "区里未认可这张券的兑换记录，请先联系社工机构，再提供服务。",
+    "This voucher is for another partner ({by}), not for you.":
+        "这张券属于其他合作单位（{by}），不能在本单位核销。",
+    ("No voucher has this code. A voucher sold in the last minutes may not have "
+     "reached the district yet: scan its QR code instead."):
+        "没有这个核销码的兑换券。刚兑换的券可能还没同步到区里，请改为扫描券上的二维码。",
+    ("This QR code is not a genuine voucher: its signature does not match any kiosk of"
+     " the district."):
+        "这个二维码不是真实的兑换券：签名与区内任何兑换机都不符。",
+    "This code is mistyped: please check it against the paper.":
+        "核销码输入有误，请对照券面重新输入。",
+    "Voucher": "兑换券",
+    "Sale": "兑换记录",
+    "Not yet synced from its kiosk: checked by the kiosk's signature":
+        "兑换机尚未同步：已用兑换机签名核验",
+    "Confirm: redeem this voucher": "确认核销",
+    "Scan the QR code": "扫描二维码",
+    "Hold the voucher's QR code in front of the camera.": "请将兑换券上的二维码对准摄像头。",
+    "Open the camera": "打开摄像头",
+    "No camera could be opened here: type the code instead.": "无法打开摄像头，请输入核销码。",
+    "Looking for a QR code...": "正在识别二维码……",
+    "Or type the redemption code": "或输入核销码",
+    "Redemption code (核销码)": "核销码",
+    "Check": "查验",
+    "Month": "月份",
+    "Redeemed at": "核销时间",
+    "How": "方式",
+    "Code": "核销码",
+    "code": "输入核销码",
+    "scan": "扫码",
+    "Redemptions": "核销明细",
+    "Day": "日期",
+    "Vouchers": "张数",
+    "Month total": "本月合计",
+    "Settlement statement": "月度结算单",
 }
 
 # What a kiosk needs (district.kiosk_health), in the order it lists them; the kiosks page shows

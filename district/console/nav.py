@@ -21,6 +21,8 @@ MENU = (
     ("/accounts", "Accounts", ADMIN_ONLY),
     ("/audit", "Audit log", ADMIN_ONLY),
     ("/partner", "My goods", PARTNER),
+    ("/partner/redeem", "Redeem a voucher", PARTNER),
+    ("/partner/vouchers", "Vouchers redeemed", PARTNER),
 )
 
 

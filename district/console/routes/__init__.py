@@ -12,6 +12,7 @@ from district.console.routes import (
     home,
     kiosks,
     partner,
+    redeem,
     reports,
     settings,
     volunteers,
@@ -19,4 +20,4 @@ from district.console.routes import (
 
 AREAS = [home.area, volunteers.area, credits.area, cards.area, catalogue.area, donors.area,
          kiosks.area, conflicts.area, reports.area, settings.area, accounts.area,
-         audit_log.area, partner.area, exports.area]
+         audit_log.area, partner.area, redeem.area, exports.area]
