@@ -400,6 +400,15 @@ ZH: dict[str, str] = {
     "Vouchers": "张数",
     "Month total": "本月合计",
     "Settlement statement": "月度结算单",
+    "Vouchers redeemed without a sale": "已核销但无兑换记录的兑换券",
+    ("A voucher redeemed from its QR code before its kiosk synced is listed here until its "
+     "sale arrives; one whose sale was refused stays."):
+        "兑换机同步前凭二维码核销的兑换券在兑换记录到达前列在这里；兑换记录被拒绝的会一直保留。",
+    "pending": "待同步",
+    "refused": "已拒绝",
+    "sold": "已兑换",
+    "voucher": "兑换券",
+    "voucher_unpaid": "兑换券已核销但兑换被拒",
 }
 
 # What a kiosk needs (district.kiosk_health), in the order it lists them; the kiosks page shows

@@ -32,8 +32,8 @@ def voucher_slip(receipt: Receipt, paper: VoucherPaper, width: int = 32) -> Slip
               left_right("开具时间", receipt.created_at.strftime("%Y-%m-%d %H:%M"), width),
               rule]
     below = [center("核销码", width), center(show_code(v.code), width), "",
-             fit("凭此券到合作单位核销，仅可使用一次。", width),
-             fit(f"券号 {v.voucher_id}", width)]
+             "凭此券到合作单位核销，", "仅可使用一次，补打仍为同一张。", "券号",
+             *(v.voucher_id[n:n + width] for n in range(0, len(v.voucher_id), width))]
     return Slip(tuple(above), paper.token, tuple(below), qr_module_dots=4)
 
 

@@ -20,7 +20,7 @@ import socket
 import struct
 import threading
 import time
-from typing import Literal
+from typing import Any, Literal
 
 DLE_EOT_PAPER = b"\x10\x04\x04"
 PAPER_OK, PAPER_LOW, PAPER_OUT = 0x12, 0x1E, 0x72
@@ -188,3 +188,40 @@ def has_cut(data: bytes) -> bool:
 
 def has_raster_image(data: bytes) -> bool:
     return b"\x1dv0" in data
+
+
+def raster_images(data: bytes) -> list[Any]:
+    """Every picture printed with GS v 0 (raster bit image), as the paper shows it: a PIL image
+    per picture, its horizontal strips (python-escpos sends tall pictures in fragments) joined.
+    Bits are dots, most significant first, 1 = black."""
+    from PIL import Image
+
+    strips: list[Any] = []
+    pictures: list[Any] = []
+    i, last_end = 0, -1
+    while (i := data.find(b"\x1dv0", i)) != -1:
+        width_bytes = data[i + 4] + 256 * data[i + 5]
+        height = data[i + 6] + 256 * data[i + 7]
+        body = data[i + 8:i + 8 + width_bytes * height]
+        strip = Image.frombytes("1", (width_bytes * 8, height), body)
+        strip = Image.eval(strip.convert("L"), lambda v: 255 - v)   # 1 is a black dot
+        if strips and i != last_end:
+            pictures.append(_stack(strips))
+            strips = []
+        strips.append(strip)
+        last_end = i + 8 + width_bytes * height
+        i = last_end
+    if strips:
+        pictures.append(_stack(strips))
+    return pictures
+
+
+def _stack(strips: list[Any]) -> Any:
+    from PIL import Image
+
+    picture = Image.new("L", (max(s.width for s in strips), sum(s.height for s in strips)), 255)
+    y = 0
+    for s in strips:
+        picture.paste(s, (0, y))
+        y += s.height
+    return picture

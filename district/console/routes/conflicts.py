@@ -20,6 +20,7 @@ from district.console.tables import Column, Table, exportable
 from district.console.web import Area, Ctx, NotFound, UserError, ctx_of, render
 from district.db import tables as t
 from district.records import now_text
+from district.vouchers.redeem import unpaid
 
 area = Area()
 ACTIONS = ("acknowledged", "contacted", "resolved")
@@ -82,12 +83,34 @@ def debts_table(ctx: Ctx, params: Mapping[str, str]) -> Table:
     return Table("debts", "Debts", DEBT_COLUMNS, rows)
 
 
+UNPAID_COLUMNS = (Column("id", "Voucher"), Column("kiosk_id", "Kiosk"),
+                  Column("partner_id", "Partner"), Column("value", "Points", numeric=True),
+                  Column("sale_state", "Sale", translate=True),
+                  Column("redeemed_at", "Redeemed at"))
+
+
+@exportable("unpaid_vouchers", STAFF)
+def unpaid_table(ctx: Ctx, params: Mapping[str, str]) -> Table:
+    """Vouchers a partner redeemed whose sale has not reached the district, or was refused
+    (district.vouchers.redeem.unpaid); a social worker sees those of their communities'
+    kiosks."""
+    with ctx.db.read() as conn:
+        rows = unpaid(conn)
+        if ctx.principal.communities is not None:
+            sites = dict(conn.execute(select(s.kiosk_sites.c.kiosk_id,
+                                             s.kiosk_sites.c.community_id)).all())
+            rows = [r for r in rows if sites.get(r["kiosk_id"]) in ctx.principal.communities]
+    return Table("unpaid_vouchers", "Vouchers redeemed without a sale", UNPAID_COLUMNS, rows,
+                 note="A voucher redeemed from its QR code before its kiosk synced is listed "
+                      "here until its sale arrives; one whose sale was refused stays.")
+
+
 @area.get("/conflicts", STAFF)
 def conflicts(request: Request) -> Response:
     ctx = ctx_of(request)
     return render(ctx, "conflicts.html", title="Conflicts and debts",
                   conflicts=conflicts_table(ctx, {}), debts=debts_table(ctx, {}),
-                  actions=ACTIONS)
+                  unpaid=unpaid_table(ctx, {}), actions=ACTIONS)
 
 
 @area.post("/conflicts/note", STAFF)
