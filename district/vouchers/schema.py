@@ -1,5 +1,5 @@
 """The vouchers' tables, in a metadata of their own (like the console's), arriving as one
-revision (``d0003``).
+revision (``d0004``).
 
 * ``district_vouchers``: every voucher the district knows, from its kiosk's pushed sale or,
   before that sale arrives, from its signed token scanned by a partner (``sale_state``

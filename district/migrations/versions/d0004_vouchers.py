@@ -8,8 +8,8 @@ from alembic import op
 
 from district.vouchers.schema import APPEND_ONLY, metadata
 
-revision = "d0003"
-down_revision = "d0002"
+revision = "d0004"
+down_revision = "d0003"
 
 
 def upgrade() -> None:
