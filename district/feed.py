@@ -31,7 +31,8 @@ from points_protocol.settings import check_setting
 log = logging.getLogger("district.feed")
 
 FEED_LOCK = 0x4449535452494354   # "DISTRICT": the advisory lock that orders change ids
-ENTITIES = ("volunteer", "card", "balance", "item", "setting", "sun_counter", "voucher")
+ENTITIES = ("volunteer", "card", "balance", "item", "setting", "sun_counter", "voucher",
+            "family")
 
 
 def mark_changed(conn: Connection, changed: Iterable[tuple[str, str]]) -> None:
@@ -119,6 +120,9 @@ def _queries(postgres: bool) -> list[tuple[str, str]]:
             "LEFT JOIN voucher_redemptions r ON r.voucher_id = v.id "
             "LEFT JOIN console_partners p ON p.id = r.partner_id", "voucher")
          + " AND (r.voucher_id IS NOT NULL OR v.voided_at IS NOT NULL)"),
+        # Holders who are families in need (district.families): a kiosk addresses them so.
+        ("families", feed(f"{arr}(c.key)",
+                          "JOIN console_families f ON f.volunteer_id = c.key", "family")),
     ]
 
 
@@ -170,7 +174,7 @@ def page(conn: Connection, applied_seq: int, after: int, limit: int) -> bytes:
         "ORDER BY id LIMIT :limit) AS p"), {"after": after, "limit": limit}).one()
     if not count:
         return (f'{{"cursor":{after},"more":false,"volunteers":[],"cards":[],'
-                f'"balances":[],"items":[],"settings":[],"sun_counters":[],"vouchers":[]}}').encode()
+                f'"balances":[],"items":[],"settings":[],"sun_counters":[],"vouchers":[],"families":[]}}').encode()
     span = {"lo": after, "hi": int(upper), "applied": applied_seq}
     now = datetime.now(UTC).isoformat(timespec="microseconds")
     parts = [f'{{"cursor":{int(upper)},"more":{"true" if count == limit else "false"}',

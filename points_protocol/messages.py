@@ -63,6 +63,7 @@ BalanceRow = tuple[str, int, int]
 SettingRow = tuple[str, Any]
 SunCounterRow = tuple[str, int, int]
 VoucherStateRow = tuple[str, str, str, str]
+FamilyRow = tuple[str]
 
 
 @dataclass(frozen=True)
@@ -95,8 +96,12 @@ class ChangePage:
     """[voucher id, 'redeemed' or 'voided', when (ISO 8601), where (the partner's name)]:
     what became of a voucher; a kiosk refuses to void a sale whose voucher was redeemed.
     Optional"""
+    families: list[FamilyRow] = field(default_factory=list)
+    """[volunteer id] of holders who are families in need: their screens and papers say
+    family, never volunteer. Optional"""
 
     @property
     def size(self) -> int:
         return (len(self.volunteers) + len(self.cards) + len(self.balances) + len(self.items)
-                + len(self.settings) + len(self.sun_counters) + len(self.vouchers))
+                + len(self.settings) + len(self.sun_counters) + len(self.vouchers)
+                + len(self.families))

@@ -4,12 +4,12 @@
 <context>
     <name>AdminPanel</name>
     <message>
-        <location filename="../../kiosk/ui/admin/panel.py" line="138"/>
+        <location filename="../../kiosk/ui/admin/panel.py" line="146"/>
         <source>Sign out</source>
         <translation>退出管理</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/panel.py" line="141"/>
+        <location filename="../../kiosk/ui/admin/panel.py" line="149"/>
         <source>Operator: %1</source>
         <translation>管理员：%1</translation>
     </message>
@@ -309,37 +309,37 @@
 <context>
     <name>BalanceScreen</name>
     <message>
-        <location filename="../../kiosk/ui/screens/balance.py" line="69"/>
+        <location filename="../../kiosk/ui/screens/balance.py" line="71"/>
         <source>Hello, %1</source>
         <translation>您好，%1</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/balance.py" line="70"/>
+        <location filename="../../kiosk/ui/screens/balance.py" line="72"/>
         <source>Your points</source>
         <translation>您的积分</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/balance.py" line="79"/>
+        <location filename="../../kiosk/ui/screens/balance.py" line="82"/>
         <source>Start shopping</source>
         <translation>开始兑换</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/balance.py" line="80"/>
+        <location filename="../../kiosk/ui/screens/balance.py" line="83"/>
         <source>Services and vouchers</source>
         <translation>服务与抵扣</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/balance.py" line="81"/>
+        <location filename="../../kiosk/ui/screens/balance.py" line="84"/>
         <source>Donate points</source>
         <translation>捐积分</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/balance.py" line="82"/>
+        <location filename="../../kiosk/ui/screens/balance.py" line="85"/>
         <source>My records</source>
         <translation>我的记录</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/balance.py" line="83"/>
+        <location filename="../../kiosk/ui/screens/balance.py" line="86"/>
         <source>Leave</source>
         <translation>退出</translation>
     </message>
@@ -841,22 +841,22 @@
         <translation>限购需要选择周期：每天、每周或每月</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/catalogue.py" line="411"/>
+        <location filename="../../kiosk/ui/admin/catalogue.py" line="414"/>
         <source>There is already an item with the code %1</source>
         <translation>已经有编号为 %1 的商品</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/catalogue.py" line="419"/>
+        <location filename="../../kiosk/ui/admin/catalogue.py" line="422"/>
         <source>Saved</source>
         <translation>已保存</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/catalogue.py" line="430"/>
+        <location filename="../../kiosk/ui/admin/catalogue.py" line="433"/>
         <source>Retired: volunteers no longer see it</source>
         <translation>已停售：志愿者不会再看到它</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin/catalogue.py" line="431"/>
+        <location filename="../../kiosk/ui/admin/catalogue.py" line="434"/>
         <source>Back on sale</source>
         <translation>已恢复销售</translation>
     </message>
@@ -864,52 +864,52 @@
 <context>
     <name>CatalogueScreen</name>
     <message>
-        <location filename="../../kiosk/ui/screens/catalogue.py" line="137"/>
+        <location filename="../../kiosk/ui/screens/catalogue.py" line="139"/>
         <source>Health</source>
         <translation>健康</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/catalogue.py" line="138"/>
+        <location filename="../../kiosk/ui/screens/catalogue.py" line="140"/>
         <source>Culture and leisure</source>
         <translation>文化休闲</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/catalogue.py" line="139"/>
+        <location filename="../../kiosk/ui/screens/catalogue.py" line="141"/>
         <source>Growth and education</source>
         <translation>成长教育</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/catalogue.py" line="140"/>
+        <location filename="../../kiosk/ui/screens/catalogue.py" line="142"/>
         <source>Daily life</source>
         <translation>日常生活</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/catalogue.py" line="141"/>
+        <location filename="../../kiosk/ui/screens/catalogue.py" line="143"/>
         <source>Services</source>
         <translation>服务</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/catalogue.py" line="142"/>
+        <location filename="../../kiosk/ui/screens/catalogue.py" line="144"/>
         <source>Donate</source>
         <translation>爱心捐赠</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/catalogue.py" line="153"/>
+        <location filename="../../kiosk/ui/screens/catalogue.py" line="155"/>
         <source>Your points: %1</source>
         <translation>您的积分：%1</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/catalogue.py" line="154"/>
+        <location filename="../../kiosk/ui/screens/catalogue.py" line="156"/>
         <source>In cart: %1 points</source>
         <translation>已选：%1 分</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/catalogue.py" line="158"/>
+        <location filename="../../kiosk/ui/screens/catalogue.py" line="160"/>
         <source>View cart (%1)</source>
         <translation>查看购物车（%1）</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/catalogue.py" line="160"/>
+        <location filename="../../kiosk/ui/screens/catalogue.py" line="162"/>
         <source>Back</source>
         <translation>返回</translation>
     </message>
@@ -950,12 +950,12 @@
 <context>
     <name>Count</name>
     <message>
-        <location filename="../../kiosk/ui/i18n.py" line="97"/>
+        <location filename="../../kiosk/ui/i18n.py" line="99"/>
         <source>1 point</source>
         <translation>1 分</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/i18n.py" line="98"/>
+        <location filename="../../kiosk/ui/i18n.py" line="100"/>
         <source>%1 points</source>
         <translation>%1 分</translation>
     </message>
@@ -1096,12 +1096,17 @@
         <translation>有问题请打电话：%1。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/done.py" line="68"/>
+        <location filename="../../kiosk/ui/screens/done.py" line="72"/>
+        <source>Thank you, and welcome back!</source>
+        <translation>谢谢，欢迎再来！</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/screens/done.py" line="73"/>
         <source>Thank you for volunteering!</source>
         <translation>感谢您的志愿服务！</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/done.py" line="71"/>
+        <location filename="../../kiosk/ui/screens/done.py" line="77"/>
         <source>Finish</source>
         <translation>完成</translation>
     </message>
@@ -1516,22 +1521,22 @@
 <context>
     <name>OtherCard</name>
     <message>
-        <location filename="../../kiosk/ui/chrome.py" line="146"/>
+        <location filename="../../kiosk/ui/chrome.py" line="148"/>
         <source>Another card was tapped</source>
         <translation>刚才刷了另一张卡</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/chrome.py" line="147"/>
+        <location filename="../../kiosk/ui/chrome.py" line="149"/>
         <source>A visit is still going on. Should it end, so the new card can be used? What is in the cart will be put back.</source>
         <translation>现在还有一位志愿者在兑换。要结束这次兑换、改用新刷的卡吗？购物车里的商品会放回去。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/chrome.py" line="150"/>
+        <location filename="../../kiosk/ui/chrome.py" line="152"/>
         <source>No, go on with this visit</source>
         <translation>不换，继续这次兑换</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/chrome.py" line="151"/>
+        <location filename="../../kiosk/ui/chrome.py" line="153"/>
         <source>End it and use the new card</source>
         <translation>结束这次兑换，用新卡</translation>
     </message>
@@ -1907,17 +1912,17 @@
 <context>
     <name>StillThere</name>
     <message>
-        <location filename="../../kiosk/ui/chrome.py" line="98"/>
+        <location filename="../../kiosk/ui/chrome.py" line="100"/>
         <source>Are you still there?</source>
         <translation>您还在吗？</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/chrome.py" line="100"/>
+        <location filename="../../kiosk/ui/chrome.py" line="102"/>
         <source>Going back to the start; your cart will be emptied and nothing is exchanged.</source>
         <translation>即将返回首页，购物车会清空，不会扣积分。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/chrome.py" line="102"/>
+        <location filename="../../kiosk/ui/chrome.py" line="104"/>
         <source>I&apos;m still here</source>
         <translation>我还在</translation>
     </message>
@@ -1925,17 +1930,17 @@
 <context>
     <name>TopBar</name>
     <message>
-        <location filename="../../kiosk/ui/chrome.py" line="61"/>
+        <location filename="../../kiosk/ui/chrome.py" line="63"/>
         <source>Larger text</source>
         <translation>大字</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/chrome.py" line="63"/>
+        <location filename="../../kiosk/ui/chrome.py" line="65"/>
         <source>Reading aloud</source>
         <translation>朗读：开</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/chrome.py" line="63"/>
+        <location filename="../../kiosk/ui/chrome.py" line="65"/>
         <source>Read aloud</source>
         <translation>朗读</translation>
     </message>

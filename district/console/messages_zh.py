@@ -409,6 +409,43 @@ ZH: dict[str, str] = {
     "sold": "已兑换",
     "voucher": "兑换券",
     "voucher_unpaid": "兑换券已核销但兑换被拒",
+    # Families in need (issue 13)
+    "Families in need": "受助家庭",
+    "Family number": "家庭编号",
+    "Household": "户主",
+    "Members": "人数",
+    "Approved by": "审批人",
+    "Approved at": "审批日期",
+    "Donated": "捐入",
+    "Allocated": "分配",
+    "Spent by families": "家庭兑换",
+    "Families are named only to their community's social workers.":
+        "受助家庭的名单仅对所在社区的社工可见。",
+    "Donated, allocated and spent per month": "每月捐入、分配与兑换",
+    "What families took": "受助家庭兑换了什么",
+    "Enter a whole number.": "请输入整数。",
+    "Donation pool": "爱心积分池",
+    ("Points volunteers donated at the kiosks, waiting to be allocated to families. "
+     "{n} families registered."):
+        "志愿者在兑换机上捐出的积分，待分配给受助家庭。已登记 {n} 户。",
+    "Allocate from the pool": "从积分池分配",
+    "Register a family": "登记受助家庭",
+    "Head of household": "户主姓名",
+    "Register": "登记",
+    ("Only the masked name is kept. Give the family a card on its page under "
+     "Volunteers, like a volunteer's."):
+        "只保存脱敏后的姓名。请在“志愿者”中打开该家庭的页面为其发卡，与志愿者相同。",
+    "A family's number is F and 4 to 20 digits.": "家庭编号为 F 加 4 到 20 位数字。",
+    "A family needs a household name, 1 to 30 members and a reason.":
+        "登记家庭需要户主姓名、1 到 30 位成员和原因。",
+    "This number is already taken.": "这个编号已被使用。",
+    "No such family in your communities.": "您负责的社区中没有这个家庭。",
+    "The donation pool holds {held} points: {points} cannot be allocated.":
+        "爱心积分池只有 {held} 分，不能分配 {points} 分。",
+    "Allocate 1 to {most} points at a time.": "每次可分配 1 到 {most} 分。",
+    "Say why: the reason is kept with the allocation.": "请填写原因，原因会与分配记录一起保存。",
+    "family": "受助家庭",
+    "allocate": "分配",
 }
 
 # What a kiosk needs (district.kiosk_health), in the order it lists them; the kiosks page shows

@@ -15,6 +15,7 @@ MENU = (
     ("/catalogue", "Catalogue", STAFF),
     ("/donors", "Donors", STAFF),
     ("/kiosks", "Kiosks", STAFF),
+    ("/families", "Families in need", STAFF),
     ("/conflicts", "Conflicts and debts", STAFF),
     ("/reports", "Reports", STAFF),
     ("/settings", "Settings", ADMIN_ONLY),

@@ -20,6 +20,7 @@ from kiosk.core import (
     catalogue,
     clock_check,
     district_policy,
+    families,
     ledger,
     service_stops,
     sync_status,
@@ -166,6 +167,7 @@ class Checkout:
                 self._check_offline_caps(volunteer_id, total, now)
             account = ledger.volunteer_account(volunteer_id)
             issued = self._issue_vouchers(items, receipt_lines, holder["masked_name"], now)
+            family = families.is_family(conn, volunteer_id)
             order = NewOrder(
                 order_id=order_id, kind="sale", card_id=card.card_id,
                 volunteer_id=volunteer_id, created_at=to_db(now), total=total,
@@ -184,7 +186,8 @@ class Checkout:
             masked_name=holder["masked_name"], lines=receipt_lines, total=total,
             balance_after=order.balance_after, offline=offline, voids_order_id=None,
             vouchers=tuple(VoucherPaper(v.voucher, v.token, receipt_lines[v.line_no - 1].name_zh,
-                                        receipt_lines[v.line_no - 1].name_en) for v in issued))
+                                        receipt_lines[v.line_no - 1].name_en) for v in issued),
+            family=family)
 
     def _issue_vouchers(self, items: Mapping[str, CatalogueEntry],
                         lines: Sequence[ReceiptLine], masked_name: str, now: datetime

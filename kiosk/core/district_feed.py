@@ -18,6 +18,7 @@ from kiosk.core import cards as card_store
 from kiosk.core import (
     catalogue,
     district_policy,
+    families,
     item_images,
     ledger,
     sun_taps,
@@ -53,6 +54,7 @@ def apply_page(conn: sqlite3.Connection, page: ChangePage, after: int, now: str,
         _items(conn, page.items, as_of)
         sun_taps.merge(conn, page.sun_counters)   # the highest signed tap per card
         vouchers.merge_states(conn, page.vouchers)
+        families.store(conn, page.families)
         district_policy.store_settings(conn, page.settings)
         sync_status.move_pull_cursor(conn, page.cursor, progress)
 

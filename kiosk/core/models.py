@@ -119,6 +119,7 @@ class Receipt:
     # The order's vouchers (kiosk.core.vouchers.VoucherPaper), each printed on its own paper;
     # a reprint marks them 补打（第N次） like the receipt (``reprint``): still the same vouchers.
     vouchers: tuple[Any, ...] = ()
+    family: bool = False      # a family in need: addressed as a family, never a volunteer
 
 
 @dataclass(frozen=True)

@@ -15,6 +15,7 @@ from __future__ import annotations
 import unicodedata
 from datetime import datetime
 
+from kiosk.core.families import HOLDER_ZH
 from kiosk.core.models import Receipt, Slip
 
 
@@ -104,7 +105,7 @@ def receipt_body(receipt: Receipt, width: int = 32) -> tuple[list[str], list[int
         big(reprint_mark(receipt.reprint))
     lines += [rule,
               left_right("时间", receipt.created_at.strftime("%Y-%m-%d %H:%M:%S"), width),
-              left_right("志愿者", receipt.masked_name, width)]
+              left_right(HOLDER_ZH[receipt.family], receipt.masked_name, width)]
     if receipt.voids_order_id:
         lines.append(left_right("原订单", short_order_id(receipt.voids_order_id), width))
     lines.append(rule)

@@ -7,6 +7,7 @@ from dataclasses import replace
 
 from kiosk.core.clock import from_db
 from kiosk.core.errors import OrderNotFound
+from kiosk.core.families import is_family
 from kiosk.core.models import KioskInfo, Receipt, ReceiptLine
 from kiosk.core.orders import STANDING_SALE_SQL
 from kiosk.core.vouchers import VoucherPaper
@@ -16,7 +17,7 @@ from kiosk.core.vouchers import for_order as voucher_papers
 def make_receipt(kiosk: KioskInfo, *, order_id: str, kind: str, created_at: str,
                  masked_name: str, lines: tuple[ReceiptLine, ...], total: int,
                  balance_after: int, offline: bool, voids_order_id: str | None,
-                 vouchers: tuple[VoucherPaper, ...] = ()) -> Receipt:
+                 vouchers: tuple[VoucherPaper, ...] = (), family: bool = False) -> Receipt:
     """The one way a receipt is put together, from an order as stored (``created_at`` in the
     database's text form), so a fresh sale and its reprint are equal."""
     return Receipt(order_id=order_id, kind=kind, kiosk_id=kiosk.kiosk_id,
@@ -24,7 +25,7 @@ def make_receipt(kiosk: KioskInfo, *, order_id: str, kind: str, created_at: str,
                    created_at=from_db(created_at).astimezone(kiosk.timezone),
                    masked_name=masked_name, lines=lines, total=total,
                    balance_after=balance_after, offline=offline,
-                   voids_order_id=voids_order_id, vouchers=vouchers)
+                   voids_order_id=voids_order_id, vouchers=vouchers, family=family)
 
 
 def receipt_for(conn: sqlite3.Connection, kiosk: KioskInfo, order_id: str) -> Receipt:
@@ -44,7 +45,8 @@ def receipt_for(conn: sqlite3.Connection, kiosk: KioskInfo, order_id: str) -> Re
         masked_name=order["masked_name"], lines=lines, total=int(order["total"]),
         balance_after=int(order["balance_after"]), offline=bool(order["offline"]),
         voids_order_id=order["voids_order_id"],
-        vouchers=voucher_papers(conn, kiosk.kiosk_id, order_id))
+        vouchers=voucher_papers(conn, kiosk.kiosk_id, order_id),
+        family=is_family(conn, order["volunteer_id"]))
 
 
 _RECENT_SALES_SQL = f"""

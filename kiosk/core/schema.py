@@ -447,6 +447,12 @@ CREATE TABLE voucher_states (
     at TEXT NOT NULL,
     place TEXT NOT NULL DEFAULT ''
 );
+
+-- Holders who are families in need (the district's change feed): addressed as a family on
+-- screen and paper, never as a volunteer.
+CREATE TABLE families (
+    volunteer_id TEXT PRIMARY KEY
+);
 """ + _append_only("vouchers")
 
 MIGRATIONS: tuple[str, ...] = (V1, V2, V3, V4, V5, V6, V7, V8, V9, V_VOUCHERS)

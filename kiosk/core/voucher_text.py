@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from kiosk.core.families import HOLDER_ZH
 from kiosk.core.models import Receipt, Slip
 from kiosk.core.receipt_text import center, fit, left_right, reprint_mark
 from kiosk.core.vouchers import VoucherPaper
@@ -27,7 +28,7 @@ def voucher_slip(receipt: Receipt, paper: VoucherPaper, width: int = 32) -> Slip
     above += [rule, fit(paper.name_zh, width),
               left_right("合作单位", v.partner_id, width),
               left_right("面值", f"{v.value} 分", width),
-              left_right("志愿者", v.masked_name, width),
+              left_right(HOLDER_ZH[receipt.family], v.masked_name, width),
               left_right("有效期至", expires, width),
               left_right("开具时间", receipt.created_at.strftime("%Y-%m-%d %H:%M"), width),
               rule]

@@ -149,6 +149,13 @@ def _voucher_rows(page: dict[str, Any]) -> list[list[Any]]:
         lambda v: _is_str(v) and len(v) <= 40, lambda v: _is_str(v) and len(v) <= 200))
 
 
+def _family_rows(page: dict[str, Any]) -> list[list[Any]]:
+    """Holders who are families in need. Optional, like the voucher rows."""
+    if page.get("families") is None:
+        return []
+    return _rows(page, "families", (lambda v: _is_str(v) and 0 < len(v) <= 64,))
+
+
 @dataclass(frozen=True)
 class PushAnswer:
     applied_seq: int              # the highest of this kiosk's sequence numbers the district has
@@ -252,7 +259,8 @@ def parse_change_page(data: Any, after: int) -> ChangePage:
         items=_items(data),
         settings=_settings(data),           # type: ignore[arg-type]
         sun_counters=_sun_counter_rows(data),   # type: ignore[arg-type]
-        vouchers=_voucher_rows(data))           # type: ignore[arg-type]
+        vouchers=_voucher_rows(data),           # type: ignore[arg-type]
+        families=_family_rows(data))            # type: ignore[arg-type]
     if more and cursor == after:
         raise ProtocolError("change page: 'more' without moving the cursor would loop forever")
     return page

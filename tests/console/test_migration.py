@@ -10,6 +10,7 @@ from district.console.rollups import metadata as rollup_metadata
 from district.console.schema import metadata as console_metadata
 from district.db.migrate import head_revision
 from district.db.tables import metadata
+from district.families.schema import metadata as family_metadata
 from district.store import Store
 from district.vouchers.schema import metadata as voucher_metadata
 
@@ -23,7 +24,8 @@ def test_a_database_from_before_the_console_is_upgraded(district_location: tuple
     with Store(location, district=name) as store:       # then taken back to d0001's shape
         store.upsert_volunteers([("V1", "张*", "active")])
         with store.db.write() as conn:
-            voucher_metadata.drop_all(conn)   # d0004 (vouchers) came after the report sums
+            voucher_metadata.drop_all(conn)   # d0004 (vouchers, families) came after the sums
+            family_metadata.drop_all(conn)
             rollup_metadata.drop_all(conn)
             console_metadata.drop_all(conn)
             for index in NEW_INDEXES:
@@ -32,7 +34,7 @@ def test_a_database_from_before_the_console_is_upgraded(district_location: tuple
     with Store(location, district=name) as store, store.db.engine.connect() as conn:
         assert store.query("SELECT version_num FROM alembic_version")[0][0] == head_revision()
         assert compare_metadata(MigrationContext.configure(conn), [
-            metadata, console_metadata, rollup_metadata, voucher_metadata]
+            metadata, console_metadata, rollup_metadata, voucher_metadata, family_metadata]
             ) == []  # type: ignore[arg-type]
         assert store.query("SELECT id FROM volunteers") == [("V1",)]
         assert store.query("SELECT COUNT(*) FROM console_audit")[0][0] == 0
@@ -43,14 +45,14 @@ def test_a_console_database_gets_the_vouchers_tables(district_location: tuple[st
     """A district at d0003 (the report sums, before vouchers) is brought to d0004 on opening, its
     redemptions append-only on either engine."""
     location, name = district_location
-    with Store(location, district=name) as store:
-        with store.db.write() as conn:
-            voucher_metadata.drop_all(conn)
-            conn.exec_driver_sql("UPDATE alembic_version SET version_num = 'd0003'")
+    with Store(location, district=name) as store, store.db.write() as conn:
+        voucher_metadata.drop_all(conn)
+        family_metadata.drop_all(conn)
+        conn.exec_driver_sql("UPDATE alembic_version SET version_num = 'd0003'")
     with Store(location, district=name) as store, store.db.engine.connect() as conn:
         assert store.query("SELECT version_num FROM alembic_version")[0][0] == "d0004"
         assert compare_metadata(MigrationContext.configure(conn), [
-            metadata, console_metadata, rollup_metadata, voucher_metadata]
+            metadata, console_metadata, rollup_metadata, voucher_metadata, family_metadata]
             ) == []  # type: ignore[arg-type]
     with Store(location, district=name) as store:
         with store.db.write() as conn:
@@ -62,7 +64,7 @@ def test_a_console_database_gets_the_vouchers_tables(district_location: tuple[st
         try:
             with store.db.write() as conn:
                 conn.exec_driver_sql("DELETE FROM voucher_redemptions")
-        except Exception as exc:   # noqa: BLE001 (either engine's own error)
+        except Exception as exc:
             assert "append-only" in str(exc) or "history" in str(exc)
         else:
             raise AssertionError("a redemption was deleted")

@@ -9,6 +9,7 @@ from district.console.routes import (
     credits,
     donors,
     exports,
+    families,
     home,
     kiosks,
     partner,
@@ -19,5 +20,5 @@ from district.console.routes import (
 )
 
 AREAS = [home.area, volunteers.area, credits.area, cards.area, catalogue.area, donors.area,
-         kiosks.area, conflicts.area, reports.area, settings.area, accounts.area,
+         kiosks.area, families.area, conflicts.area, reports.area, settings.area, accounts.area,
          audit_log.area, partner.area, redeem.area, exports.area]

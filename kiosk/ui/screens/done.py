@@ -68,7 +68,10 @@ class DoneScreen(Screen):
         # Someone's stray code or refused card while this shows is a line in place of the
         # thanks; the points left and the order number stay.
         aside = state.notice.text(self.lang.code) if state.notice is not None else ""
-        self.back_in.setText(aside or self.tr("Thank you for volunteering!"))
+        # A family in need is thanked as a guest: no volunteer wording on their screens.
+        thanks = (self.tr("Thank you, and welcome back!") if receipt.family
+                  else self.tr("Thank you for volunteering!"))
+        self.back_in.setText(aside or thanks)
         # A long note on a short panel: the thanks give way to what must be read.
         self.back_in.setVisible(bool(aside) or printed or not self.ctx.metrics.large_text)
         self.finish.setText(self.tr("Finish"))
