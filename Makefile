@@ -43,6 +43,7 @@ bench: setup
 	$(BIN)/python bench/startup.py
 	$(BIN)/python bench/sun_tap.py
 	$(BIN)/python bench/accessibility.py
+	$(BIN)/python bench/redeem.py
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache .hypothesis

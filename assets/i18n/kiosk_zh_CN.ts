@@ -1346,16 +1346,21 @@
     </message>
     <message>
         <location filename="../../kiosk/ui/screens/tile.py" line="62"/>
+        <source>Printed as a voucher for the partner</source>
+        <translation>打印兑换券，到合作单位核销</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/screens/tile.py" line="64"/>
         <source>Voucher printed on the receipt</source>
         <translation>凭小票享受服务</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/tile.py" line="64"/>
+        <location filename="../../kiosk/ui/screens/tile.py" line="66"/>
         <source>%1 left</source>
         <translation>剩 %1 件</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/screens/tile.py" line="66"/>
+        <location filename="../../kiosk/ui/screens/tile.py" line="68"/>
         <source>In cart: %1</source>
         <translation>已选 %1</translation>
     </message>

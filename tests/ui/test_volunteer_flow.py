@@ -288,12 +288,13 @@ def test_donation_and_fee_offset_voucher(touch: Touchscreen) -> None:
     assert shelf.tabs[Category.DONATE].isChecked()
     touch.click(shelf.tiles["donate-10"])
     touch.click(shelf.tabs[Category.SERVICES])
-    assert shelf.tiles["property-fee"].state.text() == "凭小票享受服务"
+    assert shelf.tiles["property-fee"].state.text() == "打印兑换券，到合作单位核销"
     touch.click(shelf.tiles["property-fee"])
     pay(touch)
     touch.wait_for(Screen.DONE)
     assert balance_of(touch, ZHANG) == 800 - 10 - 500
-    assert "爱心捐赠" in decode_text(touch.paper.wait_for_jobs(1)[0])
+    printed = decode_text(touch.paper.wait_for_jobs(1)[0])
+    assert "爱心捐赠" in printed and "服务兑换券" in printed and "核销码" in printed
 
 
 def test_taps_while_committing_do_not_interrupt(touch: Touchscreen) -> None:

@@ -58,6 +58,8 @@ class ItemTile(QPushButton):
             state, off = self.tr("Not enough points"), True
         elif e.kind is ItemKind.DONATION:
             state = self.tr("Goes to families in need")
+        elif e.partner is not None:     # a voucher the partner redeems once
+            state = self.tr("Printed as a voucher for the partner")
         elif e.kind in (ItemKind.SERVICE, ItemKind.FEE_OFFSET):
             state = self.tr("Voucher printed on the receipt")
         else:
