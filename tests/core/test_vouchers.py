@@ -156,3 +156,19 @@ def test_a_changed_voucher_fails_its_signature(shop: Services) -> None:
         protocol.verify(forged, kiosk_key(shop).public_key())
     with pytest.raises(Invalid):
         protocol.verify(paper.token[:-8] + "AAAAAAAA", kiosk_key(shop).public_key())
+
+
+def test_the_feed_rows_of_vouchers_and_families_are_checked_like_every_other_row() -> None:
+    from kiosk.sync.protocol import ProtocolError, parse_change_page
+    base = {"cursor": 2, "more": False, "volunteers": [], "cards": [], "balances": [],
+            "items": [], "settings": [], "as_of": "2026-11-30T03:00:00+00:00"}
+    page = parse_change_page({**base, "vouchers": [["v1", "redeemed", "2026-11-30", "店"]],
+                              "families": [["F0001"]]}, 1)
+    assert page.vouchers == [["v1", "redeemed", "2026-11-30", "店"]]
+    assert page.families == [["F0001"]]
+    assert parse_change_page(base, 1).vouchers == []    # a district from before: none
+    for bad in ({"vouchers": [["v1", "eaten", "2026-11-30", ""]]},
+                {"vouchers": [["v1", "redeemed", 5, ""]]}, {"families": [[7]]},
+                {"families": "F0001"}):
+        with pytest.raises(ProtocolError):
+            parse_change_page({**base, **bad}, 1)
