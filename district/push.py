@@ -101,6 +101,7 @@ class _Batch:
     records: BatchRecords
     changed: set[tuple[str, str]] = field(default_factory=set)
     at: str = ""            # the batch's clock text, written into every row
+    item_partners: dict[str, str | None] = field(default_factory=dict)   # voucher items
 
     def __post_init__(self) -> None:
         self.at = self.now.isoformat(timespec="microseconds")
@@ -129,7 +130,10 @@ def push(db: Database, kiosk_id: str, idempotency_key: str, body_hash: str,
         records.load([e.entry_id for e in ordered],
                      [v for v in (_volunteer(e) for e in ordered) if v is not None],
                      [f for f in facts.values() if not isinstance(f, EntryRejected)])
-        batch = _Batch(conn, kiosk_id, now, policy, int(row.applied_seq), records)
+        batch = _Batch(conn, kiosk_id, now, policy, int(row.applied_seq), records,
+                       item_partners=voucher_register.partners_of(conn, sorted({
+                           line.item_id for f in facts.values() if isinstance(f, OrderFact)
+                           and f.kind == "sale" for line in f.lines})))
         results: list[EntryResult] = []
         stopped: str | None = None
         for entry in ordered:
@@ -280,7 +284,7 @@ def _apply_order(batch: _Batch, entry: PushEntry, order: OrderFact, flags: Flags
         entry_checks.check_sale(records, kiosk_id, order, now=batch.now, policy=batch.policy,
                                 flags=flags)
         issued, problems = voucher_register.check_sale(batch.conn, kiosk_id, order,
-                                                       entry.payload)
+                                                       entry.payload, batch.item_partners)
         for problem in problems:
             flags.add("voucher", problem)
     else:

@@ -4,7 +4,7 @@ to the original. Never an edit; the schema allows one void per sale."""
 from __future__ import annotations
 
 import sqlite3
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from kiosk.core import ledger, service_stops, vouchers
 from kiosk.core.clock import Clock, from_db, to_db
@@ -45,7 +45,9 @@ def void_order(conn: sqlite3.Connection, clock: Clock, kiosk: KioskInfo, policy:
         if redeemed is not None:
             # The partner already gave the service for it (the district said so at the last
             # sync); the district's own check refuses such a void that raced past this one.
-            at, place = redeemed["at"][:16].replace("T", " "), redeemed["place"]
+            at = datetime.fromisoformat(redeemed["at"]).astimezone(kiosk.timezone) \
+                .strftime("%Y-%m-%d %H:%M")
+            place = redeemed["place"]
             raise VoidRefused(f"这笔订单的兑换券已于 {at} 在{place}核销，不能撤销。",
                               f"This order's voucher was redeemed at {place} on {at}: "
                               "it cannot be voided.")
