@@ -1,6 +1,6 @@
 """Redeeming a voucher at the district, server side, with 100,000 vouchers outstanding.
 
-    python bench/redeem.py [--vouchers 100000] [--samples 1000] [--pairs 1000]
+    python bench/redeem.py [--vouchers 100000] [--samples 1000] [--pairs 1000] [--postgres]
 
 * ``redeem_p95_ms``: scan to answer, as the partner page's confirm does it: the QR's token
   read and its signature checked against the kiosk's registered key, the voucher looked up,
@@ -8,8 +8,9 @@
   district's SQLite runs ``synchronous=FULL``), for ``--samples`` vouchers drawn at random.
 * ``double_redemptions``: ``--pairs`` vouchers each redeemed by two threads released together;
   a voucher redeemed twice counts (must be 0), and ``redemptions_rows`` must equal the pairs.
-* The physical limit, measured in the same run on the same disk: one bare durable SQLite
-  commit (one row, WAL, ``synchronous=FULL``); ``p95_vs_commit`` is the ratio.
+* The physical limit, measured in the same run on the same disk: one bare durable commit of
+  one row on the same engine (SQLite: WAL, ``synchronous=FULL``; ``--postgres``: a throwaway
+  cluster with fsync on); ``p95_vs_commit`` is the ratio.
 
 Prints a JSON object of figures as its last line.
 """
@@ -17,6 +18,7 @@ Prints a JSON object of figures as its last line.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import random
 import sqlite3
@@ -37,6 +39,7 @@ from district.vouchers import redeem as r  # noqa: E402
 from district.vouchers import schema as vs  # noqa: E402
 from points_protocol import signing  # noqa: E402
 from points_protocol import vouchers as protocol  # noqa: E402
+from tests.pg_cluster import PgCluster  # noqa: E402
 
 PARTNER = "zhongjiacun-breakfast"
 
@@ -55,6 +58,19 @@ def bare_commit_ms(folder: Path, samples: int = 200) -> float:
         conn.execute("COMMIT")
         took.append((time.perf_counter() - start) * 1000)
     conn.close()
+    return percentile(took, 95)
+
+
+def bare_postgres_commit_ms(store: Store, samples: int = 200) -> float:
+    """The same on PostgreSQL: one row, one durable commit, through the district's engine."""
+    with store.db.write() as conn:
+        conn.exec_driver_sql("CREATE TABLE bare_commit (id SERIAL PRIMARY KEY, v TEXT)")
+    took = []
+    for n in range(samples):
+        start = time.perf_counter()
+        with store.db.write() as conn:
+            conn.exec_driver_sql(f"INSERT INTO bare_commit (v) VALUES ('{n}')")
+        took.append((time.perf_counter() - start) * 1000)
     return percentile(took, 95)
 
 
@@ -86,10 +102,16 @@ def main() -> None:
     p.add_argument("--vouchers", type=int, default=100_000)
     p.add_argument("--samples", type=int, default=1000)
     p.add_argument("--pairs", type=int, default=1000)
+    p.add_argument("--postgres", action="store_true",
+                   help="a throwaway PostgreSQL cluster (fsync on) instead of an SQLite file")
     args = p.parse_args()
     folder = work_dir("redeem-")
     now = datetime.now(UTC)
-    with Store(folder / "district.sqlite") as store:
+    with contextlib.ExitStack() as stack:
+        location = str(folder / "district.sqlite")
+        if args.postgres:
+            location = stack.enter_context(PgCluster(fsync=True)).create_database("bench")
+        store = stack.enter_context(Store(location, district="bench"))
         started = time.perf_counter()
         tokens = outstanding(store, args.vouchers, now)
         print(f"{args.vouchers} vouchers outstanding in {time.perf_counter() - started:.1f} s",
@@ -124,9 +146,10 @@ def main() -> None:
             doubles += outcomes.count(r.REDEEMED) > 1
             assert sorted(outcomes) == [r.ALREADY, r.REDEEMED], outcomes
         rows = store.query("SELECT COUNT(*) FROM voucher_redemptions")[0][0]
-    commit = bare_commit_ms(folder)
+        commit = bare_postgres_commit_ms(store) if args.postgres else bare_commit_ms(folder)
     p95 = percentile(took, 95)
     print(json.dumps({
+        "engine": "postgresql" if args.postgres else "sqlite",
         "vouchers_outstanding": args.vouchers, "samples": args.samples,
         "redeem_p50_ms": round(percentile(took, 50), 2), "redeem_p95_ms": round(p95, 2),
         "racing_pairs": args.pairs, "double_redemptions": doubles,

@@ -31,7 +31,7 @@ from kiosk.hardware.printer import EscposReceiptPrinter
 from points_protocol.vouchers import show_code
 from tests.conftest import ManualClock
 from tests.console.browser import ARGS, CHROMIUM, browser, sign_in  # noqa: F401
-from tests.console.world import ConsoleServer, seed_console
+from tests.console.world import ConsoleServer, password, seed_console
 from tests.district.test_vouchers import BREAKFAST, PROPERTY, add_partners
 from tests.hardware.tcp_printer import TcpPrinter, decode_text, raster_images
 from tests.live_district import make_kiosk
@@ -164,4 +164,20 @@ def test_vouchers_printed_synced_and_redeemed_once_by_code_and_by_camera(
         assert outcome == "already" and "汉阳物业" in said
     finally:
         camera.close()
+
+    # The community's social worker registers a family in need through the page's form.
+    worker = browser.new_context(viewport={"width": 1366, "height": 768}).new_page()
+    sign_in(worker, site.url, "sw-qintai", password("sw-qintai"))
+    worker.goto(site.url + "/console/families")
+    form = worker.locator("form[action$='/console/families']")
+    form.locator("input[name=family_id]").fill("F0001")
+    form.locator("input[name=household]").fill("王小明")
+    form.locator("input[name=members]").fill("3")
+    form.locator("input[name=reason]").fill("低保户，社区走访核实")
+    form.locator("button").click()
+    worker.wait_for_load_state("networkidle")
+    table = worker.inner_text("section.table")
+    assert "F0001" in table and "王*明家" in table and "sw-qintai" in table
+    shoot(worker, "families")
+    worker.context.close()
     kiosk.close()
