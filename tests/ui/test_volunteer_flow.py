@@ -6,7 +6,8 @@ from __future__ import annotations
 
 import threading
 
-from kiosk.core import cards, stock
+from kiosk.core import cards, families, stock
+from kiosk.core.db import write_transaction
 from kiosk.core.models import PresentedCard
 from kiosk.core.printing import last_print
 from kiosk.core.session_flow import Add, Confirm, Finish, Pay, Screen, ShowCart, Tick
@@ -337,3 +338,21 @@ def test_qr_cards_are_not_held_to_the_uid_only_cap(touch: Touchscreen) -> None:
     assert touch.kiosk.controller.state.cart.quantity_of("toothpaste") == 1
     assert "最多还能兑换 10 分" in shelf.notice.text()   # 50 less the first 40
     assert orders(touch) == 1
+
+
+def test_a_family_in_need_is_never_addressed_as_a_volunteer(touch: Touchscreen) -> None:
+    """李* is registered at the district as a family in need (the change feed's families row,
+    written as the feed writes it): the done screen and the paper say family, not volunteer."""
+    with write_transaction(touch.services.conn):
+        families.store(touch.services.conn, [("V0002",)])
+    touch.tap(LI)
+    shelf = open_catalogue(touch)
+    touch.click(shelf.tiles["soap"])
+    pay(touch)
+    touch.wait_for(Screen.DONE)
+    done = touch.page(Screen.DONE)
+    assert isinstance(done, DoneScreen)
+    shown = " ".join(w.text() for w in (done.title, done.caption, done.notice, done.back_in))
+    assert "志愿" not in shown and "谢谢" in shown
+    printed = decode_text(touch.paper.wait_for_jobs(1)[0])
+    assert "受助家庭" in printed and "志愿者" not in printed
