@@ -16,12 +16,14 @@ arrives, or is refused, is listed among the conflicts (:func:`unpaid`).
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Connection, select
 
+from district.console.schema import partners
 from district.db import tables as t
 from district.db.engine import Database
 from district.entry_checks import SHOP_ZONE
@@ -52,14 +54,12 @@ class Answer:
 
 
 def _item_names(conn: Connection, item_id: str) -> tuple[str, str]:
-    import json  # noqa: PLC0415 (only here)
     spec = conn.execute(select(t.items.c.spec).where(t.items.c.id == item_id)).scalar()
     raw = json.loads(spec) if spec else {}
     return raw.get("name_zh", item_id), raw.get("name_en", item_id)
 
 
 def _partner_name(conn: Connection, partner_id: str) -> str:
-    from district.console.schema import partners  # noqa: PLC0415 (the console's table)
     name = conn.execute(select(partners.c.name).where(partners.c.id == partner_id)).scalar()
     return str(name or partner_id)
 
