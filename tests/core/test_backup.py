@@ -57,8 +57,11 @@ class Writer:
     def _read(self) -> None:
         assert self.proc.stdout is not None
         for line in self.proc.stdout:
-            with self.lock:
-                self.acked.append(line.split()[1])
+            # Only a whole line acknowledges: terminate() can stop the writer between the
+            # pieces print() writes (unbuffered output), leaving a last 'ack' without its id.
+            if line.endswith("\n") and len(line.split()) == 2:
+                with self.lock:
+                    self.acked.append(line.split()[1])
 
     def snapshot(self) -> set[str]:
         with self.lock:
