@@ -1,5 +1,5 @@
 """The families' tables, in a metadata of their own, created by the vouchers' revision
-(``d0003``, one revision per issue).
+(``d0004``, one revision per issue).
 
 A family is also a row of the district's ``volunteers`` (id ``F`` + digits, a masked name): so
 its cards, balance and sales go through every path a volunteer's do, unchanged, and kiosks

@@ -110,6 +110,8 @@ REFUSALS: dict[str, tuple[str, str]] = {
     "reprinted": ("小票已打印，请取走。", "The receipt is printed. Please take it."),
     "out_of_service": ("本机暂停服务，请联系工作人员。",
                        "This kiosk is out of service. Please ask staff."),
+    "voucher_unavailable": ("这张兑换券现在不能兑换，请联系工作人员。",
+                            "This voucher cannot be taken here right now. Please ask staff."),
 }
 
 # Refusals only an operator meets, on screens that are not spoken.
