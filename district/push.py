@@ -29,7 +29,7 @@ from typing import Any
 
 from sqlalchemy import Connection, select
 
-from district import entry_checks, ledger, sun_sync
+from district import entry_checks, ledger, push_entries, sun_sync
 from district.batch import BatchRecords, SaleRecord
 from district.db import tables as t
 from district.db.engine import Database
@@ -48,7 +48,7 @@ from district.entry_shapes import (
 )
 from district.feed import mark_changed_and_commit
 from district.overspend import check_shortfall, shop_day
-from district.vouchers import register as voucher_register
+from district.vouchers import in_push as vouchers
 from points_protocol import ids
 from points_protocol.errors import Invalid
 from points_protocol.messages import EntryResult, EntryStatus
@@ -131,9 +131,7 @@ def push(db: Database, kiosk_id: str, idempotency_key: str, body_hash: str,
                      [v for v in (_volunteer(e) for e in ordered) if v is not None],
                      [f for f in facts.values() if not isinstance(f, EntryRejected)])
         batch = _Batch(conn, kiosk_id, now, policy, int(row.applied_seq), records,
-                       item_partners=voucher_register.partners_of(conn, sorted({
-                           line.item_id for f in facts.values() if isinstance(f, OrderFact)
-                           and f.kind == "sale" for line in f.lines})))
+                       item_partners=vouchers.partners_for(conn, facts.values()))
         results: list[EntryResult] = []
         stopped: str | None = None
         for entry in ordered:
@@ -203,9 +201,8 @@ def _one(batch: _Batch, entry: PushEntry, fact: Fact | EntryRejected) -> EntryRe
     except EntryRejected as exc:
         outcome, reason = "rejected", str(exc)[:300]
         _conflict(batch, "rejected", entry, None, reason)
-        for voucher_id in voucher_register.sale_refused(batch.conn, entry.payload):
-            _conflict(batch, "voucher_unpaid", entry, None,
-                      f"voucher {voucher_id} was redeemed but its sale was refused")
+        for detail in vouchers.refused_sale(batch.conn, entry.payload):
+            _conflict(batch, "voucher_unpaid", entry, None, detail)
         log.warning("kiosk %s seq %d rejected: %s", kiosk_id, entry.seq, reason)
         flags.items.clear()
     for kind, detail in flags.items:
@@ -264,9 +261,9 @@ def _apply(batch: _Batch, entry: PushEntry, fact: Fact, flags: Flags) -> None:
     elif isinstance(fact, StockFact):
         _stock(batch, entry.entry_id, [(i, d, fact.kind, fact.donor_id) for i, d in fact.stock])
     elif isinstance(fact, CardFact):
-        _apply_card(batch, entry.entry_id, fact)
+        push_entries.apply_card(batch, entry.entry_id, fact)
     elif isinstance(fact, AuditFact):
-        _apply_audit(batch, entry.entry_id, fact)
+        push_entries.apply_audit(batch, entry.entry_id, fact)
     elif isinstance(fact, CounterFact):
         batch.records.flush()
         if sun_sync.raise_counter(batch.conn, fact.card_id, fact.key_generation, fact.counter,
@@ -279,18 +276,13 @@ def _apply(batch: _Batch, entry: PushEntry, fact: Fact, flags: Flags) -> None:
 
 def _apply_order(batch: _Batch, entry: PushEntry, order: OrderFact, flags: Flags) -> None:
     records, kiosk_id = batch.records, batch.kiosk_id
-    issued: list[voucher_register.Checked] = []
     if order.kind == "sale":
         entry_checks.check_sale(records, kiosk_id, order, now=batch.now, policy=batch.policy,
                                 flags=flags)
-        issued, problems = voucher_register.check_sale(batch.conn, kiosk_id, order,
-                                                       entry.payload, batch.item_partners)
-        for problem in problems:
-            flags.add("voucher", problem)
     else:
         entry_checks.check_void(records, kiosk_id, order)
-        assert order.voids_order_id is not None
-        voucher_register.check_void(batch.conn, order.voids_order_id)
+    issued = vouchers.check_order(batch.conn, kiosk_id, order, entry.payload,
+                                  partners=batch.item_partners, flags=flags)
     if order.order_id in records.taken_orders:
         raise EntryRejected(f"order {order.order_id} is already recorded")
     for move in order.moves:
@@ -317,14 +309,10 @@ def _apply_order(batch: _Batch, entry: PushEntry, order: OrderFact, flags: Flags
             order.order_id, kiosk_id, "sale", order.volunteer_id, order.total,
             [(x.item_id, x.quantity, x.unit_price, x.amount) for x in order.lines],
             [(m.src, m.dst, m.amount) for m in order.moves])
-        for problem in voucher_register.register(batch.conn, order.order_id, issued, batch.at):
-            flags.add("voucher", problem)
     else:
         assert order.voids_order_id is not None
         records.voided.add(order.voids_order_id)
-        batch.changed.update(
-            (voucher_register.FEED_ENTITY, voucher_id)
-            for voucher_id in voucher_register.void(batch.conn, order.voids_order_id, batch.at))
+    batch.changed.update(vouchers.record_order(batch.conn, order, issued, batch.at, flags))
     _stock(batch, entry.entry_id, [(i, d, order.kind, None) for i, d in order.stock])
     _settle(batch, entry, order, debt)
     batch.changed.add(("balance", order.volunteer_id))
@@ -371,54 +359,3 @@ def _stock(batch: _Batch, entry_id: str, moves: list[tuple[str, int, str, str | 
     batch.records.pending.stock.extend(
         {"kiosk_id": batch.kiosk_id, "entry_id": entry_id, "item_id": item, "delta": delta,
          "kind": kind, "donor_id": donor} for item, delta, kind, donor in moves)
-
-
-def _apply_card(batch: _Batch, entry_id: str, card: CardFact) -> None:
-    """A block made at one kiosk is a block everywhere (the feed carries the card row). A
-    registration of a card someone else holds is refused (the kiosk's copy may be stale)."""
-    batch.records.flush()
-    conn = batch.conn
-    row = conn.execute(select(t.cards.c.volunteer_id).where(t.cards.c.card_id == card.card_id)
-                       .with_for_update()).first()
-    if card.action == "register":
-        if conn.execute(select(t.volunteers.c.id)
-                        .where(t.volunteers.c.id == card.volunteer_id)).first() is None:
-            raise EntryRejected(f"card {card.card_id}: unknown volunteer {card.volunteer_id}")
-        if row is not None and row.volunteer_id != card.volunteer_id:
-            raise EntryRejected(f"card {card.card_id} is registered to another volunteer")
-        if row is not None and card.kind == "sun":   # a UID-only card found to sign taps
-            conn.execute(t.cards.update().where(t.cards.c.card_id == card.card_id)
-                         .values(kind="sun"))
-        if row is None:
-            conn.execute(t.cards.insert().values(card_id=card.card_id,
-                                                 volunteer_id=card.volunteer_id,
-                                                 kind=card.kind))
-    else:
-        if row is None:
-            raise EntryRejected(f"card {card.card_id} is unknown to the district")
-        blocked = card.action == "block"
-        conn.execute(t.cards.update().where(t.cards.c.card_id == card.card_id).values(
-            status="blocked" if blocked else "active",
-            blocked_at=card.at if blocked else None))
-    conn.execute(t.card_events.insert().values(
-        entry_id=entry_id, kiosk_id=batch.kiosk_id, card_id=card.card_id, action=card.action,
-        volunteer_id=card.volunteer_id, at=card.at))
-    batch.records.card_changed(card.card_id)
-    batch.changed.add(("card", card.card_id))
-
-
-def _apply_audit(batch: _Batch, entry_id: str, audit: AuditFact) -> None:
-    def dump(value: Any) -> str | None:
-        return None if value is None else json.dumps(value, ensure_ascii=False, sort_keys=True)
-
-    batch.records.flush()
-    conn = batch.conn
-    if conn.execute(select(t.kiosk_audit.c.entry_id).where(
-            t.kiosk_audit.c.kiosk_id == batch.kiosk_id,
-            t.kiosk_audit.c.audit_id == audit.audit_id)).first():
-        raise EntryRejected(f"audit row {audit.audit_id} of kiosk {batch.kiosk_id} is already "
-                            "stored from another entry")
-    conn.execute(t.kiosk_audit.insert().values(
-        kiosk_id=batch.kiosk_id, audit_id=audit.audit_id, entry_id=entry_id, at=audit.at,
-        operator_id=audit.operator_id, action=audit.action, subject=audit.subject,
-        before=dump(audit.before), after=dump(audit.after)))
