@@ -46,6 +46,7 @@ from district.entry_shapes import (
     StockFact,
     shape_of,
 )
+from district.families import pool
 from district.feed import mark_changed_and_commit
 from district.overspend import check_shortfall, shop_day
 from district.vouchers import in_push as vouchers
@@ -289,6 +290,9 @@ def _apply_order(batch: _Batch, entry: PushEntry, order: OrderFact, flags: Flags
         if move.transfer_id in records.taken_transfers:
             raise EntryRejected(f"transfer id {move.transfer_id} already applied")
     debt = _debt_after(batch, order)        # may refuse: nothing is written before this
+    # A void never takes the pool below zero: what it no longer holds becomes its debt.
+    pool_short = pool.cover_void(batch.conn, records, order, batch.at) \
+        if order.kind == "void" else 0
     records.pending.orders.append({
         "order_id": order.order_id, "kiosk_id": kiosk_id, "kind": order.kind,
         "volunteer_id": order.volunteer_id, "card_id": order.card_id, "total": order.total,
@@ -313,6 +317,11 @@ def _apply_order(batch: _Batch, entry: PushEntry, order: OrderFact, flags: Flags
         assert order.voids_order_id is not None
         records.voided.add(order.voids_order_id)
     batch.changed.update(vouchers.record_order(batch.conn, order, issued, batch.at, flags))
+    if pool_short:
+        _conflict(batch, "pool_shortfall", entry, pool_short,
+                  f"void of {order.voids_order_id}: the donation pool no longer held "
+                  f"{pool_short} of its points (allocated to families); booked as the pool's "
+                  "debt, repaid from new donations")
     _stock(batch, entry.entry_id, [(i, d, order.kind, None) for i, d in order.stock])
     _settle(batch, entry, order, debt)
     batch.changed.add(("balance", order.volunteer_id))

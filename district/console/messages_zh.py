@@ -409,6 +409,11 @@ ZH: dict[str, str] = {
     "sold": "已兑换",
     "voucher": "兑换券",
     "voucher_unpaid": "兑换券已核销但兑换被拒",
+    "pool_shortfall": "撤销捐赠时积分池不足",
+    ("The pool owes {points} points: donations voided after their points were allocated. "
+     "New donations repay it before more can be allocated."):
+        "积分池欠 {points} 分：有捐赠在其积分分配后被撤销。"
+        "新的捐赠会先还清欠分，之后才能继续分配。",
     # Families in need (issue 13)
     "Families in need": "受助家庭",
     "Family number": "家庭编号",

@@ -23,6 +23,7 @@ from district.console import schema as cs
 from district.db import tables as t
 from district.db.engine import Database
 from district.entry_checks import SHOP_ZONE
+from district.families import pool
 from district.families import schema as fs
 from district.feed import mark_changed
 from points_protocol.names import mask_name
@@ -52,7 +53,8 @@ class NewFamily:
 
 
 def pool_balance(conn: Connection) -> int:
-    return ledger.balance(conn, ledger.DONATION_POOL)
+    """What a social worker may allocate: the pool less what it owes (district.families.pool)."""
+    return pool.available(conn)
 
 
 def register(db: Database, family: NewFamily, *, account_id: str, now: datetime,
@@ -106,15 +108,18 @@ def allocate(db: Database, family_id: str, points: int, reason: str, *, account_
         if family is None or (communities is not None
                               and family.community_id not in communities):
             raise FamilyRefused("No such family in your communities.")
-        # Lock the pool's rows: a concurrent allocation waits here and then sees this one.
-        shards = conn.execute(select(t.balances.c.balance).where(
-            t.balances.c.account == ledger.DONATION_POOL).with_for_update()).scalars().all()
-        held = int(sum(shards))
-        if points > held:
+        # Lock the pool's rows: a concurrent allocation (or a void of a donation) waits here
+        # and then sees this one. What the pool owes (voids after allocations) comes first.
+        held, owed = pool.locked(conn)
+        if points > held - owed:
+            free = max(0, held - owed)
             raise FamilyRefused("The donation pool holds {held} points: {points} cannot be "
-                                "allocated.", held=f"{held:,}", points=f"{points:,}")
+                                "allocated.", held=f"{free:,}", points=f"{points:,}")
         allocation_id = str(uuid.uuid4())
         at = now.isoformat(timespec="seconds")
+        repaid = pool.repay(conn, held=held, owed_now=owed, transfer_id=f"repay-{allocation_id}",
+                            group_id=allocation_id, at=at)
+        held -= repaid
         ledger.transfer(conn, transfer_id=f"alloc-{allocation_id}", group_id=allocation_id,
                         role="allocate", src=ledger.DONATION_POOL,
                         dst=ledger.volunteer_account(family_id), amount=points, kiosk_id=None,

@@ -21,6 +21,7 @@ from district.console.scope import STAFF
 from district.console.tables import Column, Table, exportable
 from district.console.web import Area, Ctx, UserError, ctx_of, form_text, redirect, render
 from district.db import tables as t
+from district.families import pool as family_pool
 from district.families import schema as fs
 from district.families import service
 from district.ledger import DONATION_POOL
@@ -111,10 +112,12 @@ def families_page(request: Request) -> Response:
     ctx = ctx_of(request)
     with ctx.db.read() as conn:
         pool = service.pool_balance(conn)
+        owed = family_pool.owed(conn)
         communities = conn.execute(select(s.communities).where(
             ctx.principal.community_filter(s.communities.c.id))).all()
         count = len(_family_ids(conn))
     return render(ctx, "families.html", title="Families in need", pool=pool, count=count,
+                  owed=owed,
                   families=families_table(ctx, {}), months=months_table(ctx, {}),
                   spending=spending_table(ctx, {}), communities=communities,
                   named=ctx.principal.communities is not None)
