@@ -14,6 +14,7 @@ import uuid
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import Connection, func, select
 
@@ -93,9 +94,10 @@ def register(db: Database, family: NewFamily, *, account_id: str, now: datetime,
 
 def allocate(db: Database, family_id: str, points: int, reason: str, *, account_id: str,
              communities: frozenset[str] | None, now: datetime,
-             address: str | None = None) -> int:
-    """Move ``points`` from the pool to the family; returns what the pool holds after.
-    ``communities``: the social worker's (None: the district's staff, any family)."""
+             address: str | None = None, zone: ZoneInfo = SHOP_ZONE) -> int:
+    """Move ``points`` from the pool to the family; returns what may be allocated after.
+    ``communities``: the social worker's (None: the district's staff, any family); ``zone``:
+    the district's (its month is the allocation's month in the reports)."""
     if not 1 <= points <= MAX_ALLOCATION:
         raise FamilyRefused("Allocate 1 to {most} points at a time.",
                             most=f"{MAX_ALLOCATION:,}")
@@ -127,7 +129,7 @@ def allocate(db: Database, family_id: str, points: int, reason: str, *, account_
         conn.execute(fs.allocations.insert().values(
             id=allocation_id, volunteer_id=family_id, points=points, reason=reason[:400],
             account_id=account_id, at=at,
-            month=now.astimezone(SHOP_ZONE).strftime("%Y-%m")))
+            month=now.astimezone(zone).strftime("%Y-%m")))
         mark_changed(conn, [("balance", family_id)])
         audit.record(conn, account_id, "family.allocate", family_id,
                      before={"pool": held}, after={"points": points, "reason": reason[:400],

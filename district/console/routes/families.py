@@ -65,19 +65,22 @@ def _family_ids(conn: Any) -> list[str]:
 def months_table(ctx: Ctx, params: Mapping[str, str]) -> Table:
     """Per month: net points donated into the pool (donation sales less their voids),
     allocated out of it to families, and spent by families at the kiosks (less voids). Months
-    of the UTC time the district recorded them."""
-    tr = t.transfers
-    month = func.substr(tr.c.recorded_at, 1, 7)
+    in the district's time zone, as the other reports count days: a sale's and a void's is
+    their shop day's (district.overspend.shop_day), an allocation's is stored with it."""
+    tr, o = t.transfers, t.orders
+    month = func.substr(o.c.shop_day, 1, 7)
+    by_order = tr.join(o, o.c.order_id == tr.c.group_id)
     with ctx.db.read() as conn:
-        into = dict(conn.execute(select(month, func.sum(tr.c.amount)).where(
-            tr.c.to_account == DONATION_POOL, tr.c.role == "order").group_by(month)).all())
-        back = dict(conn.execute(select(month, func.sum(tr.c.amount)).where(
-            tr.c.from_account == DONATION_POOL, tr.c.role == "order").group_by(month)).all())
+        into = dict(conn.execute(select(month, func.sum(tr.c.amount)).select_from(by_order)
+                                 .where(tr.c.to_account == DONATION_POOL, tr.c.role == "order")
+                                 .group_by(month)).all())
+        back = dict(conn.execute(select(month, func.sum(tr.c.amount)).select_from(by_order)
+                                 .where(tr.c.from_account == DONATION_POOL,
+                                        tr.c.role == "order").group_by(month)).all())
         allocated = dict(conn.execute(select(fs.allocations.c.month,
                                              func.sum(fs.allocations.c.points))
                                       .group_by(fs.allocations.c.month)).all())
-        o = t.orders
-        omonth = func.substr(o.c.created_at, 1, 7)
+        omonth = month
         spent = dict(conn.execute(select(omonth, func.sum(o.c.total)).where(
             o.c.volunteer_id.in_(select(fs.families.c.volunteer_id))).group_by(omonth)).all())
     months = sorted(set(into) | set(back) | set(allocated) | set(spent), reverse=True)
@@ -158,7 +161,7 @@ async def allocate(request: Request) -> Response:
                          _number(ctx, form, "points"), form_text(form, "reason", 400),
                          account_id=ctx.principal.account_id,
                          communities=ctx.principal.communities, now=_now(ctx),
-                         address=ctx.address)
+                         address=ctx.address, zone=ctx.store.policy.timezone)
     except service.FamilyRefused as exc:
         raise UserError(ctx.t(exc.text, **exc.values)) from None
     return redirect("/console/families?allocated=1")
