@@ -409,6 +409,10 @@ ZH: dict[str, str] = {
     "sold": "已兑换",
     "voucher": "兑换券",
     "voucher_unpaid": "兑换券已核销但兑换被拒",
+    ("Too many codes typed here matched no voucher of yours: typed codes are refused for "
+     "{minutes} more minutes. You can scan the voucher's QR code meanwhile."):
+        "这里输入的核销码多次未找到您的兑换券：{minutes} 分钟内不再受理输入的核销码。"
+        "其间仍可扫描兑换券上的二维码。",
     "pool_shortfall": "撤销捐赠时积分池不足",
     ("The pool owes {points} points: donations voided after their points were allocated. "
      "New donations repay it before more can be allocated."):

@@ -38,6 +38,7 @@ from points_protocol.errors import Invalid
 VALID, REDEEMED = "valid", "redeemed"
 ALREADY, EXPIRED, VOIDED, REFUSED = "already", "expired", "voided", "sale_refused"
 OTHER_PARTNER, UNKNOWN, FORGED, MISTYPED = "other_partner", "unknown", "forged", "mistyped"
+LIMITED = "limited"             # too many typed codes found nothing (district.vouchers.limits)
 
 
 @dataclass(frozen=True)

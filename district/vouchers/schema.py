@@ -6,11 +6,12 @@ revision (``d0004``).
   'pending'); a sale refused by the district leaves it 'refused'; a void marks it voided.
 * ``voucher_redemptions``: one row per voucher, ever: its primary key is what makes a
   redemption happen exactly once, on either engine, whatever races.
+* ``voucher_code_failures``: typed codes that found nothing, for the guessing limit.
 """
 
 from __future__ import annotations
 
-from sqlalchemy import BigInteger, Column, Index, MetaData, String, Table, Text
+from sqlalchemy import BigInteger, Column, Float, Index, Integer, MetaData, String, Table, Text
 
 metadata = MetaData()
 
@@ -43,6 +44,16 @@ redemptions = Table(
     Column("method", String(8), nullable=False),          # code | scan
     Column("value", BigInteger, nullable=False),
     Index("voucher_redemptions_by_partner", "partner_id", "month"),
+)
+
+# Typed codes that found no voucher, per partner account and per client address, for the
+# window district.vouchers.limits counts (older rows are dropped as new ones come).
+code_failures = Table(
+    "voucher_code_failures", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("who", String(200), nullable=False),           # account:<id> | client:<address>
+    Column("at", Float, nullable=False),                  # seconds since the epoch
+    Index("voucher_code_failures_by_who", "who", "at"),
 )
 
 APPEND_ONLY = ("voucher_redemptions",)

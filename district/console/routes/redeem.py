@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import UTC, datetime
 from typing import Any
 
@@ -21,9 +21,10 @@ from district.console.tables import Column, Table, exportable
 from district.console.web import Area, Ctx, ctx_of, render
 from district.db import tables as t
 from district.entry_checks import SHOP_ZONE
+from district.vouchers import limits
 from district.vouchers import redeem as r
 from district.vouchers import schema as vs
-from points_protocol.vouchers import TOKEN_MAX
+from points_protocol.vouchers import TOKEN_MAX, is_token
 
 area = Area()
 
@@ -46,7 +47,11 @@ SAYS = {
     r.FORGED: "This QR code is not a genuine voucher: its signature does not match any kiosk "
               "of the district.",
     r.MISTYPED: "This code is mistyped: please check it against the paper.",
+    r.LIMITED: "Too many codes typed here matched no voucher of yours: typed codes are refused "
+               "for {minutes} more minutes. You can scan the voucher's QR code meanwhile.",
 }
+# What a typed code that finds nothing is: a guess, as far as the limit is concerned.
+MISSES = (r.UNKNOWN, r.OTHER_PARTNER)
 
 
 def _local(moment: str | None) -> str:
@@ -62,7 +67,22 @@ def _now(ctx: Ctx) -> datetime:
 def _said(ctx: Ctx, answer: r.Answer) -> str:
     v = answer.voucher or {}
     return ctx.t(SAYS[answer.outcome], at=_local(answer.redeemed_at), by=answer.redeemed_by,
-                 expires=_local(v.get("expires_at")))
+                 expires=_local(v.get("expires_at")), minutes=answer.detail or "")
+
+
+def _limited(ctx: Ctx, text: str, look: Callable[[], r.Answer]) -> r.Answer:
+    """``look`` unless this account or address typed too many codes that found nothing; a
+    typed code that finds nothing counts (district.vouchers.limits). QR codes pass."""
+    if is_token(text):
+        return look()
+    account, now = ctx.principal.account_id, ctx.console.clock()
+    held = limits.check(ctx.store.db, account, ctx.address, now)
+    if held is not None:
+        return r.Answer(r.LIMITED, detail=str(held.minutes))
+    answer = look()
+    if answer.outcome in MISSES:
+        limits.record_failure(ctx.store.db, account, ctx.address, now)
+    return answer
 
 
 def _given(form: Any) -> tuple[str, str]:
@@ -90,7 +110,8 @@ def redeem_page(request: Request) -> Response:
 async def check(request: Request) -> Response:
     ctx = ctx_of(request)
     text, method = _given(await request.form())
-    answer = r.look(ctx.store.db, text, ctx.principal.partner_id or "", _now(ctx))
+    answer = _limited(ctx, text, lambda: r.look(ctx.store.db, text,
+                                                ctx.principal.partner_id or "", _now(ctx)))
     return _page(ctx, answer, text, method)
 
 
@@ -100,8 +121,9 @@ async def confirm(request: Request) -> Response:
     form = await request.form()
     text, _ = _given(form)
     method = form.get("method") if form.get("method") in METHODS else "code"
-    answer = r.redeem(ctx.store.db, text, partner_id=ctx.principal.partner_id or "",
-                      account_id=ctx.principal.account_id, now=_now(ctx), method=str(method))
+    answer = _limited(ctx, text, lambda: r.redeem(
+        ctx.store.db, text, partner_id=ctx.principal.partner_id or "",
+        account_id=ctx.principal.account_id, now=_now(ctx), method=str(method)))
     if answer.outcome == r.REDEEMED and answer.voucher is not None:
         audit.log(ctx.db, ctx.principal.account_id, "voucher.redeem", answer.voucher["id"],
                   after={"value": answer.voucher["value"], "method": method},
