@@ -8,8 +8,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
-
 from kiosk.config import Config
 from kiosk.core import continuity
 from kiosk.core.checkout import Checkout
@@ -18,6 +16,8 @@ from kiosk.core.db import open_database
 from kiosk.core.district_policy import Override
 from kiosk.core.models import KioskInfo, SalesPolicy
 from kiosk.core.operators import PinPolicy
+from kiosk.core.vouchers import KeySigner, VoucherSigner
+from kiosk.sync.signer import DaemonSigner, socket_path
 from points_protocol import signing
 from points_protocol.settings import SETTINGS
 
@@ -71,17 +71,19 @@ def district_overrides() -> dict[str, Override]:
             for key, (_section, _name, target) in DISTRICT_POLICY_KEYS.items()}
 
 
-def voucher_key(config: Config) -> Ed25519PrivateKey | None:
-    """The kiosk's own key ([district] key_path), which signs the vouchers it sells; None
-    when this process cannot read it (no key made yet; a packaged kiosk keeps it readable by
-    the sync daemon alone): voucher items are then refused with "ask staff", all else sells."""
+def voucher_signer(config: Config) -> VoucherSigner:
+    """Who signs the vouchers this kiosk sells with its own key ([district] key_path): this
+    process, where it may read the key (a development checkout, the tests); else the sync
+    daemon, over its socket beside the database (a packaged kiosk keeps the key readable by the
+    daemon alone, kiosk.sync.signer). A voucher neither could sign is printed unsigned."""
     path = Path(config.district.key_path)
     path = path if path.is_absolute() else config.base_dir / path
     try:
-        return signing.load_key_file(path)
+        return KeySigner(signing.load_key_file(path))
     except (OSError, ValueError) as exc:
-        log.info("no key to sign vouchers with (%s): voucher items cannot be sold here", exc)
-        return None
+        log.info("vouchers are signed by the sync daemon (this process cannot read the key: "
+                 "%s)", exc)
+        return DaemonSigner(socket_path(config.database_path))
 
 
 def pin_policy(config: Config) -> PinPolicy:
@@ -101,7 +103,7 @@ def build(config: Config, clock: Clock | None = None, *, create: bool = False) -
     kiosk, policy = kiosk_info(config), sales_policy(config)
     services = Services(config=config, conn=conn, clock=clock, kiosk=kiosk, policy=policy,
                         checkout=Checkout(conn, clock, kiosk, policy, district_overrides(),
-                                          voucher_key=voucher_key(config)))
+                                          voucher_signer=voucher_signer(config)))
     # Entries lost since the last time (a dropped -wal): stop selling before the first sale.
     continuity.check_local(conn, to_db(clock.now()))
     return services

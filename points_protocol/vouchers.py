@@ -123,6 +123,17 @@ def sign(voucher: Voucher, key: Ed25519PrivateKey) -> str:
     return TOKEN_PREFIX + _b64(payload) + "." + _b64(key.sign(b"voucher\n" + payload))
 
 
+def unsigned_token(voucher: Voucher) -> str:
+    """The token of a voucher its kiosk could not sign when it sold it (the sync daemon, which
+    alone holds the key on a packaged kiosk, did not answer): an empty signature. The district
+    takes it from the kiosk's signed push; before that, it redeems nothing."""
+    return TOKEN_PREFIX + _b64(_payload_bytes(voucher)) + "."
+
+
+def is_signed(token: str) -> bool:
+    return not token.endswith(".")
+
+
 def is_token(text: str) -> bool:
     return isinstance(text, str) and text.startswith(TOKEN_PREFIX)
 
@@ -147,6 +158,11 @@ def read_token(token: str) -> tuple[Voucher, bytes, bytes]:
         raise Invalid("this voucher's code is damaged or not a voucher") from None
     if not isinstance(raw, dict):
         raise Invalid("this voucher's code is damaged or not a voucher")
+    return voucher_from_json(raw), payload, signature
+
+
+def voucher_from_json(raw: dict[str, Any]) -> Voucher:
+    """A voucher from its JSON fields (:meth:`Voucher.to_json`), or :class:`Invalid`."""
     voucher = Voucher(
         voucher_id=_field(raw, "id", str)[:100], kiosk_id=_field(raw, "k", str)[:64],
         item_id=_field(raw, "i", str)[:64], partner_id=_field(raw, "p", str)[:100],
@@ -157,7 +173,7 @@ def read_token(token: str) -> tuple[Voucher, bytes, bytes]:
         normalize_code(voucher.code)
     except ValueError:
         raise Invalid("this voucher's code is damaged or not a voucher") from None
-    return voucher, payload, signature
+    return voucher
 
 
 def verify(token: str, public_key: Ed25519PublicKey) -> Voucher:

@@ -409,6 +409,9 @@ ZH: dict[str, str] = {
     "sold": "已兑换",
     "voucher": "兑换券",
     "voucher_unpaid": "兑换券已核销但兑换被拒",
+    ("This voucher was printed before its kiosk could sign it: it can be redeemed once the "
+     "kiosk has synced, usually within minutes. Please try again later."):
+        "这张兑换券打印时兑换机未能签名，须待兑换机同步后（通常几分钟内）方可核销，请稍后再试。",
     ("Too many codes typed here matched no voucher of yours: typed codes are refused for "
      "{minutes} more minutes. You can scan the voucher's QR code meanwhile."):
         "这里输入的核销码多次未找到您的兑换券：{minutes} 分钟内不再受理输入的核销码。"

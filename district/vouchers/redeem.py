@@ -38,6 +38,7 @@ from points_protocol.errors import Invalid
 VALID, REDEEMED = "valid", "redeemed"
 ALREADY, EXPIRED, VOIDED, REFUSED = "already", "expired", "voided", "sale_refused"
 OTHER_PARTNER, UNKNOWN, FORGED, MISTYPED = "other_partner", "unknown", "forged", "mistyped"
+NOT_SYNCED = "not_synced"       # printed unsigned, its sale not here yet
 LIMITED = "limited"             # too many typed codes found nothing (district.vouchers.limits)
 
 
@@ -65,7 +66,8 @@ def _partner_name(conn: Connection, partner_id: str) -> str:
     return str(name or partner_id)
 
 
-def _found(conn: Connection, text: str) -> tuple[dict[str, Any] | None, Answer | None]:
+def _found(conn: Connection, text: str  # noqa: PLR0911 (one return per refusal)
+           ) -> tuple[dict[str, Any] | None, Answer | None]:
     """The voucher's row (a dict; from its token if the district has none yet, marked
     ``new``), or a refusal."""
     if protocol.is_token(text):
@@ -73,6 +75,8 @@ def _found(conn: Connection, text: str) -> tuple[dict[str, Any] | None, Answer |
             voucher, _, _ = protocol.read_token(text)
         except Invalid:
             return None, Answer(FORGED)
+        if not protocol.is_signed(text):
+            return _registered_unsigned(conn, voucher.voucher_id, text)
         key = conn.execute(select(t.kiosks.c.public_key).where(
             t.kiosks.c.id == voucher.kiosk_id)).scalar()
         try:
@@ -93,6 +97,20 @@ def _found(conn: Connection, text: str) -> tuple[dict[str, Any] | None, Answer |
         return None, Answer(MISTYPED, detail=str(exc))
     row = conn.execute(select(s.vouchers).where(s.vouchers.c.code == code)).mappings().first()
     return (dict(row), None) if row is not None else (None, Answer(UNKNOWN))
+
+
+def _registered_unsigned(conn: Connection, voucher_id: str, text: str
+                         ) -> tuple[dict[str, Any] | None, Answer | None]:
+    """An unsigned voucher is known only from its kiosk's signed push, and only as exactly the
+    token it registered: anyone can write an unsigned token, nobody can change a field of one
+    the district holds."""
+    row = conn.execute(select(s.vouchers).where(s.vouchers.c.id == voucher_id)
+                       ).mappings().first()
+    if row is None:
+        return None, Answer(NOT_SYNCED)
+    if row["token"] != text:
+        return None, Answer(FORGED)
+    return dict(row), None
 
 
 def _judge(conn: Connection, text: str, partner_id: str, now: datetime  # noqa: PLR0911

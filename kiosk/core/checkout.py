@@ -13,8 +13,6 @@ import sqlite3
 from collections.abc import Mapping, Sequence
 from datetime import datetime, timedelta
 
-from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
-
 from kiosk.core import (
     cards,
     catalogue,
@@ -114,12 +112,13 @@ class Checkout:
     def __init__(self, conn: sqlite3.Connection, clock: Clock, kiosk: KioskInfo,
                  policy: SalesPolicy,
                  district: Mapping[str, district_policy.Override] | None = None, *,
-                 voucher_key: Ed25519PrivateKey | None = None) -> None:
+                 voucher_signer: vouchers.VoucherSigner | None = None) -> None:
         """``policy`` comes from config.toml; ``district`` names the district settings that
         override it (see :mod:`kiosk.core.district_policy`), read afresh for every sale.
-        ``voucher_key`` is the kiosk's own key, which signs the vouchers it sells; without it
-        a voucher item is refused (and everything else sells as before)."""
-        self._voucher_key = voucher_key
+        ``voucher_signer`` signs the vouchers it sells with the kiosk's own key (itself, or
+        through the sync daemon); without one a voucher item is refused (and everything else
+        sells as before)."""
+        self._voucher_signer = voucher_signer
         self._conn = conn
         self._clock = clock
         self._kiosk = kiosk
@@ -198,10 +197,10 @@ class Checkout:
                   if (entry := items[line.item_id]).partner is not None]
         if not wanted:
             return ()
-        if self._voucher_key is None:
+        if self._voucher_signer is None:
             entry = items[wanted[0][1]]
             raise VoucherUnavailable(entry.name_zh, entry.name_en)
-        return vouchers.issue(self._conn, self._voucher_key, kiosk_id=self._kiosk.kiosk_id,
+        return vouchers.issue(self._conn, self._voucher_signer, kiosk_id=self._kiosk.kiosk_id,
                               timezone=self._kiosk.timezone, now=now,
                               masked_name=masked_name, lines=wanted)
 

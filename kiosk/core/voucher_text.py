@@ -14,6 +14,8 @@ from kiosk.core.vouchers import VoucherPaper
 from points_protocol.vouchers import show_code
 
 TITLE = "服务兑换券"
+# A voucher printed unsigned: one line each on a 58 mm roll.
+UNSIGNED_NOTE = ("此券须待本机同步后方可核销", "（通常几分钟内）。")
 
 
 def voucher_slip(receipt: Receipt, paper: VoucherPaper, width: int = 32) -> Slip:
@@ -33,7 +35,9 @@ def voucher_slip(receipt: Receipt, paper: VoucherPaper, width: int = 32) -> Slip
               left_right("开具时间", receipt.created_at.strftime("%Y-%m-%d %H:%M"), width),
               rule]
     below = [center("核销码", width), center(show_code(v.code), width), "",
-             "凭此券到合作单位核销，", "仅可使用一次，补打仍为同一张。", "券号",
+             "凭此券到合作单位核销，", "仅可使用一次，补打仍为同一张。",
+             # Unsigned (the sync daemon did not answer): the district vouches after sync.
+             *(() if paper.signed else UNSIGNED_NOTE), "券号",
              *(v.voucher_id[n:n + width] for n in range(0, len(v.voucher_id), width))]
     return Slip(tuple(above), paper.token, tuple(below), qr_module_dots=4)
 

@@ -4,7 +4,9 @@ district says a partner redeemed them (points_protocol.vouchers has the format).
 
 The signature uses the kiosk's own Ed25519 key, the one the sync daemon signs its requests
 with: the district already holds its public half, so it can check a voucher whose sale has
-not reached it yet.
+not reached it yet. Who signs is the checkout's :class:`VoucherSigner`: the key itself where
+this process may read it, else the sync daemon over its socket (kiosk.sync.signer); a voucher
+nobody signed in time is made unsigned and says so on its paper (docs/vouchers.md).
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ import sqlite3
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
+from typing import Protocol
 from zoneinfo import ZoneInfo
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
@@ -20,6 +23,23 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from kiosk.core.ids import uuid7
 from points_protocol import vouchers as protocol
 from points_protocol.vouchers import Voucher
+
+
+class VoucherSigner(Protocol):
+    def sign(self, voucher: Voucher) -> str | None:
+        """The signed token, or None when it cannot be signed now (the voucher is then
+        printed unsigned, redeemable once its sale reached the district)."""
+
+
+class KeySigner:
+    """Signs with the key itself: where this process may read it (not a packaged kiosk's
+    touchscreen)."""
+
+    def __init__(self, key: Ed25519PrivateKey) -> None:
+        self._key = key
+
+    def sign(self, voucher: Voucher) -> str | None:
+        return protocol.sign(voucher, self._key)
 
 
 @dataclass(frozen=True)
@@ -39,6 +59,10 @@ class VoucherPaper:
     token: str
     name_zh: str
     name_en: str
+
+    @property
+    def signed(self) -> bool:
+        return protocol.is_signed(self.token)
 
 
 def expiry(now: datetime, valid_days: int, timezone: ZoneInfo) -> str:
@@ -60,11 +84,12 @@ def _fresh_code(conn: sqlite3.Connection, taken: set[str]) -> str:
             return code
 
 
-def issue(conn: sqlite3.Connection, key: Ed25519PrivateKey, *, kiosk_id: str,
+def issue(conn: sqlite3.Connection, signer: VoucherSigner, *, kiosk_id: str,
           timezone: ZoneInfo, now: datetime, masked_name: str,
           lines: Iterable[tuple[int, str, str, int, int, int]]) -> tuple[IssuedVoucher, ...]:
-    """One signed voucher per unit of each voucher line: ``lines`` are (line number, item id,
-    partner id, unit value, quantity, valid days). Writes nothing (see :func:`store`)."""
+    """One voucher per unit of each voucher line, signed by ``signer`` (or unsigned when it
+    could not): ``lines`` are (line number, item id, partner id, unit value, quantity, valid
+    days). Writes nothing (see :func:`store`)."""
     issued: list[IssuedVoucher] = []
     taken: set[str] = set()
     for line_no, item_id, partner_id, value, quantity, valid_days in lines:
@@ -73,7 +98,8 @@ def issue(conn: sqlite3.Connection, key: Ed25519PrivateKey, *, kiosk_id: str,
                               partner_id=partner_id, value=value, masked_name=masked_name,
                               expires_at=expiry(now, valid_days, timezone),
                               code=_fresh_code(conn, taken))
-            issued.append(IssuedVoucher(line_no, voucher, protocol.sign(voucher, key)))
+            token = signer.sign(voucher) or protocol.unsigned_token(voucher)
+            issued.append(IssuedVoucher(line_no, voucher, token))
     return tuple(issued)
 
 

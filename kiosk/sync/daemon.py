@@ -23,13 +23,15 @@ from pathlib import Path
 from typing import IO
 from zoneinfo import ZoneInfo
 
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
 from kiosk.config import Config, ConfigError, SyncSection, load_config
 from kiosk.core import ledger_audit, shared_files, sync_status
 from kiosk.core.clock import Clock, SystemClock, to_db
 from kiosk.core.db import DatabaseError, open_database
 from kiosk.core.ledger import bind_kiosk
 from kiosk.core.tokens import TokenVerifier
-from kiosk.sync import heartbeat
+from kiosk.sync import heartbeat, signer
 from kiosk.sync.client import HttpTransport, InsecureUrlError
 from kiosk.sync.engine import RoundResult, sync_round
 from kiosk.sync.transport import SyncError, Transport
@@ -226,8 +228,8 @@ def ask_running_daemon(conn: sqlite3.Connection, clock: Clock, *,
     return 1
 
 
-def make_transport(config: Config) -> HttpTransport:
-    key = signing.load_key_file(_path(config, config.district.key_path))
+def make_transport(config: Config, key: Ed25519PrivateKey | None = None) -> HttpTransport:
+    key = key or signing.load_key_file(_path(config, config.district.key_path))
     ca = str(_path(config, config.district.ca_file)) if config.district.ca_file else ""
     s = config.sync
     return HttpTransport(config.district.url, config.kiosk.id, key, ca_file=ca,
@@ -257,12 +259,14 @@ def main(argv: Sequence[str] | None = None) -> int:
             config = replace(config, database=replace(
                 config.database, path=str(Path(args.database).resolve())))
         if args.command == "keygen":
-            key = signing.generate_key_file(_path(config, config.district.key_path))
-            print(signing.public_key_text(key))
+            made = signing.generate_key_file(_path(config, config.district.key_path))
+            print(signing.public_key_text(made))
             return 0
         # The key before the database: an unprovisioned kiosk has neither, and opening the
         # database must not make one (it would be bound to the config's kiosk id of now).
-        transport = make_transport(config) if args.command == "run" else None
+        key = signing.load_key_file(_path(config, config.district.key_path)) \
+            if args.command == "run" else None
+        transport = make_transport(config, key) if key is not None else None
         conn = open_database(config.database_path,
                              busy_timeout_ms=config.database.busy_timeout_ms,
                              startup_check=config.database.startup_check, create=False)
@@ -278,19 +282,21 @@ def main(argv: Sequence[str] | None = None) -> int:
                                                clock, base_dir=config.base_dir)
         nightly = None if config.database.audit_hour < 0 else ledger_audit.Nightly(
             config.database.audit_hour, ZoneInfo(config.kiosk.timezone))
-        assert transport is not None
+        assert transport is not None and key is not None
         daemon = Daemon(conn, transport, clock, config.kiosk.id, config.sync,
                         verify_card=None if verifier is None else verifier.verify,
                         nightly_audit=nightly)
     except (ConfigError, DatabaseError, InsecureUrlError, OSError, ValueError) as exc:
         print(f"kiosk-sync: {exc}", file=sys.stderr)
         return 2
-    return _run(daemon, config.database_path, once=args.once)
+    return _run(daemon, config.database_path, once=args.once, key=key)
 
 
-def _run(daemon: Daemon, database: Path, *, once: bool) -> int:
-    """Under the one-daemon lock: a round (``--once``: 0 ok, 1 failed) or rounds until killed.
-    ``--once`` beside a running daemon asks it for the round instead (see ask_running_daemon)."""
+def _run(daemon: Daemon, database: Path, *, once: bool,
+         key: Ed25519PrivateKey | None = None) -> int:
+    """Under the one-daemon lock: a round (``--once``: 0 ok, 1 failed) or rounds until killed,
+    signing the touchscreen's vouchers meanwhile (kiosk.sync.signer). ``--once`` beside a
+    running daemon asks it for the round instead (see ask_running_daemon)."""
     lock = hold_daemon_lock(database)
     if lock is None and once:
         return ask_running_daemon(daemon.conn, daemon.clock)
@@ -301,8 +307,13 @@ def _run(daemon: Daemon, database: Path, *, once: bool) -> int:
     with lock:
         if once:
             return 0 if daemon.run_once() is not None else 1
-        with contextlib.suppress(KeyboardInterrupt):
-            daemon.run_forever()
+        server = None if key is None else signer.start_server(database, key, daemon.kiosk_id)
+        try:
+            with contextlib.suppress(KeyboardInterrupt):
+                daemon.run_forever()
+        finally:
+            if server is not None:
+                server.stop()
     return 0
 
 

@@ -47,6 +47,8 @@ SAYS = {
     r.FORGED: "This QR code is not a genuine voucher: its signature does not match any kiosk "
               "of the district.",
     r.MISTYPED: "This code is mistyped: please check it against the paper.",
+    r.NOT_SYNCED: "This voucher was printed before its kiosk could sign it: it can be redeemed "
+                  "once the kiosk has synced, usually within minutes. Please try again later.",
     r.LIMITED: "Too many codes typed here matched no voucher of yours: typed codes are refused "
                "for {minutes} more minutes. You can scan the voucher's QR code meanwhile.",
 }
