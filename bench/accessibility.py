@@ -1,6 +1,7 @@
 """The MIIT guidelines for elderly users (适老化), measured on the real widget trees.
 
-    python bench/accessibility.py [--sizes 1920x1080,1080x1920,1280x800] [--quick]
+    python bench/accessibility.py [--sizes 1920x1080,1080x1920,1280x800] [--languages zh_CN,en]
+                                  [--text normal,large] [--quick] [--details FILE]
 
 Walks every volunteer screen (the scripted visit of ``make demo``) and every operator screen
 (the script of the operator screenshots), in Chinese and English, at each panel size, with
@@ -426,9 +427,14 @@ def main() -> int:
     p = argparse.ArgumentParser(description=__doc__)
     p.add_argument("--sizes", default="1920x1080,1080x1920,1280x800")
     p.add_argument("--languages", default="zh_CN,en")
-    p.add_argument("--quick", action="store_true", help="normal text only")
+    p.add_argument("--text", default="normal,large",
+                   help="text sizes to walk: normal, large or both (to rerun only what failed)")
+    p.add_argument("--quick", action="store_true", help="normal text only (--text normal)")
     p.add_argument("--details", metavar="FILE", help="write every finding to FILE")
     args = p.parse_args()
+    texts = ["normal"] if args.quick else args.text.split(",")
+    if not texts or set(texts) - {"normal", "large"}:
+        p.error(f"--text takes normal, large or normal,large, not {args.text!r}")
     from PySide6.QtWidgets import QApplication
 
     from kiosk.ui.keyboard import enable_input_method
@@ -441,7 +447,7 @@ def main() -> int:
     for text in args.sizes.split(","):
         w, _, h = text.partition("x")
         for language in args.languages.split(","):
-            for large in (False,) if args.quick else (False, True):
+            for large in [text == "large" for text in texts]:
                 run_one((int(w), int(h)), language, large, fig)
     spoken, silent, silent_names = voice_figures()
     if args.details:
