@@ -56,6 +56,12 @@ class Metrics:
     def portrait(self) -> bool:
         return self.height > self.width
 
+    @property
+    def cramped(self) -> bool:
+        """Large text on a short landscape panel (1280x800): screens give up pictures and put
+        a caption beside its value rather than above it, so their buttons stay on the glass."""
+        return self.large_text and not self.portrait and self.height < 900
+
     def px(self, factor: float) -> int:
         return round(self.unit * factor)
 

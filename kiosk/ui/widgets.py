@@ -94,6 +94,10 @@ class PhraseLabel(QLabel):
 def label(text: str = "", name: str | None = None, *, wrap: bool = True,
           align: Qt.AlignmentFlag | None = None) -> QLabel:
     lab = PhraseLabel(text)
+    # A label with a border (a note, the order number) is indented by Qt by the width of an
+    # "x", and its height for a width reckons a whole "x" where painting takes half: a
+    # two-line note got the height of three. The stylesheet's padding is the inset.
+    lab.setIndent(0)
     if name:
         lab.setObjectName(name)
     lab.setWordWrap(wrap)

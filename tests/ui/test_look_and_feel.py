@@ -9,17 +9,25 @@ import subprocess
 import sys
 import xml.etree.ElementTree as ET
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QGuiApplication
-from PySide6.QtWidgets import QPushButton
+from PySide6.QtWidgets import QAbstractScrollArea, QLabel, QPushButton, QWidget
 
 from kiosk.core.session_flow import Add, Confirm, Screen, ShowCart, ShowCatalogue
+from kiosk.services import Services
+from kiosk.ui.demo_panel import DemoQr
 from kiosk.ui.fonts import chinese_font_family
 from kiosk.ui.screens.balance import BalanceScreen
+from kiosk.ui.screens.catalogue import CatalogueScreen
+from kiosk.ui.screens.confirm import ConfirmScreen
+from kiosk.ui.screens.done import DoneScreen
 from kiosk.ui.theme import MIN_TOUCH_MM, MIN_TOUCH_PX
 from points_protocol.catalogue import Category
+from tests.hardware.tcp_printer import PAPER_OUT
 from tests.ui.conftest import WAIT_MS, ZHANG, Touchscreen
 
 ROOT = Path(__file__).resolve().parent.parent.parent
@@ -138,6 +146,81 @@ def test_touch_targets_and_screens_fit(touchscreen_factory: Callable[..., Touchs
     check(Screen.CART)
     c.send(Confirm())
     check(Screen.CONFIRM)
+
+
+@pytest.mark.parametrize(("size", "diagonal"), [((1920, 1080), 21.5), ((1280, 800), 15.4)],
+                         ids=["1920x1080", "1280x800-15in"])
+def test_large_text_screens_with_notes_fit_a_landscape_panel(
+        touchscreen_factory: Callable[..., Touchscreen], shop: Services,
+        size: tuple[int, int], diagonal: float) -> None:
+    """English with large text on a landscape panel, with the longest things these screens
+    hold: a daily cap and a note of two or three lines over the shelf, a stray code on the
+    confirm screen, the success screen of a receipt that did not print. Every text fits its
+    widget and every button stays on the glass (the page's safety-net scroll bar never
+    shows): "Back" and "Finish" were pushed below a 1280x800 15.4" panel."""
+    shop.config = replace(shop.config, ui=replace(shop.config.ui,
+                                                  panel_diagonal_inches=diagonal))
+    t = touchscreen_factory(size=size, synced=False)   # offline: a daily cap to show
+    t.paper.paper = PAPER_OUT
+    c = t.kiosk.controller
+    t.click(t.window.top.language)
+    t.tap(ZHANG)
+    t.click(t.window.top.large)
+    assert t.window.large_text
+
+    def fits(screen: Screen, *texts: QLabel) -> None:
+        t.wait_for(screen)
+        page = t.window.pages[t.window.screens[screen]]
+        for text in texts:
+            t.qtbot.waitUntil(text.isVisible, timeout=WAIT_MS)
+        bar = page.verticalScrollBar()
+        try:
+            t.qtbot.waitUntil(lambda: not bar.isVisible(), timeout=5000)
+        except Exception:
+            raise AssertionError(f"{screen} does not fit {size} with large text") from None
+        for widget in [*buttons_on(t), *page.findChildren(QLabel)]:
+            if widget.isVisible() and not on_a_shelf(widget, page):
+                assert widget.visibleRegion().boundingRect() == widget.rect(), \
+                    f"{screen}: {widget.text()!r} is clipped"
+        for text in texts:
+            need = text.fontMetrics().boundingRect(
+                text.contentsRect(), int(text.alignment()) | int(Qt.TextFlag.TextWordWrap),
+                text.text())
+            assert need.height() <= text.contentsRect().height() + 1, text.text()
+
+    c.send(ShowCatalogue(Category.GROWTH_EDUCATION))
+    t.wait_for(Screen.CATALOGUE)
+    shelf = t.page(Screen.CATALOGUE)
+    assert isinstance(shelf, CatalogueScreen)
+    t.click(shelf.tiles["schoolbag"])
+    t.click(shelf.tiles["schoolbag"])   # over the offline cap: a note of two lines or more
+    fits(Screen.CATALOGUE, shelf.notice)
+    assert "at most 40 more" in shelf.notice.text()
+    t.click(shelf.to_cart)
+    t.wait_for(Screen.CART)
+    c.send(Confirm())
+    DemoQr(t.clock).show(t.reader, "Doc-0001")   # a stray barcode in front of the scanner
+    confirm = t.page(Screen.CONFIRM)
+    assert isinstance(confirm, ConfirmScreen)
+    fits(Screen.CONFIRM, confirm.notice)
+    t.click(confirm.pay)
+    done = t.page(Screen.DONE)
+    assert isinstance(done, DoneScreen)
+    fits(Screen.DONE, done.order, done.notice)
+    DemoQr(t.clock).show(t.reader, "6901234500017")
+    t.qtbot.waitUntil(lambda: "ignored" in done.back_in.text(), timeout=WAIT_MS)
+    fits(Screen.DONE, done.order, done.notice, done.back_in)
+
+
+def on_a_shelf(widget: QWidget, page: QWidget) -> bool:
+    """Inside a scroll area of the screen's own (the tiles of the shelf, rows of a list),
+    where being partly scrolled out of view is what a shelf is for."""
+    parent = widget.parentWidget()
+    while parent is not None and parent is not page:
+        if isinstance(parent, QAbstractScrollArea):
+            return True
+        parent = parent.parentWidget()
+    return False
 
 
 def test_full_screen_is_sized_to_the_screen(touchscreen_factory: Callable[..., Touchscreen]

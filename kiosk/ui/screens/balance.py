@@ -32,7 +32,7 @@ class BalanceScreen(Screen):
             box.addWidget(w)
         box.addStretch(1)
         self.shop = button(role="go")
-        self.short = m.large_text and not m.portrait and m.height < 900
+        self.short = m.cramped
         # A short panel with large text: the buttons keep their 8 mm, the caption goes.
         self.shop.setMinimumHeight(round(m.touch * (1.0 if self.short else 1.3)))
         self.donate = button()

@@ -49,19 +49,24 @@ class CatalogueScreen(Screen):
             tabs.addWidget(tab, n // per_row, n % per_row)
             self.tabs[cat] = tab
         outer.addLayout(tabs)
-        # Hints and notes across the top of the shelf, where there is width: in the narrow
-        # summary they would push its buttons off a short panel.
-        self.notice = label("", "Notice")
-        outer.addWidget(self.notice)
         body = QBoxLayout(QBoxLayout.Direction.TopToBottom if m.portrait
                           else QBoxLayout.Direction.LeftToRight)
         body.setSpacing(m.gap)
+        # Hints and notes across the top of the shelf, where there is width: in the narrow
+        # summary they would push its buttons off a short panel. Only the shelf gives them
+        # their height: beside it the summary keeps the whole height for its buttons (a
+        # two-line note on a short panel with large text pushed "Back" below the glass).
+        column = QVBoxLayout()
+        column.setSpacing(m.unit // 3)   # a note is no target: no 8 mm around it
+        self.notice = label("", "Notice")
+        column.addWidget(self.notice)
         shelf = QWidget()
         self.grid = QGridLayout(shelf)
         self.grid.setSpacing(m.gap)
         self.grid.setContentsMargins(0, 0, m.unit // 2, 0)  # the scroll bar never covers a tile
         self.scroller = kinetic_scroll_area(shelf)
-        body.addWidget(self.scroller, 1)
+        column.addWidget(self.scroller, 1)
+        body.addLayout(column, 1)
         body.addWidget(self._summary(ctx))
         outer.addLayout(body, 1)
         self.tiles: dict[str, ItemTile] = {}
@@ -91,7 +96,7 @@ class CatalogueScreen(Screen):
         for w in (self.balance, self.in_cart, self.after):
             box.addWidget(w)
         # A short panel with large text: "left to spend" says enough, the buttons must fit.
-        self.balance.setVisible(not (m.large_text and not m.portrait and m.height < 900))
+        self.balance.setVisible(not m.cramped)
         box.addStretch(1)
         if m.portrait:
             row = QHBoxLayout()
@@ -101,7 +106,7 @@ class CatalogueScreen(Screen):
             box.addLayout(row)
         else:
             box.addWidget(self.to_cart)
-            box.addSpacing(m.gap)
+            box.addSpacing(m.gap - box.spacing())   # 8 mm between the two, no more
             box.addWidget(self.back)
         return panel
 

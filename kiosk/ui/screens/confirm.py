@@ -1,5 +1,5 @@
 """One big button to exchange; while the sale commits and the receipt prints (off the GUI
-thread) the same screen shows progress and takes no more presses."""
+thread) the same screen shows progress in the buttons' place and takes no more presses."""
 
 from __future__ import annotations
 
@@ -17,15 +17,22 @@ class ConfirmScreen(ScreenWidget):
         m = ctx.metrics
         center = Qt.AlignmentFlag.AlignCenter
         box = QVBoxLayout(self)
-        box.setContentsMargins(m.unit * 3, m.unit, m.unit * 3, m.unit)
-        box.setSpacing(m.unit // 2)
+        if m.cramped:   # large text on a short panel: notes as wide as can be, less air
+            box.setContentsMargins(m.unit, m.unit // 2, m.unit, m.unit // 2)
+            box.setSpacing(m.unit // 3)
+        else:
+            box.setContentsMargins(m.unit * 3, m.unit, m.unit * 3, m.unit)
+            box.setSpacing(m.unit // 2)
         self.title = label("", "Title", align=center)
         self.lines = label("", "Big", align=center)
         self.total = label("", "Huge", align=center)
         self.after = label("", "Key", align=center)
         self.printer = label("", "Notice", align=center)
+        # A stray code or someone's refused card, here or while the sale commits: a line,
+        # and the exchange goes on.
+        self.notice = label("", "Notice", align=center)
         box.addStretch(1)
-        for w in (self.title, self.lines, self.total, self.after, self.printer):
+        for w in (self.title, self.lines, self.total, self.after, self.printer, self.notice):
             box.addWidget(w)
         box.addStretch(1)
         self.progress = QProgressBar()
@@ -62,10 +69,14 @@ class ConfirmScreen(ScreenWidget):
             "The printer cannot print receipts right now. The exchange still works; print "
             "the receipt later from \"My records\"."))
         self.printer.setVisible(state.printer_down is not None)
+        self.notice.setText(state.notice.text(self.lang.code) if state.notice else "")
+        self.notice.setVisible(state.notice is not None)
         self.working.setText(self.tr("Exchanging and printing your receipt…"))
         self.working.setVisible(busy)
         self.progress.setVisible(busy)
         self.pay.setText(self.tr("Exchange now"))
         self.back.setText(self.tr("Change"))
-        self.pay.setEnabled(not busy)
-        self.back.setEnabled(not busy)
+        # While the sale commits the buttons give way to the progress (they take no presses).
+        for b in (self.pay, self.back):
+            b.setEnabled(not busy)
+            b.setVisible(not busy)

@@ -5,7 +5,7 @@ since nobody staffs the shop."""
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QVBoxLayout
+from PySide6.QtWidgets import QGridLayout, QVBoxLayout
 
 from kiosk.core.receipt_text import short_order_id
 from kiosk.core.session_flow import Finish, FlowState
@@ -18,7 +18,8 @@ class DoneScreen(Screen):
         m = ctx.metrics
         center = Qt.AlignmentFlag.AlignCenter
         box = QVBoxLayout(self)
-        box.setContentsMargins(m.unit * 2, m.unit // 2, m.unit * 2, m.unit // 2)
+        side = m.unit if m.cramped else m.unit * 2   # notes of fewer lines on a short panel
+        box.setContentsMargins(side, m.unit // 2, side, m.unit // 2)
         box.setSpacing(m.unit // 3)
         box.addStretch(1)
         # With large text the words need the height: a smaller picture.
@@ -27,7 +28,7 @@ class DoneScreen(Screen):
         self.printer_picture = picture(ctx.assets, "ui/printer.png", size)
         self.picture = picture_label(self.ok_picture, size)
         box.addWidget(self.picture, alignment=center)
-        self.picture.setVisible(not (m.large_text and m.height < 900))
+        self.picture.setVisible(not m.cramped)
         self.title = label("", "Title", align=center)
         self.caption = label("", "Big", align=center)
         self.balance = label("", "Huge", align=center)
@@ -35,15 +36,37 @@ class DoneScreen(Screen):
         self.order = label("", "OrderNumber", align=center, wrap=False)
         self.notice = label("", "Notice", align=center)
         self.back_in = label("", "Muted", align=center)
-        for w in (self.title, self.caption, self.balance, self.order_caption):
-            box.addWidget(w)
-        box.addWidget(self.order, alignment=center)
+        box.addWidget(self.title)
+        if m.large_text and not m.portrait:
+            box.addLayout(self._side_by_side(m.unit))
+        else:
+            for w in (self.caption, self.balance, self.order_caption):
+                box.addWidget(w)
+            box.addWidget(self.order, alignment=center)
         box.addWidget(self.notice)
         box.addWidget(self.back_in)
         box.addStretch(1)
         self.finish = button(role="back")
         self.finish.clicked.connect(lambda: ctx.send(Finish()))
         box.addWidget(self.finish)
+
+    def _side_by_side(self, spacing: int) -> QGridLayout:
+        """Each caption left of its value, the pair centred: with large text on a landscape
+        panel the order number, the printer note, a line about a stray code and 完成 then all
+        fit (stacked, 完成 fell off the glass)."""
+        right = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
+        left = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter
+        grid = QGridLayout()
+        grid.setHorizontalSpacing(spacing)
+        grid.setVerticalSpacing(spacing // 3)
+        grid.setColumnStretch(0, 1)
+        grid.setColumnStretch(3, 1)
+        for row, (caption, value) in enumerate(((self.caption, self.balance),
+                                                (self.order_caption, self.order))):
+            caption.setAlignment(right)
+            grid.addWidget(caption, row, 1, right)
+            grid.addWidget(value, row, 2, left)
+        return grid
 
     def show_state(self, state: FlowState) -> None:
         receipt = state.receipt
