@@ -1110,6 +1110,16 @@
         <source>Finish</source>
         <translation>完成</translation>
     </message>
+    <message>
+        <location filename="../../kiosk/ui/screens/done.py" line="94"/>
+        <source>Next card read. Tap &quot;Next visit&quot;, or it starts by itself.</source>
+        <translation>已读到下一位的卡：点“下一位”开始，本页显示完后也会自动开始。</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/screens/done.py" line="98"/>
+        <source>Next visit</source>
+        <translation>下一位</translation>
+    </message>
 </context>
 <context>
     <name>HealthScreen</name>

@@ -123,8 +123,9 @@ RESULTS = (LookupDone, LookupFailed, OtherCardChecked, CheckoutDone, CheckoutFai
 # own card being looked up, and the success screen with the points left and the order number
 # (key information stays until its time is up or the volunteer taps).
 VISIT_SCREENS = SESSION_SCREENS | {Screen.LOOKING_UP, Screen.DONE}
-# Screens where another card is checked before anything changes (a refused one is a note).
-CARD_CHECK_SCREENS = SESSION_SCREENS | {Screen.DONE}
+# Screens where another card is checked before anything changes (a refused one is a note;
+# while a sale commits and on the success screen a usable one is the next visit, waiting).
+NEXT_CARD_SCREENS = SESSION_SCREENS | {Screen.DONE, Screen.CHECKING_OUT}
 
 
 def aside(notice: Notice) -> Notice:
@@ -205,9 +206,7 @@ class SessionFlow:
         if isinstance(event, CardTapped):
             return self._tapped(s, event.card, now)
         if isinstance(event, CardUnusable):
-            if s.screen == Screen.CHECKING_OUT:
-                return s
-            if s.screen in VISIT_SCREENS:
+            if s.screen in VISIT_SCREENS or s.screen == Screen.CHECKING_OUT:
                 return replace(s, notice=aside(event.notice))  # the visit and the cart go on
             return self._refused(s, event.notice, now)
         if isinstance(event, CardLifted):
@@ -228,6 +227,8 @@ class SessionFlow:
         if isinstance(event, (Touch, KeepVisit, SwitchCard)):
             return self._answer(s, event)
         if isinstance(event, Finish):
+            if s.screen == Screen.DONE and s.next_card is not None:
+                return self._look_up(s, s.next_card, s.last_activity or self._seen)
             return self._idle(s)
         if isinstance(event, Back):
             if s.screen == Screen.BALANCE:
@@ -249,7 +250,7 @@ class SessionFlow:
             return replace(s, screen=Screen.CONFIRM, notice=None,
                            order_id=s.order_id or self._new_order_id())
         if isinstance(event, Pay) and s.screen == Screen.CONFIRM and s.card and s.order_id:
-            return replace(s, screen=Screen.CHECKING_OUT, effects=(
+            return replace(s, screen=Screen.CHECKING_OUT, notice=None, effects=(
                 RunCheckout(s.serial, s.order_id, s.card, s.cart.lines()),))
         return s
 
@@ -284,11 +285,15 @@ class SessionFlow:
                            entries=event.entries, limit=event.limit, last_activity=now)
         if isinstance(event, LookupFailed) and s.screen == Screen.LOOKING_UP:
             return self._refused(s, event.notice, now)
-        if isinstance(event, OtherCardChecked) and s.screen in CARD_CHECK_SCREENS:
+        if isinstance(event, OtherCardChecked) and s.screen in NEXT_CARD_SCREENS:
             if event.notice is not None:
                 return replace(s, notice=aside(event.notice))
-            if s.screen == Screen.DONE:  # this visit is over: the next one begins
-                return self._look_up(s, event.card, now)
+            if s.screen == Screen.DONE and s.card is not None and s.card.same_card(event.card):
+                return self._look_up(s, event.card, now)   # their own card: shopping again
+            if s.screen in (Screen.DONE, Screen.CHECKING_OUT):
+                # This visit is (nearly) over, and what it shows stays its time: the next
+                # one waits for a tap on "next", or for the success screen's time to be up.
+                return replace(s, next_card=event.card, notice=None)
             return replace(s, other_card=event.card)
         if isinstance(event, CheckoutDone) and s.screen == Screen.CHECKING_OUT:
             return replace(s, screen=Screen.DONE, receipt=event.receipt,
@@ -297,6 +302,8 @@ class SessionFlow:
         if isinstance(event, CheckoutFailed) and s.screen == Screen.CHECKING_OUT:
             if event.card_refused:
                 return self._refused(s, event.notice, now)
+            # A card that arrived meanwhile is asked about, as anywhere else in a visit.
+            s = replace(s, other_card=s.next_card, next_card=None)
             keep_id = event.notice.code == STAFF.code  # same basket retried: same order id
             s = replace(s, screen=Screen.CART, notice=event.notice, last_activity=now,
                         order_id=s.order_id if keep_id else None)
@@ -315,16 +322,16 @@ class SessionFlow:
         return s
 
     def _tapped(self, s: FlowState, card: PresentedCard, now: datetime) -> FlowState:
-        if s.screen == Screen.CHECKING_OUT:
-            return s  # a sale is committing: never abandon it halfway
         same = s.card is not None and s.card.same_card(card)
-        if same and s.screen in (*SESSION_SCREENS, Screen.LOOKING_UP):
+        if same and s.screen in (*SESSION_SCREENS, Screen.LOOKING_UP, Screen.CHECKING_OUT):
             return replace(s, last_activity=now, warning_until=None)  # the same card again
-        if s.screen in CARD_CHECK_SCREENS:
+        if s.screen in NEXT_CARD_SCREENS:
             # Someone else's card in the middle of a visit: never take the visit over
             # silently. Checked first (a blocked card only gets a note), then asked about;
-            # on the success screen a usable card starts the next visit without asking.
-            if s.other_card is not None and s.other_card.same_card(card):
+            # while a sale commits (never abandoned halfway) or the success screen shows, a
+            # usable card is the next visit, begun after a tap or when this one's time is up
+            # (on the success screen the volunteer's own card begins their next visit now).
+            if any(c is not None and c.same_card(card) for c in (s.other_card, s.next_card)):
                 return s
             return replace(s, effects=(CheckOtherCard(s.serial, card),))
         return self._look_up(s, card, now)
@@ -348,12 +355,7 @@ class SessionFlow:
     def _tick(self, s: FlowState, now: datetime) -> FlowState:
         t = self._timing
         if s.screen in (Screen.DONE, Screen.REFUSED):
-            since = s.screen_since or now
-            # A receipt that did not print leaves an order number to note: twice as long.
-            stay = t.done_seconds * (2 if s.printer_notice is not None else 1)
-            if now - since >= timedelta(seconds=stay):
-                return self._idle(s)
-            return s
+            return self._shown_its_time(s, now)
         if s.screen not in SESSION_SCREENS:
             return s
         if s.warning_until is not None:
@@ -364,9 +366,24 @@ class SessionFlow:
         return s
 
 
-def _view(state: FlowState) -> tuple[Screen, bool, bool]:
-    """What a finger could hit: the screen, and a question or countdown laid over it."""
-    return state.screen, state.other_card is not None, state.warning_until is not None
+    def _shown_its_time(self, s: FlowState, now: datetime) -> FlowState:
+        """Key information (the success, the points left, a refusal) stays its whole time;
+        then the start screen, or the visit of the card that waited its turn."""
+        since = s.screen_since or now
+        # A receipt that did not print leaves an order number to note: twice as long.
+        stay = self._timing.done_seconds * (2 if s.printer_notice is not None else 1)
+        if now - since < timedelta(seconds=stay):
+            return s
+        if s.next_card is not None:
+            return self._look_up(s, s.next_card, now)
+        return self._idle(s)
+
+
+def _view(state: FlowState) -> tuple[Screen, bool, bool, bool]:
+    """What a finger could hit: the screen, a question or countdown laid over it, and what
+    "finish" does on the success screen (ends the visit, or starts the next one)."""
+    return (state.screen, state.other_card is not None, state.warning_until is not None,
+            state.next_card is not None)
 
 
 def _moved(s: FlowState, by: timedelta) -> FlowState:

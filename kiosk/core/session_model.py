@@ -316,6 +316,9 @@ class FlowState:
     order_id: str | None = None          # kept while the cart is unchanged: a retry reuses it
     limit: SpendLimit | None = None      # what the card may spend, if less than the balance
     other_card: PresentedCard | None = None  # another usable card: "end this visit?" asked
+    # A usable card tapped while a sale commits or the success screen shows: the next visit,
+    # begun when the volunteer taps "next" or when the success screen's time is up.
+    next_card: PresentedCard | None = None
     receipt: Receipt | None = None
     printer_notice: Notice | None = None
     printer_down: Notice | None = None   # the last print failed: kept across visits

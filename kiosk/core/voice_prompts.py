@@ -15,7 +15,7 @@ from __future__ import annotations
 import importlib
 import pkgutil
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import kiosk.core
 from kiosk.core import errors
@@ -49,6 +49,8 @@ STEPS: dict[str, tuple[str, str]] = {
     "other_card": ("刚才刷了另一张卡。要结束现在的兑换吗？请在屏幕上选择。",
                    "Another card was tapped. Should this visit end? Please choose on the "
                    "screen."),
+    "next_card": ("已读到下一位的卡。点下一位就开始，或者稍等，会自动开始。",
+                  "The next card is read. Tap next visit to begin, or wait a moment."),
 }
 
 # Each refusal or hint a volunteer can meet, said without a name or an amount.
@@ -136,6 +138,8 @@ def step_key(state: FlowState) -> str:
         return "still_there"
     if state.other_card is not None:
         return "other_card"
+    if state.screen == Screen.DONE and state.next_card is not None:
+        return "next_card"
     if state.screen == Screen.DONE and state.printer_notice is not None:
         return "done_unprinted"
     return str(state.screen)
@@ -147,6 +151,13 @@ def prompt_for(state: FlowState, *, personal: bool) -> Prompt:
     is said too; without it nothing names them or their points."""
     step = step_key(state)
     notice = state.notice if step not in ("still_there", "other_card") else None
+    if notice is not None and state.screen == Screen.DONE:
+        # A note on the success screen (a stray code, someone's refused card) comes after
+        # the success, never instead of it: it may have arrived while the sale committed.
+        done = prompt_for(replace(state, notice=None), personal=personal)
+        note = _notice_prompt(step, notice, personal)
+        return Prompt(f"{done.key}+{note.key}", f"{done.zh}{note.zh}", f"{done.en} {note.en}",
+                      done.personal or note.personal)
     if notice is not None:
         return _notice_prompt(step, notice, personal)
     zh, en = STEPS[step]
@@ -205,7 +216,8 @@ def coverage() -> tuple[list[str], list[str]]:
         importlib.import_module(f"kiosk.core.{module.name}")
     refusals = set(_codes(errors.UserFacingError)) - OPERATOR_ONLY
     refusals |= {STAFF.code, "reprinted"}
-    steps = [str(s) for s in Screen] + ["done_unprinted", "still_there", "other_card"]
+    steps = [str(s) for s in Screen] + ["done_unprinted", "still_there", "other_card",
+                                        "next_card"]
     spoken = [s for s in steps if s in STEPS] + sorted(c for c in refusals if c in REFUSALS)
     silent = [s for s in steps if s not in STEPS] + sorted(c for c in refusals
                                                            if c not in REFUSALS)

@@ -159,6 +159,7 @@ class Script:
         self.second_visitor(shots)
         self.records_and_countdown(shots)
         self.language_and_text_shots(shots)
+        self.next_in_line(shots)
         return shots
 
     def refusals(self, shots: list[Path]) -> None:
@@ -253,6 +254,24 @@ class Script:
         shots.append(self.shot("catalogue-large-text"))
         self.window.toggle_large_text()
         self.window.toggle_reading()
+
+    def next_in_line(self, shots: list[Path]) -> None:
+        """The next person taps their card while the success screen shows: it stays its
+        time, and says the next visit waits for a tap on 下一位."""
+        self.send(Back(), Back())   # 张*华 leaves the shelves, then the kiosk
+        self.reader.remove()
+        self.reader.present("04B7C8D9E0F1A2")
+        self.settle(self.screen_is("balance"))
+        self.send(ShowCatalogue(Category.HEALTH), Add("soap"), ShowCart(), Confirm())
+        self.controller.send(Pay())
+        self.settle(self.screen_is("done"))
+        self.reader.remove()
+        self.reader.present("04A1B2C3D4E5F6")
+        self.settle(lambda: self.controller.state.next_card is not None)
+        shots.append(self.shot("done-next-card"))
+        self.send(Finish())
+        self.settle(self.screen_is("balance"))
+        self.send(Back())
 
     def close(self) -> None:
         self.kiosk.stop()

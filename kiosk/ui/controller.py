@@ -80,7 +80,7 @@ class SessionController(QObject):
         for effect in state.effects:
             self.worker.submit(partial(self.work.begin, effect), self._began)
         if state != before:
-            if state.screen == Screen.IDLE and before.screen != Screen.IDLE:
+            if _visit_ended(before, state):
                 self.session_ended.emit()
                 self.refresh_featured()
             self.changed.emit(state)
@@ -132,3 +132,12 @@ class SessionController(QObject):
         if event.type() in (QEvent.Type.MouseButtonPress, QEvent.Type.TouchBegin):
             self.send(Touch())
         return False
+
+
+def _visit_ended(before: FlowState, state: FlowState) -> bool:
+    """Back to the start screen, or someone's visit handed to the next card (from the
+    success screen, or "use the new card"): the next person starts afresh."""
+    if state.screen == Screen.IDLE:
+        return before.screen != Screen.IDLE
+    return before.holder is not None and state.serial != before.serial \
+        and state.screen == Screen.LOOKING_UP

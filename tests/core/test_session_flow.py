@@ -364,17 +364,58 @@ def to_done(flow: SessionFlow) -> FlowState:
     return flow.handle(CheckoutDone(serial, receipt(), None))
 
 
-@pytest.mark.parametrize("card", [CARD, OTHER])
-def test_tap_on_done_screen_starts_a_new_visit(flow: SessionFlow, card: PresentedCard) -> None:
+def test_the_volunteers_own_card_on_the_done_screen_starts_their_next_visit(
+        flow: SessionFlow) -> None:
     """Checked first (a refused card must not take the success screen away), then looked up:
-    the visit on screen is over, so nobody is asked."""
+    the volunteer tapped their own card to shop again."""
     to_done(flow)
+    state = flow.handle(CardTapped(CARD))
+    assert state.screen == Screen.DONE and state.effects == (CheckOtherCard(state.serial, CARD),)
+    state = flow.handle(OtherCardChecked(state.serial, CARD, None))
+    assert state.screen == Screen.LOOKING_UP and state.effects == (LookUpCard(state.serial, CARD),)
+    state = flow.handle(LookupDone(state.serial, holder(CARD), ENTRIES))
+    assert state.screen == Screen.BALANCE and state.card == CARD and state.cart.items == ()
+
+
+@pytest.mark.parametrize("how", ["next", "time"])
+def test_another_card_on_the_done_screen_is_the_next_visit_after_a_tap_or_its_time(
+        flow: SessionFlow, clock: ManualClock, how: str) -> None:
+    """The next in line: checked first, then it waits. 兑换成功, the points left and the order
+    number stay until the volunteer taps "next" or their time is up (the card used to end the
+    screen at once), then the next visit begins with nobody asked."""
+    card = OTHER
+    done = to_done(flow)
     state = flow.handle(CardTapped(card))
     assert state.screen == Screen.DONE and state.effects == (CheckOtherCard(state.serial, card),)
     state = flow.handle(OtherCardChecked(state.serial, card, None))
+    assert state.screen == Screen.DONE and state.next_card == card and state.effects == ()
+    assert state.receipt == done.receipt and state.screen_since == done.screen_since
+    assert flow.handle(CardTapped(card)).effects == ()   # tapped again: still one waiting
+    clock.advance(seconds=TIMING.done_seconds - 1)
+    assert flow.handle(Tick()).screen == Screen.DONE
+    if how == "next":
+        clock.advance(seconds=0.5)
+        state = flow.press(Finish())
+    else:
+        clock.advance(seconds=1)
+        state = flow.handle(Tick())
     assert state.screen == Screen.LOOKING_UP and state.effects == (LookUpCard(state.serial, card),)
     state = flow.handle(LookupDone(state.serial, holder(card), ENTRIES))
     assert state.screen == Screen.BALANCE and state.card == card and state.cart.items == ()
+    assert state.next_card is None
+
+
+def test_finish_right_after_a_card_arrives_does_not_start_the_next_visit(
+        flow: SessionFlow, clock: ManualClock) -> None:
+    """The card turns 完成 into 下一位 under a finger already on its way: that press is
+    ignored, as after any change of what a press does."""
+    to_done(flow)
+    clock.advance(seconds=3)
+    state = flow.handle(CardTapped(OTHER))
+    flow.handle(OtherCardChecked(state.serial, OTHER, None))
+    assert flow.press(Finish()).screen == Screen.DONE
+    clock.advance(seconds=1)
+    assert flow.press(Finish()).screen == Screen.LOOKING_UP
 
 
 def test_a_refused_card_or_stray_code_on_the_done_screen_is_a_note(
@@ -402,6 +443,57 @@ def test_a_stray_code_while_the_card_is_looked_up_is_a_note(flow: SessionFlow) -
     state = flow.handle(LookupDone(state.serial, holder(), ENTRIES))
     assert state.screen == Screen.BALANCE and state.card == CARD
     assert state.notice is not None and "已忽略" in state.notice.zh
+
+
+def test_cards_and_codes_while_the_sale_commits_are_not_lost(flow: SessionFlow) -> None:
+    """The sale is never abandoned halfway, and nothing shown meanwhile is dropped without a
+    word: a stray code is a note (carried to the success screen), another usable card is the
+    next visit, the volunteer's own card lying on the reader changes nothing."""
+    serial = pay_for_soap(flow)
+    state = flow.handle(CardUnusable(Notice("not_a_card_code", "这不是积分卡", "not a card")))
+    assert state.screen == Screen.CHECKING_OUT and state.effects == ()
+    assert state.notice is not None and "已忽略" in state.notice.zh
+    assert flow.handle(CardTapped(CARD)).effects == ()
+    state = flow.handle(CardTapped(OTHER))
+    assert state.screen == Screen.CHECKING_OUT
+    assert state.effects == (CheckOtherCard(serial, OTHER),)
+    state = flow.handle(OtherCardChecked(serial, OTHER, None))
+    assert state.screen == Screen.CHECKING_OUT and state.next_card == OTHER
+    state = flow.handle(CheckoutDone(serial, receipt(), None))
+    assert state.screen == Screen.DONE and state.next_card == OTHER
+    state = flow.handle(Finish())
+    assert state.screen == Screen.LOOKING_UP and state.card == OTHER
+
+
+def test_a_stray_code_while_committing_is_a_note_on_the_success_screen(
+        flow: SessionFlow) -> None:
+    serial = pay_for_soap(flow)
+    flow.handle(CardUnusable(Notice("not_a_card_code", "这不是积分卡", "not a card")))
+    state = flow.handle(CheckoutDone(serial, receipt(), None))
+    assert state.screen == Screen.DONE and state.notice is not None
+    assert state.notice.code == "not_a_card_code"
+
+
+def test_a_card_waiting_when_the_sale_fails_is_asked_about(flow: SessionFlow) -> None:
+    """The sale did not go through: the visit goes on, so the other card is the usual
+    question, not a takeover."""
+    serial = pay_for_soap(flow)
+    flow.handle(CardTapped(OTHER))
+    flow.handle(OtherCardChecked(serial, OTHER, None))
+    state = flow.handle(CheckoutFailed(serial, STAFF))
+    assert state.screen == Screen.CART and state.other_card == OTHER
+    assert state.next_card is None and state.cart.items != ()
+
+
+def test_a_note_on_the_confirm_screen_goes_with_the_press(flow: SessionFlow) -> None:
+    tap(flow)
+    flow.handle(ShowCatalogue())
+    flow.handle(Add("soap"))
+    flow.handle(ShowCart())
+    flow.handle(Confirm())
+    state = flow.handle(CardUnusable(Notice("not_a_card_code", "这不是积分卡", "not a card")))
+    assert state.screen == Screen.CONFIRM and state.notice is not None
+    assert flow.handle(Pay()).notice is None
 
 
 def test_refused_checkout_goes_back_to_cart_with_a_new_order_id(flow: SessionFlow) -> None:

@@ -12,6 +12,7 @@ import pytest
 from kiosk.core.catalogue import CatalogueEntry
 from kiosk.core.errors import NotEnoughPoints
 from kiosk.core.models import CardHolder, PresentedCard, Receipt, SpendLimit
+from kiosk.core.session_flow import aside
 from kiosk.core.session_model import Cart, CartItem, FlowState, Notice, Screen
 from kiosk.core.speech_text import chinese_number, mandarin_pinyin
 from kiosk.core.voice_prompts import REFUSALS, STEPS, coverage, prompt_for
@@ -30,6 +31,7 @@ RECEIPT = Receipt(order_id="01a2434b-3ea1-72ab-8ca6-f1c8d1499241", kind="sale", 
 VISIT = FlowState(card=PresentedCard("04A1"), holder=HOLDER, limit=SpendLimit(300, "offline"),
                   cart=Cart((CartItem(SOAP, 2),)))
 PRINTER = Notice("printer_fault", "没打印", "not printed")
+STRAY = aside(Notice("not_a_card_code", "不是积分卡", "not a card"))
 
 
 def states() -> list[FlowState]:
@@ -41,13 +43,15 @@ def states() -> list[FlowState]:
     out.append(replace(VISIT, screen=Screen.CART, other_card=PresentedCard("04B7")))
     refusal = NotEnoughPoints(120, 260)
     out.append(replace(VISIT, screen=Screen.CATALOGUE, notice=Notice.of(refusal)))
+    out.append(replace(VISIT, screen=Screen.DONE, receipt=RECEIPT, next_card=PresentedCard("04B7")))
+    out.append(replace(VISIT, screen=Screen.DONE, receipt=RECEIPT, notice=STRAY))
     return out
 
 
 def test_every_step_and_every_refusal_has_a_prompt() -> None:
     spoken, silent = coverage()
     assert silent == []
-    assert {"idle", "balance", "done", "done_unprinted", "other_card", "still_there",
+    assert {"idle", "balance", "done", "done_unprinted", "other_card", "next_card", "still_there",
             "card_blocked", "card_token_forged", "not_a_card_code",
             "offline_cap_reached"} <= set(spoken)
     for zh, en in (*STEPS.values(), *REFUSALS.values()):
@@ -76,6 +80,20 @@ def test_reading_aloud_says_what_the_screen_shows() -> None:
     refusal = Notice.of(NotEnoughPoints(120, 260))
     said = prompt_for(replace(VISIT, screen=Screen.CATALOGUE, notice=refusal), personal=True)
     assert said.zh == refusal.zh
+
+
+def test_a_note_on_the_success_screen_comes_after_the_success() -> None:
+    """A stray code while the sale committed shows on the success screen: 兑换成功 is still
+    said, first, then the note (it used to be said instead)."""
+    for personal in (False, True):
+        said = prompt_for(replace(VISIT, screen=Screen.DONE, receipt=RECEIPT, notice=STRAY),
+                          personal=personal)
+        assert said.zh.startswith(STEPS["done"][0] if not personal else "还剩")
+        assert "兑换成功" in said.zh and "不是积分卡" in said.zh
+        assert said.zh.index("兑换成功") < said.zh.index("不是积分卡")
+    waiting = prompt_for(replace(VISIT, screen=Screen.DONE, receipt=RECEIPT,
+                                 next_card=PresentedCard("04B7")), personal=False)
+    assert waiting.zh == STEPS["next_card"][0]
 
 
 def test_numbers_and_pinyin_for_the_mandarin_voice() -> None:

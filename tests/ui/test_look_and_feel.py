@@ -28,7 +28,7 @@ from kiosk.ui.screens.done import DoneScreen
 from kiosk.ui.theme import MIN_TOUCH_MM, MIN_TOUCH_PX
 from points_protocol.catalogue import Category
 from tests.hardware.tcp_printer import PAPER_OUT
-from tests.ui.conftest import WAIT_MS, ZHANG, Touchscreen
+from tests.ui.conftest import LI, WAIT_MS, ZHANG, Touchscreen
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 I18N = ROOT / "assets" / "i18n"
@@ -209,6 +209,10 @@ def test_large_text_screens_with_notes_fit_a_landscape_panel(
     fits(Screen.DONE, done.order, done.notice)
     DemoQr(t.clock).show(t.reader, "6901234500017")
     t.qtbot.waitUntil(lambda: "ignored" in done.back_in.text(), timeout=WAIT_MS)
+    fits(Screen.DONE, done.order, done.notice, done.back_in)
+    t.reader.remove()
+    t.reader.present(LI)                         # the next in line: waits for "Next visit"
+    t.qtbot.waitUntil(lambda: "Next card" in done.back_in.text(), timeout=WAIT_MS)
     fits(Screen.DONE, done.order, done.notice, done.back_in)
 
 

@@ -100,8 +100,9 @@ def test_stray_codes_mid_visit_are_ignored_with_a_note(touch: Touchscreen) -> No
 
 def test_stray_codes_and_refused_cards_leave_the_success_screen_up(touch: Touchscreen) -> None:
     """兑换成功 and the points left stay their time: a product's barcode or someone's blocked
-    card in front of the kiosk is a line in place of the thanks; the next usable card starts
-    the next visit."""
+    card in front of the kiosk is a line in place of the thanks; the next usable card waits
+    for a tap on 下一位 (a card is no tap of the volunteer's: it used to end this screen at
+    once)."""
     touch.tap(ZHANG)
     confirm = to_confirm(touch, "soap")
     touch.click(confirm.pay)
@@ -118,9 +119,74 @@ def test_stray_codes_and_refused_cards_leave_the_success_screen_up(touch: Touchs
     assert touch.showing(Screen.DONE) and done.balance.text() == "770"
     touch.reader.remove()
     touch.reader.present(LI)
+    touch.qtbot.waitUntil(lambda: "下一位" in done.back_in.text(), timeout=WAIT_MS)
+    touch.qtbot.wait(300)
+    assert touch.showing(Screen.DONE) and done.balance.text() == "770"
+    assert done.finish.text() == "下一位"
+    touch.click(done.finish)
     touch.wait_for(Screen.BALANCE)
     state = touch.kiosk.controller.state
     assert state.holder is not None and state.holder.masked_name == "李*" and state.notice is None
+
+
+def test_the_next_card_on_the_success_screen_waits_its_turn(touch: Touchscreen) -> None:
+    """The next person in line taps their card while 兑换成功 shows: the points left and the
+    order number stay their whole time, then the next visit begins by itself, in Chinese
+    and with nothing read aloud, whatever the first volunteer had chosen."""
+    touch.tap(ZHANG)
+    touch.click(touch.window.top.language)
+    touch.click(touch.window.top.speaker)      # her name and points, read aloud
+    confirm = to_confirm(touch, "soap")
+    touch.click(confirm.pay)
+    touch.wait_for(Screen.DONE)
+    done = touch.page(Screen.DONE)
+    assert isinstance(done, DoneScreen)
+    touch.reader.remove()
+    touch.reader.present(LI)
+    touch.qtbot.waitUntil(lambda: "Next card" in done.back_in.text(), timeout=WAIT_MS)
+    assert done.finish.text() == "Next visit"
+    stay = touch.services.config.ui.done_seconds
+    touch.clock.advance(seconds=stay - 2)
+    touch.qtbot.wait(2 * 250)          # the ticks come and go: the success screen stays
+    assert touch.showing(Screen.DONE) and done.balance.text() == "770"
+    touch.reader.remove()
+    touch.reader.present(LI)           # tapped again, impatient: still one card waiting
+    touch.clock.advance(seconds=3)
+    touch.wait_for(Screen.BALANCE)
+    state = touch.kiosk.controller.state
+    assert state.holder is not None and state.holder.masked_name == "李*"
+    assert state.cart.items == () and orders(touch) == 1
+    assert touch.kiosk.language.code == "zh_CN" and not touch.window.reading
+    assert not touch.window.top.speaker.isChecked()
+
+
+def test_cards_and_codes_while_the_sale_commits_are_not_lost(
+        touchscreen_factory: Callable[..., Touchscreen]) -> None:
+    """A stuck printer keeps the sale committing for a while: a stray barcode then is a note
+    (it was dropped without a word), and a usable card is the next visit, not forgotten."""
+    t = touchscreen_factory(printer_timeout=3)
+    t.paper.mode = "stall"             # accepts the receipt, then stays silent
+    t.tap(ZHANG)
+    confirm = to_confirm(t, "soap")
+    t.click(confirm.pay)
+    t.qtbot.waitUntil(lambda: len(t.paper.jobs) == 1, timeout=WAIT_MS)
+    assert t.screen == Screen.CHECKING_OUT
+    DemoQr(t.clock).show(t.reader, "6901234500017")
+    t.qtbot.waitUntil(confirm.notice.isVisible, timeout=WAIT_MS)
+    assert confirm.notice.text() == "扫到的不是积分卡，已忽略。您的兑换照常进行。"
+    assert t.screen == Screen.CHECKING_OUT and not confirm.pay.isVisible()
+    t.reader.remove()
+    t.reader.present(LI)
+    t.qtbot.waitUntil(lambda: t.kiosk.controller.state.next_card is not None, timeout=WAIT_MS)
+    t.wait_for(Screen.DONE)            # the printer gave up: the sale stands
+    done = t.page(Screen.DONE)
+    assert isinstance(done, DoneScreen)
+    assert done.balance.text() == "770" and orders(t) == 1
+    assert "下一位" in done.back_in.text() and done.finish.text() == "下一位"
+    t.click(done.finish)
+    t.wait_for(Screen.BALANCE)
+    state = t.kiosk.controller.state
+    assert state.holder is not None and state.holder.masked_name == "李*"
 
 
 def test_a_forged_or_blocked_card_mid_visit_is_a_note(touch: Touchscreen) -> None:

@@ -89,12 +89,16 @@ class DoneScreen(Screen):
         for w in (self.notice, self.order_caption, self.order):
             w.setVisible(not printed)
         # Someone's stray code or refused card while this shows is a line in place of the
-        # thanks; the points left and the order number stay.
+        # thanks, and so is the next volunteer's card, which waits for "next visit" (or for
+        # this screen's time to be up): the points left and the order number stay.
         aside = state.notice.text(self.lang.code) if state.notice is not None else ""
+        if state.next_card is not None:
+            aside = self.tr("Next card read. Tap \"Next visit\", or it starts by itself.")
         # A family in need is thanked as a guest: no volunteer wording on their screens.
         thanks = (self.tr("Thank you, and welcome back!") if receipt.family
                   else self.tr("Thank you for volunteering!"))
         self.back_in.setText(aside or thanks)
         # A long note on a short panel: the thanks give way to what must be read.
         self.back_in.setVisible(bool(aside) or printed or not self.ctx.metrics.large_text)
-        self.finish.setText(self.tr("Finish"))
+        self.finish.setText(self.tr("Next visit") if state.next_card is not None
+                            else self.tr("Finish"))
