@@ -10,7 +10,9 @@ district's balances equal an independent fold of the honest entries alone.
     python bench/simulate.py --database postgresql://u@host/db
 
 Each seed's district and kiosks are closed at its end (files, connections, threads), so one
-process runs any number of seeds.
+process runs any number of seeds (``--progress N`` prints open fds and RSS every N seeds to
+show it). The empty district and kiosk databases are made once per process and each seed
+starts from a copy (bench/sim_shared.py); ``--seed N`` replays one seed alone.
 
 Last line: JSON with ``seeds``, ``violations`` and ``first_failing_seed``.
 """
@@ -18,7 +20,6 @@ Last line: JSON with ``seeds``, ``violations`` and ``first_failing_seed``.
 from __future__ import annotations
 
 import argparse
-import asyncio
 import contextlib
 import json
 import logging
@@ -45,6 +46,7 @@ from sim_checks import (  # type: ignore[import-not-found]
     honest_fold,
 )
 from sim_forger import Forger  # type: ignore[import-not-found]
+from sim_shared import Shared, open_fds, rss_mb  # type: ignore[import-not-found]
 
 from district.app import create_app
 from district.store import Store
@@ -141,20 +143,23 @@ class World:
     card_of = staticmethod(card_of)
 
     def __init__(self, seed: int, workdir: Path, kiosks: int, volunteers: int, *,
-                 database: str | None = None, dishonest: int = 1) -> None:
+                 shared: Shared, dishonest: int = 1) -> None:
         self.seed = seed
         self.rng = random.Random(seed)
-        location = database or str(workdir / "district.sqlite")
-        self.store = Store(location, district=f"sim{seed}", pool_size=2)
+        self.shared = shared
+        self.store: Store = shared.district()
         self.app = create_app(self.store)
-        self.loop = asyncio.new_event_loop()
+        self.loop = shared.loop
         self.vids = [f"V{i}" for i in range(volunteers)]
         self.sales: list[Sale] = []
         self.credits: dict[str, int] = {}
         self.store.upsert_volunteers([(v, "*", "active") for v in self.vids])
-        for v in self.vids:
-            self.store.upsert_card(card_of(v), v, "nfc")
-            self._credit(f"open-{v}", v, self.rng.randrange(1, 400))
+        self.store.upsert_cards([(card_of(v), v, "nfc") for v in self.vids])
+        opening = [(f"open-{v}", v, self.rng.randrange(1, 400)) for v in self.vids]
+        if self.store.credit_many(opening) != len(opening):
+            raise RuntimeError("a fresh district refused an opening credit")
+        for _record, v, points in opening:
+            self.credits[v] = points
         specs = [s for s in read_catalogue(demo.DEMO_CATALOGUE) if s.item_id in GOODS]
         self.store.upsert_items([{"id": s.item_id, "name_zh": s.name_zh, "name_en": s.name_en,
                                   "category": s.category.value, "kind": s.kind.value,
@@ -184,6 +189,7 @@ class World:
                          sync=SyncSection(page_size=3, push_batch=3))
         key = Ed25519PrivateKey.generate()
         self.store.register_kiosk(kiosk_id, signing.public_key_text(key))
+        self.shared.kiosk_database(Path(config.database.path))
         transport = FaultyTransport(AsgiTransport(self.app, kiosk_id, key, self.loop),
                                     random.Random(self.seed * 1000 + k))
         services = build(config, clock, create=True)
@@ -288,14 +294,23 @@ class World:
     def close(self) -> None:
         for s in self.sims:
             s.conn.close()
-        self.loop.close()
-        self.store.close()
+        self.shared.release()
 
 
 def run_seed(seed: int, workdir: Path, *, kiosks: int = 3, volunteers: int = 5,
              steps: int = 50, stats: dict[str, int] | None = None,
-             database: str | None = None, dishonest: int = 1) -> list[str]:
-    world = World(seed, workdir, kiosks, volunteers, database=database, dishonest=dishonest)
+             database: str | None = None, dishonest: int = 1,
+             shared: Shared | None = None) -> list[str]:
+    """One seed, from empty databases to its verdict; ``shared`` (a run of many seeds) lends
+    the databases made once per process, else this seed makes its own."""
+    own = shared is None
+    shared = shared or Shared(database)
+    try:
+        world = World(seed, workdir, kiosks, volunteers, shared=shared, dishonest=dishonest)
+    except BaseException:
+        if own:
+            shared.close()
+        raise
     try:
         world.run(steps)
         problems = world.heal()
@@ -308,6 +323,8 @@ def run_seed(seed: int, workdir: Path, *, kiosks: int = 3, volunteers: int = 5,
                 stats[name] = stats.get(name, 0) + value
     finally:
         world.close()
+        if own:
+            shared.close()
     return problems
 
 
@@ -321,11 +338,15 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--progress", type=int, default=0,
                    help="print a JSON line of the figures so far every N seeds")
     engine = p.add_mutually_exclusive_group()
-    engine.add_argument("--database", help="a PostgreSQL server (postgresql://...): each "
-                        "seed is a district of its own there, dropped after the seed")
+    p.add_argument("--seed", type=int, help="run this one seed alone (to replay a failure)")
+    engine.add_argument("--database", help="a PostgreSQL server (postgresql://...): the seeds "
+                        "share one district schema there (d_sim), emptied before each seed "
+                        "and dropped at the end")
     engine.add_argument("--postgres", action="store_true",
                         help="start a throwaway PostgreSQL cluster (Debian's postgresql)")
     args = p.parse_args(argv)
+    if args.seed is not None:
+        args.first_seed, args.seeds = args.seed, 1
     logging.basicConfig(level=logging.CRITICAL)
     with contextlib.ExitStack() as stack:
         database = args.database
@@ -338,48 +359,49 @@ def main(argv: list[str] | None = None) -> int:
         return run_seeds(args, database)
 
 
-def open_fds() -> int:
-    return len(os.listdir("/proc/self/fd")) if os.path.isdir("/proc/self/fd") else -1
-
-
-def drop_district(database: str, seed: int) -> None:
-    import psycopg
-
-    with psycopg.connect(database.replace("+psycopg", ""), autocommit=True) as conn:
-        conn.execute(f"DROP SCHEMA d_sim{seed} CASCADE")
-
-
 def run_seeds(args: argparse.Namespace, database: str | None) -> int:
     violations = 0
     first_failing: int | None = None
     stats: dict[str, int] = {}
     started = time.perf_counter()
     fds_after_first = -1
-    # Crashes are simulated at the process level, so the files may live in memory (tmpfs):
-    # fsync there costs nothing and hundreds of seeds run in minutes.
+    # Crashes are simulated at the process level (a closed connection, a reopened file), and
+    # no seed pulls the plug on the machine, so durability is not what is tested here: the
+    # SQLite files live in memory (tmpfs, where fsync costs nothing) and --postgres runs its
+    # cluster with fsync off.
     shm = Path("/dev/shm")  # noqa: S108 (a private TemporaryDirectory inside it)
     scratch = str(shm) if shm.is_dir() else None
-    for seed in range(args.first_seed, args.first_seed + args.seeds):
-        with tempfile.TemporaryDirectory(prefix=f"sim-{seed}-", dir=scratch) as tmp:
-            problems = run_seed(seed, Path(tmp), kiosks=args.kiosks, steps=args.steps,
-                                stats=stats, database=database, dishonest=args.dishonest)
-        if database:
-            drop_district(database, seed)
-        if seed == args.first_seed:
-            fds_after_first = open_fds()
-        if problems:
-            violations += len(problems)
-            first_failing = seed if first_failing is None else first_failing
-            print(f"seed {seed}: " + "; ".join(problems[:5]), flush=True)
-        done = seed - args.first_seed + 1
-        if args.progress and done % args.progress == 0:
-            print(json.dumps({"progress": done, "violations": violations, "open_fds": open_fds(),
-                              "seconds": round(time.perf_counter() - started, 1)}), flush=True)
+    shared = Shared(database, scratch)
+    try:
+        for seed in range(args.first_seed, args.first_seed + args.seeds):
+            with tempfile.TemporaryDirectory(prefix=f"sim-{seed}-", dir=scratch) as tmp:
+                problems = run_seed(seed, Path(tmp), kiosks=args.kiosks, steps=args.steps,
+                                    stats=stats, dishonest=args.dishonest, shared=shared)
+            if seed == args.first_seed:
+                fds_after_first = open_fds()
+            if problems:
+                violations += len(problems)
+                first_failing = seed if first_failing is None else first_failing
+                print(f"seed {seed}: " + "; ".join(problems[:5]), flush=True)
+            done = seed - args.first_seed + 1
+            if args.progress and done % args.progress == 0:
+                print(json.dumps(progress(done, violations, started)), flush=True)
+    finally:
+        shared.close()
     print(json.dumps({"seeds": args.seeds, "engine": "postgresql" if database else "sqlite",
                       "violations": violations, "first_failing_seed": first_failing, **stats,
                       "open_fds_after_first_seed": fds_after_first, "open_fds_at_end": open_fds(),
-                      "seconds": round(time.perf_counter() - started, 1)}))
+                      **progress(args.seeds, violations, started)}))
     return 0
+
+
+def progress(done: int, violations: int, started: float) -> dict[str, object]:
+    """The figures a long run prints at each mark: a leak shows as fds or RSS that climb."""
+    seconds = time.perf_counter() - started
+    return {"progress": done, "violations": violations, "open_fds": open_fds(),
+            "rss_mb": rss_mb(), "seconds": round(seconds, 1),
+            "seconds_per_seed": round(seconds / done, 3),
+            "load_average": round(os.getloadavg()[0], 1)}
 
 
 if __name__ == "__main__":
