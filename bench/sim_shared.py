@@ -38,22 +38,24 @@ from district.db.engine import Database
 from district.store import Store
 from kiosk.core.db import open_database
 
-POSTGRES_DISTRICT = "sim"
-PRISTINE_DISTRICT = "sim_pristine"      # migrated once, never written: what "fresh" means
-
 
 class Shared:
-    def __init__(self, database: str | None = None, scratch: str | None = None) -> None:
+    def __init__(self, database: str | None = None, scratch: str | None = None, *,
+                 district: str = "sim") -> None:
+        """``district`` names the PostgreSQL schemas (d_NAME, and d_NAME_pristine: migrated
+        once, never written, what "fresh" means); they are dropped first if an earlier run
+        left them, and at :meth:`close`."""
         self.database = database
+        self.districts = (district, f"{district}_pristine")
         self.loop = asyncio.new_event_loop()
         self.folder = Path(tempfile.mkdtemp(prefix="sim-shared-", dir=scratch))
         self.kiosk_template = self.folder / "kiosk.sqlite"
         open_database(self.kiosk_template, startup_check="none", create=True).close()
         if database:
-            for district in (POSTGRES_DISTRICT, PRISTINE_DISTRICT):   # from an earlier run
-                _drop_schema(database, district)
-            Store(database, district=PRISTINE_DISTRICT, pool_size=1).close()
-            self.store = Store(database, district=POSTGRES_DISTRICT, pool_size=2)
+            for name in self.districts:
+                _drop_schema(database, name)
+            Store(database, district=self.districts[1], pool_size=1).close()
+            self.store = Store(database, district=self.districts[0], pool_size=2)
         else:
             live = self.folder / "district.sqlite"
             pristine = self.folder / "pristine.sqlite"
@@ -68,11 +70,32 @@ class Shared:
     def district(self) -> Store:
         """The district, as fresh as after its migrations, for one seed."""
         if self.database:
-            _reset_postgres(self.store.db, self.tables)
+            _reset_postgres(self.store.db, self.tables, f"d_{self.districts[1]}")
         else:
             for engine, pristine in self.pristine.items():
-                _reset_sqlite(engine, pristine, _tables(engine))
+                _reset_sqlite(engine, pristine)
+        stale = self.stale_tables()
+        if stale:
+            raise RuntimeError(f"the district is not fresh at a seed's start: {stale}")
         return self.store
+
+    def stale_tables(self) -> list[str]:
+        """The district's tables whose rows are not exactly the pristine copy's."""
+        if self.database:
+            with self.store.db.read() as conn:
+                return _differing(conn, self.tables, f"d_{self.districts[1]}")
+        stale: list[str] = []
+        for engine, pristine in self.pristine.items():
+            with engine.connect() as conn:
+                live = conn.connection.driver_connection
+                assert isinstance(live, sqlite3.Connection)
+                live.execute("ATTACH DATABASE ? AS pristine", (str(pristine),))
+                try:
+                    stale += _differing(conn, _tables(engine), "pristine")
+                finally:
+                    conn.rollback()
+                    live.execute("DETACH DATABASE pristine")
+        return stale
 
     def release(self) -> None:
         """The seed is over: nothing of it may still run."""
@@ -86,8 +109,8 @@ class Shared:
     def close(self) -> None:
         self.store.close()
         if self.database:
-            for district in (POSTGRES_DISTRICT, PRISTINE_DISTRICT):
-                _drop_schema(self.database, district)
+            for name in self.districts:
+                _drop_schema(self.database, name)
         self.loop.run_until_complete(self.loop.shutdown_default_executor())
         self.loop.close()
         shutil.rmtree(self.folder, ignore_errors=True)
@@ -118,32 +141,20 @@ def _differing(conn: Connection, tables: list[str], pristine: str) -> list[str]:
 _ALL = {"postgresql": "ALL ", "sqlite": ""}
 
 
-def _reset_postgres(db: Database, tables: list[str]) -> None:
-    pristine = f"d_{PRISTINE_DISTRICT}"
+def _reset_postgres(db: Database, tables: list[str], pristine: str) -> None:
     with db.write() as conn:
         conn.exec_driver_sql("TRUNCATE " + ", ".join(f'"{t}"' for t in tables)
                              + " RESTART IDENTITY")
         for t in tables:
             conn.exec_driver_sql(f'INSERT INTO "{t}" SELECT * FROM {pristine}."{t}"')
-        left = _differing(conn, tables, pristine)
-    if left:
-        raise RuntimeError(f"the district is not fresh at a seed's start: {left}")
 
 
-def _reset_sqlite(engine: Engine, pristine: Path, tables: list[str]) -> None:
+def _reset_sqlite(engine: Engine, pristine: Path) -> None:
     with engine.connect() as conn:
         live = conn.connection.driver_connection
         assert isinstance(live, sqlite3.Connection)
         with contextlib.closing(sqlite3.connect(pristine)) as source:
             source.backup(live)
-        live.execute("ATTACH DATABASE ? AS pristine", (str(pristine),))
-        try:
-            left = _differing(conn, tables, "pristine")
-        finally:
-            conn.rollback()
-            live.execute("DETACH DATABASE pristine")
-    if left:
-        raise RuntimeError(f"the district is not fresh at a seed's start: {left}")
 
 
 def _drop_schema(database: str, district: str) -> None:

@@ -6,14 +6,20 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+from points_protocol import signing
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "bench"))
 
 import simulate  # noqa: E402
+from sim_shared import Shared  # noqa: E402
 
 
 @pytest.mark.slow
@@ -37,6 +43,43 @@ def test_same_seed_same_story(tmp_path: Path) -> None:
     assert simulate.run_seed(4, tmp_path / "a", stats=first) == []
     assert simulate.run_seed(4, tmp_path / "b", stats=second) == []
     assert first == second
+
+
+@pytest.fixture
+def shared(engine_name: str, request: pytest.FixtureRequest, tmp_path: Path
+           ) -> Iterator[Shared]:
+    """What a run of many seeds shares, on each engine (schemas of its own on PostgreSQL)."""
+    database = request.getfixturevalue("pg_server") if engine_name == "postgresql" else None
+    run = Shared(database, str(tmp_path), district="sim_test")
+    yield run
+    run.close()
+
+
+def test_a_seed_after_others_in_one_process_tells_the_story_it_tells_alone(
+        shared: Shared, tmp_path: Path) -> None:
+    """The district is reset, not made anew, between seeds: nothing of one seed may reach
+    the next (the same seed gives the same story either way)."""
+    alone: dict[str, int] = {}
+    (tmp_path / "alone").mkdir()
+    assert simulate.run_seed(4, tmp_path / "alone", stats=alone) == []
+    after: dict[str, int] = {}
+    for seed in (2, 3, 4):
+        (tmp_path / str(seed)).mkdir()
+        assert simulate.run_seed(seed, tmp_path / str(seed), shared=shared,
+                                 stats=after if seed == 4 else None) == []
+    assert after == alone
+    assert after["sales"] > 0 and after["forgeries"] > 0
+
+
+def test_the_freshness_check_sees_any_row_a_seed_left(shared: Shared) -> None:
+    store = shared.district()
+    assert shared.stale_tables() == []
+    store.register_kiosk("K9", signing.public_key_text(Ed25519PrivateKey.generate()))
+    assert store.use_nonce("K9", "n-1", time.time(), 300.0)
+    assert {"kiosks", "nonces"} <= set(shared.stale_tables())
+    store = shared.district()                     # the next seed's start
+    assert shared.stale_tables() == []
+    assert store.kiosk_key("K9") is None
 
 
 def test_the_checker_catches_a_double_counting_ledger(tmp_path: Path,
