@@ -1,15 +1,18 @@
 """A kiosk transport that calls the district's ASGI app in-process: the real app, signing and
-store, without sockets, so the simulator controls every request (drop it, lose the reply)."""
+store, without sockets, so the simulator controls every request (drop it, lose the reply:
+:class:`FaultyTransport`)."""
 
 from __future__ import annotations
 
 import asyncio
 import json
+import random
 import time
 from typing import Any
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
+from kiosk.sync.transport import SyncError
 from points_protocol import signing
 
 
@@ -67,3 +70,34 @@ class AsgiTransport:
 
 def decode(answer: tuple[int, bytes]) -> Any:
     return json.loads(answer[1])
+
+
+class FaultyTransport:
+    """Between a kiosk and the district: a partition refuses everything; otherwise a request
+    may be dropped before the district sees it, or its reply lost after the district committed."""
+
+    def __init__(self, inner: AsgiTransport, rng: random.Random) -> None:
+        self.inner = inner
+        self.rng = rng
+        self.partitioned = False
+        self.p_drop = 0.1
+        self.p_lost = 0.15
+        self.failures = 0
+
+    def clock_skew(self) -> float | None:
+        return None   # in-process: one clock
+
+    def request(self, method: str, path: str, body: bytes | None, *,
+                deadline: float | None = None) -> tuple[int, bytes]:
+        if self.partitioned:
+            self.failures += 1
+            raise SyncError("partitioned")
+        roll = self.rng.random()
+        if roll < self.p_drop:
+            self.failures += 1
+            raise SyncError("request dropped")
+        answer: tuple[int, bytes] = self.inner.request(method, path, body)
+        if roll < self.p_drop + self.p_lost:
+            self.failures += 1
+            raise SyncError("reply lost after the district answered")
+        return answer

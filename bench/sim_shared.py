@@ -28,8 +28,10 @@ import contextlib
 import os
 import resource
 import shutil
+import signal
 import sqlite3
 import tempfile
+import time
 from pathlib import Path
 
 from sqlalchemy import Connection, Engine
@@ -176,3 +178,25 @@ def rss_mb() -> float:
         return round(pages * os.sysconf("SC_PAGE_SIZE") / 2**20, 1)
     except OSError:
         return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
+
+
+def progress(done: int, violations: int, started: float) -> dict[str, object]:
+    """The figures a long run prints at each mark: a leak shows as fds or RSS that climb."""
+    seconds = time.perf_counter() - started
+    return {"progress": done, "violations": violations, "open_fds": open_fds(),
+            "rss_mb": rss_mb(), "seconds": round(seconds, 1),
+            "seconds_per_seed": round(seconds / max(done, 1), 3),
+            "load_average": round(os.getloadavg()[0], 1)}
+
+
+class StopAfterSeed:
+    """SIGTERM or SIGINT asks a run to stop after the seed under way, so a run stopped at a
+    deadline still prints how far it got and stops its PostgreSQL cluster."""
+
+    def __init__(self) -> None:
+        self.asked = False
+        for number in (signal.SIGTERM, signal.SIGINT):
+            signal.signal(number, self._ask)
+
+    def _ask(self, number: int, _frame: object) -> None:
+        self.asked = True

@@ -11,8 +11,10 @@ district's balances equal an independent fold of the honest entries alone.
 
 Each seed's district and kiosks are closed at its end (files, connections, threads), so one
 process runs any number of seeds (``--progress N`` prints open fds and RSS every N seeds to
-show it). The empty district and kiosk databases are made once per process and each seed
-starts from a copy (bench/sim_shared.py); ``--seed N`` replays one seed alone.
+show it). The district is made once per process and reset to its freshly migrated state
+before each seed, and kiosks start as copies of one migrated file (bench/sim_shared.py).
+SIGTERM or Ctrl-C ends a run after the seed under way, with its summary line; ``--first-seed``
+continues it later, ``--seed N`` replays one seed alone.
 
 Last line: JSON with ``seeds``, ``violations`` and ``first_failing_seed``.
 """
@@ -23,7 +25,6 @@ import argparse
 import contextlib
 import json
 import logging
-import os
 import random
 import sqlite3
 import sys
@@ -37,7 +38,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from asgi_transport import AsgiTransport  # type: ignore[import-not-found]
+from asgi_transport import AsgiTransport, FaultyTransport  # type: ignore[import-not-found]
 from sim_checks import (  # type: ignore[import-not-found]
     CAP_KIOSK,
     CAP_VOLUNTEER,
@@ -46,7 +47,12 @@ from sim_checks import (  # type: ignore[import-not-found]
     honest_fold,
 )
 from sim_forger import Forger  # type: ignore[import-not-found]
-from sim_shared import Shared, open_fds, rss_mb  # type: ignore[import-not-found]
+from sim_shared import (  # type: ignore[import-not-found]
+    Shared,
+    StopAfterSeed,
+    open_fds,
+    progress,
+)
 
 from district.app import create_app
 from district.store import Store
@@ -65,7 +71,6 @@ from kiosk.core.models import CartLine, PresentedCard
 from kiosk.core.voids import void_order
 from kiosk.services import Services, build
 from kiosk.sync.daemon import Daemon
-from kiosk.sync.transport import SyncError
 from points_protocol import signing
 from points_protocol.catalogue_file import read_catalogue
 
@@ -78,37 +83,6 @@ class SimClock:
 
     def now(self) -> datetime:
         return self.moment
-
-
-class FaultyTransport:
-    """Between a kiosk and the district: a partition refuses everything; otherwise a request
-    may be dropped before the district sees it, or its reply lost after the district committed."""
-
-    def __init__(self, inner: AsgiTransport, rng: random.Random) -> None:
-        self.inner = inner
-        self.rng = rng
-        self.partitioned = False
-        self.p_drop = 0.1
-        self.p_lost = 0.15
-        self.failures = 0
-
-    def clock_skew(self) -> float | None:
-        return None   # in-process: one clock
-
-    def request(self, method: str, path: str, body: bytes | None, *,
-                deadline: float | None = None) -> tuple[int, bytes]:
-        if self.partitioned:
-            self.failures += 1
-            raise SyncError("partitioned")
-        roll = self.rng.random()
-        if roll < self.p_drop:
-            self.failures += 1
-            raise SyncError("request dropped")
-        answer: tuple[int, bytes] = self.inner.request(method, path, body)
-        if roll < self.p_drop + self.p_lost:
-            self.failures += 1
-            raise SyncError("reply lost after the district answered")
-        return answer
 
 
 @dataclass
@@ -372,8 +346,12 @@ def run_seeds(args: argparse.Namespace, database: str | None) -> int:
     shm = Path("/dev/shm")  # noqa: S108 (a private TemporaryDirectory inside it)
     scratch = str(shm) if shm.is_dir() else None
     shared = Shared(database, scratch)
+    stop = StopAfterSeed()
+    done = 0
     try:
         for seed in range(args.first_seed, args.first_seed + args.seeds):
+            if stop.asked:
+                break
             with tempfile.TemporaryDirectory(prefix=f"sim-{seed}-", dir=scratch) as tmp:
                 problems = run_seed(seed, Path(tmp), kiosks=args.kiosks, steps=args.steps,
                                     stats=stats, dishonest=args.dishonest, shared=shared)
@@ -383,25 +361,16 @@ def run_seeds(args: argparse.Namespace, database: str | None) -> int:
                 violations += len(problems)
                 first_failing = seed if first_failing is None else first_failing
                 print(f"seed {seed}: " + "; ".join(problems[:5]), flush=True)
-            done = seed - args.first_seed + 1
+            done += 1
             if args.progress and done % args.progress == 0:
                 print(json.dumps(progress(done, violations, started)), flush=True)
     finally:
         shared.close()
-    print(json.dumps({"seeds": args.seeds, "engine": "postgresql" if database else "sqlite",
+    print(json.dumps({"seeds": done, "engine": "postgresql" if database else "sqlite",
                       "violations": violations, "first_failing_seed": first_failing, **stats,
                       "open_fds_after_first_seed": fds_after_first, "open_fds_at_end": open_fds(),
-                      **progress(args.seeds, violations, started)}))
+                      "stopped_early": done < args.seeds, **progress(done, violations, started)}))
     return 0
-
-
-def progress(done: int, violations: int, started: float) -> dict[str, object]:
-    """The figures a long run prints at each mark: a leak shows as fds or RSS that climb."""
-    seconds = time.perf_counter() - started
-    return {"progress": done, "violations": violations, "open_fds": open_fds(),
-            "rss_mb": rss_mb(), "seconds": round(seconds, 1),
-            "seconds_per_seed": round(seconds / done, 3),
-            "load_average": round(os.getloadavg()[0], 1)}
 
 
 if __name__ == "__main__":
