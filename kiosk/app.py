@@ -30,6 +30,7 @@ from kiosk.core.sun_cards import SunVerifier
 from kiosk.core.tokens import TokenVerifier
 from kiosk.hardware.simulated import SimulatedCardReader, TextFilePrinter
 from kiosk.hardware.speech import EspeakRenderer
+from kiosk.operations.session_work import SessionWork
 from kiosk.services import Services, build, pin_policy
 from kiosk.ui.admin.gate import AdminGate
 from kiosk.ui.admin.work import AdminWork, PhotoCamera
@@ -39,7 +40,6 @@ from kiosk.ui.device_bridge import DeviceBridge
 from kiosk.ui.fonts import NoChineseFont
 from kiosk.ui.i18n import Language
 from kiosk.ui.keyboard import enable_input_method
-from kiosk.ui.session_work import SessionWork
 from kiosk.ui.voice import Player, SoundPlayer, Voice
 from kiosk.ui.wedge import WedgeScanner, wedge_from_config
 from kiosk.ui.widgets import ShopFront

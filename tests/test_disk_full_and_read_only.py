@@ -46,7 +46,7 @@ from kiosk.config import load_config
 from kiosk.core.models import CartLine, PresentedCard
 from kiosk.core.session_flow import RunCheckout
 from kiosk.services import build
-from kiosk.ui.session_work import SessionWork
+from kiosk.operations.session_work import SessionWork
 config = load_config(ROOT / "config.toml")
 services = build(replace(config, database=replace(config.database, path=str(DB))))
 from kiosk.core import sync_status

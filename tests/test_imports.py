@@ -10,6 +10,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 CORE = ROOT / "kiosk" / "core"
+# The operations the screens run (kiosk/operations) are held to the core's rule.
+OPERATIONS = ROOT / "kiosk" / "operations"
 PROTOCOL = ROOT / "points_protocol"
 DISTRICT = ROOT / "district"
 # kiosk/core may use the shared protocol package: it is as pure as the core itself.
@@ -36,6 +38,16 @@ def test_core_imports_no_ui_hardware_or_network() -> None:
                  for path in CORE.rglob("*.py") for module in imported_modules(path)
                  if is_forbidden(module)}
     assert not offenders
+
+
+def test_the_operations_import_no_ui_hardware_or_network() -> None:
+    """The operator's and the volunteer's work runs in tests and on the command line as it
+    runs behind the screens: no Qt, device or network library reaches it."""
+    files = list(OPERATIONS.rglob("*.py"))
+    offenders = {f"{path.name}: {module}"
+                 for path in files for module in imported_modules(path) if is_forbidden(module)}
+    assert not offenders
+    assert len(files) >= 2
 
 
 def test_the_check_catches_a_forbidden_import(tmp_path: Path) -> None:

@@ -33,7 +33,7 @@ from kiosk.core.session_flow import (
     Tick,
     Touch,
 )
-from kiosk.ui.session_work import PrintStep, SessionWork
+from kiosk.operations.session_work import PrintStep, SessionWork
 from kiosk.ui.worker import PRINTER, Worker
 
 log = logging.getLogger("kiosk.ui.controller")

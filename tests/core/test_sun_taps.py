@@ -16,8 +16,8 @@ from kiosk.core.errors import CardNotGenuine, SunReplayed, UidOnlyCapReached
 from kiosk.core.ids import uuid7
 from kiosk.core.models import CartLine, PresentedCard, SunCounter
 from kiosk.core.session_flow import LookUpCard, LookupDone, LookupFailed
+from kiosk.operations.session_work import SessionWork
 from kiosk.services import Services
-from kiosk.ui.session_work import SessionWork
 from tests.conftest import ManualClock, mark_synced
 
 UID = "04A1B2C3D4E5F6"    # 张小华's card in the demo shop (800 points)

@@ -16,8 +16,8 @@ from kiosk.core.models import SunCounter
 from kiosk.core.session_flow import LookUpCard, LookupFailed
 from kiosk.core.sun_cards import SunVerifier
 from kiosk.hardware.nfc import PcscCardReader
+from kiosk.operations.session_work import SessionWork
 from kiosk.ui.controller import presented_card
-from kiosk.ui.session_work import SessionWork
 from tests.conftest import ManualClock
 from tests.hardware.pcsc_stack import (
     EventRecorder,

@@ -15,8 +15,8 @@ from kiosk.core.ids import uuid7
 from kiosk.core.models import CartLine, PresentedCard
 from kiosk.core.printing import last_print
 from kiosk.core.session_flow import Add, Confirm, Pay, RunCheckout, Screen, ShowCart
+from kiosk.operations.session_work import PrintStep
 from kiosk.ui.screens.done import DoneScreen
-from kiosk.ui.session_work import PrintStep
 from tests.ui.conftest import LI, WAIT_MS, ZHANG, Touchscreen
 
 

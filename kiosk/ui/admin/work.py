@@ -1,6 +1,7 @@
 """What the operator screens ask of the core, run on the worker thread.
 
-Plain calls with no Qt (like :mod:`kiosk.ui.session_work`), each returning a :class:`Result`:
+Plain calls with no Qt (like :mod:`kiosk.operations.session_work`), each returning a
+:class:`Result`:
 the worker drops ``None`` and must never see an exception, and the screens want a refusal in
 both languages to show, not a traceback. Every action that changes something goes through
 :mod:`kiosk.core.audit`, so it is recorded with the operator who did it.

@@ -50,7 +50,7 @@ from kiosk.core.session_flow import (
 )
 from kiosk.services import Services
 
-log = logging.getLogger("kiosk.ui.session")
+log = logging.getLogger("kiosk.session")
 
 RECORDS_SHOWN = 10
 
