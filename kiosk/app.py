@@ -30,16 +30,18 @@ from kiosk.core.sun_cards import SunVerifier
 from kiosk.core.tokens import TokenVerifier
 from kiosk.hardware.simulated import SimulatedCardReader, TextFilePrinter
 from kiosk.hardware.speech import EspeakRenderer
+from kiosk.operations.operator_printing import OperatorPrinting
+from kiosk.operations.operator_work import OperatorWork, PhotoCamera
 from kiosk.operations.session_work import SessionWork
 from kiosk.services import Services, build, pin_policy
 from kiosk.ui.admin.gate import AdminGate
-from kiosk.ui.admin.work import AdminWork, PhotoCamera
 from kiosk.ui.controller import SessionController
 from kiosk.ui.demo_panel import DEMO_QR_SETTINGS, DemoPanel
 from kiosk.ui.device_bridge import DeviceBridge
 from kiosk.ui.fonts import NoChineseFont
 from kiosk.ui.i18n import Language
 from kiosk.ui.keyboard import enable_input_method
+from kiosk.ui.runner import OpRunner
 from kiosk.ui.voice import Player, SoundPlayer, Voice
 from kiosk.ui.wedge import WedgeScanner, wedge_from_config
 from kiosk.ui.widgets import ShopFront
@@ -119,10 +121,10 @@ def build_kiosk(services: Services, printer: ReceiptPrinter, sources: Sequence[C
     window.initial_language = config.ui.language
     kiosk.window = window
     # Every device event passes the operator gate first (operator cards, admin screens).
-    kiosk.admin = AdminGate(window, controller, worker,
-                            AdminWork(services, printer, pin_policy(config),
-                                      camera=next((s for s in sources
-                                                   if isinstance(s, PhotoCamera)), None)),
+    camera = next((s for s in sources if isinstance(s, PhotoCamera)), None)
+    kiosk.admin = AdminGate(window, controller, OpRunner(worker),
+                            OperatorWork(services, pin_policy(config), camera),
+                            OperatorPrinting(services, printer),
                             idle_seconds=config.operator.idle_signout_seconds,
                             export_dir=config.database_path.parent / REPORTS_DIR)
     bridge.device_event.connect(kiosk.admin.on_device_event)

@@ -215,9 +215,17 @@ def reprint(conn: sqlite3.Connection, clock: Clock, printer: ReceiptPrinter, kio
             *, operator_id: str, order_id: str) -> printing.PrintOutcome:
     """Print a past receipt again. The print happens outside any transaction (a printer can
     stall), so the audit row follows the recorded outcome in its own short transaction."""
-    outcome = printing.reprint(conn, clock, printer, kiosk, order_id)
+    outcome = printing.send_to_printer(printer, printing.reprint_receipt(conn, kiosk, order_id))
+    return record_reprint(conn, clock, operator_id, outcome)
+
+
+def record_reprint(conn: sqlite3.Connection, clock: Clock, operator_id: str,
+                   outcome: printing.PrintOutcome) -> printing.PrintOutcome:
+    """A reprint's outcome recorded (``receipt_prints``), then its audit row: the second half
+    of :func:`reprint`, for a caller that ran the printer on a thread of its own."""
+    printing.record_print(conn, clock, outcome)
     with write_transaction(conn):
-        record(conn, clock, operator_id, "reprint", subject=order_id, before=None,
+        record(conn, clock, operator_id, "reprint", subject=outcome.order_id, before=None,
                after={"printed": outcome.printed, "detail": outcome.detail})
     return outcome
 
@@ -272,7 +280,13 @@ def print_test_page(conn: sqlite3.Connection, clock: Clock, printer: ReceiptPrin
                kiosk: KioskInfo, *, operator_id: str) -> printing.PrintOutcome:
     """:func:`kiosk.core.printing.print_test_page`, then its audit row (like :func:`reprint`,
     the print stays outside any transaction)."""
-    outcome = printing.print_test_page(printer, kiosk, clock)
+    return record_test_print(conn, clock, operator_id,
+                             printing.print_test_page(printer, kiosk, clock))
+
+
+def record_test_print(conn: sqlite3.Connection, clock: Clock, operator_id: str,
+                      outcome: printing.PrintOutcome) -> printing.PrintOutcome:
+    """A test page's audit row (a test print is no order: no ``receipt_prints`` row)."""
     with write_transaction(conn):
         record(conn, clock, operator_id, "test_print", subject=None, before=None,
                after={"printed": outcome.printed, "detail": outcome.detail})

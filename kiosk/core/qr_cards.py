@@ -183,12 +183,19 @@ def print_card(conn: sqlite3.Connection, clock: Clock, request_id: str, operator
     then forget the token. ``send`` raising (a printer fault) keeps the token for a retry."""
     card = issued(conn, request_id)
     send(card)
+    return mark_printed(conn, clock, card, operator_id)
+
+
+def mark_printed(conn: sqlite3.Connection, clock: Clock, card: IssuedCard,
+                 operator_id: str) -> IssuedCard:
+    """The card is on paper: forget its token (the paper is the only copy), with its audit
+    row. Called only once the printer said it printed."""
     with write_transaction(conn):
         conn.execute("UPDATE qr_card_requests SET state = 'printed', token = NULL, "
                      "printed_at = ? WHERE request_id = ? AND state = 'issued'",
-                     (to_db(clock.now()), request_id))
+                     (to_db(clock.now()), card.request_id))
         audit.record(conn, clock, operator_id, "qr_card_print", subject=card.card_id,
-                     before=None, after={"request_id": request_id})
+                     before=None, after={"request_id": card.request_id})
     return card
 
 

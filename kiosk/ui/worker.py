@@ -12,7 +12,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
-from typing import Any
+from typing import Any, TypeVar
 
 from PySide6.QtCore import QObject, Signal
 
@@ -20,6 +20,8 @@ log = logging.getLogger("kiosk.ui.worker")
 
 DATABASE = "database"
 PRINTER = "printer"
+
+R = TypeVar("R")
 
 
 class Worker(QObject):
@@ -34,7 +36,7 @@ class Worker(QObject):
         self.pending = 0   # jobs of every lane not yet delivered (tests and demo runs wait on it)
         self._closed = False
 
-    def submit(self, job: Callable[[], Any], done: Callable[[Any], None], *,
+    def submit(self, job: Callable[[], R], done: Callable[[R], None], *,
                lane: str = DATABASE) -> None:
         """Run ``job`` on ``lane``'s thread; ``done(result)`` runs later on the GUI thread.
         ``job`` must not raise (the session work turns every failure into an event). After

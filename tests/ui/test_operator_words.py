@@ -7,8 +7,9 @@ from __future__ import annotations
 from kiosk.core import audit, stock
 from kiosk.core.audit import AuditEntry
 from kiosk.core.devices import DeviceLost
+from kiosk.operations.operator_work import Names
 from kiosk.ui.admin.audit_log import AuditScreen
-from kiosk.ui.admin.audit_words import AuditWords, Names
+from kiosk.ui.admin.audit_words import AuditWords
 from kiosk.ui.admin.health import HealthScreen
 from kiosk.ui.admin.reports import ReportsScreen
 from kiosk.ui.admin.restock import RestockScreen

@@ -7,9 +7,9 @@ from __future__ import annotations
 from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QListWidget, QVBoxLayout
 
 from kiosk.core import audit
-from kiosk.ui.admin.audit_words import AuditWords, Names
+from kiosk.operations.operator_work import Names
+from kiosk.ui.admin.audit_words import AuditWords
 from kiosk.ui.admin.base import AdminContext, AdminScreen, heading
-from kiosk.ui.admin.work import Result
 from kiosk.ui.widgets import touch_list
 
 SHOWN = 200
@@ -42,10 +42,9 @@ class AuditScreen(AdminScreen):
         self._show()
 
     def refresh(self) -> None:
-        def done(result: Result) -> None:
-            if result.ok:
-                self.entries, self.names = result.value
-                self._show()
+        def done(view: tuple[list[audit.AuditEntry], Names]) -> None:
+            self.entries, self.names = view
+            self._show()
         self.run(lambda: self.ctx.work.audit_view(SHOWN), done)
 
     def _show(self) -> None:

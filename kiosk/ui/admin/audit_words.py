@@ -4,23 +4,13 @@ ids, order numbers in full and printer details show only when the operator asks 
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import dataclass, field
 from typing import Any
 
 from PySide6.QtCore import QObject
 
 from kiosk.core.audit import AuditEntry
 from kiosk.core.receipt_text import short_order_id
-
-
-@dataclass(frozen=True)
-class Names:
-    """Names for the ids an audit row holds (operators, items, donors), per language."""
-
-    operators: Mapping[str, str] = field(default_factory=dict)
-    items: Mapping[str, tuple[str, str]] = field(default_factory=dict)   # id -> (zh, en)
-    donors: Mapping[str, str] = field(default_factory=dict)
+from kiosk.operations.operator_work import Names
 
 
 class AuditWords(QObject):

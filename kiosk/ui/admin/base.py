@@ -7,7 +7,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from functools import partial
-from typing import Any
+from typing import Any, TypeVar
 from zoneinfo import ZoneInfo
 
 from PySide6.QtCore import Qt, Signal
@@ -28,22 +28,27 @@ from kiosk.core.errors import UserFacingError
 from kiosk.core.models import PresentedCard
 from kiosk.core.operators import Operator
 from kiosk.core.session_flow import Notice
-from kiosk.ui.admin.work import AdminWork, Result
+from kiosk.operations.operator_printing import OperatorPrinting
+from kiosk.operations.operator_work import OperatorWork
+from kiosk.operations.outcome import A, B, DeviceOp, Outcome, Refused
 from kiosk.ui.i18n import Language
+from kiosk.ui.runner import OpRunner
 from kiosk.ui.theme import Metrics
 from kiosk.ui.widgets import button, label
-from kiosk.ui.worker import Worker
 
 ITEM_ID = Qt.ItemDataRole.UserRole
 SEARCH = Qt.ItemDataRole.UserRole + 1   # other words a row is found by (the other language)
+
+T = TypeVar("T")
 
 
 @dataclass
 class AdminContext:
     language: Language
     metrics: Metrics
-    worker: Worker
-    work: AdminWork
+    runner: OpRunner
+    work: OperatorWork
+    printing: OperatorPrinting
     clock: Clock
     operator: Callable[[], Operator | None]
 
@@ -111,16 +116,29 @@ class AdminScreen(QWidget):
     def scanned(self, text: str) -> None:
         """A barcode or receipt QR was scanned while this screen shows."""
 
-    def run(self, job: Callable[[], Result], done: Callable[[Result], None]) -> None:
-        """``job`` on the worker thread, then ``done`` here; a refusal goes to the notice."""
+    def run(self, op: Callable[[], T], success: Callable[[T], None],
+            failure: Callable[[Notice], None] | None = None) -> None:
+        """``op`` on the database thread, then ``success(value)`` here; a refusal goes to the
+        notice line, then to ``failure`` if given."""
         self.busy += 1
+        self.ctx.runner.run(op, partial(self._finish, success, failure))
 
-        def finish(result: Result) -> None:
-            self.busy -= 1
-            if result.error is not None:
-                self.say(result.error)
-            done(result)
-        self.ctx.worker.submit(job, finish)
+    def run_on_printer(self, op: DeviceOp[A, B, T], success: Callable[[T], None],
+                       failure: Callable[[Notice], None] | None = None) -> None:
+        """Like :meth:`run`, for an operation that prints (its printing on the printer's
+        thread, never the database's)."""
+        self.busy += 1
+        self.ctx.runner.run_on_device(op, partial(self._finish, success, failure))
+
+    def _finish(self, success: Callable[[T], None], failure: Callable[[Notice], None] | None,
+                outcome: Outcome[T]) -> None:
+        self.busy -= 1
+        if isinstance(outcome, Refused):
+            self.say(outcome.notice)
+            if failure is not None:
+                failure(outcome.notice)
+            return
+        success(outcome.value)
 
     def say(self, notice: Notice | str | None) -> None:
         if notice is None:

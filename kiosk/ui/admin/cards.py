@@ -31,9 +31,9 @@ from PySide6.QtWidgets import (
 from kiosk.core.cards import CardInfo
 from kiosk.core.clock import shop_time
 from kiosk.core.models import PresentedCard
-from kiosk.core.qr_cards import QrCardRequest
+from kiosk.core.qr_cards import IssuedCard, QrCardRequest
+from kiosk.core.session_flow import Notice
 from kiosk.ui.admin.base import AdminContext, AdminScreen, clicked, heading, text_field
-from kiosk.ui.admin.work import Result
 from kiosk.ui.widgets import button, label, touch_list
 from points_protocol.errors import Invalid
 from points_protocol.ids import normalize_card_id
@@ -164,11 +164,11 @@ class CardsScreen(AdminScreen):
     def _load_volunteers(self) -> None:
         prefix = self.volunteer_search.text()
 
-        def volunteers(result: Result) -> None:
-            if result.ok and prefix == self.volunteer_search.text():   # not a stale answer
+        def volunteers(found: list[tuple[str, str]]) -> None:
+            if prefix == self.volunteer_search.text():   # not a stale answer
                 chosen = self.volunteer.currentData()
                 self.volunteer.clear()
-                for volunteer_id, masked_name in result.value:
+                for volunteer_id, masked_name in found:
                     self.volunteer.addItem(f"{volunteer_id} · {masked_name}", volunteer_id)
                 self.volunteer.setCurrentIndex(max(0, self.volunteer.findData(chosen)))
         self.run(lambda: self.ctx.work.volunteers(prefix), volunteers)
@@ -206,15 +206,17 @@ class CardsScreen(AdminScreen):
             self._register(card_id, tap)
             return
 
-        def found(result: Result) -> None:
-            self.info = result.value   # None too when refused: no other card stays on show
-            if result.ok:
-                self.say(None if self.info else
-                         self.tr("No card %1 on this kiosk").replace("%1", card_id))
-                if self.info is not None and not self.waiting:   # a new card for the same
-                    self.volunteer_search.setText(self.info.volunteer_id)   # person: one tap
+        def found(info: CardInfo | None) -> None:
+            self.info = info
+            self.say(None if info else self.tr("No card %1 on this kiosk").replace("%1", card_id))
+            if info is not None and not self.waiting:   # a new card for the same
+                self.volunteer_search.setText(info.volunteer_id)   # person: one tap
             self._show()
-        self.run(lambda: self.ctx.work.card(card_id), found)
+
+        def refused(_notice: Notice) -> None:
+            self.info = None   # no other card stays on show
+            self._show()
+        self.run(lambda: self.ctx.work.card(card_id), found, refused)
 
     def _show(self) -> None:
         i = self.info
@@ -238,10 +240,9 @@ class CardsScreen(AdminScreen):
             return
         card_id, op = self.info.card_id, self.operator_id
 
-        def done(result: Result) -> None:
-            if result.ok:
-                self.info = result.value
-                self._show()
+        def done(info: CardInfo | None) -> None:
+            self.info = info
+            self._show()
         self.run(lambda: self.ctx.work.set_card_status(op, card_id, status), done)
 
     def _register(self, card_id: str, tap: PresentedCard | None) -> None:
@@ -249,10 +250,8 @@ class CardsScreen(AdminScreen):
         op, sun = self.operator_id, tap.sun if tap is not None else None
         self._set_waiting(False)
 
-        def done(result: Result) -> None:
-            if not result.ok:
-                return  # refused (someone else's card): the notice says why
-            text = self.tr("Card %1 registered to %2") if result.value else \
+        def done(registered: bool) -> None:   # a refusal (someone else's card): the notice
+            text = self.tr("Card %1 registered to %2") if registered else \
                 self.tr("Card %1 was already registered to %2")
             self.card(card_id)  # show it, with block / unblock, and which kind it is
             self.register_state.setText(text.replace("%1", card_id).replace("%2", who))
@@ -278,20 +277,17 @@ class CardsScreen(AdminScreen):
         op = self.operator_id
         self.say(None)
 
-        def done(result: Result) -> None:
-            if result.ok:
-                self.auto_print.add(result.value)
-                self._load_qr()
+        def done(request_id: str) -> None:
+            self.auto_print.add(request_id)
+            self._load_qr()
         self.run(lambda: self.ctx.work.request_qr_card(op, volunteer_id), done)
 
     def _load_qr(self) -> None:
         if self.busy:
             return   # the last answer is not in yet: never pile up polls on the worker
 
-        def loaded(result: Result) -> None:
-            if not result.ok:
-                return
-            self.qr_requests = result.value
+        def loaded(requests: list[QrCardRequest]) -> None:
+            self.qr_requests = requests
             self._fill_qr()
             for request in self.qr_requests:
                 if request.state == "issued" and request.request_id in self.auto_print:
@@ -340,14 +336,15 @@ class CardsScreen(AdminScreen):
         op = self.operator_id
         self.printing.add(request_id)
 
-        def done(result: Result) -> None:
+        def printed(card: IssuedCard) -> None:
+            self.say(self.tr("QR card %1 printed for %2").replace("%1", card.card_id)
+                     .replace("%2", card.masked_name))
+            over()
+
+        def over(_refused: Notice | None = None) -> None:
             self.printing.discard(request_id)
-            if result.ok:
-                self.say(self.tr("QR card %1 printed for %2")
-                         .replace("%1", result.value.card_id)
-                         .replace("%2", result.value.masked_name))
             self._load_qr()
-        self.run(lambda: self.ctx.work.print_qr_card(op, request_id), done)
+        self.run_on_printer(self.ctx.printing.print_qr_card(op, request_id), printed, over)
 
 
 def _add(column: QVBoxLayout, item: QWidget | QLayout) -> None:

@@ -33,7 +33,6 @@ from kiosk.ui.admin.base import (
     heading,
     text_field,
 )
-from kiosk.ui.admin.work import Result
 from kiosk.ui.theme import Metrics
 from kiosk.ui.widgets import ASSETS, button, label, picture, picture_label, touch_list
 from points_protocol.catalogue import Category, ItemKind, ItemSpec
@@ -224,16 +223,15 @@ class CatalogueAdminScreen(AdminScreen):
         self._load(self.editing)
 
     def _load(self, select: str | None, then_say: str | None = None) -> None:
-        def done(result: Result) -> None:
-            if result.ok:
-                self.entries = {e.item_id: e for e in result.value}
-                self._show_items()
-                if select is not None and select in self.entries:
-                    self.select(select)
-                    self._pick()  # the row may have been current already
-                elif self.editing is None:
-                    self.start_new()
-                self.say(then_say)
+        def done(entries: list[CatalogueEntry]) -> None:
+            self.entries = {e.item_id: e for e in entries}
+            self._show_items()
+            if select is not None and select in self.entries:
+                self.select(select)
+                self._pick()  # the row may have been current already
+            elif self.editing is None:
+                self.start_new()
+            self.say(then_say)
         self.run(self.ctx.work.catalogue_items, done)
 
     def _show_items(self) -> None:
@@ -276,9 +274,9 @@ class CatalogueAdminScreen(AdminScreen):
         self._load_history(e.item_id)
 
     def _load_history(self, item_id: str) -> None:
-        def done(result: Result) -> None:
-            if result.ok and self.editing == item_id:
-                self.history = result.value
+        def done(history: list[tuple[str, int]]) -> None:
+            if self.editing == item_id:
+                self.history = history
                 self._show_history()
         self.run(lambda: self.ctx.work.price_history(item_id), done)
 
@@ -355,11 +353,10 @@ class CatalogueAdminScreen(AdminScreen):
 
     def take_photo(self) -> None:
         """The item held up to the kiosk's camera becomes its picture (saved with the item)."""
-        def done(result: Result) -> None:
-            if result.ok:
-                self.picture_path.setText(str(result.value))
-                self._show_form_state()
-                self.say(self.tr("Photo taken: press Save to keep it"))
+        def done(photo: Path) -> None:
+            self.picture_path.setText(str(photo))
+            self._show_form_state()
+            self.say(self.tr("Photo taken: press Save to keep it"))
         self.run(self.ctx.work.take_photo, done)
 
     # -- saving ----------------------------------------------------------------------------------
@@ -416,10 +413,9 @@ class CatalogueAdminScreen(AdminScreen):
             return
         op = self.operator_id
 
-        def done(result: Result) -> None:
-            if result.ok:
-                self.editing = spec.item_id
-                self._load(spec.item_id, self.tr("Saved"))
+        def done(_saved: CatalogueEntry | None) -> None:
+            self.editing = spec.item_id
+            self._load(spec.item_id, self.tr("Saved"))
         self.run(lambda: self.ctx.work.save_item(op, spec, new_picture), done)
 
     def toggle_active(self) -> None:
@@ -428,8 +424,7 @@ class CatalogueAdminScreen(AdminScreen):
             return
         op, item_id, active = self.operator_id, e.item_id, not e.active
 
-        def done(result: Result) -> None:
-            if result.ok:
-                self._load(item_id, self.tr("Retired: volunteers no longer see it")
-                           if not active else self.tr("Back on sale"))
+        def done(_changed: CatalogueEntry | None) -> None:
+            self._load(item_id, self.tr("Retired: volunteers no longer see it")
+                       if not active else self.tr("Back on sale"))
         self.run(lambda: self.ctx.work.set_item_active(op, item_id, active), done)

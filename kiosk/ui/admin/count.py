@@ -7,8 +7,8 @@ from __future__ import annotations
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QListWidget, QVBoxLayout
 
 from kiosk.core.catalogue import CatalogueEntry
+from kiosk.core.session_flow import Notice
 from kiosk.ui.admin.base import AdminContext, AdminScreen, ItemList, clicked, heading
-from kiosk.ui.admin.work import Result
 from kiosk.ui.widgets import button, label, touch_list
 
 # Stored in the ledger in English (stable for reports); shown translated.
@@ -84,10 +84,9 @@ class CountScreen(AdminScreen):
         self._load()
 
     def _load(self) -> None:
-        def goods(result: Result) -> None:
-            if result.ok:
-                self.entries = {e.item_id: e for e in result.value}
-                self._show()
+        def goods(entries: list[CatalogueEntry]) -> None:
+            self.entries = {e.item_id: e for e in entries}
+            self._show()
         self.run(self.ctx.work.goods, goods)
 
     def _show(self) -> None:
@@ -127,9 +126,9 @@ class CountScreen(AdminScreen):
     def scanned(self, text: str) -> None:
         code = text.strip()
 
-        def found(result: Result) -> None:
-            if result.ok and result.value is not None:
-                self.select(result.value.item_id)
+        def found(entry: CatalogueEntry | None) -> None:
+            if entry is not None:
+                self.select(entry.item_id)
         self.run(lambda: self.ctx.work.by_barcode(code), found)
 
     def add_count(self) -> None:
@@ -146,12 +145,12 @@ class CountScreen(AdminScreen):
         counted, op, reason = dict(self.counted), self.operator_id, self.reason.currentData()
         self.save.setEnabled(False)
 
-        def done(result: Result) -> None:
+        def refused(_notice: Notice) -> None:
             self.save.setEnabled(bool(self.counted))
-            if not result.ok:
-                return
+
+        def done(changes: dict[str, int]) -> None:
+            self.save.setEnabled(bool(self.counted))
             self.say(None)
-            changes = result.value
             if not changes:
                 self.result.setText(self.tr("Saved: the shelf matches the records."))
             else:
@@ -160,4 +159,4 @@ class CountScreen(AdminScreen):
                                                     self.tr("Saved: %1 items adjusted.")))
             self.counted.clear()
             self._load()
-        self.run(lambda: self.ctx.work.count(op, counted, str(reason)), done)
+        self.run(lambda: self.ctx.work.count(op, counted, str(reason)), done, refused)

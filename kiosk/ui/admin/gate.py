@@ -20,6 +20,9 @@ from PySide6.QtCore import QCoreApplication, QEvent, QObject, QTimer, Signal
 from kiosk.core.devices import CardPresented, CardRejected, DeviceEvent, DeviceFound, DeviceLost
 from kiosk.core.operators import Operator
 from kiosk.core.session_flow import Screen
+from kiosk.operations.operator_printing import OperatorPrinting
+from kiosk.operations.operator_work import OperatorWork
+from kiosk.operations.outcome import Done, Outcome
 from kiosk.ui.admin.audit_log import AuditScreen
 from kiosk.ui.admin.base import AdminContext, AdminScreen
 from kiosk.ui.admin.cards import CardsScreen
@@ -30,10 +33,9 @@ from kiosk.ui.admin.orders import OrdersScreen
 from kiosk.ui.admin.panel import AdminPanel
 from kiosk.ui.admin.reports import ReportsScreen
 from kiosk.ui.admin.restock import RestockScreen
-from kiosk.ui.admin.work import AdminWork, Result
 from kiosk.ui.controller import SessionController, presented_card
+from kiosk.ui.runner import OpRunner
 from kiosk.ui.window import KioskWindow
-from kiosk.ui.worker import Worker
 
 LONG_PRESS_MS = 3000  # long enough that no volunteer does it by accident
 ACTIVITY = (QEvent.Type.MouseButtonPress, QEvent.Type.TouchBegin, QEvent.Type.KeyPress)
@@ -43,12 +45,13 @@ class AdminGate(QObject):
     signed_in = Signal(object)  # Operator
     signed_out = Signal()
 
-    def __init__(self, window: KioskWindow, controller: SessionController, worker: Worker,
-                 work: AdminWork, *, idle_seconds: int, export_dir: Path) -> None:
+    def __init__(self, window: KioskWindow, controller: SessionController, runner: OpRunner,
+                 work: OperatorWork, printing: OperatorPrinting, *, idle_seconds: int,
+                 export_dir: Path) -> None:
         super().__init__(window)
         self.window = window
         self.controller = controller
-        self.worker = worker
+        self.runner = runner
         self.work = work
         self.idle = timedelta(seconds=idle_seconds)
         self.clock = window.clock
@@ -56,8 +59,9 @@ class AdminGate(QObject):
         self.last_activity: datetime | None = None
         self.devices: dict[str, bool] = {}
         self._held: list[DeviceEvent] | None = None
-        ctx = AdminContext(language=window.language, metrics=window.ctx.metrics, worker=worker,
-                           work=work, clock=window.clock, operator=lambda: self.operator)
+        ctx = AdminContext(language=window.language, metrics=window.ctx.metrics, runner=runner,
+                           work=work, printing=printing, clock=window.clock,
+                           operator=lambda: self.operator)
         screens: dict[str, AdminScreen] = {
             "restock": RestockScreen(ctx), "count": CountScreen(ctx),
             "catalogue": CatalogueAdminScreen(ctx),
@@ -170,15 +174,15 @@ class AdminGate(QObject):
         self._held = []
         card = presented_card(event)
 
-        def done(result: Result) -> None:
+        def done(outcome: Outcome[Operator | None]) -> None:
             held, self._held = self._held or [], None
-            if isinstance(result.value, Operator):
-                self.sign_in(result.value)
+            if isinstance(outcome, Done) and outcome.value is not None:
+                self.sign_in(outcome.value)
             elif forward:
                 self.controller.on_device_event(event)
             for later in held:
                 self.on_device_event(later)
-        self.worker.submit(lambda: self.work.operator_card(card), done)
+        self.runner.run(lambda: self.work.operator_card(card), done)
 
     def on_scanned(self, text: str) -> None:
         """A keyboard-wedge scan (item barcode, receipt QR) for the operator screen showing."""

@@ -7,8 +7,9 @@ from datetime import datetime
 
 from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QVBoxLayout
 
+from kiosk.core.printing import PrintOutcome
+from kiosk.operations.operator_printing import HealthInfo
 from kiosk.ui.admin.base import AdminContext, AdminScreen, clicked, heading
-from kiosk.ui.admin.work import HealthInfo, Result
 from kiosk.ui.widgets import button, label
 
 
@@ -65,11 +66,10 @@ class HealthScreen(AdminScreen):
         self._show()
 
     def refresh(self) -> None:
-        def done(result: Result) -> None:
-            if result.ok:
-                self.info = result.value
-                self._show()
-        self.run(self.ctx.work.health, done)
+        def done(info: HealthInfo) -> None:
+            self.info = info
+            self._show()
+        self.run_on_printer(self.ctx.printing.health(), done)
 
     def _when(self, stamp: str | None) -> str:
         return self.tr("never") if stamp is None else self.when(stamp)
@@ -137,21 +137,18 @@ class HealthScreen(AdminScreen):
                               "clock is right.")]
 
     def request_sync(self) -> None:
-        def done(result: Result) -> None:
-            if result.ok:
-                self.refresh()
-        self.run(self.ctx.work.sync_now, done)
+        self.run(self.ctx.work.sync_now, lambda _none: self.refresh())
 
     def print_test_page(self) -> None:
-        """A sample receipt through the real printer (on the worker thread: a printer can
+        """A sample receipt through the real printer (on the printer's thread: a printer can
         stall), then the paper status read again."""
         op = self.operator_id
         self.test_print.setEnabled(False)
 
-        def done(result: Result) -> None:
+        def done(outcome: PrintOutcome) -> None:
             self.test_print.setEnabled(True)
-            if result.ok:
-                self.say(self.tr("Test page printed") if result.value.printed else
-                         self.tr("Test print failed: %1").replace("%1", str(result.value.detail)))
-                self.refresh()
-        self.run(lambda: self.ctx.work.test_print(op), done)
+            self.say(self.tr("Test page printed") if outcome.printed else
+                     self.tr("Test print failed: %1").replace("%1", str(outcome.detail)))
+            self.refresh()
+        self.run_on_printer(self.ctx.printing.test_print(op), done,
+                            lambda _refused: self.test_print.setEnabled(True))

@@ -7,10 +7,11 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QListWidget, QListWidgetItem, QVBoxLayout
 
+from kiosk.core.models import Receipt
 from kiosk.core.order_search import OrderSummary
+from kiosk.core.printing import PrintOutcome
 from kiosk.core.receipt_text import short_order_id
 from kiosk.ui.admin.base import AdminContext, AdminScreen, clicked, heading, text_field
-from kiosk.ui.admin.work import Result
 from kiosk.ui.widgets import button, label, touch_list
 
 ROLE = Qt.ItemDataRole.UserRole
@@ -107,15 +108,14 @@ class OrdersScreen(AdminScreen):
     def look_up(self, text: str) -> None:
         self.search.setText(text.strip())
 
-        def found(result: Result) -> None:
-            if result.ok:
-                self.orders = list(result.value)
-                self._show_list()
-                if self.orders:
-                    self.results.setCurrentRow(0)
-                    self.say(None)
-                elif text.strip():
-                    self.say(self.tr("No order found for %1").replace("%1", text.strip()))
+        def found(orders: list[OrderSummary]) -> None:
+            self.orders = list(orders)
+            self._show_list()
+            if self.orders:
+                self.results.setCurrentRow(0)
+                self.say(None)
+            elif text.strip():
+                self.say(self.tr("No order found for %1").replace("%1", text.strip()))
         self.run(lambda: self.ctx.work.find_orders(text), found)
 
     def _show_list(self) -> None:
@@ -167,13 +167,13 @@ class OrdersScreen(AdminScreen):
         op, reason = self.operator_id, str(self.reason.currentData())
         self.void.setEnabled(False)
 
-        def done(result: Result) -> None:
-            if result.ok:
-                self.say(None)
-                self.result.setText(self.tr("Voided: %1 points returned, goods back on the "
-                                            "shelf.").replace("%1", self.n(-result.value.total)))
+        def done(void: Receipt) -> None:
+            self.say(None)
+            self.result.setText(self.tr("Voided: %1 points returned, goods back on the "
+                                        "shelf.").replace("%1", self.n(-void.total)))
             self.look_up(self.search.text())
-        self.run(lambda: self.ctx.work.void(op, o.order_id, reason), done)
+        self.run(lambda: self.ctx.work.void(op, o.order_id, reason), done,
+                 lambda _refused: self.look_up(self.search.text()))
 
     def reprint_order(self) -> None:
         o = self.selected()
@@ -181,15 +181,13 @@ class OrdersScreen(AdminScreen):
             return
         op = self.operator_id
 
-        def done(result: Result) -> None:
-            if not result.ok:
-                return
-            if result.value.printed:
+        def done(outcome: PrintOutcome) -> None:
+            if outcome.printed:
                 self.say(None)
                 self.result.setText(self.tr("Receipt printed."))
             else:
                 self.result.clear()
                 self.say(self.tr("The printer did not print: %1")
-                         .replace("%1", result.value.detail or ""))
+                         .replace("%1", outcome.detail or ""))
             self.look_up(self.search.text())
-        self.run(lambda: self.ctx.work.reprint(op, o.order_id), done)
+        self.run_on_printer(self.ctx.printing.reprint(op, o.order_id), done)

@@ -11,7 +11,6 @@ from PySide6.QtWidgets import QHBoxLayout, QLineEdit, QVBoxLayout
 
 from kiosk.core.operators import Operator
 from kiosk.ui.admin.base import AdminContext, AdminScreen, NumberPad, clicked
-from kiosk.ui.admin.work import Result
 from kiosk.ui.widgets import button, label
 
 PIN_MAX = 12
@@ -72,13 +71,13 @@ class PinPadScreen(AdminScreen):
         if not pin:
             return
         self.go.setEnabled(False)
-        self.run(lambda: self.ctx.work.sign_in_pin(pin), self._done)
+        self.run(lambda: self.ctx.work.sign_in_pin(pin), self._done,
+                 lambda _refused: self.go.setEnabled(True))
 
-    def _done(self, result: Result) -> None:
+    def _done(self, operator: Operator) -> None:
         self.go.setEnabled(True)
-        if result.ok and isinstance(result.value, Operator):
-            self.say(None)
-            self.signed_in.emit(result.value)
+        self.say(None)
+        self.signed_in.emit(operator)
 
     def _cancel(self) -> None:
         self.pin.clear()

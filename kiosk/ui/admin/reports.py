@@ -26,7 +26,6 @@ from PySide6.QtWidgets import (
 from kiosk.core import reports
 from kiosk.ui.admin.base import AdminContext, AdminScreen, clicked, heading
 from kiosk.ui.admin.chart import BarChart
-from kiosk.ui.admin.work import Result
 from kiosk.ui.theme import Metrics
 from kiosk.ui.widgets import button, label, touch_list
 
@@ -206,10 +205,10 @@ class ReportsScreen(AdminScreen):
             return
         self.asked = period
 
-        def done(result: Result) -> None:
-            if result.ok and result.value.period == self.asked:  # not an older request's
+        def done(report: reports.Report) -> None:
+            if report.period == self.asked:  # not an older request's
                 self.say(None)
-                self.report = result.value
+                self.report = report
                 self._show()
         self.run(lambda: self.ctx.work.report(period), done)
 
@@ -259,11 +258,10 @@ class ReportsScreen(AdminScreen):
             return
         rep, folder = self.report, Path(str(self.folder.currentData() or self.export_dir))
 
-        def done(result: Result) -> None:
-            if result.ok:
-                self.say(None)
-                self.exported.setText(self.lang.count(
-                    len(result.value), self.tr("1 file saved to %2"),
-                    self.tr("%1 files saved to %2")).replace("%2", self.place(folder)))
-                self.exported.show()
+        def done(files: list[Path]) -> None:
+            self.say(None)
+            self.exported.setText(self.lang.count(
+                len(files), self.tr("1 file saved to %2"),
+                self.tr("%1 files saved to %2")).replace("%2", self.place(folder)))
+            self.exported.show()
         self.run(lambda: self.ctx.work.export(rep, folder), done)

@@ -13,6 +13,7 @@ from PySide6.QtWidgets import (
 )
 
 from kiosk.core.catalogue import CatalogueEntry
+from kiosk.core.session_flow import Notice
 from kiosk.ui.admin.base import (
     SEARCH,
     AdminContext,
@@ -22,7 +23,6 @@ from kiosk.ui.admin.base import (
     heading,
     text_field,
 )
-from kiosk.ui.admin.work import Result
 from kiosk.ui.theme import Metrics
 from kiosk.ui.widgets import button, label, touch_list
 
@@ -137,20 +137,18 @@ class RestockScreen(AdminScreen):
         self._load()
 
     def _load(self, select_donor: str | None = None) -> None:
-        def goods(result: Result) -> None:
-            if result.ok:
-                self.entries = {e.item_id: e for e in result.value}
-                self._show_items()
-                self._show_lines()
+        def goods(entries: list[CatalogueEntry]) -> None:
+            self.entries = {e.item_id: e for e in entries}
+            self._show_items()
+            self._show_lines()
 
-        def donors(result: Result) -> None:
-            if result.ok:
-                self.donor.clear()
-                self.donor.addItem(self.tr("(no donor)"), None)
-                for donor_id, name in result.value:
-                    self.donor.addItem(name, donor_id)
-                if select_donor is not None:
-                    self.donor.setCurrentIndex(self.donor.findData(select_donor))
+        def donors(found: list[tuple[str, str]]) -> None:
+            self.donor.clear()
+            self.donor.addItem(self.tr("(no donor)"), None)
+            for donor_id, name in found:
+                self.donor.addItem(name, donor_id)
+            if select_donor is not None:
+                self.donor.setCurrentIndex(self.donor.findData(select_donor))
         self.run(self.ctx.work.goods, goods)
         self.run(self.ctx.work.donors, donors)
 
@@ -185,14 +183,12 @@ class RestockScreen(AdminScreen):
         if not code:
             return
 
-        def found(result: Result) -> None:
-            if not result.ok:
-                return
-            if result.value is None or result.value.item_id not in self.entries:
+        def found(entry: CatalogueEntry | None) -> None:
+            if entry is None or entry.item_id not in self.entries:
                 self.say(self.tr("No goods with barcode %1").replace("%1", code))
                 return
             self.say(None)
-            self.select(result.value.item_id)
+            self.select(entry.item_id)
         self.run(lambda: self.ctx.work.by_barcode(code), found)
 
     def add_line(self) -> None:
@@ -226,13 +222,12 @@ class RestockScreen(AdminScreen):
             return
         op = self.operator_id
 
-        def saved(result: Result) -> None:
-            if result.ok:
-                self.donor_form.hide()
-                self.donor_name.clear()
-                self.donor_contact.clear()
-                self.say(None)
-                self._load(select_donor=result.value)
+        def saved(donor_id: str) -> None:
+            self.donor_form.hide()
+            self.donor_name.clear()
+            self.donor_contact.clear()
+            self.say(None)
+            self._load(select_donor=donor_id)
         self.run(lambda: self.ctx.work.add_donor(op, name, contact or None), saved)
 
     def submit(self) -> None:
@@ -242,13 +237,14 @@ class RestockScreen(AdminScreen):
         donor_id, note = self.donor.currentData(), self.note.text().strip()
         self.receive.setEnabled(False)
 
-        def done(result: Result) -> None:
+        def refused(_notice: Notice) -> None:
             self.receive.setEnabled(bool(self.lines))
-            if not result.ok:
-                return
+
+        def done(levels: dict[str, tuple[int, int]]) -> None:
+            self.receive.setEnabled(bool(self.lines))
             self.say(None)
             parts = []
-            for item_id, (before, after) in result.value.items():
+            for item_id, (before, after) in levels.items():
                 e = self.entries.get(item_id)
                 parts.append(f"{self.item_name(e) if e else item_id}: "
                              f"{self.n(before)} → {self.n(after)}")
@@ -256,4 +252,4 @@ class RestockScreen(AdminScreen):
             self.lines.clear()
             self.note.clear()
             self._load(select_donor=donor_id)
-        self.run(lambda: self.ctx.work.restock(op, lines, donor_id, note), done)
+        self.run(lambda: self.ctx.work.restock(op, lines, donor_id, note), done, refused)
