@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import Literal, Protocol
 
 from kiosk.core.errors import UserFacingError
-from kiosk.core.models import Receipt, Slip, SunCounter
+from kiosk.core.models import PresentedCard, Receipt, Slip, SunCounter
 
 CardKind = Literal["nfc", "qr"]
 
@@ -57,6 +57,12 @@ class DeviceLost:
 
 
 DeviceEvent = CardPresented | CardRemoved | CardRejected | DeviceFound | DeviceLost
+
+
+def presented_card(event: CardPresented) -> PresentedCard:
+    """The card as checkout sees it. ``signed`` must survive the trip: a QR card verified by
+    its signature is not held to the cap for cloneable UID-only cards."""
+    return PresentedCard(event.card_id, event.generation, signed=event.signed, sun=event.sun)
 
 
 class EventSink(Protocol):

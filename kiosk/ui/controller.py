@@ -17,9 +17,9 @@ from kiosk.core.devices import (
     DeviceEvent,
     DeviceFound,
     DeviceLost,
+    presented_card,
 )
 from kiosk.core.errors import CardAlert
-from kiosk.core.models import PresentedCard
 from kiosk.core.printing import PrintOutcome
 from kiosk.core.session_flow import (
     CardLifted,
@@ -40,12 +40,6 @@ log = logging.getLogger("kiosk.ui.controller")
 
 TICK_MS = 250
 
-
-
-def presented_card(event: CardPresented) -> PresentedCard:
-    """The card as checkout sees it. ``signed`` must survive the trip: a QR card verified by
-    its signature is not held to the cap for cloneable UID-only cards."""
-    return PresentedCard(event.card_id, event.generation, signed=event.signed, sun=event.sun)
 
 class SessionController(QObject):
     changed = Signal(object)     # FlowState, after every change

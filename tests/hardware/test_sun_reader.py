@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from kiosk.core import cards
-from kiosk.core.devices import CardPresented, CardRejected, CardRemoved, DeviceFound
+from kiosk.core.devices import CardPresented, CardRejected, CardRemoved, DeviceFound, presented_card
 from kiosk.core.errors import (
     CardNotGenuine,
     CardUnreadable,
@@ -24,7 +24,6 @@ from kiosk.core.models import PresentedCard, SunCounter
 from kiosk.core.sun_cards import SunVerifier
 from kiosk.hardware.nfc import PcscCardReader
 from kiosk.services import Services
-from kiosk.ui.controller import presented_card
 from points_protocol.sun import sdm
 from tests.conftest import ManualClock
 from tests.hardware.pcsc_stack import (

@@ -10,14 +10,13 @@ import pytest
 
 from district.store import Store
 from kiosk.core import cards, sun_taps
-from kiosk.core.devices import CardPresented, DeviceFound
+from kiosk.core.devices import CardPresented, DeviceFound, presented_card
 from kiosk.core.errors import SunReplayed
 from kiosk.core.models import SunCounter
 from kiosk.core.session_flow import LookUpCard, LookupFailed
 from kiosk.core.sun_cards import SunVerifier
 from kiosk.hardware.nfc import PcscCardReader
 from kiosk.operations.session_work import SessionWork
-from kiosk.ui.controller import presented_card
 from tests.conftest import ManualClock
 from tests.hardware.pcsc_stack import (
     EventRecorder,

@@ -241,7 +241,7 @@ def test_long_press_pin_lockout_and_idle_sign_out(touch: Touchscreen) -> None:
     pad = g.panel.pin_pad
     assert g.panel.showing() is None and g.operator is None
     touch.reader.present(ZHANG)  # a volunteer's card on the PIN pad opens nothing
-    touch.qtbot.waitUntil(lambda: touch.kiosk.worker.pending == 0 and g._held is None,
+    touch.qtbot.waitUntil(lambda: touch.kiosk.worker.pending == 0 and not g.door.checking,
                           timeout=WAIT_MS)
     touch.reader.remove()
     assert g.operator is None and pad.isVisible() and touch.screen == Screen.IDLE

@@ -1,13 +1,7 @@
-"""The door to the operator's side, and who is inside.
-
-Ways in, and only these: an operator card tapped on the start screen, or a long press (3 s) on
-the shop's name, which opens the PIN pad. A volunteer's card never opens anything here: while
-the start screen shows, each tapped card is first checked for the operator flag on the worker
-thread, and any other card goes on to the volunteer screens exactly as before (device events
-arriving meanwhile are held and replayed in order). While an operator is signed in, taps and
-scans go to the operator screen that shows, never to the volunteer flow. With no touch for the
-configured time the operator is signed out (timed by the injected clock, through the
-controller's tick).
+"""The door to the operator's side, as Qt sees it: the screens, the long press, the watch for
+touches. Where each card tap goes is decided in :mod:`kiosk.core.operator_gate`; this only
+does what it says (shows the operator screens, hands a tap to the visit or to the screen
+showing, runs the operator-card check off the GUI thread).
 """
 
 from __future__ import annotations
@@ -17,9 +11,18 @@ from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication, QEvent, QObject, QTimer, Signal
 
-from kiosk.core.devices import CardPresented, CardRejected, DeviceEvent, DeviceFound, DeviceLost
+from kiosk.core.devices import DeviceEvent
+from kiosk.core.operator_gate import (
+    CheckOperatorCard,
+    Ignored,
+    OperatorGate,
+    RefusedOnOperatorSide,
+    Route,
+    SignedIn,
+    ToOperatorScreen,
+    ToVisit,
+)
 from kiosk.core.operators import Operator
-from kiosk.core.session_flow import Screen
 from kiosk.operations.operator_printing import OperatorPrinting
 from kiosk.operations.operator_work import OperatorWork
 from kiosk.operations.outcome import Done, Outcome
@@ -33,7 +36,7 @@ from kiosk.ui.admin.orders import OrdersScreen
 from kiosk.ui.admin.panel import AdminPanel
 from kiosk.ui.admin.reports import ReportsScreen
 from kiosk.ui.admin.restock import RestockScreen
-from kiosk.ui.controller import SessionController, presented_card
+from kiosk.ui.controller import SessionController
 from kiosk.ui.runner import OpRunner
 from kiosk.ui.window import KioskWindow
 
@@ -53,21 +56,17 @@ class AdminGate(QObject):
         self.controller = controller
         self.runner = runner
         self.work = work
-        self.idle = timedelta(seconds=idle_seconds)
         self.clock = window.clock
-        self.operator: Operator | None = None
-        self.last_activity: datetime | None = None
-        self.devices: dict[str, bool] = {}
-        self._held: list[DeviceEvent] | None = None
+        self.door = OperatorGate(controller.flow, timedelta(seconds=idle_seconds))
         ctx = AdminContext(language=window.language, metrics=window.ctx.metrics, runner=runner,
                            work=work, printing=printing, clock=window.clock,
-                           operator=lambda: self.operator)
+                           operator=lambda: self.door.operator)
         screens: dict[str, AdminScreen] = {
             "restock": RestockScreen(ctx), "count": CountScreen(ctx),
             "catalogue": CatalogueAdminScreen(ctx),
             "orders": OrdersScreen(ctx), "cards": CardsScreen(ctx),
             "reports": ReportsScreen(ctx, export_dir), "audit": AuditScreen(ctx),
-            "health": HealthScreen(ctx, self.devices)}
+            "health": HealthScreen(ctx, self.door.devices)}
         self.panel = AdminPanel(ctx, screens, window)
         self.panel.pin_pad.signed_in.connect(self.sign_in)
         self.panel.pin_pad.cancelled.connect(self.close)
@@ -80,6 +79,14 @@ class AdminGate(QObject):
         controller.ticked.connect(self._tick)
         self._attach()
 
+    @property
+    def operator(self) -> Operator | None:
+        return self.door.operator
+
+    @property
+    def last_activity(self) -> datetime | None:
+        return self.door.last_touch
+
     # -- ways in ---------------------------------------------------------------------------------
 
     def _attach(self) -> None:
@@ -89,33 +96,33 @@ class AdminGate(QObject):
             self.panel.cover()
 
     def open_pin_pad(self) -> None:
-        if self.controller.state.screen != Screen.IDLE or self.panel.isVisible():
-            return
-        self._watch(True)
-        self.panel.show_pin_pad()
+        if self.door.open_pin_pad(self.clock.now()):
+            self._watch(True)
+            self.panel.show_pin_pad()
 
     def sign_in(self, operator: Operator) -> None:
-        self.operator = operator
+        """Signed in with the PIN pad."""
+        self._signed_in(self.door.sign_in(operator, self.clock.now()))
+
+    def _signed_in(self, route: SignedIn) -> None:
         self._watch(True)
         self.panel.show_shell()
-        self.signed_in.emit(operator)
+        self.signed_in.emit(route.operator)
 
     def sign_out(self) -> None:
-        was_in = self.operator is not None
-        self.operator = None
+        was_in = self.door.operator is not None
         self.close()
         if was_in:
             self.signed_out.emit()
 
     def close(self) -> None:
+        self.door.close()
         self._watch(False)
-        self.operator = None
         self.panel.hide()
 
     def _watch(self, on: bool) -> None:
         """Count any press anywhere as activity while the operator side is open."""
         app = QCoreApplication.instance()
-        self.last_activity = self.clock.now()
         if app is not None:
             app.removeEventFilter(self)
             if on:
@@ -123,8 +130,8 @@ class AdminGate(QObject):
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         kind = event.type()
-        if self.panel.isVisible() and kind in ACTIVITY:
-            self.last_activity = self.clock.now()
+        if kind in ACTIVITY:
+            self.door.touched(self.clock.now())
         if watched is self.window.idle.shop:
             if kind in (QEvent.Type.MouseButtonPress, QEvent.Type.TouchBegin):
                 self.press.start()
@@ -134,55 +141,41 @@ class AdminGate(QObject):
         return False
 
     def _tick(self) -> None:
-        if not self.panel.isVisible() or self.last_activity is None:
-            return
-        now = self.clock.now()
-        # A clock that went back counts the idle time from now, or the screens would stay
-        # open until it caught up again.
-        self.last_activity = min(self.last_activity, now)
-        if now - self.last_activity >= self.idle:
+        if self.door.idle_out(self.clock.now()):
             self.sign_out()
 
     # -- devices ---------------------------------------------------------------------------------
 
     def on_device_event(self, event: DeviceEvent) -> None:
-        if self._held is not None:  # an operator-card check is on its way: keep the order
-            self._held.append(event)
-            return
-        if isinstance(event, DeviceFound | DeviceLost):
-            self.devices[event.source] = isinstance(event, DeviceFound)
-            self.controller.on_device_event(event)
-            return
-        if self.panel.isVisible():
+        for route in self.door.route(event):
+            self._follow(route)
+
+    def _follow(self, route: Route) -> None:
+        """Do what the core decided for one event."""
+        if isinstance(route, ToVisit):
+            self.controller.on_device_event(route.event)
+        elif isinstance(route, CheckOperatorCard):
+            self._check_card(route)
+        elif isinstance(route, SignedIn):
+            self._signed_in(route)
+        elif isinstance(route, ToOperatorScreen):
             screen = self.panel.showing()
-            if isinstance(event, CardPresented):
-                if screen is not None:
-                    screen.presented(presented_card(event))
-                else:  # on the PIN pad: an operator card signs in too
-                    self._check_card(event, forward=False)
-            elif isinstance(event, CardRejected):
-                self.controller.note_alert(event)   # a forged card is news here too
-                if screen is not None:
-                    screen.refused(event.error)
-            return  # nothing reaches the volunteer flow while the operator side is open
-        if isinstance(event, CardPresented) and self.controller.state.screen == Screen.IDLE:
-            self._check_card(event, forward=True)
-            return
-        self.controller.on_device_event(event)
+            if screen is not None:
+                screen.presented(route.card)
+        elif isinstance(route, RefusedOnOperatorSide):
+            self.controller.note_alert(route.event)   # a forged card is news here too
+            screen = self.panel.showing()
+            if screen is not None:
+                screen.refused(route.event.error)
+        else:
+            assert isinstance(route, Ignored)
 
-    def _check_card(self, event: CardPresented, *, forward: bool) -> None:
-        self._held = []
-        card = presented_card(event)
-
+    def _check_card(self, check: CheckOperatorCard) -> None:
         def done(outcome: Outcome[Operator | None]) -> None:
-            held, self._held = self._held or [], None
-            if isinstance(outcome, Done) and outcome.value is not None:
-                self.sign_in(outcome.value)
-            elif forward:
-                self.controller.on_device_event(event)
-            for later in held:
-                self.on_device_event(later)
-        self.runner.run(lambda: self.work.operator_card(card), done)
+            operator = outcome.value if isinstance(outcome, Done) else None
+            for route in self.door.checked(operator, self.clock.now()):
+                self._follow(route)
+        self.runner.run(lambda: self.work.operator_card(check.card), done)
 
     def on_scanned(self, text: str) -> None:
         """A keyboard-wedge scan (item barcode, receipt QR) for the operator screen showing."""
