@@ -76,6 +76,9 @@ class Touchscreen:
             elif isinstance(route, ToVisit) and isinstance(route.event, CardRemoved):
                 self.flow.handle(CardLifted())
 
+    def screen(self) -> Screen:
+        return self.flow.state.screen
+
     def taken(self) -> list[Route]:
         seen, self.seen = self.seen, []
         return seen
@@ -86,10 +89,10 @@ def test_a_volunteer_card_is_checked_then_goes_to_the_visit(shop: Services,
     t = Touchscreen(shop, clock)
     t.device(tap(ZHANG))
     assert t.taken() == [CheckOperatorCard(presented_card(tap(ZHANG)))]
-    assert t.flow.state.screen == Screen.IDLE and t.gate.checking
+    assert t.screen() == Screen.IDLE and t.gate.checking
     t.answer_check()
     assert t.taken() == [ToVisit(tap(ZHANG))]
-    assert t.flow.state.screen == Screen.LOOKING_UP
+    assert t.screen() == Screen.LOOKING_UP
     assert not t.gate.is_open and t.gate.operator is None
 
 
@@ -122,7 +125,7 @@ def test_an_operator_card_opens_the_operator_side_and_keeps_the_next_taps(
     assert t.gate.operator == signed_in.operator and t.gate.is_open
     assert lifted == Ignored(LIFT)
     assert zhang == ToOperatorScreen(presented_card(tap(ZHANG)))
-    assert t.flow.state.screen == Screen.IDLE   # the visit saw none of it
+    assert t.screen() == Screen.IDLE   # the visit saw none of it
     forged = CardRejected("nfc", "reader", CardNotGenuine(ZHANG))
     t.device(forged)
     t.device(DeviceFound("camera"))
@@ -137,7 +140,7 @@ def test_on_the_pin_pad_a_volunteer_card_opens_nothing_and_goes_nowhere(
     t.answer_check()
     assert t.taken() == [CheckOperatorCard(presented_card(tap(ZHANG)))]
     assert t.gate.is_open and t.gate.operator is None
-    assert t.flow.state.screen == Screen.IDLE
+    assert t.screen() == Screen.IDLE
     t.device(tap(OPERATOR_CARD))   # an operator card signs in from the PIN pad too
     t.answer_check()
     assert isinstance(t.taken()[-1], SignedIn) and not t.gate.pin_pad
@@ -148,7 +151,7 @@ def test_the_pin_pad_opens_only_over_the_start_screen(shop: Services,
     t = Touchscreen(shop, clock)
     t.device(tap(ZHANG))
     t.answer_check()
-    assert t.flow.state.screen != Screen.IDLE
+    assert t.screen() != Screen.IDLE
     assert not t.gate.open_pin_pad(clock.now())
     assert not t.gate.is_open
 
