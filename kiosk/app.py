@@ -122,7 +122,11 @@ def build_kiosk(services: Services, printer: ReceiptPrinter, sources: Sequence[C
     kiosk.window = window
     # Every device event passes the operator gate first (operator cards, admin screens).
     camera = next((s for s in sources if isinstance(s, PhotoCamera)), None)
-    kiosk.admin = AdminGate(window, controller, OpRunner(worker),
+    runner = OpRunner(worker)
+    # What an operator changed (a price, a retired item, a delivery) shows on the start
+    # screen under the operator's at once, not after the next visit.
+    runner.changed.connect(controller.refresh_featured)
+    kiosk.admin = AdminGate(window, controller, runner,
                             OperatorWork(services, pin_policy(config), camera),
                             OperatorPrinting(services, printer),
                             idle_seconds=config.operator.idle_signout_seconds,

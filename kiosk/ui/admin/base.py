@@ -118,17 +118,26 @@ class AdminScreen(QWidget):
 
     def run(self, op: Callable[[], T], success: Callable[[T], None],
             failure: Callable[[Notice], None] | None = None) -> None:
-        """``op`` on the database thread, then ``success(value)`` here; a refusal goes to the
-        notice line, then to ``failure`` if given."""
+        """``op``, which only reads, on the database thread, then ``success(value)`` here; a
+        refusal goes to the notice line, then to ``failure`` if given."""
         self.busy += 1
         self.ctx.runner.run(op, partial(self._finish, success, failure))
 
-    def run_on_printer(self, op: DeviceOp[A, B, T], success: Callable[[T], None],
-                       failure: Callable[[Notice], None] | None = None) -> None:
-        """Like :meth:`run`, for an operation that prints (its printing on the printer's
-        thread, never the database's)."""
+    def change(self, op: Callable[[], T], success: Callable[[T], None],
+               failure: Callable[[Notice], None] | None = None) -> None:
+        """Like :meth:`run`, for an operation that writes: once it succeeded the runner
+        announces a change (the start screen under the operator's redraws its goods)."""
         self.busy += 1
-        self.ctx.runner.run_on_device(op, partial(self._finish, success, failure))
+        self.ctx.runner.run(op, partial(self._finish, success, failure), changes=True)
+
+    def run_on_printer(self, op: DeviceOp[A, B, T], success: Callable[[T], None],
+                       failure: Callable[[Notice], None] | None = None, *,
+                       changes: bool) -> None:
+        """Like :meth:`run` or :meth:`change`, for an operation that prints or asks the
+        printer (that part on the printer's thread, never the database's)."""
+        self.busy += 1
+        self.ctx.runner.run_on_device(op, partial(self._finish, success, failure),
+                                      changes=changes)
 
     def _finish(self, success: Callable[[T], None], failure: Callable[[Notice], None] | None,
                 outcome: Outcome[T]) -> None:

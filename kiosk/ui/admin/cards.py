@@ -243,7 +243,7 @@ class CardsScreen(AdminScreen):
         def done(info: CardInfo | None) -> None:
             self.info = info
             self._show()
-        self.run(lambda: self.ctx.work.set_card_status(op, card_id, status), done)
+        self.change(lambda: self.ctx.work.set_card_status(op, card_id, status), done)
 
     def _register(self, card_id: str, tap: PresentedCard | None) -> None:
         volunteer_id, who = self.volunteer.currentData(), self.volunteer.currentText()
@@ -255,7 +255,7 @@ class CardsScreen(AdminScreen):
                 self.tr("Card %1 was already registered to %2")
             self.card(card_id)  # show it, with block / unblock, and which kind it is
             self.register_state.setText(text.replace("%1", card_id).replace("%2", who))
-        self.run(lambda: self.ctx.work.register_card(op, card_id, volunteer_id, sun), done)
+        self.change(lambda: self.ctx.work.register_card(op, card_id, volunteer_id, sun), done)
 
     # -- QR cards --------------------------------------------------------------------------------
 
@@ -280,7 +280,7 @@ class CardsScreen(AdminScreen):
         def done(request_id: str) -> None:
             self.auto_print.add(request_id)
             self._load_qr()
-        self.run(lambda: self.ctx.work.request_qr_card(op, volunteer_id), done)
+        self.change(lambda: self.ctx.work.request_qr_card(op, volunteer_id), done)
 
     def _load_qr(self) -> None:
         if self.busy:
@@ -344,7 +344,8 @@ class CardsScreen(AdminScreen):
         def over(_refused: Notice | None = None) -> None:
             self.printing.discard(request_id)
             self._load_qr()
-        self.run_on_printer(self.ctx.printing.print_qr_card(op, request_id), printed, over)
+        self.run_on_printer(self.ctx.printing.print_qr_card(op, request_id), printed, over,
+                            changes=True)
 
 
 def _add(column: QVBoxLayout, item: QWidget | QLayout) -> None:

@@ -308,7 +308,7 @@ class CatalogueAdminScreen(ItemFormScreen):
         def done(_saved: CatalogueEntry | None) -> None:
             self.editing = spec.item_id
             self._load(spec.item_id, self.tr("Saved"))
-        self.run(lambda: self.ctx.work.save_item(op, spec, new_picture), done)
+        self.change(lambda: self.ctx.work.save_item(op, spec, new_picture), done)
 
     def toggle_active(self) -> None:
         e = self.entries.get(self.editing) if self.editing is not None else None
@@ -319,4 +319,4 @@ class CatalogueAdminScreen(ItemFormScreen):
         def done(_changed: CatalogueEntry | None) -> None:
             self._load(item_id, self.tr("Retired: volunteers no longer see it")
                        if not active else self.tr("Back on sale"))
-        self.run(lambda: self.ctx.work.set_item_active(op, item_id, active), done)
+        self.change(lambda: self.ctx.work.set_item_active(op, item_id, active), done)

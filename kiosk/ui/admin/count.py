@@ -159,4 +159,4 @@ class CountScreen(AdminScreen):
                                                     self.tr("Saved: %1 items adjusted.")))
             self.counted.clear()
             self._load()
-        self.run(lambda: self.ctx.work.count(op, counted, str(reason)), done, refused)
+        self.change(lambda: self.ctx.work.count(op, counted, str(reason)), done, refused)

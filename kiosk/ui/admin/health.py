@@ -69,7 +69,7 @@ class HealthScreen(AdminScreen):
         def done(info: HealthInfo) -> None:
             self.info = info
             self._show()
-        self.run_on_printer(self.ctx.printing.health(), done)
+        self.run_on_printer(self.ctx.printing.health(), done, changes=False)
 
     def _when(self, stamp: str | None) -> str:
         return self.tr("never") if stamp is None else self.when(stamp)
@@ -137,7 +137,7 @@ class HealthScreen(AdminScreen):
                               "clock is right.")]
 
     def request_sync(self) -> None:
-        self.run(self.ctx.work.sync_now, lambda _none: self.refresh())
+        self.change(self.ctx.work.sync_now, lambda _none: self.refresh())
 
     def print_test_page(self) -> None:
         """A sample receipt through the real printer (on the printer's thread: a printer can
@@ -151,4 +151,4 @@ class HealthScreen(AdminScreen):
                      self.tr("Test print failed: %1").replace("%1", str(outcome.detail)))
             self.refresh()
         self.run_on_printer(self.ctx.printing.test_print(op), done,
-                            lambda _refused: self.test_print.setEnabled(True))
+                            lambda _refused: self.test_print.setEnabled(True), changes=True)

@@ -172,7 +172,7 @@ class OrdersScreen(AdminScreen):
             self.result.setText(self.tr("Voided: %1 points returned, goods back on the "
                                         "shelf.").replace("%1", self.n(-void.total)))
             self.look_up(self.search.text())
-        self.run(lambda: self.ctx.work.void(op, o.order_id, reason), done,
+        self.change(lambda: self.ctx.work.void(op, o.order_id, reason), done,
                  lambda _refused: self.look_up(self.search.text()))
 
     def reprint_order(self) -> None:
@@ -190,4 +190,4 @@ class OrdersScreen(AdminScreen):
                 self.say(self.tr("The printer did not print: %1")
                          .replace("%1", outcome.detail or ""))
             self.look_up(self.search.text())
-        self.run_on_printer(self.ctx.printing.reprint(op, o.order_id), done)
+        self.run_on_printer(self.ctx.printing.reprint(op, o.order_id), done, changes=True)

@@ -71,7 +71,7 @@ class PinPadScreen(AdminScreen):
         if not pin:
             return
         self.go.setEnabled(False)
-        self.run(lambda: self.ctx.work.sign_in_pin(pin), self._done,
+        self.change(lambda: self.ctx.work.sign_in_pin(pin), self._done,
                  lambda _refused: self.go.setEnabled(True))
 
     def _done(self, operator: Operator) -> None:

@@ -228,7 +228,7 @@ class RestockScreen(AdminScreen):
             self.donor_contact.clear()
             self.say(None)
             self._load(select_donor=donor_id)
-        self.run(lambda: self.ctx.work.add_donor(op, name, contact or None), saved)
+        self.change(lambda: self.ctx.work.add_donor(op, name, contact or None), saved)
 
     def submit(self) -> None:
         if not self.lines:
@@ -252,4 +252,4 @@ class RestockScreen(AdminScreen):
             self.lines.clear()
             self.note.clear()
             self._load(select_donor=donor_id)
-        self.run(lambda: self.ctx.work.restock(op, lines, donor_id, note), done, refused)
+        self.change(lambda: self.ctx.work.restock(op, lines, donor_id, note), done, refused)
