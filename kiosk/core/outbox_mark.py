@@ -54,8 +54,8 @@ def read(database: Path) -> int:
 def _descriptor(path: Path) -> int:
     key = str(path)
     fd = _files.get(key)
-    if fd is not None and os.fstat(fd).st_nlink == 0:   # the file was removed: start anew
-        os.close(_files.pop(key))
+    if fd is None or os.fstat(fd).st_nlink == 0:   # new, or the file was removed: start anew
+        _forget_removed()
         fd = None
     if fd is None:
         if len(_files) >= 8:   # a process works on one database; tools and tests on more
@@ -64,6 +64,14 @@ def _descriptor(path: Path) -> int:
         fd = shared_files.open_file(path, os.O_RDWR, shared_files.READ_WRITE)
         _files[key] = fd
     return fd
+
+
+def _forget_removed() -> None:
+    """Close the descriptors of marks whose file is gone (a database folder removed, as a test
+    or the simulator does for each run): a long-lived process keeps no deleted file open."""
+    for key, fd in list(_files.items()):
+        if os.fstat(fd).st_nlink == 0:
+            os.close(_files.pop(key))
 
 
 def raise_to(database: Path, seq: int) -> None:

@@ -4,6 +4,7 @@ selling, says so on the touchscreen and in self-check, and the operator is told 
 
 from __future__ import annotations
 
+import contextlib
 import os
 import subprocess
 import sys
@@ -115,6 +116,29 @@ def test_a_mark_behind_the_ledger_is_brought_up(shop: Services) -> None:
     assert continuity.check_local(shop.conn, "2026-11-30T02:00:00+00:00") is None
     assert outbox_mark.read(database) == outbox.highest_seq(shop.conn)
     assert service_stops.current(shop.conn) == []
+
+
+def _open_removed_marks() -> list[str]:
+    links = []
+    for fd in os.listdir("/proc/self/fd"):
+        with contextlib.suppress(FileNotFoundError):   # listdir's own descriptor, now closed
+            links.append(os.readlink(f"/proc/self/fd/{fd}"))
+    return [link for link in links if outbox_mark.SUFFIX in link and link.endswith("(deleted)")]
+
+
+def test_a_removed_database_folder_leaves_no_mark_open(tmp_path: Path) -> None:
+    """The process keeps each mark file open to raise it under a lock; a folder of databases
+    removed while it runs (the simulator's seeds, a test's tmp_path) must not leave their
+    marks open: each long run leaked a few descriptors per removed folder."""
+    for n in range(3):
+        folder = tmp_path / f"run{n}"
+        folder.mkdir()
+        outbox_mark.raise_to(folder / "kiosk.sqlite", n + 1)
+        assert outbox_mark.read(folder / "kiosk.sqlite") == n + 1
+        (folder / f"kiosk.sqlite{outbox_mark.SUFFIX}").unlink()
+        folder.rmdir()
+    outbox_mark.raise_to(tmp_path / "kiosk.sqlite", 1)
+    assert _open_removed_marks() == []
 
 
 @pytest.mark.skipif(os.geteuid() != 0, reason="switching users needs root")
