@@ -44,6 +44,7 @@ import contextlib
 import json
 import os
 import random
+import resource
 import socket
 import subprocess
 import sys
@@ -76,6 +77,38 @@ def log(text: str) -> None:
 def percentile(values: list[float], p: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, int(len(ordered) * p / 100))]
+
+
+def cpu_seconds(roots: list[int]) -> float:
+    """CPU time (user + system) of these processes and all their descendants, from /proc:
+    the server's workers, or PostgreSQL's backends. Children that exited count through their
+    parent's cutime/cstime."""
+    parents: dict[int, int] = {}
+    times: dict[int, float] = {}
+    tick = os.sysconf("SC_CLK_TCK")
+    for name in os.listdir("/proc"):
+        if not name.isdigit():
+            continue
+        try:
+            with open(f"/proc/{name}/stat", encoding="ascii", errors="replace") as fh:
+                fields = fh.read().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        parents[int(name)] = int(fields[1])
+        times[int(name)] = sum(int(x) for x in fields[11:15]) / tick
+    total = 0.0
+    for pid, cpu in times.items():
+        seen = pid
+        while seen not in roots and seen in parents and seen > 1:
+            seen = parents[seen]
+        if seen in roots:
+            total += cpu
+    return total
+
+
+def own_cpu_seconds() -> float:
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
 
 
 def card(i: int) -> str:
@@ -265,9 +298,11 @@ def build(store: Store, volunteers: int) -> float:
     return build_s
 
 
-def run_pushes(database: str, args: argparse.Namespace, keys: dict[str, Ed25519PrivateKey]
-               ) -> tuple[list[KioskLoad], float, float]:
-    """The kiosks' pushes against a server of its own; (kiosks, seconds, load average)."""
+def run_pushes(database: str, args: argparse.Namespace, keys: dict[str, Ed25519PrivateKey],
+               postmaster: int | None) -> tuple[list[KioskLoad], float, float,
+                                                dict[str, float]]:
+    """The kiosks' pushes against a server of its own; (kiosks, seconds, load average, CPU
+    seconds spent in the window by the server, PostgreSQL and this load generator)."""
     interval = None if args.closed_loop else args.batch * args.kiosks / args.rate
     processes, port = serve(database, args.district, args.workers)
     try:
@@ -275,26 +310,42 @@ def run_pushes(database: str, args: argparse.Namespace, keys: dict[str, Ed25519P
         loads = [KioskLoad(f"http://127.0.0.1:{port}", k, key, volunteers=args.volunteers,
                            batch=args.batch, start=start, seconds=args.seconds,
                            interval=interval) for k, key in keys.items()]
+        server = [p.pid for p in processes]
+        before = {"server": cpu_seconds(server), "load_generator": own_cpu_seconds(),
+                  "postgresql": cpu_seconds([postmaster]) if postmaster else 0.0}
         for t in loads:
             t.start()
         for t in loads:
             t.join()
+        cpu = {"server": cpu_seconds(server) - before["server"],
+               "load_generator": own_cpu_seconds() - before["load_generator"]}
+        if postmaster:
+            cpu["postgresql"] = cpu_seconds([postmaster]) - before["postgresql"]
         # Open loop: the window the pushes were offered in, or longer if the server fell
         # behind and answered the last of them late.
         elapsed = max(args.seconds, max(t.last_answer for t in loads) - start)
-        return loads, elapsed, os.getloadavg()[0]
+        return loads, elapsed, os.getloadavg()[0], cpu
     finally:
         for process in processes:
             process.terminate()
             process.wait(timeout=60)
 
 
+def postmaster_of(cluster: PgCluster | None) -> int | None:
+    """The throwaway cluster's postmaster (its backends are its children)."""
+    if cluster is None:
+        return None
+    return int((cluster.data / "postmaster.pid").read_text().split()[0])
+
+
 def main(argv: list[str] | None = None) -> int:
     args = arguments(argv)
     with contextlib.ExitStack() as stack:
         database = args.database
+        cluster = None
         if args.postgres:
-            database = stack.enter_context(PgCluster(fsync=True)).create_database("bench")
+            cluster = stack.enter_context(PgCluster(fsync=True))
+            database = cluster.create_database("bench")
         if is_postgres_url(database):
             import psycopg
 
@@ -306,7 +357,7 @@ def main(argv: list[str] | None = None) -> int:
         for kiosk, key in keys.items():
             store.register_kiosk(kiosk, signing.public_key_text(key))
         load_before = os.getloadavg()[0]
-        loads, elapsed, load = run_pushes(database, args, keys)
+        loads, elapsed, load, cpu = run_pushes(database, args, keys, postmaster_of(cluster))
         entries = sum(t.entries for t in loads)
         latencies = [x for t in loads for x in t.latencies]
         log(f"{entries} entries applied in {elapsed:.1f} s, "
@@ -327,6 +378,8 @@ def main(argv: list[str] | None = None) -> int:
         "push_p99_ms": round(percentile(latencies, 99), 1),
         "bare_rows_per_s": round(bare), "ratio": round(rate / max(bare, 1), 3),
         "build_s": round(build_s, 1), "balance_read_p99_ms": round(read_p99, 3),
+        **{f"cpu_ms_per_entry_{name}": round(seconds * 1000 / max(entries, 1), 3)
+           for name, seconds in cpu.items()},
         "verify_problems": len(problems), "load": round(load, 2),
         "load_before": round(load_before, 2)})
     print(json.dumps(figures))
