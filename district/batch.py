@@ -137,20 +137,20 @@ class BatchRecords:
         items = sorted({line.item_id for o in orders if o.kind == "sale" for line in o.lines})
         reads = {
             "known": ("SELECT entry_id, kiosk_id, seq, payload_hash, outcome, reason "
-                      "FROM entries WHERE entry_id = ANY(%s::text[])", sorted(set(entry_ids))),
-            "volunteers": ("SELECT id, status FROM volunteers WHERE id = ANY(%s::text[]) "
+                      "FROM entries WHERE entry_id = ANY(%b::text[])", sorted(set(entry_ids))),
+            "volunteers": ("SELECT id, status FROM volunteers WHERE id = ANY(%b::text[]) "
                            "ORDER BY id FOR UPDATE", volunteers),
             "cards": ("SELECT card_id, volunteer_id, status, blocked_at FROM cards "
-                      "WHERE card_id = ANY(%s::text[])", sorted({o.card_id for o in orders})),
+                      "WHERE card_id = ANY(%b::text[])", sorted({o.card_id for o in orders})),
             "prices": ("SELECT item_id, price, published_at FROM item_prices "
-                       "WHERE item_id = ANY(%s::text[]) ORDER BY item_id, published_at, id",
+                       "WHERE item_id = ANY(%b::text[]) ORDER BY item_id, published_at, id",
                        items),
-            "orders": ("SELECT order_id FROM orders WHERE order_id = ANY(%s::text[])",
+            "orders": ("SELECT order_id FROM orders WHERE order_id = ANY(%b::text[])",
                        sorted({o.order_id for o in orders})),
-            "transfers": ("SELECT id FROM transfers WHERE id = ANY(%s::text[])",
+            "transfers": ("SELECT id FROM transfers WHERE id = ANY(%b::text[])",
                           sorted({m.transfer_id for o in orders for m in o.moves})),
             "balances": ("SELECT account, SUM(balance) FROM balances "
-                         "WHERE account = ANY(%s::text[]) GROUP BY account", people),
+                         "WHERE account = ANY(%b::text[]) GROUP BY account", people),
         }
         cursors = {}
         with raw.pipeline():

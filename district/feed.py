@@ -53,7 +53,7 @@ def mark_changed(conn: Connection, changed: Iterable[tuple[str, str]]) -> None:
 _MOVE_POSTGRES = (
     "INSERT INTO changes (entity, key, id) "
     "SELECT u.entity, u.key, (SELECT COALESCE(MAX(id), 0) FROM changes) + u.n "
-    "FROM unnest(%(entities)s::text[], %(keys)s::text[]) WITH ORDINALITY AS u(entity, key, n) "
+    "FROM unnest(%(entities)b::text[], %(keys)b::text[]) WITH ORDINALITY AS u(entity, key, n) "
     "ON CONFLICT (entity, key) DO UPDATE SET id = excluded.id")
 
 
