@@ -60,8 +60,9 @@ stock = Table(
 )
 
 # The same grouped SELECT serves PostgreSQL's triggers (over a statement's new rows) and the
-# rebuilds (over the whole history); {src} is the rows. An order line is summed with its
-# order, which every writer inserts first (district.batch, a restore).
+# rebuilds (over the whole history); {src} is the rows, {join_orders} how each finds its
+# order. An order line is summed with its order, which every writer inserts first
+# (district.batch, a restore).
 _EARNED = """
 SELECT substr(n.recorded_at, 1, 10) AS day, COALESCE(vp.community_id, '') AS community_id,
        SUM(CASE WHEN n.role = 'credit' THEN n.amount ELSE -n.amount END) AS points
@@ -73,7 +74,7 @@ _SALES = """
 SELECT o.shop_day, o.kiosk_id, n.item_id,
        SUM(CASE WHEN o.kind = 'sale' THEN n.quantity ELSE -n.quantity END) AS units,
        SUM(CASE WHEN o.kind = 'sale' THEN n.amount ELSE -n.amount END) AS points
-FROM {src} n JOIN orders o ON o.order_id = n.order_id
+FROM {src} n {join_orders}
 GROUP BY 1, 2, 3 ORDER BY 1, 2, 3"""
 _STOCK = """
 SELECT n.kiosk_id, n.item_id, SUM(n.delta) AS on_hand FROM {src} n
@@ -114,10 +115,20 @@ _SQLITE_ROW = {
 }
 
 
+# A trigger's few rows look their orders up one by one: a plain join is planned once, when the
+# function first runs on a connection, and the plan it keeps (from an empty ``orders``) hashed
+# the whole table for every batch. OFFSET 0 keeps the subquery a per-row index lookup.
+_ORDERS_BY_ROW = ("CROSS JOIN LATERAL (SELECT shop_day, kiosk_id, kind FROM orders "
+                  "WHERE orders.order_id = n.order_id OFFSET 0) o")
+_ORDERS_JOINED = "JOIN orders o ON o.order_id = n.order_id"
+
+
 def _add_sql(kind: str, src: str) -> str:
     into, select, keys, update = _ADD[kind]
+    rows = select.format(src=src, join_orders=_ORDERS_BY_ROW if src == "new_rows"
+                         else _ORDERS_JOINED)
     # "WHERE true": SQLite would read ON CONFLICT after a bare FROM as a join's ON.
-    return (f"INSERT INTO {into} SELECT * FROM ({select.format(src=src)}) s WHERE true "
+    return (f"INSERT INTO {into} SELECT * FROM ({rows}) s WHERE true "
             f"ON CONFLICT {keys} DO UPDATE SET {update}")
 
 
@@ -125,14 +136,7 @@ def install(conn: Connection) -> None:
     """The tables, their triggers, and the sums of the history already there."""
     metadata.create_all(conn)
     if conn.dialect.name == "postgresql":
-        for kind, table in _SOURCE.items():
-            conn.exec_driver_sql(
-                f"CREATE OR REPLACE FUNCTION console_report_{kind}_add() RETURNS trigger AS $$ "
-                f"BEGIN {_add_sql(kind, 'new_rows')}; RETURN NULL; END $$ LANGUAGE plpgsql")
-            conn.exec_driver_sql(
-                f"CREATE OR REPLACE TRIGGER console_report_{kind}_add AFTER INSERT ON {table} "
-                f"REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT "
-                f"EXECUTE FUNCTION console_report_{kind}_add()")
+        install_pg_adders(conn)
         _drop_on_pg(conn)
     else:
         for kind, table in _SOURCE.items():
@@ -151,6 +155,19 @@ def install(conn: Connection) -> None:
     for kind in ("sales", "stock"):
         _rebuild(conn, kind)
     _rebuild(conn, "earned")
+
+
+def install_pg_adders(conn: Connection) -> None:
+    """PostgreSQL's statement triggers that add arriving rows to the sums (again, for revision
+    ``d0005``: the sales trigger's lookup of its orders)."""
+    for kind, table in _SOURCE.items():
+        conn.exec_driver_sql(
+            f"CREATE OR REPLACE FUNCTION console_report_{kind}_add() RETURNS trigger AS $$ "
+            f"BEGIN {_add_sql(kind, 'new_rows')}; RETURN NULL; END $$ LANGUAGE plpgsql")
+        conn.exec_driver_sql(
+            f"CREATE OR REPLACE TRIGGER console_report_{kind}_add AFTER INSERT ON {table} "
+            f"REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT "
+            f"EXECUTE FUNCTION console_report_{kind}_add()")
 
 
 def _drop_on_pg(conn: Connection) -> None:
