@@ -94,3 +94,4 @@ def test_a_database_at_d0004_gets_the_sales_trigger_that_looks_orders_up_by_key(
         assert store.query("SELECT version_num FROM alembic_version")[0][0] == head_revision()
         assert "LATERAL" in sales_trigger(store)
         assert "OFFSET 0" in sales_trigger(store)
+        assert "enable_seqscan TO 'off'" in sales_trigger(store)
