@@ -4,10 +4,12 @@
     python bench/district_push.py --postgres --kiosks 20 --volunteers 450000 --closed-loop
     python bench/district_push.py --database postgresql://u@host/db --kiosks 20 --volunteers 450000
 
-The register (volunteers, cards, opening balances) is loaded with COPY (timed: ``build_s``).
-The district runs as ``kiosk-district serve`` in processes of its own; each kiosk is a thread
-here that signs and posts batches of one-line sales of random volunteers (the load generator
-shares the machine with the server).
+The register (volunteers, cards, opening balances) is loaded with COPY (timed: ``build_s``),
+then vacuumed and analysed. The district runs as ``kiosk-district serve`` in processes of its
+own; each kiosk is a thread here that signs and posts batches of one-line sales of random
+volunteers (the load generator shares the machine with the server). Open loop, each kiosk's
+outbox for the whole run is written before the window opens, as a real kiosk's sales are
+written before their push is due; requests are signed as they are sent.
 
 The load model. Real kiosks push on a schedule, whatever the server is doing, so by default
 the load is *open*: the kiosks together offer ``--rate`` entries/s (default 2,000), each
@@ -30,11 +32,15 @@ inserted bare with ``executemany``, a commit per batch, into scratch copies of t
 ``bare_rows_per_s`` in entries per second. Last, the balance of random volunteers is read
 directly (``balance_read_p99_ms``). ``load`` is the 1-minute load average at the end of the
 pushes (``load_before``: before the server started), so a reader sees how busy the machine
-was.
+was. ``cpu_ms_per_entry_server``, ``_postgresql`` and ``_load_generator``: the CPU time each
+spent in the push window per applied entry (from /proc: the server's processes, the
+throwaway cluster's processes, this process), which a busy shared machine disturbs far less
+than it disturbs the latencies.
 
 Last line: JSON with ``database``, ``kiosks``, ``volunteers``, ``model``, ``rate``,
 ``entries_per_s`` (closed loop: also ``max_entries_per_s``), ``push_p50_ms``, ``push_p99_ms``,
-``bare_rows_per_s``, ``ratio``, ``build_s``, ``balance_read_p99_ms``, ``load``.
+``bare_rows_per_s``, ``ratio``, ``build_s``, ``balance_read_p99_ms``, the ``cpu_ms_per_entry_*``
+figures, ``load``.
 """
 
 from __future__ import annotations
@@ -152,32 +158,47 @@ def sale(kiosk: str, rng: random.Random, volunteers: int) -> dict[str, object]:
 
 class KioskLoad(threading.Thread):
     """One kiosk: pushes ``batch`` sales per push, on a schedule (open loop, ``interval`` s
-    apart from a random phase, with jitter) or back to back (``interval`` None)."""
+    apart from a random phase, with jitter) or back to back (``interval`` None).
+
+    Open loop, the kiosk's whole outbox for the run is written before it starts
+    (:meth:`prepare`), as a real kiosk's sales are in its outbox before their push is due:
+    during the window this process only signs and sends, so the load generator takes as
+    little as it can of the cores it shares with the server. Latency still counts from the
+    scheduled time; the requests are signed when sent (fresh time and nonce)."""
 
     def __init__(self, url: str, kiosk: str, key: Ed25519PrivateKey, *, volunteers: int,
-                 batch: int, start: float, seconds: float, interval: float | None) -> None:
+                 batch: int, seconds: float, interval: float | None) -> None:
         super().__init__(daemon=True)
         self.url, self.kiosk, self.key = url, kiosk, key
         self.volunteers, self.batch = volunteers, batch
-        self.start_at, self.until, self.interval = start, start + seconds, interval
+        self.seconds, self.interval = seconds, interval
         self.rng = random.Random(kiosk)
         self.latencies: list[float] = []
         self.entries = 0
         self.errors = 0
         self.seq = 0
-        self.last_answer = start
+        self.start_at = self.last_answer = 0.0
+        self.plan: list[tuple[float, bytes]] = []   # open loop: (due after start, body)
 
-    def schedule(self) -> Iterator[float]:
-        """When each push is due (monotonic clock)."""
+    def prepare(self) -> None:
+        """Open loop: when each push is due (seconds after the start, from a random phase,
+        with jitter) and its body."""
         if self.interval is None:
-            while time.monotonic() < self.until:
-                yield time.monotonic()
             return
-        phase = self.start_at + self.rng.uniform(0, self.interval)
+        phase = self.rng.uniform(0, self.interval)
         n = 0
-        while (due := phase + n * self.interval) < self.until:
-            yield due + self.rng.uniform(-0.2, 0.2) * self.interval
+        while (due := phase + n * self.interval) < self.seconds:
+            self.plan.append((due + self.rng.uniform(-0.2, 0.2) * self.interval, self.body()))
             n += 1
+
+    def pushes(self) -> Iterator[tuple[float, bytes]]:
+        """(when due on the monotonic clock, body) of each push."""
+        if self.interval is None:
+            while time.monotonic() < self.start_at + self.seconds:
+                yield time.monotonic(), self.body()
+            return
+        for offset, body in self.plan:
+            yield self.start_at + offset, body
 
     def body(self) -> bytes:
         entries = []
@@ -189,10 +210,13 @@ class KioskLoad(threading.Thread):
         return json.dumps({"idempotency_key": f"{self.kiosk}-batch-{self.seq:09d}",
                            "entries": entries}).encode()
 
+    def go(self, start: float) -> None:
+        self.start_at = self.last_answer = start
+        self.start()
+
     def run(self) -> None:
         session = requests.Session()
-        for due in self.schedule():
-            body = self.body()          # the kiosk's outbox is ready before the push is due
+        for due, body in self.pushes():
             wait = due - time.monotonic()
             if wait > 0:
                 time.sleep(wait)
@@ -293,8 +317,11 @@ def build(store: Store, volunteers: int) -> float:
     build_s = time.perf_counter() - started
     log(f"register of {volunteers} built in {build_s:.1f} s")
     if store.db.is_postgres:
-        with store.db.write() as conn:
-            conn.exec_driver_sql("ANALYZE")
+        # VACUUM too, as a district's register loaded long ago has been: otherwise autovacuum
+        # comes to the freshly loaded tables (millions of rows) in the middle of the pushes.
+        with store.db.engine.connect() as conn:
+            conn.execution_options(isolation_level="AUTOCOMMIT").exec_driver_sql(
+                "VACUUM (ANALYZE)")
     return build_s
 
 
@@ -304,17 +331,19 @@ def run_pushes(database: str, args: argparse.Namespace, keys: dict[str, Ed25519P
     """The kiosks' pushes against a server of its own; (kiosks, seconds, load average, CPU
     seconds spent in the window by the server, PostgreSQL and this load generator)."""
     interval = None if args.closed_loop else args.batch * args.kiosks / args.rate
+    loads = [KioskLoad("", k, key, volunteers=args.volunteers, batch=args.batch,
+                       seconds=args.seconds, interval=interval) for k, key in keys.items()]
+    for t in loads:
+        t.prepare()
     processes, port = serve(database, args.district, args.workers)
     try:
-        start = time.monotonic() + 0.5
-        loads = [KioskLoad(f"http://127.0.0.1:{port}", k, key, volunteers=args.volunteers,
-                           batch=args.batch, start=start, seconds=args.seconds,
-                           interval=interval) for k, key in keys.items()]
         server = [p.pid for p in processes]
         before = {"server": cpu_seconds(server), "load_generator": own_cpu_seconds(),
                   "postgresql": cpu_seconds([postmaster]) if postmaster else 0.0}
+        start = time.monotonic() + 0.5
         for t in loads:
-            t.start()
+            t.url = f"http://127.0.0.1:{port}"
+            t.go(start)
         for t in loads:
             t.join()
         cpu = {"server": cpu_seconds(server) - before["server"],
