@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Annotated, Any
 
+import psycopg
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from fastapi import FastAPI, HTTPException, Path, Query, Request
 from fastapi.exceptions import RequestValidationError
@@ -152,8 +153,11 @@ def _add_error_handlers(app: FastAPI) -> None:
         return JSONResponse({"detail": problems}, status_code=422)
 
     @app.exception_handler(OperationalError)
-    async def database_away(request: Request, exc: OperationalError) -> JSONResponse:
-        log.error("database unavailable: %s", str(exc.orig).strip()[:200])
+    @app.exception_handler(psycopg.OperationalError)   # from the pushes' driver pipelines
+    async def database_away(request: Request,
+                            exc: OperationalError | psycopg.OperationalError) -> JSONResponse:
+        cause = exc.orig if isinstance(exc, OperationalError) else exc
+        log.error("database unavailable: %s", str(cause).strip()[:200])
         return JSONResponse({"detail": "the district database is unavailable; try again"},
                             status_code=503)
 

@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
 
+import psycopg
 from sqlalchemy import Connection, Engine, create_engine, event, inspect, text
 from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 
@@ -101,9 +102,13 @@ def _postgres_engine(url: str, schema: str, pool_size: int) -> Engine:
                                        "connect_timeout": 10})
 
 
-def _retryable(exc: DBAPIError) -> bool:
-    state = getattr(exc.orig, "sqlstate", None)
-    return state in _RETRY_STATES
+def _retryable(exc: DBAPIError | psycopg.Error) -> bool:
+    cause = exc.orig if isinstance(exc, DBAPIError) else exc
+    return getattr(cause, "sqlstate", None) in _RETRY_STATES
+
+
+def _key_clash(exc: DBAPIError | psycopg.Error) -> bool:
+    return isinstance(exc, IntegrityError | psycopg.IntegrityError)
 
 
 class Database:
@@ -187,12 +192,15 @@ class Database:
                     conn = raw.execution_options(district_write=True)
                     with conn.begin():
                         return work(conn)
-            except DBAPIError as exc:
-                clash = retry_integrity and isinstance(exc, IntegrityError)
+            # psycopg's own errors too: the busiest writers send statements through the
+            # driver's pipeline (district.batch, district.feed), past SQLAlchemy's wrapping.
+            except (DBAPIError, psycopg.Error) as exc:
+                clash = retry_integrity and _key_clash(exc)
                 if not (_retryable(exc) or clash) or attempt == MAX_ATTEMPTS:
                     raise
+                cause = exc.orig if isinstance(exc, DBAPIError) else exc
                 log.info("transaction retried after %s (attempt %d)",
-                         getattr(exc.orig, "sqlstate", "?"), attempt)
+                         getattr(cause, "sqlstate", "?"), attempt)
                 time.sleep(0.002 * attempt)
         raise AssertionError("unreachable")
 
