@@ -14,6 +14,7 @@ the batch wrote before it.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
@@ -23,6 +24,9 @@ from district import ledger
 from district.db import tables as t
 from district.db.upsert import copy_rows, insert_arrays, upsert_add_arrays, upsert_add_many
 from district.entry_shapes import Fact, OrderFact
+
+# One statement for psycopg: its text (fixed, so psycopg prepares it) and its parameters.
+Statement = tuple[str, Sequence[Any] | dict[str, Any]]
 
 
 @dataclass
@@ -86,13 +90,18 @@ class BatchRecords:
         self.pending = Pending()
 
     # -- reading up front ----------------------------------------------------------------------
-    def load(self, entry_ids: list[str], volunteer_ids: list[str], facts: list[Fact]) -> None:
+    def load(self, entry_ids: list[str], volunteer_ids: list[str], facts: list[Fact], *,
+             ahead: dict[str, Statement] | None = None) -> dict[str, list[Any]]:
+        """Read what the batch needs. ``ahead`` (PostgreSQL only): statements of the caller's
+        to run first, in the same round trip (the kiosk's lock, its idempotency key); their
+        rows are returned by name."""
         conn = self.conn
         orders = [f for f in facts if isinstance(f, OrderFact)]
         if conn.dialect.name == "postgresql":
-            self._load_postgres(entry_ids, volunteer_ids, orders)
+            found = self._load_postgres(entry_ids, volunteer_ids, orders, ahead or {})
             self._load_sales(sorted({o.voids_order_id for o in orders if o.voids_order_id}))
-            return
+            return found
+        assert not ahead, "statements ahead of the reads are for PostgreSQL's pipeline"
         for ids in _chunks(sorted(set(entry_ids))):
             for row in conn.execute(select(t.entries.c.entry_id, t.entries.c.kiosk_id,
                                            t.entries.c.seq, t.entries.c.payload_hash,
@@ -122,9 +131,11 @@ class BatchRecords:
                                                        ledger.debt_account(v))]
         for chunk in _chunks(people):
             self._base.update(ledger.balances_of(conn, chunk))
+        return {}
 
     def _load_postgres(self, entry_ids: list[str], volunteer_ids: list[str],
-                       orders: list[OrderFact]) -> None:
+                       orders: list[OrderFact], ahead: dict[str, Statement]
+                       ) -> dict[str, list[Any]]:
         """The same reads as :meth:`load` on SQLite, sent in one pipeline (one round trip, not
         eight) as statements whose text never changes (``= ANY`` of an array, not an IN list
         of the batch's length): psycopg prepares each once per connection. The volunteers are
@@ -135,29 +146,31 @@ class BatchRecords:
         people = [a for v in volunteers for a in (ledger.volunteer_account(v),
                                                   ledger.debt_account(v))]
         items = sorted({line.item_id for o in orders if o.kind == "sale" for line in o.lines})
-        reads = {
+        reads: dict[str, Statement] = {**ahead}
+        reads.update({
             "known": ("SELECT entry_id, kiosk_id, seq, payload_hash, outcome, reason "
-                      "FROM entries WHERE entry_id = ANY(%b::text[])", sorted(set(entry_ids))),
+                      "FROM entries WHERE entry_id = ANY(%b::text[])", (sorted(set(entry_ids)),)),
             "volunteers": ("SELECT id, status FROM volunteers WHERE id = ANY(%b::text[]) "
-                           "ORDER BY id FOR UPDATE", volunteers),
+                           "ORDER BY id FOR UPDATE", (volunteers,)),
             "cards": ("SELECT card_id, volunteer_id, status, blocked_at FROM cards "
-                      "WHERE card_id = ANY(%b::text[])", sorted({o.card_id for o in orders})),
+                      "WHERE card_id = ANY(%b::text[])", (sorted({o.card_id for o in orders}),)),
             "prices": ("SELECT item_id, price, published_at FROM item_prices "
                        "WHERE item_id = ANY(%b::text[]) ORDER BY item_id, published_at, id",
-                       items),
+                       (items,)),
             "orders": ("SELECT order_id FROM orders WHERE order_id = ANY(%b::text[])",
-                       sorted({o.order_id for o in orders})),
+                       (sorted({o.order_id for o in orders}),)),
             "transfers": ("SELECT id FROM transfers WHERE id = ANY(%b::text[])",
-                          sorted({m.transfer_id for o in orders for m in o.moves})),
+                          (sorted({m.transfer_id for o in orders for m in o.moves}),)),
             "balances": ("SELECT account, SUM(balance) FROM balances "
-                         "WHERE account = ANY(%b::text[]) GROUP BY account", people),
-        }
+                         "WHERE account = ANY(%b::text[]) GROUP BY account", (people,)),
+        })
         cursors = {}
         with raw.pipeline():
             for name, (sql, values) in reads.items():
                 cursors[name] = raw.cursor()
-                cursors[name].execute(sql, (values,), binary=True)
-        rows = {name: cur.fetchall() for name, cur in cursors.items()}
+                cursors[name].execute(sql, values, binary=True)
+        rows = {name: cur.fetchall() if cur.description else []
+                for name, cur in cursors.items()}
         for cur in cursors.values():
             cur.close()
         self.known.update((row[0], StoredEntry(*row)) for row in rows["known"])
@@ -169,6 +182,7 @@ class BatchRecords:
         self.taken_transfers.update(transfer_id for (transfer_id,) in rows["transfers"])
         found = {str(account): int(total) for account, total in rows["balances"]}
         self._base.update({a: found.get(a, 0) for a in people})
+        return {name: rows[name] for name in ahead}
 
     def _load_cards(self, card_ids: list[str]) -> None:
         for ids in _chunks(card_ids):
@@ -246,11 +260,22 @@ class BatchRecords:
             p.deltas.clear()
 
     def _flush_postgres(self) -> None:
-        """The batch's writes as one INSERT per table (arrays, fixed texts) and the balances'
-        upsert in (account, shard) order, sent in one pipeline: one round trip. A key clash
-        (a racing kiosk took the same id) fails the transaction as before."""
+        """The batch's writes so far (:meth:`postgres_writes`) in one pipeline: one round
+        trip. A key clash (a racing kiosk took the same id) fails the transaction as before."""
+        statements = self.postgres_writes()
+        if statements:
+            raw = self.conn.connection.driver_connection
+            assert raw is not None
+            with raw.pipeline(), raw.cursor() as cur:
+                for sql, params in statements:
+                    cur.execute(sql, params, binary=True)
+
+    def postgres_writes(self) -> list[Statement]:
+        """The batch's pending writes as one INSERT per table (arrays, fixed texts) and the
+        balances' upsert in (account, shard) order, taken off the pending lists: the caller
+        sends them (the batch's last ones go in the pipeline that commits, see district.feed)."""
         conn, p = self.conn, self.pending
-        statements = [insert_arrays(conn, table, rows)
+        statements: list[Statement] = [insert_arrays(conn, table, rows)
                       for table, rows in ((t.orders, p.orders), (t.order_lines, p.lines),
                                           (t.transfers, p.transfers),
                                           (t.stock_movements, p.stock),
@@ -261,13 +286,8 @@ class BatchRecords:
         if deltas:
             statements.append(upsert_add_arrays(conn, t.balances, deltas, ("account", "shard"),
                                                 "balance"))
-        if statements:
-            raw = conn.connection.driver_connection
-            assert raw is not None
-            with raw.pipeline(), raw.cursor() as cur:
-                for sql, params in statements:
-                    cur.execute(sql, params, binary=True)
         for rows in (p.orders, p.lines, p.transfers, p.stock, p.overspends, p.entries,
                      p.conflicts):
             rows.clear()
         p.deltas.clear()
+        return statements

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
@@ -57,8 +57,11 @@ _MOVE_POSTGRES = (
     "ON CONFLICT (entity, key) DO UPDATE SET id = excluded.id")
 
 
-def mark_changed_and_commit(conn: Connection, changed: Iterable[tuple[str, str]]) -> None:
-    """:func:`mark_changed`, then the commit, for the busiest writer (pushes).
+def mark_changed_and_commit(conn: Connection, changed: Iterable[tuple[str, str]], *,
+                            first: Sequence[tuple[str, Any]] = ()) -> None:
+    """:func:`mark_changed`, then the commit, for the busiest writer (pushes). ``first``
+    (PostgreSQL only): the transaction's last writes, (SQL, parameters) for psycopg, sent in
+    the same pipeline ahead of the lock.
 
     On PostgreSQL the feed's lock is held from the moment it is granted until the commit is
     on disk, and every push in the district waits for it in turn; so its hold time bounds how
@@ -69,11 +72,14 @@ def mark_changed_and_commit(conn: Connection, changed: Iterable[tuple[str, str]]
     On SQLite (one writer, no lock) this is :func:`mark_changed` and the caller commits."""
     rows = sorted(set(changed))
     if conn.dialect.name != "postgresql":
+        assert not first, "writes ahead of the feed's lock are for PostgreSQL's pipeline"
         mark_changed(conn, rows)
         return
     raw = conn.connection.driver_connection
     assert raw is not None
     with raw.pipeline(), raw.cursor() as cur:
+        for sql, params in first:
+            cur.execute(sql, params, binary=True)
         if rows:
             cur.execute("SELECT pg_advisory_xact_lock(%(k)s)", {"k": FEED_LOCK})
             cur.execute(_MOVE_POSTGRES, {"entities": [e for e, _ in rows],
