@@ -127,8 +127,9 @@ def push(db: Database, kiosk_id: str, idempotency_key: str, body_hash: str,
                  [v for v in (_volunteer(e) for e in ordered) if v is not None],
                  [f for f in facts.values() if not isinstance(f, EntryRejected)])
         if conn.dialect.name == "postgresql":
-            applied_seq = _open_postgres(records, needs, kiosk_id=kiosk_id,
-                                         key=idempotency_key, body_hash=body_hash, now=now)
+            applied_seq, partners = _open_postgres(records, needs, kiosk_id=kiosk_id,
+                                                   key=idempotency_key, body_hash=body_hash,
+                                                   now=now)
         else:
             row = conn.execute(select(t.kiosks.c.applied_seq).where(t.kiosks.c.id == kiosk_id)
                                .with_for_update()).first()
@@ -137,8 +138,9 @@ def push(db: Database, kiosk_id: str, idempotency_key: str, body_hash: str,
             _record_batch(conn, kiosk_id, idempotency_key, body_hash, now)
             records.load(*needs)
             applied_seq = int(row.applied_seq)
+            partners = vouchers.partners_for(conn, needs[2])
         batch = _Batch(conn, kiosk_id, now, policy, applied_seq, records,
-                       item_partners=vouchers.partners_for(conn, facts.values()))
+                       item_partners=partners)
         results: list[EntryResult] = []
         stopped: str | None = None
         for entry in ordered:
@@ -165,10 +167,11 @@ def push(db: Database, kiosk_id: str, idempotency_key: str, body_hash: str,
 
 
 def _open_postgres(records: BatchRecords, needs: tuple[list[str], list[str], list[Fact]], *,
-                   kiosk_id: str, key: str, body_hash: str, now: datetime) -> int:
-    """The kiosk's lock, its batch's idempotency key and the batch's reads in one round trip
-    (BEGIN included); the same statements, in the same order, as on SQLite. Returns the
-    kiosk's applied sequence."""
+                   kiosk_id: str, key: str, body_hash: str, now: datetime
+                   ) -> tuple[int, dict[str, str | None]]:
+    """The kiosk's lock, its batch's idempotency key and the batch's reads (its voucher items'
+    partners too) in one round trip (BEGIN included): the statements of SQLite's path, the
+    kiosk's lock first. Returns the kiosk's applied sequence and the items' partners."""
     found = records.load(*needs, ahead={
         "kiosk": ("SELECT applied_seq FROM kiosks WHERE id = %s FOR UPDATE", (kiosk_id,)),
         "new_key": ("INSERT INTO push_batches (idempotency_key, kiosk_id, body_hash, at) "
@@ -176,12 +179,13 @@ def _open_postgres(records: BatchRecords, needs: tuple[list[str], list[str], lis
                     (key, kiosk_id, body_hash, now.isoformat())),
         # This transaction's own row if the key is new, else the one stored before.
         "key": ("SELECT kiosk_id, body_hash FROM push_batches WHERE idempotency_key = %s",
-                (key,))})
+                (key,)),
+        "partners": (vouchers.PARTNERS_POSTGRES, (vouchers.sale_items(needs[2]),))})
     if not found["kiosk"]:
         raise UnknownKiosk(kiosk_id)
     if tuple(found["key"][0]) != (kiosk_id, body_hash):
         raise BatchConflict("idempotency key reused with a different batch")
-    return int(found["kiosk"][0][0])
+    return int(found["kiosk"][0][0]), vouchers.partners_from(found["partners"])
 
 
 def _record_batch(conn: Connection, kiosk_id: str, key: str, body_hash: str,

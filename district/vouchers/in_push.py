@@ -16,15 +16,29 @@ from district.entry_shapes import OrderFact
 from district.vouchers import register
 from district.vouchers.register import FEED_ENTITY, Checked
 
-__all__ = ["FEED_ENTITY", "Checked", "check_order", "partners_for", "record_order",
-           "refused_sale"]
+__all__ = ["FEED_ENTITY", "PARTNERS_POSTGRES", "Checked", "check_order", "partners_for",
+           "partners_from", "record_order", "refused_sale", "sale_items"]
+
+
+def sale_items(facts: Iterable[object]) -> list[str]:
+    """Every item the batch's sales name, in order."""
+    return sorted({line.item_id for f in facts if isinstance(f, OrderFact) and f.kind == "sale"
+                   for line in f.lines})
 
 
 def partners_for(conn: Connection, facts: Iterable[object]) -> dict[str, str | None]:
     """item id -> partner for every item the batch's sales name (one read per batch)."""
-    return register.partners_of(conn, sorted({
-        line.item_id for f in facts if isinstance(f, OrderFact) and f.kind == "sale"
-        for line in f.lines}))
+    return register.partners_of(conn, sale_items(facts))
+
+
+# The same read for PostgreSQL's pipeline (district.push sends it with the batch's other
+# reads, one round trip): a fixed text, the items as one array.
+PARTNERS_POSTGRES = "SELECT id, spec FROM items WHERE id = ANY(%b::text[])"
+
+
+def partners_from(rows: Iterable[Any]) -> dict[str, str | None]:
+    """:func:`partners_for`'s answer from the rows of :data:`PARTNERS_POSTGRES`."""
+    return {str(item_id): register.partner_in(spec) for item_id, spec in rows}
 
 
 def check_order(conn: Connection, kiosk_id: str, order: OrderFact, payload: Any, *,

@@ -46,8 +46,14 @@ def partners_of(conn: Connection, item_ids: list[str]) -> dict[str, str | None]:
     for start in range(0, len(item_ids), 500):
         rows = conn.execute(select(t.items.c.id, t.items.c.spec).where(
             t.items.c.id.in_(item_ids[start:start + 500])))
-        found.update({r.id: json.loads(r.spec).get("partner") for r in rows})
+        found.update({r.id: partner_in(r.spec) for r in rows})
     return found
+
+
+def partner_in(spec: str) -> str | None:
+    """The partner an item's spec (its JSON text) names; None: not a voucher item."""
+    partner: str | None = json.loads(spec).get("partner")
+    return partner
 
 
 def check_sale(conn: Connection, kiosk_id: str, order: OrderFact, payload: dict[str, Any],
