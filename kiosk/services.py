@@ -66,7 +66,8 @@ DISTRICT_POLICY_KEYS = {
 
 
 def district_overrides() -> dict[str, Override]:
-    """The district keys with the ranges the protocol allows (config.py declares the same)."""
+    """The district keys with the ranges the protocol allows (config_sections.py declares the
+    same)."""
     return {key: Override(target, SETTINGS[key].range.minimum, SETTINGS[key].range.maximum)
             for key, (_section, _name, target) in DISTRICT_POLICY_KEYS.items()}
 

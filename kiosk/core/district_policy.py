@@ -26,7 +26,7 @@ log = logging.getLogger("kiosk.core.district_policy")
 @dataclass(frozen=True)
 class Override:
     """A district setting the kiosk obeys: which policy field it sets, and the range
-    config.py declares for the same setting."""
+    config_sections.py declares for the same setting."""
 
     field: str
     minimum: int
