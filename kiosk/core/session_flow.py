@@ -21,17 +21,14 @@ from kiosk.core.clock import Clock
 from kiosk.core.ids import uuid7
 from kiosk.core.models import PresentedCard
 
-# The values of a visit live in session_model; they are imported from here by the screens.
-from kiosk.core.session_model import (
-    SESSION_SCREENS,
-    STAFF,
+# The values of a visit live in session_events, session_model and session_notices; the screens
+# import them from here.
+from kiosk.core.session_events import (
     Add,
     Back,
     CardLifted,
     CardTapped,
     CardUnusable,
-    Cart,
-    CartItem,
     CheckOtherCard,
     CheckoutDone,
     CheckoutFailed,
@@ -40,14 +37,11 @@ from kiosk.core.session_model import (
     Effect,
     Event,
     Finish,
-    FlowState,
-    FlowTiming,
     KeepVisit,
     LoadRecords,
     LookUpCard,
     LookupDone,
     LookupFailed,
-    Notice,
     OtherCardChecked,
     Pay,
     PrinterChecked,
@@ -57,13 +51,24 @@ from kiosk.core.session_model import (
     ReprintDone,
     ReprintReceipt,
     RunCheckout,
-    Screen,
     ShowCart,
     ShowCatalogue,
     ShowRecords,
     SwitchCard,
     Tick,
     Touch,
+)
+from kiosk.core.session_model import (
+    SESSION_SCREENS,
+    Cart,
+    CartItem,
+    FlowState,
+    FlowTiming,
+    Screen,
+)
+from kiosk.core.session_notices import (
+    STAFF,
+    Notice,
     cart_hint,
 )
 

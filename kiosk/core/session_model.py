@@ -1,6 +1,6 @@
-"""The values of a volunteer's visit: screens, the cart, the events a flow takes, the slow
-work it asks for (effects) and the state it is in. Plain data, no decisions: those are in
-:mod:`kiosk.core.session_flow`."""
+"""The state of a volunteer's visit: the screen it is on, the cart and :class:`FlowState`.
+Plain data, no decisions: those are in :mod:`kiosk.core.session_flow`; the events and effects
+are in :mod:`kiosk.core.session_events`, the words in :mod:`kiosk.core.session_notices`."""
 
 from __future__ import annotations
 
@@ -9,10 +9,9 @@ from datetime import datetime
 from enum import StrEnum
 
 from kiosk.core.catalogue import CatalogueEntry
-from kiosk.core.errors import UserFacingError
-from kiosk.core.language import in_language
 from kiosk.core.models import CardHolder, CartLine, PresentedCard, Receipt, SpendLimit
-from kiosk.core.periods import PERIOD_ZH
+from kiosk.core.session_events import Effect
+from kiosk.core.session_notices import Notice
 from points_protocol.catalogue import Category
 
 
@@ -32,26 +31,6 @@ class Screen(StrEnum):
 #: Screens of a running session: the inactivity countdown applies to these.
 SESSION_SCREENS = frozenset({Screen.BALANCE, Screen.CATALOGUE, Screen.CART, Screen.CONFIRM,
                              Screen.RECORDS})
-
-
-@dataclass(frozen=True)
-class Notice:
-    """Words for the volunteer in both languages (a refusal, a cart hint, a printer problem)."""
-
-    code: str
-    zh: str
-    en: str
-
-    @classmethod
-    def of(cls, error: UserFacingError) -> Notice:
-        return cls(error.code, error.zh, error.en)
-
-    def text(self, language: str) -> str:
-        return in_language(language, self.zh, self.en)
-
-
-STAFF = Notice("ask_staff", "出了点问题，这次没有兑换，请联系工作人员。",
-               "Something went wrong and nothing was exchanged. Please ask staff.")
 
 
 @dataclass(frozen=True)
@@ -96,202 +75,6 @@ class Cart:
         current = {e.item_id: e for e in entries}
         return Cart(tuple(CartItem(current[i.entry.item_id], i.quantity) for i in self.items
                           if i.entry.item_id in current))
-
-
-# --- effects: slow work the flow asks its runner to do ---------------------------------------
-
-@dataclass(frozen=True)
-class LookUpCard:
-    serial: int
-    card: PresentedCard
-
-
-@dataclass(frozen=True)
-class CheckOtherCard:
-    """Another card came mid-visit: is it usable at all, before the volunteer is asked?"""
-
-    serial: int
-    card: PresentedCard
-
-
-@dataclass(frozen=True)
-class RunCheckout:
-    serial: int
-    order_id: str
-    card: PresentedCard
-    lines: tuple[CartLine, ...]
-
-
-@dataclass(frozen=True)
-class LoadRecords:
-    serial: int
-    card: PresentedCard
-
-
-@dataclass(frozen=True)
-class ReprintReceipt:
-    serial: int
-    order_id: str
-
-
-Effect = LookUpCard | CheckOtherCard | RunCheckout | LoadRecords | ReprintReceipt
-
-
-# --- events ----------------------------------------------------------------------------------
-
-@dataclass(frozen=True)
-class CardTapped:
-    card: PresentedCard
-
-
-@dataclass(frozen=True)
-class CardUnusable:
-    """A reader saw something that is not a usable card (forged or expired QR, unreadable)."""
-
-    notice: Notice
-
-
-@dataclass(frozen=True)
-class CardLifted:
-    """The NFC card left the reader: people lift it to look, so this ends nothing."""
-
-
-@dataclass(frozen=True)
-class LookupDone:
-    serial: int
-    holder: CardHolder
-    entries: tuple[CatalogueEntry, ...]
-    limit: SpendLimit | None = None  # None: the balance is all that limits spending
-
-
-@dataclass(frozen=True)
-class OtherCardChecked:
-    """The answer to :class:`CheckOtherCard`: ``notice`` says why that card cannot be used."""
-
-    serial: int
-    card: PresentedCard
-    notice: Notice | None
-
-
-@dataclass(frozen=True)
-class LookupFailed:
-    serial: int
-    notice: Notice
-
-
-@dataclass(frozen=True)
-class SwitchCard:
-    """Asked about another card: "yes, end this visit and start one with that card"."""
-
-
-@dataclass(frozen=True)
-class KeepVisit:
-    """Asked about another card: "no, go on with my visit" (that card is forgotten)."""
-
-
-@dataclass(frozen=True)
-class PrinterChecked:
-    """What the kiosk knows of its printer outside a sale (start-up, a health check)."""
-
-    fault: Notice | None
-
-
-@dataclass(frozen=True)
-class Touch:
-    """Any touch: keeps the session alive and answers "still there?"."""
-
-
-@dataclass(frozen=True)
-class ShowCatalogue:
-    category: Category | None = None
-
-
-@dataclass(frozen=True)
-class ShowCart:
-    pass
-
-
-@dataclass(frozen=True)
-class ShowRecords:
-    pass
-
-
-@dataclass(frozen=True)
-class Add:
-    item_id: str
-
-
-@dataclass(frozen=True)
-class Decrease:
-    item_id: str
-
-
-@dataclass(frozen=True)
-class Remove:
-    item_id: str
-
-
-@dataclass(frozen=True)
-class Back:
-    pass
-
-
-@dataclass(frozen=True)
-class Confirm:
-    """Cart -> the confirm screen."""
-
-
-@dataclass(frozen=True)
-class Pay:
-    """The one big button on the confirm screen."""
-
-
-@dataclass(frozen=True)
-class CheckoutDone:
-    serial: int
-    receipt: Receipt
-    printer_notice: Notice | None  # None: printed
-
-
-@dataclass(frozen=True)
-class CheckoutFailed:
-    serial: int
-    notice: Notice
-    card_refused: bool = False  # the card itself was refused (blocked meanwhile)
-    entries: tuple[CatalogueEntry, ...] | None = None  # the catalogue now, if prices moved
-
-
-@dataclass(frozen=True)
-class RecordsLoaded:
-    serial: int
-    receipts: tuple[Receipt, ...]
-
-
-@dataclass(frozen=True)
-class Reprint:
-    order_id: str
-
-
-@dataclass(frozen=True)
-class ReprintDone:
-    serial: int
-    printer_notice: Notice | None
-
-
-@dataclass(frozen=True)
-class Finish:
-    """The volunteer says goodbye (or taps "done" on the receipt screen)."""
-
-
-@dataclass(frozen=True)
-class Tick:
-    """Time passed: check the deadlines against the clock."""
-
-
-Event = (CardTapped | CardUnusable | CardLifted | LookupDone | LookupFailed | OtherCardChecked
-         | SwitchCard | KeepVisit | PrinterChecked | Touch | ShowCatalogue | ShowCart
-         | ShowRecords | Add | Decrease | Remove | Back | Confirm | Pay | CheckoutDone
-         | CheckoutFailed | RecordsLoaded | Reprint | ReprintDone | Finish | Tick)
 
 
 @dataclass(frozen=True)
@@ -358,50 +141,3 @@ class FlowState:
         if self.warning_until is None:
             return 0
         return max(0, int((self.warning_until - now).total_seconds() + 0.999))
-
-
-def cart_hint(entry: CatalogueEntry, wanted: int, balance_after: int, step_price: int,
-              max_per_line: int, *, limit: SpendLimit | None = None) -> Notice | None:
-    """Why ``wanted`` of ``entry`` cannot be in the cart, or None if it can."""
-    zh, en = entry.name_zh, entry.name_en
-    if entry.stock is not None and wanted > entry.stock:
-        if entry.stock <= 0:
-            return Notice("out_of_stock", f"“{zh}”已兑完。", f"“{en}” is out of stock.")
-        return Notice("out_of_stock", f"“{zh}”只剩 {entry.stock} 件。",
-                      f"Only {entry.stock} of “{en}” left.")
-    if entry.limit_count is not None and wanted > entry.limit_count:
-        period_zh = PERIOD_ZH.get(entry.limit_period or "", "每次")
-        return Notice("limit_reached", f"“{zh}”每人{period_zh}限 {entry.limit_count} 件。",
-                      f"“{en}” is limited to {entry.limit_count} per person per "
-                      f"{entry.limit_period or 'visit'}.")
-    if wanted > max_per_line:
-        return Notice("quantity_too_large", f"“{zh}”一次最多兑换 {max_per_line} 件。",
-                      f"At most {max_per_line} of “{en}” in one basket.")
-    return points_hint(zh, en, step_price, balance_after, limit)
-
-
-def points_hint(zh: str, en: str, price: int, left: int,
-                limit: SpendLimit | None) -> Notice | None:
-    if price <= left:
-        return None
-    if limit is not None and limit.reason != "balance":
-        return cap_hint(zh, en, price, left, limit.reason)
-    return Notice("not_enough_points",
-                  f"积分不够：“{zh}”要 {price} 分，还剩 {left} 分可用。",
-                  f"Not enough points: “{en}” costs {price}, you have {left} left to spend.")
-
-
-CAP_WORDS = {  # why a daily cap, not the balance, decides (zh, en)
-    "offline": ("网络暂时中断，今天离线", "the network is down, so today offline"),
-    "offline_kiosk": ("网络暂时中断，本机今天离线", "the network is down, so today this "
-                      "kiosk offline"),
-    "uid_only": ("为了安全，这张卡今天", "for safety, today this card"),
-}
-
-
-def cap_hint(zh: str, en: str, price: int, left: int, reason: str) -> Notice:
-    """A tile or + press over a daily cap: say which cap, and how much it still allows."""
-    why_zh, why_en = CAP_WORDS.get(reason, CAP_WORDS["offline"])
-    code = "uid_only_cap_reached" if reason == "uid_only" else "offline_cap_reached"
-    return Notice(code, f"“{zh}”要 {price} 分；{why_zh}最多还能兑换 {left} 分。",
-                  f"“{en}” costs {price}; {why_en} can spend at most {left} more points.")

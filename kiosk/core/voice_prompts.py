@@ -21,7 +21,8 @@ import kiosk.core
 from kiosk.core import errors
 from kiosk.core.language import in_language
 from kiosk.core.receipt_text import short_order_id
-from kiosk.core.session_model import STAFF, FlowState, Notice, Screen
+from kiosk.core.session_model import FlowState, Screen
+from kiosk.core.session_notices import STAFF, Notice
 
 # Each step: (zh, en). Spoken when the screen (or what is laid over it) first shows.
 STEPS: dict[str, tuple[str, str]] = {

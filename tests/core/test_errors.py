@@ -10,7 +10,7 @@ import pytest
 from kiosk.core import audit, stock
 from kiosk.core.errors import OrderNotFound, StockError, UserFacingError
 from kiosk.core.printing import reprint
-from kiosk.core.session_model import Notice
+from kiosk.core.session_notices import Notice
 from kiosk.core.voice_prompts import Prompt
 from kiosk.hardware.simulated import TextFilePrinter
 from kiosk.services import Services

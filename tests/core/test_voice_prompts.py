@@ -13,7 +13,8 @@ from kiosk.core.catalogue import CatalogueEntry
 from kiosk.core.errors import NotEnoughPoints
 from kiosk.core.models import CardHolder, PresentedCard, Receipt, SpendLimit
 from kiosk.core.session_flow import aside
-from kiosk.core.session_model import Cart, CartItem, FlowState, Notice, Screen
+from kiosk.core.session_model import Cart, CartItem, FlowState, Screen
+from kiosk.core.session_notices import Notice
 from kiosk.core.speech_text import chinese_number, mandarin_pinyin
 from kiosk.core.voice_prompts import REFUSALS, STEPS, coverage, prompt_for
 from points_protocol.catalogue import Category, ItemKind
