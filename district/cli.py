@@ -15,7 +15,7 @@ from pathlib import Path
 
 import uvicorn
 
-from district import sun_cli
+from district import catalogue_cli, sun_cli
 from district.admin import AdminRefused, Credit
 from district.app import QrIssuer, create_app
 from district.asgi import (
@@ -33,11 +33,8 @@ from district.kiosk_health import DEFAULT_SILENT_AFTER, assess
 from district.reports import NAMES as REPORTS
 from district.store import Store
 from points_protocol import card_tokens, ids, logs
-from points_protocol.catalogue import barcode_clashes, to_wire
-from points_protocol.catalogue_file import read_catalogue
 from points_protocol.errors import Invalid
 from points_protocol.names import mask_name
-from points_protocol.pictures import picture_format
 from points_protocol.settings import parse_setting
 from points_protocol.signing import load_public_key
 
@@ -160,64 +157,6 @@ def cmd_unblock(store: Store, args: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_import_catalogue(store: Store, args: argparse.Namespace) -> int:
-    items = read_catalogue(Path(args.file))
-    held = {row[0]: json.loads(row[1]).get("barcode")
-            for row in store.query("SELECT id, spec FROM items")}
-    clashes = barcode_clashes(held, items)
-    if clashes:
-        raise Invalid(clashes)
-    specs = [to_wire(s) for s in items]
-    folder = getattr(args, "images", None)
-    if folder:
-        pictures = {}
-        for spec in specs:
-            if not spec["image"]:
-                continue
-            path = Path(folder) / str(spec["image"])
-            if not path.is_file():
-                print(f"{spec['id']}: no picture file {path}; the item is imported without",
-                      file=sys.stderr)
-                continue
-            try:
-                pictures[spec["id"]] = _read_picture(path)
-            except ValueError as exc:
-                print(f"{spec['id']}: {exc}; nothing imported", file=sys.stderr)
-                return 2
-        for spec in specs:
-            if spec["id"] in pictures:
-                spec["image_sha256"] = store.add_image(pictures[spec["id"]])
-    print(f"{len(specs)} items read, {store.upsert_items(specs)} new or changed")
-    return 0
-
-
-# Larger pictures are refused when added: kiosks fetch each one, by default up to 2 MB
-# (sync.max_image_kb), and a tile on a touchscreen needs far less.
-MAX_IMAGE_BYTES = 8 << 20
-
-
-def _read_picture(path: Path) -> bytes:
-    data = path.read_bytes()
-    if len(data) > MAX_IMAGE_BYTES:
-        raise ValueError(f"{path} is {len(data)} bytes, over {MAX_IMAGE_BYTES}")
-    if picture_format(data) is None:
-        raise ValueError(f"{path} is not a PNG, JPEG, GIF or WebP picture")
-    return data
-
-
-def cmd_add_image(store: Store, args: argparse.Namespace) -> int:
-    """Store a picture by content hash and point an item at it (kiosks fetch it next sync)."""
-    try:
-        data = _read_picture(Path(args.file))
-        sha = store.add_image(data)
-        changed = store.set_item_image(args.item_id, sha)
-    except (ValueError, OSError, KeyError) as exc:
-        print(f"add-image: {exc}", file=sys.stderr)
-        return 2
-    print(f"{args.item_id}: picture {sha}" + ("" if changed else " (unchanged)"))
-    return 0
-
-
 def cmd_set(store: Store, args: argparse.Namespace) -> int:
     """A setting every kiosk's checkout obeys over its config.toml. Only the protocol's keys
     (``points_protocol.settings``), each a whole number in its range: a typo is refused here,
@@ -303,13 +242,12 @@ COMMANDS = {"init": cmd_init, "register-kiosk": cmd_register_kiosk,
             "import-volunteers": cmd_import_volunteers, "credit": cmd_credit,
             "issue-card": cmd_issue_card, "qr-token": cmd_qr_token, "block-card": cmd_block,
             "unblock-card": cmd_unblock,
-            "import-catalogue": cmd_import_catalogue, "set": cmd_set, "report": cmd_report,
-            "add-image": cmd_add_image,
+            "set": cmd_set, "report": cmd_report,
             "kiosks": cmd_kiosks, "openapi": cmd_openapi, "serve": cmd_serve,
-            **sun_cli.COMMANDS, **console_cli.COMMANDS}
+            **catalogue_cli.COMMANDS, **sun_cli.COMMANDS, **console_cli.COMMANDS}
 
 
-def parser() -> argparse.ArgumentParser:  # noqa: PLR0915 (one line per option)
+def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="kiosk-district", description=__doc__)
     p.add_argument("--database", default="var/district.sqlite",
                    help="an SQLite file, or postgresql://user@host/dbname")
@@ -343,13 +281,7 @@ def parser() -> argparse.ArgumentParser:  # noqa: PLR0915 (one line per option)
     b.add_argument("card_id")
     b.add_argument("--revoke", action="store_true", help="also bump the generation")
     sub.add_parser("unblock-card").add_argument("card_id")
-    c = sub.add_parser("import-catalogue", help="central catalogue from a TOML file")
-    c.add_argument("file")
-    c.add_argument("--images", help="folder the items' image paths are relative to: each "
-                   "picture is stored by its SHA-256 and sent to the kiosks")
-    a = sub.add_parser("add-image", help="store a picture and point an item at it")
-    a.add_argument("item_id")
-    a.add_argument("file")
+    catalogue_cli.add_parsers(sub)   # import-catalogue, add-image
     s = sub.add_parser("set", help="a kiosk setting, value as JSON (offline.after_seconds, "
                        "offline.cap_per_volunteer_per_day, offline.cap_per_kiosk_per_day, "
                        "nfc.uid_only_cap_per_day, checkout.max_quantity_per_line override "

@@ -16,7 +16,7 @@ import uvicorn
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from district.app import QrIssuer, create_app
-from district.cli import cmd_import_catalogue
+from district.catalogue_cli import cmd_import_catalogue
 from district.store import Store
 from kiosk import demo
 from kiosk.config import Config, DatabaseSection, KioskSection, QrSection, SyncSection

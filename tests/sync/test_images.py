@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 import requests
 
-from district.cli import cmd_add_image, cmd_import_catalogue
+from district.catalogue_cli import cmd_add_image, cmd_import_catalogue
 from kiosk import demo
 from kiosk.core import catalogue
 from kiosk.core.item_images import image_dir
