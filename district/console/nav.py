@@ -1,9 +1,12 @@
-"""The console's menu: each entry shown only to the roles its page admits."""
+"""Where the console lives (``PREFIX``) and its menu: each entry shown only to the roles its
+page admits."""
 
 from __future__ import annotations
 
 from district.console.scope import ADMIN_ONLY, STAFF, Principal, Role
-from district.console.web import PREFIX
+
+# Every console page is under this path; the kiosks' API (/v1) is beside it.
+PREFIX = "/console"
 
 PARTNER = frozenset({Role.PARTNER})
 

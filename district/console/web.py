@@ -16,7 +16,7 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
-from district.console import i18n
+from district.console import i18n, nav
 from district.console.accounts import Accounts
 from district.console.cache import HistoryCache
 from district.console.scope import Principal, Role
@@ -26,7 +26,7 @@ from district.store import Store
 log = logging.getLogger("district.console")
 
 HERE = Path(__file__).resolve().parent
-PREFIX = "/console"
+PREFIX = nav.PREFIX   # declared with the menu, which names the pages under it
 CSRF_FIELD = "csrf"
 CSRF_HEADER = "x-csrf-token"
 LANG_COOKIE = "console_lang"
@@ -184,10 +184,9 @@ def make_templates() -> Environment:
 
 
 def render(ctx: Ctx, template: str, status: int = 200, **values: Any) -> HTMLResponse:
-    from district.console.nav import nav_for  # noqa: PLC0415 (nav imports the areas' paths)
     page = ctx.console.templates.get_template(template).render(
         _=ctx.t, ctx=ctx, lang=ctx.lang, principal=ctx.principal, csrf=ctx.csrf,
-        nav=nav_for(ctx.principal), prefix=PREFIX, asset_v=ctx.console.static_version,
+        nav=nav.nav_for(ctx.principal), prefix=PREFIX, asset_v=ctx.console.static_version,
         path=ctx.request.url.path, **values)
     return HTMLResponse(page, status_code=status)
 
