@@ -66,10 +66,11 @@ class TopBar(QFrame):
         self.speaker.setChecked(reading)
 
 
-class StillThere(QWidget):
-    """Dimmed overlay with the countdown; any touch (the button or elsewhere) answers it."""
+class Overlay(QWidget):
+    """A question laid dimmed over whatever screen is showing: a centred dialog whose ``box``
+    the subclass fills; until it is hidden again the screen under it takes no touch."""
 
-    def __init__(self, ctx: UiContext, parent: QWidget) -> None:
+    def __init__(self, ctx: UiContext, parent: QWidget, max_width: int) -> None:
         super().__init__(parent)
         self.setObjectName("Overlay")
         self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
@@ -78,10 +79,27 @@ class StillThere(QWidget):
         outer = QVBoxLayout(self)
         dialog = QFrame()
         dialog.setObjectName("Dialog")
-        dialog.setMaximumWidth(m.unit * 30)
-        box = QVBoxLayout(dialog)
-        box.setContentsMargins(m.unit * 2, m.unit * 2, m.unit * 2, m.unit * 2)
-        box.setSpacing(m.unit)
+        dialog.setMaximumWidth(max_width)
+        self.box = QVBoxLayout(dialog)
+        self.box.setContentsMargins(m.unit * 2, m.unit * 2, m.unit * 2, m.unit * 2)
+        self.box.setSpacing(m.unit)
+        outer.addWidget(dialog, alignment=Qt.AlignmentFlag.AlignCenter)
+        self.hide()
+
+    def cover(self) -> None:
+        """Over the whole of the screen under it, on top."""
+        parent = self.parentWidget()
+        if parent is not None:
+            self.setGeometry(parent.rect())
+        self.show()
+        self.raise_()
+
+
+class StillThere(Overlay):
+    """Dimmed overlay with the countdown; any touch (the button or elsewhere) answers it."""
+
+    def __init__(self, ctx: UiContext, parent: QWidget) -> None:
+        super().__init__(ctx, parent, max_width=ctx.metrics.unit * 30)
         center = Qt.AlignmentFlag.AlignCenter
         self.title = label("", "Title", align=center)
         self.seconds = label("", "Huge", align=center)
@@ -89,9 +107,7 @@ class StillThere(QWidget):
         self.stay = button(role="go")
         self.stay.clicked.connect(lambda: ctx.send(Touch()))
         for w in (self.title, self.seconds, self.explain, self.stay):
-            box.addWidget(w)
-        outer.addWidget(dialog, alignment=center)
-        self.hide()
+            self.box.addWidget(w)
 
     def show_state(self, state: FlowState, now: datetime) -> None:
         if state.warning_until is None:
@@ -102,30 +118,16 @@ class StillThere(QWidget):
         self.explain.setText(self.tr("Going back to the start; your cart will be emptied and "
                                      "nothing is exchanged."))
         self.stay.setText(self.tr("I'm still here"))
-        parent = self.parentWidget()
-        if parent is not None:
-            self.setGeometry(parent.rect())
-        self.show()
-        self.raise_()
+        self.cover()
 
 
-class OtherCard(QWidget):
+class OtherCard(Overlay):
     """Another card was tapped in the middle of a visit: end this visit for it, or go on?
     Until answered the screen under it takes nothing; the cart waits."""
 
     def __init__(self, ctx: UiContext, parent: QWidget) -> None:
-        super().__init__(parent)
-        self.setObjectName("Overlay")
-        self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
-        self.ctx = ctx
         m = ctx.metrics
-        outer = QVBoxLayout(self)
-        dialog = QFrame()
-        dialog.setObjectName("Dialog")
-        dialog.setMaximumWidth(min(m.unit * 30, m.width - m.unit * 2))
-        box = QVBoxLayout(dialog)
-        box.setContentsMargins(m.unit * 2, m.unit * 2, m.unit * 2, m.unit * 2)
-        box.setSpacing(m.unit)
+        super().__init__(ctx, parent, max_width=min(m.unit * 30, m.width - m.unit * 2))
         center = Qt.AlignmentFlag.AlignCenter
         self.title = label("", "Title", align=center)
         self.explain = label("", "Big", align=center)
@@ -135,11 +137,9 @@ class OtherCard(QWidget):
         self.keep.clicked.connect(lambda: ctx.send(KeepVisit()))
         self.switch.clicked.connect(lambda: ctx.send(SwitchCard()))
         for w in (self.title, self.explain, self.keep):
-            box.addWidget(w)
-        box.addSpacing(m.gap)
-        box.addWidget(self.switch)
-        outer.addWidget(dialog, alignment=center)
-        self.hide()
+            self.box.addWidget(w)
+        self.box.addSpacing(m.gap)
+        self.box.addWidget(self.switch)
 
     def show_state(self, state: FlowState) -> None:
         if state.other_card is None:
@@ -151,8 +151,4 @@ class OtherCard(QWidget):
                                      "put back."))
         self.keep.setText(self.tr("No, go on with this visit"))
         self.switch.setText(self.tr("End it and use the new card"))
-        parent = self.parentWidget()
-        if parent is not None:
-            self.setGeometry(parent.rect())
-        self.show()
-        self.raise_()
+        self.cover()
