@@ -12,10 +12,9 @@ from fastapi.responses import Response
 from sqlalchemy import select
 
 from district.admin import AdminRefused
-from district.console import credit_batches, rules, web
+from district.console import credit_batches, import_pages, rules, web
 from district.console import schema as s
-from district.console.imports import pending, service_import, tabular
-from district.console.imports.reasons_zh import reason_zh
+from district.console.imports import pending, service_import
 from district.console.queries import volunteers as vq
 from district.console.scope import ADMIN_ONLY, STAFF
 from district.console.tables import Column, Table, exportable
@@ -94,39 +93,25 @@ async def save_rule(request: Request) -> Response:
     return web.redirect(f"{web.PREFIX}/credits")
 
 
+SERVICE_RECORDS = import_pages.ImportKind(
+    kind="service", default_name="records",
+    read_rows=lambda sheet, ctx: service_import.read_rows(sheet, _now(ctx).date()),
+    row=service_import.ServiceRow, plan=service_import.plan, page="/credits/import")
+
+
 @area.post("/credits/import", STAFF)
 async def import_upload(request: Request, file: UploadFile) -> Response:
     ctx = ctx_of(request)
-    name = (file.filename or "records")[:200]
-    try:
-        sheet = tabular.read(await file.read(tabular.MAX_FILE_BYTES + 1), name)
-        rows = service_import.read_rows(sheet, _now(ctx).date())
-    except tabular.FileRefused as exc:
-        return render(ctx, "credits.html", status=422, title="Points",
-                      rules=rules_table(ctx, {}), batches=batches_table(ctx, {}),
-                      message=str(exc))
-    import_id = pending.save(ctx.db, "service", ctx.principal, name, rows)
-    return web.redirect(f"{web.PREFIX}/credits/import/{import_id}")
-
-
-def _planned(ctx: Ctx, import_id: str) -> tuple[str, str, list[service_import.Planned]]:
-    held = pending.load(ctx.db, import_id, ctx.principal, "service")
-    if held is None:
-        raise NotFound
-    file_name, status, raw = held
-    rows = [service_import.ServiceRow(**r) for r in raw]
-    with ctx.db.read() as conn:
-        return file_name, status, service_import.plan(conn, ctx.principal, rows)
+    return await import_pages.upload(ctx, file, SERVICE_RECORDS, lambda message: render(
+        ctx, "credits.html", status=422, title="Points", rules=rules_table(ctx, {}),
+        batches=batches_table(ctx, {}), message=message))
 
 
 @area.get("/credits/import/{import_id}", STAFF)
 def import_preview(import_id: str, request: Request) -> Response:
     ctx = ctx_of(request)
-    file_name, status, planned = _planned(ctx, import_id)
-    shown = [p.as_dict() for p in planned]
-    if ctx.lang == "zh":
-        for row in shown:
-            row["reason"] = reason_zh(str(row["reason"])) if row["reason"] else ""
+    file_name, status, planned = import_pages.planned(ctx, import_id, SERVICE_RECORDS)
+    shown = [import_pages.shown(ctx, p.as_dict()) for p in planned]
     # The preview lists the rows that need a look first; a 50,000-row file shows its first
     # 2,000 (the counts above it cover every row).
     shown.sort(key=lambda r: {"refuse": 0, "skip": 1, "credit": 2}[r["action"]])
@@ -145,7 +130,7 @@ def import_preview(import_id: str, request: Request) -> Response:
 @area.post("/credits/import/{import_id}", STAFF)
 def import_confirm(import_id: str, request: Request) -> Response:
     ctx = ctx_of(request)
-    file_name, status, planned = _planned(ctx, import_id)
+    file_name, status, planned = import_pages.planned(ctx, import_id, SERVICE_RECORDS)
     if status != "pending":
         return web.redirect(f"{web.PREFIX}/credits/import/{import_id}")
     batch_id, _ = credit_batches.credit_import(ctx.db, ctx.principal, planned,

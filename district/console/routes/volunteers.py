@@ -8,9 +8,8 @@ from collections.abc import Mapping
 from fastapi import Request, UploadFile
 from fastapi.responses import Response
 
-from district.console import web
-from district.console.imports import apply_volunteers, pending, tabular, volunteer_import
-from district.console.imports.reasons_zh import reason_zh
+from district.console import import_pages, web
+from district.console.imports import apply_volunteers, pending, volunteer_import
 from district.console.queries import volunteers as q
 from district.console.scope import STAFF
 from district.console.tables import Column, Table, exportable
@@ -83,51 +82,35 @@ def import_form(request: Request) -> Response:
                   preview=None, message=None)
 
 
+VOLUNTEER_LISTS = import_pages.ImportKind(
+    kind="volunteers", default_name="volunteers",
+    read_rows=lambda sheet, _ctx: volunteer_import.read_rows(sheet),
+    row=volunteer_import.VolunteerRow, plan=volunteer_import.plan, page="/volunteers-import")
+
+
 @area.post("/volunteers-import", STAFF)
 async def import_upload(request: Request, file: UploadFile) -> Response:
     ctx = ctx_of(request)
-    name = (file.filename or "volunteers")[:200]
-    try:
-        sheet = tabular.read(await file.read(tabular.MAX_FILE_BYTES + 1), name)
-        rows = volunteer_import.read_rows(sheet)
-    except tabular.FileRefused as exc:
-        return render(ctx, "import_volunteers.html", status=422, title="Import volunteers",
-                      preview=None, message=str(exc))
-    import_id = pending.save(ctx.db, "volunteers", ctx.principal, name, rows)
-    return web.redirect(f"{web.PREFIX}/volunteers-import/{import_id}")
-
-
-def _planned(ctx: Ctx, import_id: str) -> tuple[str, str, list[volunteer_import.Planned]]:
-    held = pending.load(ctx.db, import_id, ctx.principal, "volunteers")
-    if held is None:
-        raise NotFound
-    file_name, status, raw = held
-    rows = [volunteer_import.VolunteerRow(**r) for r in raw]
-    with ctx.db.read() as conn:
-        return file_name, status, volunteer_import.plan(conn, ctx.principal, rows)
+    return await import_pages.upload(ctx, file, VOLUNTEER_LISTS, lambda message: render(
+        ctx, "import_volunteers.html", status=422, title="Import volunteers", preview=None,
+        message=message))
 
 
 @area.get("/volunteers-import/{import_id}", STAFF)
 def import_preview(import_id: str, request: Request) -> Response:
     ctx = ctx_of(request)
-    file_name, status, planned = _planned(ctx, import_id)
-    table = Table("", "Preview", PREVIEW_COLUMNS, [_shown(ctx, p.as_dict()) for p in planned
-                                                   if p.action != "same"])
+    file_name, status, planned = import_pages.planned(ctx, import_id, VOLUNTEER_LISTS)
+    table = Table("", "Preview", PREVIEW_COLUMNS, [import_pages.shown(ctx, p.as_dict())
+                                                   for p in planned if p.action != "same"])
     return render(ctx, "import_volunteers.html", title="Import volunteers", preview=table,
                   summary=volunteer_import.summary(planned), import_id=import_id,
                   file_name=file_name, state=status, message=None)
 
 
-def _shown(ctx: Ctx, row: dict[str, object]) -> dict[str, object]:
-    if ctx.lang == "zh" and row["reason"]:
-        row["reason"] = reason_zh(str(row["reason"]))
-    return row
-
-
 @area.post("/volunteers-import/{import_id}", STAFF)
 def import_confirm(import_id: str, request: Request) -> Response:
     ctx = ctx_of(request)
-    file_name, status, planned = _planned(ctx, import_id)
+    file_name, status, planned = import_pages.planned(ctx, import_id, VOLUNTEER_LISTS)
     if status == "pending":       # idempotent: a second click changes nothing more
         apply_volunteers.apply(ctx.store, ctx.principal, planned, file_name, ctx.address)
         pending.finish(ctx.db, import_id, "done")
