@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -43,7 +44,7 @@ def config(tmp_path: Path) -> Config:
 
 
 @pytest.fixture
-def services(config: Config, clock: ManualClock) -> Services:
+def services(config: Config, clock: ManualClock) -> Iterator[Services]:
     # The kiosk's own key, as 'kiosk-sync keygen' makes it: it signs the vouchers it sells.
     signing.generate_key_file(config.base_dir / config.district.key_path)
     built = build(config, clock, create=True)

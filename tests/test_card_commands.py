@@ -28,6 +28,7 @@ NOW = datetime(2026, 11, 30, 2, 0, tzinfo=UTC)
 
 def read_qr(path: Path) -> list[str]:
     frame = cv2.imread(str(path))
+    assert frame is not None, path
     texts = {name: make_decoder(name).decode(frame) for name in ("zxing", "pyzbar")}
     assert texts["zxing"] == texts["pyzbar"]
     return texts["zxing"]

@@ -113,12 +113,12 @@ def local_imports(path: Path, base: Path, known: set[str]) -> set[str]:
         if isinstance(node, ast.Import):
             found.update(alias.name for alias in node.names)
         elif isinstance(node, ast.ImportFrom):
-            base = node.module or ""
+            source = node.module or ""
             if node.level:
                 anchor = package.split(".")[:len(package.split(".")) - (node.level - 1)]
-                base = ".".join([*anchor, *([base] if base else [])])
-            found.add(base)
-            found.update(f"{base}.{alias.name}" for alias in node.names)
+                source = ".".join([*anchor, *([source] if source else [])])
+            found.add(source)
+            found.update(f"{source}.{alias.name}" for alias in node.names)
     return (found & known) - {here}
 
 

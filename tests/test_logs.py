@@ -5,7 +5,7 @@ from __future__ import annotations
 import base64
 import io
 import logging
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -126,7 +126,7 @@ def test_the_entry_points_use_the_setup(root_logging: logging.Logger, tmp_path: 
     from kiosk import app  # PySide6: imported here so the other tests do not need it
 
     missing = str(tmp_path / "missing.toml")
-    runs = [
+    runs: list[Callable[[], object]] = [
         lambda: app.main(["--config", missing]),
         lambda: daemon.main(["--config", missing, "status"]),
         lambda: district_cli.main(["--database", str(tmp_path / "d.sqlite"), "init"]),

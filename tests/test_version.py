@@ -12,15 +12,18 @@ from importlib import metadata
 from pathlib import Path
 
 import kiosk
+from kiosk.services import Services
 from kiosk.sync import heartbeat
+from tests.conftest import ManualClock
 
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def test_the_version_is_the_package_metadata() -> None:
+def test_the_version_is_the_package_metadata(services: Services, clock: ManualClock) -> None:
     declared = tomllib.loads((ROOT / "pyproject.toml").read_text("utf-8"))["project"]["version"]
     assert kiosk.__version__ == metadata.version("points-kiosk") == declared
-    assert heartbeat.__version__ == declared  # what the district is told
+    sent = heartbeat.build(services.conn, clock, round_ok=True)["version"]
+    assert sent == declared  # what the district is told
     said = subprocess.run([sys.executable, "-m", "kiosk.cli.admin", "--version"],
                           capture_output=True, text=True, check=True, timeout=120, cwd=ROOT)
     assert said.stdout.strip() == f"kiosk {declared}"

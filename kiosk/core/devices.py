@@ -66,7 +66,7 @@ def presented_card(event: CardPresented) -> PresentedCard:
 
 
 class EventSink(Protocol):
-    def __call__(self, event: DeviceEvent) -> None: ...
+    def __call__(self, event: DeviceEvent, /) -> None: ...  # list.append is a sink too
 
 
 class CardSource(Protocol):

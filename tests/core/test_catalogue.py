@@ -50,7 +50,8 @@ def test_catalogue_entries_show_stock_and_retired_items(shop: Services) -> None:
     entries = {e.item_id: e for e in catalogue.entries(shop.conn)}
     assert entries["soap"].stock == 40
     assert entries["haircut"].stock is None
-    assert catalogue.find_by_barcode(shop.conn, "6901234500147").item_id == "schoolbag"
+    bag = catalogue.find_by_barcode(shop.conn, "6901234500147")
+    assert bag is not None and bag.item_id == "schoolbag"
     catalogue.set_active(shop.conn, "kite", False)
     assert "kite" not in {e.item_id for e in catalogue.entries(shop.conn)}
     assert "kite" in {e.item_id for e in catalogue.entries(shop.conn, include_retired=True)}

@@ -26,7 +26,7 @@ from kiosk.core.models import CartLine, PresentedCard
 from kiosk.core.periods import period_bounds
 from kiosk.core.voids import void_order
 from kiosk.services import build
-from points_protocol.messages import ChangePage
+from points_protocol.messages import BalanceRow, ChangePage
 from tests.conftest import ManualClock, mark_synced
 
 VOLUNTEERS = {"V0001": ("04A1B2C3D4E5F6", 800), "V0002": ("04B7C8D9E0F1A2", 120)}
@@ -55,7 +55,7 @@ class LedgerMachine(RuleBasedStateMachine):
         # The model's own record of every balance change: (outbox seq, volunteer, delta).
         self.moves: list[tuple[int, str, int]] = []
         # Every snapshot the district sent, with its time, for replays.
-        self.sent: list[tuple[list[object], str]] = []
+        self.sent: list[tuple[BalanceRow, str]] = []
 
     def teardown(self) -> None:
         self.conn.close()
@@ -147,8 +147,8 @@ class LedgerMachine(RuleBasedStateMachine):
         self.credits[volunteer] += credit
         counted = sum(d for seq, v, d in self.moves if v == volunteer and seq <= seen)
         self.clock.advance(seconds=1)
-        snapshot = [volunteer, VOLUNTEERS[volunteer][1] + self.credits[volunteer] + counted,
-                    seen]
+        snapshot = (volunteer, VOLUNTEERS[volunteer][1] + self.credits[volunteer] + counted,
+                    seen)
         self._feed(snapshot, to_db(self.clock.now()))
         self.sent.append((snapshot, to_db(self.clock.now())))
 
@@ -160,7 +160,7 @@ class LedgerMachine(RuleBasedStateMachine):
         snapshot, as_of = data.draw(st.sampled_from(self.sent))
         self._feed(snapshot, as_of)
 
-    def _feed(self, balance_row: list[object], as_of: str) -> None:
+    def _feed(self, balance_row: BalanceRow, as_of: str) -> None:
         after = sync_status.pull_cursor(self.conn)
         district_feed.apply_page(self.conn, ChangePage(
             cursor=after + 1, more=False, as_of=as_of, volunteers=[], cards=[],

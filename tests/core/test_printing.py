@@ -22,8 +22,11 @@ from tests.conftest import ManualClock
 CARD = "04A1B2C3D4E5F6"
 
 
-class BrokenAdapter:
+class BrokenAdapter(TextFilePrinter):
     """An adapter with a bug: raises something that is not a PrinterFault."""
+
+    def __init__(self) -> None:
+        super().__init__(Path("/nonexistent/paper.txt"))
 
     def print_receipt(self, receipt: Receipt) -> None:
         raise KeyError("font")
@@ -66,7 +69,8 @@ def test_an_adapter_bug_counts_as_a_failed_print(shop: Services) -> None:
 
 
 def test_reprint_after_failures_then_the_order_leaves_the_list(shop: Services,
-                                                               tmp_path: Path, clock) -> None:
+                                                               tmp_path: Path,
+                                                               clock: ManualClock) -> None:
     printer = TextFilePrinter(tmp_path / "paper.txt")
     printer.fail_with = "offline"
     first, second = sell(shop), sell(shop)
@@ -123,12 +127,12 @@ def test_a_print_whose_record_cannot_be_written_still_counts_as_printed(
     receipt = shop.checkout.checkout("sold", PresentedCard("04A1B2C3D4E5F6"),
                                      [CartLine("soap", 1)])
 
-    class Paper:
-        def print_receipt(self, receipt: object) -> None:
+    class Paper(TextFilePrinter):
+        def print_receipt(self, receipt: Receipt) -> None:
             # the printer works, then the database refuses the record (a lock held too long)
             shop.conn.execute("PRAGMA query_only = ON")
 
-    outcome = print_and_record(shop.conn, clock, Paper(), receipt)
+    outcome = print_and_record(shop.conn, clock, Paper(Path("/nonexistent/paper.txt")), receipt)
     shop.conn.execute("PRAGMA query_only = OFF")
     assert outcome.printed
     assert shop.conn.execute("SELECT COUNT(*) FROM receipt_prints").fetchone()[0] == 0

@@ -4,7 +4,7 @@ import pytest
 
 from kiosk.core import cards, ledger, stock
 from kiosk.core.errors import LedgerConflict, VoidRefused
-from kiosk.core.models import CartLine, PresentedCard
+from kiosk.core.models import CartLine, PresentedCard, Receipt
 from kiosk.core.voids import void_order
 from kiosk.services import Services
 from tests.conftest import ManualClock
@@ -13,7 +13,7 @@ ZHANG = PresentedCard("04A1B2C3D4E5F6")
 
 
 def void(shop: Services, clock: ManualClock, void_id: str, order_id: str,
-         reason: str = "wrong item"):  # type: ignore[no-untyped-def]
+         reason: str = "wrong item") -> Receipt:
     return void_order(shop.conn, clock, shop.kiosk, shop.policy, void_id=void_id,
                       order_id=order_id, reason=reason)
 

@@ -54,8 +54,10 @@ class Pusher:
         entries = []
         for payload in payloads:
             self.seq += 1
-            entry_kind = kind or (payload.get("kind") if isinstance(payload, dict) else "sale")
-            entry_id = payload.get("order_id") if isinstance(payload, dict) and \
+            # Any: a test may push a kind that is no string at all, as a broken kiosk would.
+            entry_kind: Any = kind or (payload.get("kind") if isinstance(payload, dict)
+                                       else "sale")
+            entry_id = payload["order_id"] if isinstance(payload, dict) and \
                 isinstance(payload.get("order_id"), str) else f"e-{self.kiosk_id}-{self.seq}"
             entries.append(PushEntry(self.seq, entry_id, entry_kind, self.kiosk_id, payload))
         _, results = self.store.push(self.kiosk_id, entries,

@@ -76,7 +76,7 @@ def test_a_void_of_another_kiosks_sale_or_of_nothing_is_refused(seeded: Store) -
     ({"src": "volunteer:V0002"}, "not from the sale's volunteer"),
 ])
 def test_a_sale_moves_points_only_from_its_known_volunteer_to_this_kiosk(
-        seeded: Store, change: dict[str, str], reason: str) -> None:
+        seeded: Store, change: dict[str, Any], reason: str) -> None:
     k1 = Pusher(seeded)
     volunteers = seeded.query("SELECT COUNT(*) FROM volunteers")[0][0]
     before = balances(seeded)

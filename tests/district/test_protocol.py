@@ -43,7 +43,8 @@ def push(transport: HttpTransport, *entries: tuple[int, str, dict[str, Any]],
 
 
 def balance(district: LiveServer, volunteer: str = "V0001") -> int:
-    return {r["volunteer_id"]: r["balance"] for r in district.store.report("balances")}[volunteer]
+    return int({r["volunteer_id"]: r["balance"]
+                for r in district.store.report("balances")}[volunteer])
 
 
 def test_a_sale_pushed_twice_is_applied_once(district: LiveServer,

@@ -24,11 +24,14 @@ import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import TypeVar
 
 import pytest
 from smartcard import scard
 
 from kiosk.core.devices import DeviceEvent
+
+Kind = TypeVar("Kind")
 
 VPCD_DRIVER = Path("/usr/lib/pcsc/drivers/serial/libifdvpcd.so")
 PCSCD_RUN_DIR = Path("/run/pcscd")  # compiled into pcscd
@@ -264,12 +267,12 @@ class EventRecorder:
             self.events.append(event)
             self._changed.notify_all()
 
-    def of(self, kind: type) -> list[DeviceEvent]:
+    def of(self, kind: type[Kind]) -> list[Kind]:
         with self._changed:
             return [e for e in self.events if isinstance(e, kind)]
 
-    def wait_for(self, kind: type, count: int = 1,
-                 where: Callable[[DeviceEvent], bool] = lambda e: True) -> DeviceEvent:
+    def wait_for(self, kind: type[Kind], count: int = 1,
+                 where: Callable[[Kind], bool] = lambda e: True) -> Kind:
         """The ``count``-th event of ``kind`` matching ``where``, waiting for it if need be."""
         deadline = time.monotonic() + WAIT
         with self._changed:

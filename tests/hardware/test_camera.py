@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import queue
 import time
+from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -12,6 +13,7 @@ import numpy as np
 import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
+from kiosk.config import Config
 from kiosk.core import tokens
 from kiosk.core.devices import CardPresented, CardRejected, DeviceEvent, DeviceFound, DeviceLost
 from kiosk.core.errors import CardTokenForged, NotACardCode
@@ -82,7 +84,8 @@ class Collector:
     def __call__(self, event: DeviceEvent) -> None:
         self.queue.put(event)
 
-    def wait_for(self, predicate, timeout: float = 120.0) -> list[DeviceEvent]:
+    def wait_for(self, predicate: Callable[[list[DeviceEvent]], bool],
+                 timeout: float = 120.0) -> list[DeviceEvent]:
         deadline = time.monotonic() + timeout
         while not predicate(self.events):
             remaining = deadline - time.monotonic()
@@ -177,7 +180,7 @@ def test_unknown_decoder_and_auto_choice() -> None:
     assert isinstance(DecoderUnavailable("x"), Exception)
 
 
-def test_camera_from_config(config, tmp_path: Path) -> None:
+def test_camera_from_config(config: Config, tmp_path: Path) -> None:
     from dataclasses import replace
 
     from kiosk.config import CameraSection

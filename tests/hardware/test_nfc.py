@@ -62,7 +62,7 @@ def test_card_is_presented_once_while_it_stays_and_removed_when_taken_off(
     # Tapping again is a new presentation.
     put_card(uid="0A0B0C0D")
     again = events.wait_for(CardPresented, count=2)
-    assert again.card_id == "0A0B0C0D"  # type: ignore[attr-defined]
+    assert again.card_id == "0A0B0C0D"
     assert [type(e) for e in after(events, presented)] == [CardRemoved, CardPresented]
 
 
@@ -84,7 +84,7 @@ def test_card_answering_an_error_status_is_rejected_with_a_message(
     wait_until(reader_is_empty, "pcscd to see the card gone")
     put_card(uid=UID)
     good = events.wait_for(CardPresented)
-    assert good.card_id == UID  # type: ignore[attr-defined]
+    assert good.card_id == UID
     assert [type(e) for e in after(events, rejected)] == [CardPresented]
 
 
@@ -99,7 +99,7 @@ def test_card_pulled_away_mid_read_is_rejected_and_reading_goes_on(
     card.remove()
     wait_until(reader_is_empty, "pcscd to see the card gone")
     put_card(uid=UID)
-    assert events.wait_for(CardPresented).card_id == UID  # type: ignore[attr-defined]
+    assert events.wait_for(CardPresented).card_id == UID
     assert not events.of(DeviceLost)
 
 
@@ -123,7 +123,7 @@ def test_pcscd_stopped_and_restarted_is_lost_then_recovered(
     pcscd.start()
     assert events.wait_for(DeviceFound, count=2) == DeviceFound(READER)
     put_card(uid="0A0B0C0D")
-    assert events.wait_for(CardPresented, count=2).card_id == "0A0B0C0D"  # type: ignore[attr-defined]
+    assert events.wait_for(CardPresented, count=2).card_id == "0A0B0C0D"
     assert len(events.of(DeviceLost)) == 1  # one outage, one report
 
 
@@ -146,7 +146,7 @@ def test_no_pcscd_then_no_reader_then_the_reader_is_plugged_in(
     pcsc_daemon.start(with_reader=True)
     assert events.wait_for(DeviceFound) == DeviceFound(READER)
     put_card(uid=UID)
-    assert events.wait_for(CardPresented).card_id == UID  # type: ignore[attr-defined]
+    assert events.wait_for(CardPresented).card_id == UID
 
 
 def test_reader_name_not_found_is_reported_with_the_readers_seen(

@@ -153,7 +153,8 @@ def test_a_printer_fault_leaves_the_sale_and_a_reprint_works(
     outcome = print_and_record(shop.conn, shop.clock, printer, receipt)
 
     assert not outcome.printed and outcome.fault is not None
-    assert expected in (outcome.detail or "") and f"127.0.0.1:{tcp_printer.port}" in outcome.detail
+    assert outcome.detail is not None
+    assert expected in outcome.detail and f"127.0.0.1:{tcp_printer.port}" in outcome.detail
     assert "补打" in outcome.fault.zh and "reprint" in outcome.fault.en
     sale_is_intact(shop, receipt)
     [pending] = unprinted_orders(shop.conn)

@@ -16,7 +16,7 @@ from kiosk.ui.voice import Voice
 
 def seconds(path: Path) -> float:
     with wave.open(str(path)) as w:
-        return w.getnframes() / w.getframerate()
+        return float(w.getnframes() / w.getframerate())
 
 
 def test_guidance_is_rendered_once_and_cached(tmp_path: Path) -> None:

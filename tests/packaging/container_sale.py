@@ -18,6 +18,7 @@ import os
 import sys
 import time
 from collections.abc import Callable
+from typing import Any
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
@@ -71,15 +72,16 @@ def main() -> int:
     wait_until(app, lambda: showing(Screen.IDLE), "the start screen")
     reader.present(card_id)
     wait_until(app, lambda: showing(Screen.BALANCE), "the balance after the tap")
-    click(window.screens[Screen.BALANCE].shop, "the shop button")
+    screens: Any = window.screens   # each screen's own buttons, found by their names
+    click(screens[Screen.BALANCE].shop, "the shop button")
     wait_until(app, lambda: showing(Screen.CATALOGUE), "the shelf")
-    shelf = window.screens[Screen.CATALOGUE]
+    shelf = screens[Screen.CATALOGUE]
     click(shelf.tiles[item_id], f"the {item_id} tile")
     click(shelf.to_cart, "the cart button")
     wait_until(app, lambda: showing(Screen.CART), "the cart")
-    click(window.screens[Screen.CART].go, "the checkout button")
+    click(screens[Screen.CART].go, "the checkout button")
     wait_until(app, lambda: showing(Screen.CONFIRM), "the confirmation")
-    click(window.screens[Screen.CONFIRM].pay, "the pay button")
+    click(screens[Screen.CONFIRM].pay, "the pay button")
     wait_until(app, lambda: showing(Screen.DONE) or showing(Screen.REFUSED), "the outcome")
     receipt = state.state.receipt
     if not showing(Screen.DONE) or receipt is None:

@@ -42,7 +42,8 @@ def other_host() -> Iterator[HostileDistrict]:
 
 
 def kiosk_for(url: str, tmp_path: Path, clock: ManualClock, **sync: int) -> Kiosk:
-    return make_kiosk(tmp_path, "k1", Store(tmp_path / "unused.sqlite"), url, clock, **sync)
+    return make_kiosk(tmp_path, "k1", Store(tmp_path / "unused.sqlite"), url, clock, qr=None,
+                      **sync)
 
 
 @pytest.mark.parametrize("status", [301, 302, 303, 307, 308])

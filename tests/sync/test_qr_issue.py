@@ -14,6 +14,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from district.app import QrIssuer
 from district.store import Store
 from kiosk.core import audit, cards, qr_cards, sync_status
+from kiosk.core.devices import CardPresented
 from kiosk.core.errors import CardRevoked
 from kiosk.core.models import PresentedCard
 from kiosk.core.tokens import TokenVerifier
@@ -67,8 +68,9 @@ def test_a_card_issued_through_the_district_works_at_once_and_revokes_the_old_pa
     assert a.daemon.run_once() is not None and b.daemon.run_once() is not None
     check = verifier(a, clock)
     old = check.card_event(DEMO_PAPER, "camera")   # the demo's printed card, generation 1
+    assert isinstance(old, CardPresented)
     assert cards.look_up(a.conn, PresentedCard(old.card_id, generation=old.generation)
-                         ).volunteer_id == "V0001"   # type: ignore[union-attr]
+                         ).volunteer_id == "V0001"
 
     request_id = qr_cards.request(a.conn, clock, OP, "V0001")
     assert qr_cards.request(a.conn, clock, OP, "V0001") == request_id  # pressed twice: one

@@ -19,6 +19,7 @@ from typing import Any
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QWidget
+from pytestqt.qtbot import QtBot
 
 from kiosk.app import Kiosk, build_kiosk
 from kiosk.config import PrinterSection
@@ -60,7 +61,7 @@ class Touchscreen:
     printer: EscposReceiptPrinter
     services: Services
     clock: ManualClock
-    qtbot: Any
+    qtbot: Any   # pytest-qt's QtBot: its mouse helpers are untyped
     player: RecordingPlayer
 
     @property
@@ -114,7 +115,7 @@ def voice_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture
-def touchscreen_factory(shop: Services, clock: ManualClock, qtbot: object, voice_cache: Path
+def touchscreen_factory(shop: Services, clock: ManualClock, qtbot: QtBot, voice_cache: Path
                         ) -> Iterator[Callable[..., Touchscreen]]:
     made: list[Touchscreen] = []
     paper = TcpPrinter()

@@ -195,7 +195,9 @@ def test_the_volunteer_list_is_a_search_by_number(touch: Touchscreen) -> None:
     assert isinstance(screen, CardsScreen)
     active = [r[0] for r in touch.services.conn.execute(
         "SELECT id FROM volunteers WHERE status = 'active' ORDER BY id")]
-    ids = lambda: [screen.volunteer.itemData(i) for i in range(screen.volunteer.count())]  # noqa: E731
+    def ids() -> list[str]:
+        return [screen.volunteer.itemData(i) for i in range(screen.volunteer.count())]
+
     touch.qtbot.waitUntil(lambda: ids() == active[:100], timeout=WAIT_MS)
     choose_volunteer(touch, screen, "V0002")
     assert ids() == [v for v in active if v.startswith("V0002")]

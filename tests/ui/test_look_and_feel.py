@@ -25,6 +25,7 @@ from kiosk.ui.screens.balance import BalanceScreen
 from kiosk.ui.screens.catalogue import CatalogueScreen
 from kiosk.ui.screens.confirm import ConfirmScreen
 from kiosk.ui.screens.done import DoneScreen
+from kiosk.ui.screens.idle import IdleScreen
 from kiosk.ui.theme import MIN_TOUCH_MM, MIN_TOUCH_PX
 from points_protocol.catalogue import Category
 from tests.hardware.tcp_printer import PAPER_OUT
@@ -48,6 +49,7 @@ def go(t: Touchscreen, screen: Screen) -> None:
 
 def buttons_on(t: Touchscreen) -> list[QPushButton]:
     page = t.window.stack.currentWidget()
+    assert page is not None
     found = [*page.findChildren(QPushButton), *t.window.top.findChildren(QPushButton)]
     return [b for b in found if b.isVisible()]
 
@@ -103,6 +105,7 @@ def test_large_text_toggle_keeps_the_session(touch: Touchscreen) -> None:
     assert touch.window.top.large.isChecked()
     assert touch.kiosk.controller.state.cart.quantity_of("soap") == 1
     shelf = touch.page(Screen.CATALOGUE)
+    assert isinstance(shelf, CatalogueScreen)
     assert shelf.tiles["soap"].name.fontInfo().pixelSize() >= touch.window.ctx.metrics.unit
 
 
@@ -133,7 +136,9 @@ def test_touch_targets_and_screens_fit(touchscreen_factory: Callable[..., Touchs
         cut = [b.text() for b in buttons_on(t)
                if b.fontMetrics().horizontalAdvance(b.text()) > b.contentsRect().width()]
         assert not cut, f"{screen} at {size}: button labels cut: {cut}"
-        assert page.widget().width() <= page.viewport().width(), f"{screen} too wide"
+        content = page.widget()
+        assert content is not None and content.width() <= page.viewport().width(), \
+            f"{screen} too wide"
         assert t.window.width() == size[0] and t.window.height() == size[1]
 
     check(Screen.IDLE)
@@ -268,6 +273,7 @@ def test_translations_are_complete_and_compiled(tmp_path: Path) -> None:
 
 def test_idle_screen_rotates_the_featured_goods(touch: Touchscreen) -> None:
     idle = touch.page(Screen.IDLE)
+    assert isinstance(idle, IdleScreen)
     touch.qtbot.waitUntil(lambda: len(idle._entries) == 4, timeout=WAIT_MS)
     first = [e.item_id for e in idle._entries]
     assert all(e.stock for e in idle._entries)  # only goods still on the shelf

@@ -53,6 +53,7 @@ def test_a_donor_name_typed_in_pinyin_and_english(touch: Touchscreen) -> None:
     call(board, "choose", list(call(board, "candidates")).index("你"))
     touch.qtbot.waitUntil(lambda: screen.donor_name.text() == "你", timeout=WAIT_MS)
     # English after the language toggle: letters go straight in.
+    assert touch.kiosk.window is not None
     touch.kiosk.window.language.set("en")
     touch.qtbot.waitUntil(lambda: board.rootObject().property("locale") == "en_US",
                           timeout=WAIT_MS)

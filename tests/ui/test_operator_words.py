@@ -75,8 +75,10 @@ def test_restock_list_can_be_searched_by_name(touch: Touchscreen) -> None:
     sign_in_by_card(touch)
     restock = open_screen(touch, "restock")
     assert isinstance(restock, RestockScreen)
-    shown = lambda: [restock.items.item(i).text() for i in range(restock.items.count())  # noqa: E731
-                     if not restock.items.item(i).isHidden()]
+    def shown() -> list[str]:
+        rows = [restock.items.item(i) for i in range(restock.items.count())]
+        return [row.text() for row in rows if not row.isHidden()]
+
     everything = shown()
     restock.barcode.setText("香")
     assert shown() and all("香" in row for row in shown()) and len(shown()) < len(everything)

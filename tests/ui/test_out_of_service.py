@@ -31,7 +31,8 @@ def test_a_sale_the_disk_refuses_says_out_of_service(touch: Touchscreen,
     pay(touch)
     touch.qtbot.waitUntil(lambda: touch.kiosk.controller.state.notice is not None,
                           timeout=WAIT_MS)
-    assert touch.kiosk.controller.state.notice.code == "out_of_service"
+    notice = touch.kiosk.controller.state.notice
+    assert notice is not None and notice.code == "out_of_service"
     cart = touch.page(Screen.CART)
     assert isinstance(cart, CartScreen)
     touch.wait_for(Screen.CART)

@@ -267,11 +267,12 @@ def test_paper_out_says_what_to_do_and_the_next_visitor_is_told(touch: Touchscre
     touch.wait_for(Screen.RECORDS)
     records = touch.page(Screen.RECORDS)
     assert isinstance(records, RecordsScreen)
+    # The reprint button and its badge are shown as the records arrive: wait for both.
     touch.qtbot.waitUntil(lambda: records.findChild(
-        type(done.finish), f"reprint-{receipt.order_id}") is not None, timeout=WAIT_MS)
-    assert "小票还没打印" in badges(records)
+        type(done.finish), f"reprint-{receipt.order_id}") is not None
+        and "小票还没打印" in badges(records), timeout=WAIT_MS)
     again = records.findChild(type(done.finish), f"reprint-{receipt.order_id}")
-    assert again.text() == "现在打印"
+    assert again is not None and again.text() == "现在打印"
     touch.click(again)
     touch.qtbot.waitUntil(lambda: not any(r.unprinted for r in (
         touch.kiosk.controller.state.records or [receipt])), timeout=WAIT_MS)

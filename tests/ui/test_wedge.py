@@ -18,7 +18,9 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from PySide6.QtCore import QEvent, Qt
 from PySide6.QtGui import QKeyEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import QApplication, QLineEdit, QPushButton, QVBoxLayout, QWidget
+from pytestqt.qtbot import QtBot
 
+from kiosk.config import Config
 from kiosk.core import tokens
 from kiosk.core.devices import CardPresented, CardRejected, DeviceEvent
 from kiosk.core.errors import CardTokenForged, NotACardCode
@@ -61,8 +63,12 @@ class Typist:
         self.key(widget, Qt.Key.Key_Return, "\r", gap_ms=gap_ms)
 
 
+Form = tuple[QWidget, QLineEdit, QPushButton, list[str]]
+Wedge = tuple[WedgeScanner, list[str], list[DeviceEvent]]
+
+
 @pytest.fixture
-def form(qtbot) -> tuple[QWidget, QLineEdit, QPushButton, list[str]]:
+def form(qtbot: QtBot) -> Form:
     window = QWidget()
     layout = QVBoxLayout(window)
     field, button = QLineEdit(), QPushButton("OK")
@@ -78,7 +84,7 @@ def form(qtbot) -> tuple[QWidget, QLineEdit, QPushButton, list[str]]:
 
 
 @pytest.fixture
-def wedge(qapp) -> Iterator[tuple[WedgeScanner, list[str], list[DeviceEvent]]]:
+def wedge(qapp: QApplication) -> Iterator[Wedge]:
     verifier = tokens.TokenVerifier(KEY.public_key(), DISTRICT, FixedClock())
     scanner = WedgeScanner(max_gap_ms=50, min_length=8, to_event=verifier.card_event)
     scans: list[str] = []
@@ -90,7 +96,7 @@ def wedge(qapp) -> Iterator[tuple[WedgeScanner, list[str], list[DeviceEvent]]]:
 
 
 def test_fast_keys_and_enter_are_one_scan_that_never_reaches_the_text_field(
-        form, wedge, qtbot) -> None:
+        form: Form, wedge: Wedge, qtbot: QtBot) -> None:
     _, field, _, _ = form
     scanner, scans, events = wedge
     field.setFocus()
@@ -104,7 +110,8 @@ def test_fast_keys_and_enter_are_one_scan_that_never_reaches_the_text_field(
     assert field.text() == ""
 
 
-def test_enter_of_a_scan_does_not_press_the_focused_button(form, wedge, qtbot) -> None:
+def test_enter_of_a_scan_does_not_press_the_focused_button(form: Form, wedge: Wedge,
+                                                           qtbot: QtBot) -> None:
     _, _, button, clicks = form
     _, scans, _ = wedge
     button.setFocus()
@@ -118,7 +125,7 @@ def test_enter_of_a_scan_does_not_press_the_focused_button(form, wedge, qtbot) -
     assert clicks == ["clicked"]
 
 
-def test_slow_human_typing_passes_through_untouched(form, wedge, qtbot) -> None:
+def test_slow_human_typing_passes_through_untouched(form: Form, wedge: Wedge, qtbot: QtBot) -> None:
     _, field, button, clicks = form
     _, scans, events = wedge
     field.setFocus()
@@ -131,7 +138,7 @@ def test_slow_human_typing_passes_through_untouched(form, wedge, qtbot) -> None:
     assert scans == [] and events == []
 
 
-def test_a_short_fast_burst_is_typing(form, wedge, qtbot) -> None:
+def test_a_short_fast_burst_is_typing(form: Form, wedge: Wedge, qtbot: QtBot) -> None:
     _, field, _, _ = form
     _, scans, _ = wedge
     field.setFocus()
@@ -142,7 +149,8 @@ def test_a_short_fast_burst_is_typing(form, wedge, qtbot) -> None:
     assert scans == []
 
 
-def test_scans_of_bad_codes_are_refused_with_the_shared_token_check(form, wedge) -> None:
+def test_scans_of_bad_codes_are_refused_with_the_shared_token_check(form: Form,
+                                                                   wedge: Wedge) -> None:
     _, field, _, _ = form
     _, scans, events = wedge
     field.setFocus()
@@ -153,12 +161,12 @@ def test_scans_of_bad_codes_are_refused_with_the_shared_token_check(form, wedge)
         typist.enter(field, gap_ms=2)
     assert scans == ["https://example.com/a", forged]
     assert [type(e) for e in events] == [CardRejected, CardRejected]
-    assert isinstance(events[0].error, NotACardCode)  # type: ignore[union-attr]
-    assert isinstance(events[1].error, CardTokenForged)  # type: ignore[union-attr]
+    assert isinstance(events[0], CardRejected) and isinstance(events[0].error, NotACardCode)
+    assert isinstance(events[1], CardRejected) and isinstance(events[1].error, CardTokenForged)
     assert field.text() == ""
 
 
-def test_caps_lock_swapped_case_is_still_read(form, wedge) -> None:
+def test_caps_lock_swapped_case_is_still_read(form: Form, wedge: Wedge) -> None:
     _, field, _, _ = form
     _, _, events = wedge
     typist = Typist()
@@ -167,7 +175,8 @@ def test_caps_lock_swapped_case_is_still_read(form, wedge) -> None:
     assert [type(e) for e in events] == [CardPresented]
 
 
-def test_us_scanner_on_a_french_desktop_with_us_scancodes(form, qapp) -> None:
+def test_us_scanner_on_a_french_desktop_with_us_scancodes(form: Form, qapp: QApplication
+                                                          ) -> None:
     """The scanner presses the US digit keys; the AZERTY desktop makes them & é " ' ( ..."""
     _, field, _, _ = form
     scanner = WedgeScanner(max_gap_ms=50, min_length=8, keymap="us-scancodes")
@@ -188,7 +197,7 @@ def test_us_scanner_on_a_french_desktop_with_us_scancodes(form, qapp) -> None:
     assert field.text() == ""
 
 
-def test_held_key_auto_repeat_is_not_a_scan(form, wedge, qtbot) -> None:
+def test_held_key_auto_repeat_is_not_a_scan(form: Form, wedge: Wedge, qtbot: QtBot) -> None:
     _, field, _, _ = form
     _, scans, _ = wedge
     field.setFocus()
@@ -205,7 +214,7 @@ def test_held_key_auto_repeat_is_not_a_scan(form, wedge, qtbot) -> None:
     assert scans == []
 
 
-def test_no_shortcut_fires_for_a_scanned_key(form, wedge, qtbot) -> None:
+def test_no_shortcut_fires_for_a_scanned_key(form: Form, wedge: Wedge, qtbot: QtBot) -> None:
     window, _, button, clicks = form
     _, scans, _ = wedge
     fired: list[str] = []
@@ -223,7 +232,7 @@ def test_no_shortcut_fires_for_a_scanned_key(form, wedge, qtbot) -> None:
     qtbot.waitUntil(lambda: fired == ["Q"], timeout=10_000)
 
 
-def test_wedge_from_config(config, qapp) -> None:
+def test_wedge_from_config(config: Config, qapp: QApplication) -> None:
     from dataclasses import replace
 
     from kiosk.config import ScannerSection

@@ -10,6 +10,7 @@ from PySide6.QtWidgets import (
     QFrame,
     QGridLayout,
     QHBoxLayout,
+    QPushButton,
     QVBoxLayout,
     QWidget,
 )
@@ -35,7 +36,7 @@ class CatalogueScreen(Screen):
         outer.setSpacing(m.gap)
         tabs = QGridLayout()
         tabs.setSpacing(m.gap)
-        self.tabs: dict[Category, object] = {}
+        self.tabs: dict[Category, QPushButton] = {}
         self.group = QButtonGroup(self)
         # Six tabs in one row where their labels fit, else three or two to a row.
         room = m.width - m.unit * 2
@@ -148,8 +149,8 @@ class CatalogueScreen(Screen):
                  Category.SERVICES: self.tr("Services"),
                  Category.DONATE: self.tr("Donate")}
         for cat, tab in self.tabs.items():
-            tab.setText(names[cat])  # type: ignore[attr-defined]
-            tab.setChecked(cat == state.category)  # type: ignore[attr-defined]
+            tab.setText(names[cat])
+            tab.setChecked(cat == state.category)
         self._fill(state)
         for item_id, tile in self.tiles.items():
             entry = tile.entry
