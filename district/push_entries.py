@@ -5,18 +5,26 @@ runs after the batch's pending writes are flushed, in the batch's transaction.""
 from __future__ import annotations
 
 import json
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
-from sqlalchemy import select
+from sqlalchemy import Connection, select
 
+from district.batch import BatchRecords
 from district.db import tables as t
 from district.entry_shapes import AuditFact, CardFact, EntryRejected
 
-if TYPE_CHECKING:
-    from district.push import _Batch
+
+class Batch(Protocol):
+    """What these entries use of the batch district.push applies (named here, not imported
+    from there: push imports this module)."""
+
+    conn: Connection
+    kiosk_id: str
+    records: BatchRecords
+    changed: set[tuple[str, str]]
 
 
-def apply_card(batch: _Batch, entry_id: str, card: CardFact) -> None:
+def apply_card(batch: Batch, entry_id: str, card: CardFact) -> None:
     """A block made at one kiosk is a block everywhere (the feed carries the card row). A
     registration of a card someone else holds is refused (the kiosk's copy may be stale)."""
     batch.records.flush()
@@ -50,7 +58,7 @@ def apply_card(batch: _Batch, entry_id: str, card: CardFact) -> None:
     batch.changed.add(("card", card.card_id))
 
 
-def apply_audit(batch: _Batch, entry_id: str, audit: AuditFact) -> None:
+def apply_audit(batch: Batch, entry_id: str, audit: AuditFact) -> None:
     def dump(value: Any) -> str | None:
         return None if value is None else json.dumps(value, ensure_ascii=False, sort_keys=True)
 

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
 from zoneinfo import ZoneInfo
+
+from kiosk.core.vouchers import VoucherPaper
 
 
 @dataclass(frozen=True)
@@ -116,9 +117,9 @@ class Receipt:
     voids_order_id: str | None = None
     reprint: int = 0          # 0: the original; N: the Nth copy printed after it (补打)
     unprinted: bool = False   # no copy has come out yet ("my records" marks it)
-    # The order's vouchers (kiosk.core.vouchers.VoucherPaper), each printed on its own paper;
-    # a reprint marks them 补打（第N次） like the receipt (``reprint``): still the same vouchers.
-    vouchers: tuple[Any, ...] = ()
+    # The order's vouchers, each printed on its own paper; a reprint marks them 补打（第N次）
+    # like the receipt (``reprint``): still the same vouchers.
+    vouchers: tuple[VoucherPaper, ...] = ()
     family: bool = False      # a family in need: addressed as a family, never a volunteer
 
 

@@ -10,8 +10,11 @@ from __future__ import annotations
 
 import threading
 import tomllib
+from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
+
+import requests
 
 from district.console import audit
 from district.families import service
@@ -21,21 +24,22 @@ from kiosk.core.models import CartLine, PresentedCard
 from kiosk.core.receipt_text import receipt_lines
 from kiosk.core.voucher_text import voucher_slip
 from tests.conftest import ManualClock
-from tests.console.world import ConsoleServer
+from tests.console.world import Client, ConsoleServer
 from tests.live_district import make_kiosk
 
 ZHANG = PresentedCard("04A1B2C3D4E5F6")   # 张小华, 800 points, qintai
 FAMILY_CARD = "04FA0000000001"
 
 
-def register(signed_in, family_id: str = "F0001", community: str = "qintai"):  # type: ignore[no-untyped-def]
+def register(signed_in: Callable[[str], Client], family_id: str = "F0001",
+             community: str = "qintai") -> requests.Response:
     return signed_in("sw-qintai").post("/console/families", {
         "family_id": family_id, "household": "王小明", "members": "3", "community": community,
         "reason": "低保户，社区走访核实"})
 
 
 def test_a_family_is_registered_given_points_and_spends_them(
-        console: ConsoleServer, signed_in, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+        console: ConsoleServer, signed_in: Callable[[str], Client], tmp_path: Path) -> None:
     clock = ManualClock(datetime.now(UTC))
     kiosk = make_kiosk(tmp_path, "k-1", console.store, console.url, clock)
     kiosk.daemon.run_once()
@@ -88,7 +92,7 @@ def test_a_family_is_registered_given_points_and_spends_them(
 
 
 def test_two_racing_allocations_never_give_out_more_than_the_pool(
-        console: ConsoleServer, signed_in, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+        console: ConsoleServer, signed_in: Callable[[str], Client], tmp_path: Path) -> None:
     clock = ManualClock(datetime.now(UTC))
     kiosk = make_kiosk(tmp_path, "k-1", console.store, console.url, clock)
     kiosk.daemon.run_once()

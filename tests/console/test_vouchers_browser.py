@@ -137,6 +137,7 @@ def test_vouchers_printed_synced_and_redeemed_once_by_code_and_by_camera(
     with page.expect_download() as download:
         page.click("a[href*='voucher_statement.xlsx']")
     sheet = load_workbook(io.BytesIO(Path(download.value.path()).read_bytes())).active
+    assert sheet is not None
     rows = [tuple(c for c in row if c is not None) for row in sheet.iter_rows(values_only=True)]
     assert any(row[-2:] == (1, 40) for row in rows if len(row) >= 2)
     page.context.close()

@@ -8,12 +8,14 @@ import json
 from dataclasses import replace
 
 import pytest
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from kiosk.core import district_feed, printing, sync_status, voids
 from kiosk.core.checkout import Checkout
+from kiosk.core.devices import PaperStatus
 from kiosk.core.errors import VoidRefused, VoucherUnavailable
 from kiosk.core.ids import uuid7
-from kiosk.core.models import CartLine, PresentedCard, Receipt
+from kiosk.core.models import CartLine, PresentedCard, Receipt, Slip
 from kiosk.core.voucher_text import voucher_slip
 from kiosk.services import Services
 from points_protocol import signing
@@ -34,8 +36,11 @@ class PaperTray:
     def print_receipt(self, receipt: Receipt) -> None:
         self.receipts.append(receipt)
 
-    def print_slip(self, slip: object) -> None:
+    def print_slip(self, slip: Slip) -> None:
         raise AssertionError("vouchers print with their receipt")
+
+    def paper_status(self) -> PaperStatus:
+        return "ok"
 
 
 @pytest.fixture(autouse=True)
@@ -43,7 +48,7 @@ def online(shop: Services, clock: ManualClock) -> None:
     mark_synced(shop, clock.now())   # the property fee is over the offline cap
 
 
-def kiosk_key(shop: Services):  # type: ignore[no-untyped-def]
+def kiosk_key(shop: Services) -> Ed25519PrivateKey:
     return signing.load_key_file(shop.config.base_dir / shop.config.district.key_path)
 
 
@@ -151,7 +156,7 @@ def test_every_single_mistake_and_neighbour_swap_is_caught() -> None:
 def test_a_changed_voucher_fails_its_signature(shop: Services) -> None:
     receipt = shop.checkout.checkout(uuid7(), ZHANG, [CartLine("breakfast", 1)])
     paper = receipt.vouchers[0]
-    forged = protocol.sign(replace(paper.voucher, value=4000), signing.Ed25519PrivateKey.generate())
+    forged = protocol.sign(replace(paper.voucher, value=4000), Ed25519PrivateKey.generate())
     with pytest.raises(Invalid, match="signature"):
         protocol.verify(forged, kiosk_key(shop).public_key())
     with pytest.raises(Invalid):
@@ -164,8 +169,9 @@ def test_the_feed_rows_of_vouchers_and_families_are_checked_like_every_other_row
             "items": [], "settings": [], "as_of": "2026-11-30T03:00:00+00:00"}
     page = parse_change_page({**base, "vouchers": [["v1", "redeemed", "2026-11-30", "店"]],
                               "families": [["F0001"]]}, 1)
-    assert page.vouchers == [["v1", "redeemed", "2026-11-30", "店"]]
-    assert page.families == [["F0001"]]
+    # (The rows are lists, as executemany takes them; the dataclass names them as tuples.)
+    assert [tuple(r) for r in page.vouchers] == [("v1", "redeemed", "2026-11-30", "店")]
+    assert [tuple(r) for r in page.families] == [("F0001",)]
     assert parse_change_page(base, 1).vouchers == []    # a district from before: none
     for bad in ({"vouchers": [["v1", "eaten", "2026-11-30", ""]]},
                 {"vouchers": [["v1", "redeemed", 5, ""]]}, {"families": [[7]]},

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import encodings.ascii
 import encodings.latin_1  # noqa: F401  to import a codec late: loaded here, before the fork)
+import functools
 import json
 import os
 import signal
@@ -124,7 +125,7 @@ def test_the_touchscreen_sells_a_voucher_the_daemon_signs(data: Path) -> None:
                 return sock.recv(4096).decode()
 
         for line in (b"GET / HTTP/1.1\n", b'{"voucher": {"id": 1}}\n', b"\xff\n"):
-            assert "error" in json.loads(as_user(TOUCH, lambda line=line: ask(line))[3:])
+            assert "error" in json.loads(as_user(TOUCH, functools.partial(ask, line))[3:])
     finally:
         os.kill(daemon, signal.SIGTERM)
         os.waitpid(daemon, 0)

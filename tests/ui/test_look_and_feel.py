@@ -183,7 +183,8 @@ def test_large_text_screens_with_notes_fit_a_landscape_panel(
             t.qtbot.waitUntil(lambda: not bar.isVisible(), timeout=5000)
         except Exception:
             raise AssertionError(f"{screen} does not fit {size} with large text") from None
-        for widget in [*buttons_on(t), *page.findChildren(QLabel)]:
+        widgets: list[QPushButton | QLabel] = [*buttons_on(t), *page.findChildren(QLabel)]
+        for widget in widgets:
             if widget.isVisible() and not on_a_shelf(widget, page):
                 assert widget.visibleRegion().boundingRect() == widget.rect(), \
                     f"{screen}: {widget.text()!r} is clipped"
