@@ -207,11 +207,19 @@ def flickable(viewport: QWidget) -> None:
 
 
 def clear_layout(layout: QLayout) -> None:
-    """Remove and delete every widget of a layout (rows of a list being redrawn)."""
+    """Remove and delete every widget of a layout (rows of a list being redrawn).
+
+    Each is hidden first: a widget added to a shown layout has a show of its own queued
+    (QLayout::addChildWidget), and one taken out again before that show ran (a list redrawn
+    twice in a row) would otherwise come up as a window of its own, on top of the kiosk,
+    until its deletion. Qt said so under the tests ("does not support propagateSizeHints",
+    from the stray window): the start screen's goods, redrawn at once by an operator's
+    change."""
     while layout.count():
         child = layout.takeAt(0)
         widget = child.widget() if child is not None else None
         if widget is not None:
+            widget.hide()
             widget.setParent(None)
             widget.deleteLater()
         elif child is not None and (inner := child.layout()) is not None:

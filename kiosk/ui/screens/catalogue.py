@@ -114,6 +114,7 @@ class CatalogueScreen(Screen):
     def _fill(self, state: FlowState) -> None:
         if state.entries is not self._entries:
             for tile in self.tiles.values():
+                tile.hide()   # not a window of its own before it goes (clear_layout says why)
                 tile.setParent(None)
                 tile.deleteLater()
             self.tiles = {}
