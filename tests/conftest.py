@@ -18,6 +18,10 @@ from points_protocol import signing
 
 ROOT = Path(__file__).resolve().parent.parent
 
+# A test fails on a warning or error it did not expect (Python logging or Qt); pytester runs
+# the plugin's own tests.
+pytest_plugins = ["tests.logfail", "pytester"]
+
 
 class ManualClock:
     """A clock the test moves by hand (the core never reads the system time itself)."""

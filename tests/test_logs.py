@@ -47,6 +47,7 @@ def a_token() -> str:
                         issued_at=datetime(2026, 11, 30, tzinfo=UTC))
 
 
+@pytest.mark.expect_log(r"^card ")
 def test_a_qr_token_is_redacted(lines: io.StringIO) -> None:
     token = a_token()
     logging.getLogger("kiosk.ui").warning("card %s refused", token)
@@ -55,6 +56,7 @@ def test_a_qr_token_is_redacted(lines: io.StringIO) -> None:
     assert 'msg="card [redacted] refused"' in line
 
 
+@pytest.mark.expect_log(r"^could not load ", r"^cut short: ")
 def test_a_private_key_is_redacted(lines: io.StringIO) -> None:
     pem = Ed25519PrivateKey.generate().private_bytes(
         Encoding.PEM, PrivateFormat.PKCS8, NoEncryption()).decode()
@@ -66,6 +68,7 @@ def test_a_private_key_is_redacted(lines: io.StringIO) -> None:
     assert text.count("[PEM block redacted]") == 2
 
 
+@pytest.mark.expect_log(r"^request headers ")
 def test_signature_and_authorization_headers_are_redacted(lines: io.StringIO) -> None:
     key = Ed25519PrivateKey.generate()
     headers = signing.signed_headers(key, "k1", method="POST", path="/v1/push", body=b"{}",
@@ -79,6 +82,7 @@ def test_signature_and_authorization_headers_are_redacted(lines: io.StringIO) ->
     assert "'X-Kiosk-Id': 'k1'" in line     # what is not secret stays readable
 
 
+@pytest.mark.expect_log(r"^look-up failed")
 def test_secrets_in_context_and_tracebacks_are_redacted(lines: io.StringIO) -> None:
     token = a_token()
     signature = base64.b64encode(Ed25519PrivateKey.generate().sign(b"x")).decode()
@@ -121,6 +125,7 @@ def ours(root: logging.Logger) -> list[logging.Handler]:
             and isinstance(h.formatter, logs.LineFormatter)]
 
 
+@pytest.mark.expect_log(r"^via ")
 def test_the_entry_points_use_the_setup(root_logging: logging.Logger, tmp_path: Path,
                                         capsys: pytest.CaptureFixture[str]) -> None:
     from kiosk import app  # PySide6: imported here so the other tests do not need it

@@ -65,6 +65,7 @@ def test_the_session_cookie_is_httponly_and_samesite(console: ConsoleServer) -> 
     assert client.get("/console/").status_code == 303            # signed out: to sign-in
 
 
+@pytest.mark.expect_log(r"sign-in refused")
 def test_a_wrong_password_on_the_page_is_refused_and_locks(console: ConsoleServer) -> None:
     client = Client(console.url)
     for _ in range(FREE_TRIES):
@@ -74,6 +75,7 @@ def test_a_wrong_password_on_the_page_is_refused_and_locks(console: ConsoleServe
     assert client.sign_in("admin").status_code == 401         # locked, right password or not
 
 
+@pytest.mark.expect_log(r"refused without a valid CSRF token")
 def test_every_form_needs_its_csrf_token(console: ConsoleServer,
                                          signed_in: Callable[[str], Client]) -> None:
     admin = signed_in("admin")

@@ -151,6 +151,7 @@ def test_each_role_is_turned_away_from_the_others_pages(site: ConsoleServer,
         context.close()
 
 
+@pytest.mark.expect_log(r"refused without a valid CSRF token")
 def test_a_form_without_its_csrf_token_is_refused(site: ConsoleServer, page: Any) -> None:
     sign_in(page, site.url, "admin", password("admin"))
     page.goto(site.url + "/console/volunteers/V0002")

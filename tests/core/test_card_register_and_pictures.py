@@ -52,6 +52,7 @@ def test_pictures_are_copied_and_checked(tmp_path: Path) -> None:
         item_pictures.store_picture(tmp_path / "gone.png", tmp_path / "data", "kite")
 
 
+@pytest.mark.expect_log(r"not printed")
 def test_test_page_is_recorded_printed_or_not(shop: Services, clock: ManualClock,
                                               tmp_path: Path) -> None:
     printer = TextFilePrinter(tmp_path / "paper.txt")

@@ -103,6 +103,8 @@ def test_a_flipped_byte_is_found_and_stops_the_selling(what: str, shop: Services
     kiosk.conn.close()
 
 
+@pytest.mark.expect_log(r"kiosk stops selling", r"nightly ledger audit failed")
+@pytest.mark.allow_log(r"heartbeat not sent", r"sync round failed")
 def test_the_daemon_audits_at_night_when_the_shop_is_quiet(shop: Services, config: Config,
                                                           tmp_path: Path) -> None:
     clock = ManualClock(datetime(2026, 11, 30, 12, 0, tzinfo=UTC))   # 20:00 in Wuhan
@@ -125,6 +127,7 @@ def test_the_daemon_audits_at_night_when_the_shop_is_quiet(shop: Services, confi
     kiosk.conn.close()
 
 
+@pytest.mark.expect_log(r"kiosk may sell again", r"kiosk stops selling")
 def test_a_sound_ledger_passes_and_clears_an_old_stop(shop: Services, clock: ManualClock) -> None:
     mark_synced(shop, clock.now())
     shop.checkout.checkout(uuid7(), ZHANG, [CartLine("toothbrush", 2), CartLine("soap", 1)])

@@ -65,6 +65,7 @@ def reopen(database: Path) -> Services:
     return build(replace(config, database=replace(config.database, path=str(database))))
 
 
+@pytest.mark.expect_log(r"kiosk stops selling")
 def test_a_dropped_wal_stops_the_selling(tmp_path: Path) -> None:
     database = tmp_path / "kiosk.sqlite"
     assert admin(database, "demo").returncode == 0

@@ -46,6 +46,7 @@ def test_a_printed_receipt_is_recorded(shop: Services, tmp_path: Path) -> None:
     assert unprinted_orders(shop.conn) == []
 
 
+@pytest.mark.expect_log(r"not printed")
 def test_a_failed_print_is_recorded_and_the_sale_stands(shop: Services, tmp_path: Path) -> None:
     printer = TextFilePrinter(tmp_path / "paper.txt")
     printer.fail_with = "paper out"
@@ -60,6 +61,7 @@ def test_a_failed_print_is_recorded_and_the_sale_stands(shop: Services, tmp_path
         (receipt.order_id, receipt.total, 1, "paper out")
 
 
+@pytest.mark.expect_log(r"not printed")
 def test_an_adapter_bug_counts_as_a_failed_print(shop: Services) -> None:
     receipt = sell(shop)
     outcome = print_and_record(shop.conn, shop.clock, BrokenAdapter(), receipt)
@@ -68,6 +70,7 @@ def test_an_adapter_bug_counts_as_a_failed_print(shop: Services) -> None:
     assert [p.order_id for p in unprinted_orders(shop.conn)] == [receipt.order_id]
 
 
+@pytest.mark.expect_log(r"not printed")
 def test_reprint_after_failures_then_the_order_leaves_the_list(shop: Services,
                                                                tmp_path: Path,
                                                                clock: ManualClock) -> None:
@@ -121,6 +124,7 @@ def test_printer_columns_count_every_double_byte_character_as_two() -> None:
     assert fit("香皂香皂", 5) == "香皂"  # never half a character
 
 
+@pytest.mark.expect_log(r"printed, but its record was not written")
 def test_a_print_whose_record_cannot_be_written_still_counts_as_printed(
         shop: Services, clock: ManualClock) -> None:
     """Telling the volunteer 'not printed' with the paper in hand only brings a duplicate."""

@@ -91,6 +91,7 @@ def test_sun_cards_are_not_held_to_the_uid_only_cap(shop: Services, clock: Manua
         capped.checkout(uuid7(), PresentedCard("04B7C8D9E0F1A2"), [CartLine("notebooks", 2)])
 
 
+@pytest.mark.expect_log(r"card refused: card_not_genuine", r"card refused: sun_replayed")
 def test_a_replayed_or_copied_tap_at_look_up_is_kept_and_pushed(
         shop: Services, clock: ManualClock) -> None:
     make_sun(shop)

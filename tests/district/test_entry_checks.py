@@ -23,6 +23,7 @@ def refused(results: list[Any]) -> list[str]:
     return [r.reason for r in results if r.status == "rejected"]
 
 
+@pytest.mark.expect_log(r"rejected: sale \w+ is already voided")
 def test_an_exact_void_reverses_its_sale_once(seeded: Store) -> None:
     k1 = Pusher(seeded)
     first = sale("o1")
@@ -40,6 +41,7 @@ def test_an_exact_void_reverses_its_sale_once(seeded: Store) -> None:
     {"volunteer": "V0002"},                            # refunds another volunteer
     {"src": "issuance"},
 ])
+@pytest.mark.allow_log(r"rejected: the void", r"rejected: the void names another")
 def test_a_void_that_does_not_exactly_reverse_its_sale_is_refused(
         seeded: Store, lie: dict[str, Any]) -> None:
     k1 = Pusher(seeded)
@@ -53,6 +55,7 @@ def test_a_void_that_does_not_exactly_reverse_its_sale_is_refused(
     assert [r["entry_id"] for r in seeded.report("refused")] == ["v1"]
 
 
+@pytest.mark.expect_log(r"rejected: void of a sale")
 def test_a_void_of_another_kiosks_sale_or_of_nothing_is_refused(seeded: Store) -> None:
     k1, k2 = Pusher(seeded, "k1"), Pusher(seeded, "k2")
     theirs = sale("o1", kiosk="k1")
@@ -75,6 +78,9 @@ def test_a_void_of_another_kiosks_sale_or_of_nothing_is_refused(seeded: Store) -
     ({"src": "issuance"}, "not from the sale's volunteer"),
     ({"src": "volunteer:V0002"}, "not from the sale's volunteer"),
 ])
+@pytest.mark.allow_log(
+    r"rejected: card", r"rejected: transfer t-o\w+ ", r"rejected: unknown card",
+    r"rejected: unknown volunteer")
 def test_a_sale_moves_points_only_from_its_known_volunteer_to_this_kiosk(
         seeded: Store, change: dict[str, Any], reason: str) -> None:
     k1 = Pusher(seeded)
@@ -87,6 +93,7 @@ def test_a_sale_moves_points_only_from_its_known_volunteer_to_this_kiosk(
     assert seeded.changes("k1", 0, 20000).count(b"V9999") == 0
 
 
+@pytest.mark.expect_log(r"rejected: unknown entry kind", r"rejected: unknown volunteer")
 def test_one_refused_entry_never_blocks_the_next(seeded: Store) -> None:
     k1 = Pusher(seeded)
     results = k1.push(sale("o1", volunteer="V9999", card="04999999999999"),
@@ -109,6 +116,7 @@ def test_a_card_blocked_before_the_sale_and_an_unpublished_price_are_flagged(
     assert ("o1", "price") not in kinds        # soap costs 30 in the published catalogue
 
 
+@pytest.mark.expect_log(r"rejected: overspends V\w+.s points offline")
 def test_offline_overspending_becomes_debt_only_within_the_offline_caps(seeded: Store) -> None:
     seeded.set_setting("offline.cap_per_volunteer_per_day", 150)
     k1 = Pusher(seeded)
@@ -120,6 +128,7 @@ def test_offline_overspending_becomes_debt_only_within_the_offline_caps(seeded: 
     assert seeded.verify() == []
 
 
+@pytest.mark.expect_log(r"rejected: an online sale leaves")
 def test_an_online_sale_overspends_only_by_what_other_kiosks_spent(seeded: Store) -> None:
     k1, k2 = Pusher(seeded, "k1"), Pusher(seeded, "k2")
     online = {"offline": False}

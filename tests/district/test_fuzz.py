@@ -77,6 +77,7 @@ def test_signed_requests_never_get_a_5xx_and_conform(case: Any, district: LiveSe
 
 @schema.parametrize()
 @FUZZ
+@pytest.mark.allow_log(r"refused .*: unknown kiosk")
 def test_unsigned_requests_stop_at_the_wall(case: Any, district: LiveServer) -> None:
     response = send(district, case, None)
     if case.path != "/v1/health":

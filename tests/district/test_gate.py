@@ -12,6 +12,7 @@ import threading
 import time
 import tracemalloc
 
+import pytest
 import requests
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
@@ -73,12 +74,14 @@ def test_a_streamed_body_over_the_limit_is_refused(district: LiveServer,
     assert status == 413
 
 
+@pytest.mark.expect_log(r"refused .*: unknown kiosk")
 def test_an_unknown_kiosk_is_refused_before_its_body_is_read(district: LiveServer) -> None:
     # The body is declared but never sent: an answer at all means it was not waited for.
     status, body = raw_request(district, headers_for("nobody", length=MAX_BODY - 1))
     assert status == 401 and b"unknown kiosk" in body
 
 
+@pytest.mark.expect_log(r"refused .*: bad signature")
 def test_a_bad_signature_is_refused_before_the_json_is_decoded(
         district: LiveServer, key: Ed25519PrivateKey) -> None:
     garbage = b"{not json at all" * 100
@@ -86,6 +89,7 @@ def test_a_bad_signature_is_refused_before_the_json_is_decoded(
     assert status == 401 and b"bad signature" in body         # not a 422 about the JSON
 
 
+@pytest.mark.expect_log(r"refused .*: bad signature")
 def test_the_signature_covers_the_raw_path_as_sent(district: LiveServer,
                                                    key: Ed25519PrivateKey) -> None:
     raw = "/v1/images/%61" + "b" * 63                      # %61 is "a"

@@ -8,6 +8,7 @@ import json
 import time
 from typing import Any
 
+import pytest
 import requests
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
@@ -21,6 +22,10 @@ from tests.live_district import LiveServer
 AT = "2026-11-30T02:00:00+00:00"
 
 
+@pytest.mark.expect_log(
+    r"rejected: audit_id must be a whole number",
+    r"rejected: restock quantity must be a whole number",
+    r"rejected: unknown card action")
 def test_entries_that_once_answered_500_are_refused_alone(district: LiveServer,
                                                           key: Ed25519PrivateKey) -> None:
     t = HttpTransport(district.url, "k1", key)

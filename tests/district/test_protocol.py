@@ -7,6 +7,7 @@ import threading
 import time
 from typing import Any
 
+import pytest
 import requests
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from sqlalchemy import text
@@ -58,6 +59,7 @@ def test_a_sale_pushed_twice_is_applied_once(district: LiveServer,
     assert balance(district) == 800 - 30
 
 
+@pytest.mark.expect_log(r"already used with different content")
 def test_reused_id_with_other_content_is_refused_loudly(district: LiveServer,
                                                         key: Ed25519PrivateKey) -> None:
     t = HttpTransport(district.url, "k1", key)
@@ -70,6 +72,7 @@ def test_reused_id_with_other_content_is_refused_loudly(district: LiveServer,
     assert "reused_id" in kinds
 
 
+@pytest.mark.expect_log(r"rejected: entry claims kiosk", r"rejected: transfer t-o\w+ ")
 def test_entries_claiming_another_kiosk_are_refused(district: LiveServer,
                                                     key: Ed25519PrivateKey) -> None:
     t = HttpTransport(district.url, "k1", key)
@@ -90,6 +93,7 @@ def test_a_gap_is_not_processed(district: LiveServer, key: Ed25519PrivateKey) ->
     assert balance(district) == 800
 
 
+@pytest.mark.expect_log(r"rejected: transfer id same already applied")
 def test_transfer_id_reused_across_orders_is_refused(district: LiveServer,
                                                      key: Ed25519PrivateKey) -> None:
     t = HttpTransport(district.url, "k1", key)
@@ -113,6 +117,10 @@ def signed_get(district: LiveServer, key: Ed25519PrivateKey, *, stamp: int | Non
     return requests.get(district.url + path, headers=headers, timeout=30)
 
 
+@pytest.mark.expect_log(
+    r"refused .*: bad signature", r"refused .*: request time too far from the district's clock",
+    r"refused .*: unknown kiosk")
+@pytest.mark.allow_log(r"refused .*: replayed nonce")
 def test_requests_must_be_signed_fresh_and_unique(district: LiveServer,
                                                   key: Ed25519PrivateKey) -> None:
     assert signed_get(district, key).status_code == 200

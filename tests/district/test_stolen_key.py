@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
+import pytest
+
 from district.entry_checks import Policy
 from district.store import Store
 from tests.district.entries import CARDS, Pusher, balances, sale
@@ -23,6 +25,11 @@ def net(store: Store, volunteer: str) -> int:
     return held.get(f"volunteer:{volunteer}", 0) + held.get(f"debt:{volunteer}", 0)
 
 
+@pytest.mark.allow_log(
+    r"rejected: an online sale leaves",
+    r"rejected: overspends S\w+.s points offline",
+    r"rejected: overspends V\w+.s points offline",
+    r"rejected: overspends offline beyond this kiosk.s cap")
 def test_a_stolen_kiosk_key_moves_at_most_the_balances_plus_the_caps(
         district_location: tuple[str, str]) -> None:
     location, name = district_location

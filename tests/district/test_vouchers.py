@@ -131,6 +131,8 @@ def test_a_voucher_redeemed_before_its_sale_arrived_is_reconciled(
     kiosk.close()
 
 
+@pytest.mark.expect_log(r"rejected: card 04A1B2C3D4E5F6 belongs to another volunteer",
+                        r"district rejected entry 4 .*: card 04A1B2C3D4E5F6 belongs to another")
 def test_a_refused_sale_leaves_its_redeemed_voucher_in_the_conflicts(
         kiosk: Kiosk, district: LiveServer, clock: ManualClock) -> None:
     receipt = sell(kiosk, "breakfast")

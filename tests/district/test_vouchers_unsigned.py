@@ -9,6 +9,8 @@ from __future__ import annotations
 from dataclasses import replace
 from pathlib import Path
 
+import pytest
+
 from district.vouchers import redeem as r
 from kiosk.core.checkout import Checkout
 from kiosk.core.ids import uuid7
@@ -22,6 +24,7 @@ from tests.district.test_vouchers import BREAKFAST, ZHANG, kiosk, redeem  # noqa
 from tests.live_district import Kiosk, LiveServer
 
 
+@pytest.mark.expect_log(r"^voucher \S+ printed unsigned: the sync daemon did not sign it")
 def test_a_voucher_printed_unsigned_is_redeemable_once_its_sale_synced(
         kiosk: Kiosk, district: LiveServer, clock: ManualClock, tmp_path: Path  # noqa: F811
         ) -> None:

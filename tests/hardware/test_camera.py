@@ -118,6 +118,7 @@ def sources(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
 @pytest.mark.slow
 @pytest.mark.parametrize("decoder_name", ["zxing", "pyzbar"])
 @pytest.mark.parametrize("kind", ["video", "images"])
+@pytest.mark.expect_log(r"stopped delivering frames")
 def test_recorded_frames_through_the_real_capture_path(sources: dict[str, str], kind: str,
                                                         decoder_name: str) -> None:
     scanner = CameraQrScanner(sources[kind], make_decoder(decoder_name),
@@ -134,6 +135,7 @@ def test_recorded_frames_through_the_real_capture_path(sources: dict[str, str], 
     assert isinstance(events[-1], DeviceLost) and "stopped delivering" in events[-1].reason
 
 
+@pytest.mark.expect_log(r"cannot open camera source")
 def test_a_source_that_cannot_be_opened_is_lost_then_found_when_it_appears(
         tmp_path: Path, sources: dict[str, str]) -> None:
     target = tmp_path / "later.avi"
@@ -154,6 +156,7 @@ def test_a_source_that_cannot_be_opened_is_lost_then_found_when_it_appears(
     assert any(isinstance(e, DeviceFound) for e in events)
 
 
+@pytest.mark.expect_log(r"cannot open camera source")
 def test_a_camera_device_that_is_not_there_is_lost() -> None:
     scanner = CameraQrScanner("97", make_decoder("auto"), verifier().card_event,
                               retry_seconds=300)
@@ -193,6 +196,7 @@ def test_camera_from_config(config: Config, tmp_path: Path) -> None:
 
 
 @pytest.mark.slow
+@pytest.mark.expect_log(r"stopped delivering frames")
 def test_a_stream_url_from_a_real_http_server_on_loopback(sources: dict[str, str]) -> None:
     """The same recording served over HTTP: the stream-URL path (OpenCV's FFmpeg backend)."""
     import functools

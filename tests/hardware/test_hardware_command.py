@@ -53,6 +53,7 @@ def test_lists_reader_card_camera_and_prints_a_test_receipt(
         printer.close()
 
 
+@pytest.mark.expect_log(r"could not read the paper status")
 def test_reports_a_missing_pcsc_service_and_dead_printer(
         shop: Services, capsys: pytest.CaptureFixture[str]) -> None:
     # No pcscd fixture here: the test session points PC/SC at a socket nobody serves.

@@ -11,6 +11,8 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable
 
+import pytest
+
 from kiosk.core.devices import (
     CardPresented,
     CardRejected,
@@ -103,6 +105,7 @@ def test_card_pulled_away_mid_read_is_rejected_and_reading_goes_on(
     assert not events.of(DeviceLost)
 
 
+@pytest.mark.expect_log(r"NFC reader unavailable: PC/SC service")
 def test_pcscd_stopped_and_restarted_is_lost_then_recovered(
         pcscd: PcscDaemon, start_reader: StartReader, put_card: PutCard) -> None:
     _, events = start_reader(reader_name=READER_PREFIX)
@@ -127,6 +130,8 @@ def test_pcscd_stopped_and_restarted_is_lost_then_recovered(
     assert len(events.of(DeviceLost)) == 1  # one outage, one report
 
 
+@pytest.mark.expect_log(
+    r"NFC reader unavailable: PC/SC service", r"NFC reader unavailable: no PC/SC reader matching")
 def test_no_pcscd_then_no_reader_then_the_reader_is_plugged_in(
         pcsc_daemon: PcscDaemon, start_reader: StartReader, put_card: PutCard) -> None:
     _, events = start_reader(reader_name=READER_PREFIX)
@@ -149,6 +154,7 @@ def test_no_pcscd_then_no_reader_then_the_reader_is_plugged_in(
     assert events.wait_for(CardPresented).card_id == UID
 
 
+@pytest.mark.expect_log(r"NFC reader unavailable: no PC/SC reader matching")
 def test_reader_name_not_found_is_reported_with_the_readers_seen(
         pcscd: PcscDaemon, start_reader: StartReader) -> None:
     _, events = start_reader(reader_name="ACR122")
@@ -160,6 +166,7 @@ def test_reader_name_not_found_is_reported_with_the_readers_seen(
     assert not events.of(DeviceFound)
 
 
+@pytest.mark.expect_log(r"did not stop within")
 def test_stop_joins_the_thread_and_does_not_hang_on_a_frozen_pcscd(
         pcscd: PcscDaemon, start_reader: StartReader) -> None:
     before = set(threading.enumerate())

@@ -141,6 +141,7 @@ def sale_is_intact(shop: Services, receipt: Receipt) -> None:
     ("close", "connection lost mid-job"),
     ("stall", "stopped responding"),
 ])
+@pytest.mark.expect_log(r"could not print the receipt", r"not printed")
 def test_a_printer_fault_leaves_the_sale_and_a_reprint_works(
         shop: Services, tcp_printer: TcpPrinter, fault: str, expected: str) -> None:
     receipt = sell(shop)
@@ -203,6 +204,7 @@ def test_a_donation_is_titled_as_one(shop: Services) -> None:
     assert "积分兑换凭证" in double_size_lines(render_job(mixed, columns=32, footer=""))
 
 
+@pytest.mark.expect_log(r"could not print the receipt")
 def test_the_same_printer_object_recovers_after_refusals(shop: Services,
                                                          tcp_printer: TcpPrinter) -> None:
     """python-escpos poisons a printer object whose open failed (bare AssertionError next
@@ -226,6 +228,7 @@ def test_paper_status(tcp_printer: TcpPrinter, byte: int, status: str) -> None:
     assert network(tcp_printer).paper_status() == status
 
 
+@pytest.mark.expect_log(r"could not print the receipt", r"not printed")
 def test_paper_out_refuses_the_receipt_before_sending_it(shop: Services,
                                                          tcp_printer: TcpPrinter) -> None:
     tcp_printer.paper = PAPER_OUT
@@ -246,6 +249,7 @@ def test_without_status_checks_only_the_receipt_is_sent(shop: Services,
     assert_every_field(job, receipt, PUNCTUATION_FOOTER)
 
 
+@pytest.mark.expect_log(r"could not read the paper status")
 def test_paper_status_of_an_unreachable_printer_is_a_fault(tcp_printer: TcpPrinter) -> None:
     tcp_printer.refuse()
     with pytest.raises(PrinterFault) as caught:
@@ -261,6 +265,7 @@ def test_status_bytes_are_read_like_an_epson_printer() -> None:
     assert decode_paper_status(b"\x72") == "out"
 
 
+@pytest.mark.expect_log(r"could not print the receipt")
 def test_a_printer_device_file(shop: Services, tmp_path: Path) -> None:
     receipt = sell(shop)
     path = tmp_path / "lp0"
@@ -277,6 +282,7 @@ def test_a_printer_device_file(shop: Services, tmp_path: Path) -> None:
     assert "not reachable" in caught.value.detail
 
 
+@pytest.mark.expect_log(r"could not print the receipt", r"not printed")
 def test_no_printer_records_every_receipt_as_unprinted(shop: Services) -> None:
     receipt = sell(shop)
     outcome = print_and_record(shop.conn, shop.clock,
@@ -285,6 +291,7 @@ def test_no_printer_records_every_receipt_as_unprinted(shop: Services) -> None:
     sale_is_intact(shop, receipt)
 
 
+@pytest.mark.expect_log(r"could not print the receipt")
 def test_cups_without_pycups_is_a_fault_not_a_crash(shop: Services) -> None:
     pytest.importorskip("escpos.printer.cups")
     from escpos.printer import CupsPrinter

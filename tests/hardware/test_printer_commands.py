@@ -32,6 +32,7 @@ def admin(shop: Services, tmp_path: Path, port: int, *args: str) -> int:
     return main(["--config", str(config), "--database", str(shop.config.database_path), *args])
 
 
+@pytest.mark.expect_log(r"could not print the receipt", r"not printed")
 def test_list_and_reprint_an_unprinted_receipt(shop: Services, tmp_path: Path,
                                                tcp_printer: TcpPrinter,
                                                capsys: pytest.CaptureFixture[str]) -> None:

@@ -57,6 +57,7 @@ def test_the_card_beep(tmp_path: Path) -> None:
     assert 0.1 < seconds(beep) < 0.3
 
 
+@pytest.mark.expect_log(r"no card beep")
 def test_a_voice_cache_that_cannot_be_written_is_silence_not_a_crash(tmp_path: Path,
                                                                      qapp: object) -> None:
     """A packaged kiosk's config folder is read-only to the touch session; a cache folder that

@@ -49,6 +49,7 @@ def events(pcscd: PcscDaemon,
     return recorder
 
 
+@pytest.mark.expect_log(r"card refused: sun_replayed")
 def test_a_tap_replayed_at_another_kiosk_is_refused_after_one_sync_each(
         district: LiveServer, events: EventRecorder, put_card: Callable[..., VirtualCard],
         tmp_path: Path, clock: ManualClock) -> None:

@@ -123,6 +123,7 @@ def test_kiosk_sync_command_once(district: LiveServer, tmp_path: Path) -> None:
     assert again.returncode == 0, again.stderr
 
 
+@pytest.mark.expect_log(r"refused .*: unknown kiosk")
 def test_once_beside_the_running_daemon_asks_it_for_a_round(district: LiveServer,
                                                             tmp_path: Path) -> None:
     """After a reboot the enabled daemon holds the lock; the provisioning step
@@ -245,6 +246,7 @@ def _page(**overrides: object) -> bytes:
     b"[" * 100 + b"]" * 100,
     b"x" * (2 << 20),                                   # over the 1 MB limit below
 ])
+@pytest.mark.allow_log(r"heartbeat not sent", r"sync round failed")
 def test_bad_answers_are_refused_and_change_nothing(answer: bytes, stub: StubDistrict,
                                                     tmp_path: Path, clock: ManualClock) -> None:
     stub.answer = answer
@@ -263,6 +265,7 @@ def test_bad_answers_are_refused_and_change_nothing(answer: bytes, stub: StubDis
     kiosk.close()
 
 
+@pytest.mark.expect_log(r"sync round failed")
 def test_a_cursor_going_backwards_is_refused(stub: StubDistrict, tmp_path: Path,
                                              clock: ManualClock) -> None:
     kiosk = make_kiosk(tmp_path, "k1", Store(tmp_path / "unused.sqlite"), stub.url, clock)
@@ -320,6 +323,7 @@ def test_a_card_id_no_card_has_is_left_out_and_the_page_applied(
     kiosk.close()
 
 
+@pytest.mark.expect_log(r"sync round failed")
 def test_more_without_progress_is_refused_not_looped(stub: StubDistrict, tmp_path: Path,
                                                      clock: ManualClock) -> None:
     """A page that says "more" but does not move the cursor would be asked for again and
@@ -362,6 +366,9 @@ def test_wrong_types_are_protocol_errors_not_crashes(
     kiosk.close()
 
 
+@pytest.mark.expect_log(
+    r"could not record the clock check", r"could not record the sync failure",
+    r"database busy during sync")
 def test_the_daemon_survives_a_database_locked_for_too_long(
         district: LiveServer, tmp_path: Path, clock: ManualClock) -> None:
     """The app (or an operator's tool) may hold the write lock longer than busy_timeout: the

@@ -12,6 +12,8 @@ import sqlite3
 import subprocess
 from pathlib import Path
 
+import pytest
+
 from district.store import Store
 from kiosk.core import service_stops, sync_status
 from kiosk.core.ids import uuid7
@@ -61,6 +63,9 @@ def counts(store: Store) -> tuple[int, int, int]:
     return entries, conflicts, store.applied_seq("k1")
 
 
+@pytest.mark.expect_log(
+    r"holds this kiosk.s entries only up to sequence 4 \(put back to an older backup\?\): "
+    r"sending 3 entries again")
 def test_a_district_put_back_to_an_older_backup_gets_the_lost_entries_again(
         district_location: tuple[str, str], tmp_path: Path, clock: ManualClock) -> None:
     location, name = district_location

@@ -48,6 +48,7 @@ def assert_converged(kiosk: Kiosk, district: LiveServer) -> None:
 
 @pytest.mark.parametrize("fault", ["drop", "delay", "duplicate", "reset_after", "error500",
                                    "html", "truncated"])
+@pytest.mark.allow_log(r"refused .*: replayed nonce", r"sync round failed")
 def test_push_survives_fault(fault: str, district: LiveServer, proxy: FaultProxy,
                              tmp_path: Path, clock: ManualClock) -> None:
     kiosk = make_kiosk(tmp_path, "k1", district.store, proxy.url, clock)
@@ -77,6 +78,7 @@ def test_push_survives_fault(fault: str, district: LiveServer, proxy: FaultProxy
 
 
 @pytest.mark.parametrize("fault", ["html", "truncated", "reset_after", "error500"])
+@pytest.mark.allow_log(r"sync round failed")
 def test_pull_survives_fault(fault: str, district: LiveServer, proxy: FaultProxy,
                              tmp_path: Path, clock: ManualClock) -> None:
     kiosk = make_kiosk(tmp_path, "k1", district.store, proxy.url, clock, page_size=3)
@@ -89,6 +91,7 @@ def test_pull_survives_fault(fault: str, district: LiveServer, proxy: FaultProxy
     kiosk.close()
 
 
+@pytest.mark.allow_log(r"sync round failed")
 def test_lost_reply_after_commit_is_not_applied_twice(district: LiveServer, proxy: FaultProxy,
                                                       tmp_path: Path,
                                                       clock: ManualClock) -> None:
@@ -108,6 +111,7 @@ def test_lost_reply_after_commit_is_not_applied_twice(district: LiveServer, prox
     kiosk.close()
 
 
+@pytest.mark.allow_log(r"heartbeat not sent", r"refused .*: replayed nonce", r"sync round failed")
 def test_many_random_faults_converge(district: LiveServer, proxy: FaultProxy, tmp_path: Path,
                                      clock: ManualClock) -> None:
     import random

@@ -7,6 +7,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
+
 from kiosk.core import sync_status
 from kiosk.core.ids import uuid7
 from kiosk.core.models import CartLine, PresentedCard
@@ -21,6 +23,7 @@ def held(district: LiveServer) -> dict[str, int]:
         "SELECT account, SUM(balance) FROM balances GROUP BY account")}
 
 
+@pytest.mark.expect_log(r"district rejected entry", r"rejected: the void")
 def test_a_void_forged_into_the_outbox_moves_nothing(
         district: LiveServer, tmp_path: Path, clock: ManualClock) -> None:
     kiosk = make_kiosk(tmp_path, "k1", district.store, district.url, clock)

@@ -84,6 +84,7 @@ def test_heartbeat_arrives_with_the_kiosk_state(district: LiveServer, tmp_path: 
     kiosk.close()
 
 
+@pytest.mark.expect_log(r"refused .*: bad signature")
 def test_a_heartbeat_with_a_bad_signature_is_refused(district: LiveServer, tmp_path: Path,
                                                      clock: ManualClock) -> None:
     kiosk = make_kiosk(tmp_path, "k1", district.store, district.url, clock)
@@ -148,6 +149,7 @@ def test_a_kiosk_that_stops_sending_is_flagged_silent(
 
 
 @pytest.mark.parametrize("fault", ["error500", "drop", "html"])
+@pytest.mark.allow_log(r"heartbeat not sent")
 def test_a_failing_heartbeat_never_breaks_the_round(fault: str, district: LiveServer,
                                                     proxy: FaultProxy, tmp_path: Path,
                                                     clock: ManualClock) -> None:
@@ -168,6 +170,7 @@ def test_a_failing_heartbeat_never_breaks_the_round(fault: str, district: LiveSe
     kiosk.close()
 
 
+@pytest.mark.expect_log(r"sync round failed")
 def test_a_failed_round_still_sends_its_heartbeat(district: LiveServer, proxy: FaultProxy,
                                                   tmp_path: Path, clock: ManualClock) -> None:
     kiosk = make_kiosk(tmp_path, "k1", district.store, proxy.url, clock)
@@ -195,6 +198,7 @@ def test_a_broken_heartbeat_build_is_only_logged(district: LiveServer, tmp_path:
     kiosk.close()
 
 
+@pytest.mark.expect_log(r"kiosk may sell again", r"kiosk stops selling")
 def test_a_wrong_clock_and_a_kiosk_out_of_service_reach_the_district(
         district: LiveServer, tmp_path: Path, clock: ManualClock,
         capsys: pytest.CaptureFixture[str]) -> None:

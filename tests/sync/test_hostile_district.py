@@ -48,6 +48,7 @@ def kiosk_for(url: str, tmp_path: Path, clock: ManualClock, **sync: int) -> Kios
 
 @pytest.mark.parametrize("status", [301, 302, 303, 307, 308])
 @pytest.mark.parametrize("where", ["/v1/push", "/v1/changes"])
+@pytest.mark.expect_log(r"sync round failed")
 def test_a_redirect_is_a_failed_round_never_followed(
         status: int, where: str, other_host: HostileDistrict, tmp_path: Path,
         clock: ManualClock) -> None:
@@ -73,6 +74,7 @@ def test_a_redirect_is_a_failed_round_never_followed(
 
 
 @pytest.mark.parametrize("part", ["headers", "body"])
+@pytest.mark.allow_log(r"Failed to parse headers", r"sync round failed")
 def test_a_trickling_answer_cannot_hold_a_request(part: str, tmp_path: Path,
                                                  clock: ManualClock) -> None:
     """A byte every 20 ms never trips the 30 s read timeout; the whole answer would take
@@ -94,6 +96,9 @@ def test_a_trickling_answer_cannot_hold_a_request(part: str, tmp_path: Path,
     kiosk.close()
 
 
+# The fake district remembers nothing it was sent: its high-water is 0 on every round.
+@pytest.mark.allow_log(r"holds this kiosk.s entries only up to sequence 0 .*: sending \d+ entries")
+@pytest.mark.expect_log(r"sync round failed")
 def test_a_round_has_a_deadline_and_keeps_what_it_applied(tmp_path: Path,
                                                          clock: ManualClock) -> None:
     """Every page comes quickly enough on its own, but the district says "more" for 200
@@ -199,6 +204,7 @@ def test_a_number_or_name_out_of_range_refuses_the_page(
 
 
 @pytest.mark.parametrize("applied", [2**63, -1, "12", None])
+@pytest.mark.expect_log(r"sync round failed")
 def test_a_push_answer_out_of_range_acknowledges_nothing(
         applied: object, tmp_path: Path, clock: ManualClock) -> None:
     def district(asked: Asked) -> Reply:
@@ -239,6 +245,8 @@ def test_a_card_the_district_calls_operator_opens_nothing(tmp_path: Path, clock:
     kiosk.close()
 
 
+# The fake district remembers nothing it was sent: its high-water is 0 on every round.
+@pytest.mark.allow_log(r"holds this kiosk.s entries only up to sequence 0 .*: sending \d+ entries")
 def test_the_districts_clock_says_when_ours_is_wrong(tmp_path: Path, clock: ManualClock) -> None:
     """The kiosk reads the district's HTTP Date on every answer: an hour apart, it sells as
     if offline (the caps apply) and its heartbeat says the clock is wrong; once they agree

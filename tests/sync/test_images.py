@@ -40,6 +40,7 @@ def add_image(district: LiveServer, item_id: str, path: Path) -> int:
     return cmd_add_image(district.store, Args(item_id=item_id, file=str(path)))  # type: ignore[arg-type]
 
 
+@pytest.mark.expect_log(r"refused .*: unknown kiosk")
 def test_imported_pictures_reach_the_kiosk_by_hash(district: LiveServer, tmp_path: Path,
                                                    clock: ManualClock) -> None:
     kiosk = make_kiosk(tmp_path, "k1", district.store, district.url, clock)
@@ -69,6 +70,7 @@ def test_imported_pictures_reach_the_kiosk_by_hash(district: LiveServer, tmp_pat
     kiosk.close()
 
 
+@pytest.mark.expect_log(r"picture .* refused")
 def test_bad_pictures_are_refused_without_breaking_the_round(
         district: LiveServer, tmp_path: Path, clock: ManualClock) -> None:
     kiosk = make_kiosk(tmp_path, "k1", district.store, district.url, clock, max_image_kb=16)

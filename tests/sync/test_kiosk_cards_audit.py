@@ -101,6 +101,9 @@ def test_audit_rows_are_stored_per_kiosk(district: LiveServer, tmp_path: Path,
     b.close()
 
 
+@pytest.mark.expect_log(
+    r"already used with different content", r"rejected: audit row", r"rejected: card",
+    r"rejected: entry claims kiosk")
 def test_card_and_audit_entries_duplicate_conflict_and_foreign_kiosk(
         district: LiveServer, tmp_path: Path, clock: ManualClock) -> None:
     k1 = make_kiosk(tmp_path, "k1", district.store, district.url, clock)
@@ -138,6 +141,9 @@ def test_card_and_audit_entries_duplicate_conflict_and_foreign_kiosk(
     k1.close()
 
 
+@pytest.mark.expect_log(
+    r"rejected: card_id:", r"rejected: unknown card action",
+    r"rejected: volunteer_id: volunteer id")
 def test_card_entries_carry_card_ids_in_one_form(district: LiveServer, tmp_path: Path,
                                                  clock: ManualClock) -> None:
     """A pushed card id in another spelling reaches the card the reader knows; one that is no

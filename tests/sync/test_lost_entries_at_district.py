@@ -35,6 +35,8 @@ def reopen(kiosk: Kiosk, clock: ManualClock) -> tuple[Services, Daemon]:
                             config.sync)
 
 
+@pytest.mark.expect_log(r"kiosk stops selling")
+@pytest.mark.allow_log(r"heartbeat not sent", r"sync round failed")
 def test_entries_the_district_has_and_the_ledger_lost_stop_the_selling(
         district: LiveServer, tmp_path: Path, clock: ManualClock) -> None:
     kiosk = make_kiosk(tmp_path, "k1", district.store, district.url, clock)
@@ -76,6 +78,8 @@ def test_entries_the_district_has_and_the_ledger_lost_stop_the_selling(
     kiosk.transport.close()
 
 
+@pytest.mark.expect_log(r"kiosk stops selling")
+@pytest.mark.allow_log(r"heartbeat not sent", r"sync round failed")
 def test_a_new_database_under_a_used_kiosk_id_sells_nothing(
         district: LiveServer, tmp_path: Path, clock: ManualClock) -> None:
     """Re-provisioned with `kiosk-admin init` but the old kiosk id: its first sale would take

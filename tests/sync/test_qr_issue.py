@@ -126,6 +126,7 @@ def test_a_volunteer_without_a_qr_card_gets_a_new_one(
     a.close()
 
 
+@pytest.mark.expect_log(r"heartbeat not sent", r"sync round failed")
 def test_offline_the_request_waits_and_goes_out_when_the_network_is_back(
         issuing: LiveServer, tmp_path: Path, clock: ManualClock) -> None:
     a = make_kiosk(tmp_path, "k-a", issuing.store, issuing.url, clock, qr=DEMO_QR)
@@ -158,6 +159,8 @@ def test_a_lost_answer_asked_again_gets_the_same_token(
     a.close()
 
 
+@pytest.mark.expect_log(
+    r"district not offered QR card request", r"district refused QR card request")
 def test_refusals_are_kept_with_the_reason(
         issuing: LiveServer, district: LiveServer, tmp_path: Path, clock: ManualClock) -> None:
     # A blocked volunteer (blocked at the district after the kiosk's request).
@@ -179,6 +182,7 @@ def test_refusals_are_kept_with_the_reason(
     b.close()
 
 
+@pytest.mark.expect_log(r"unusable answer")
 def test_a_token_signed_with_another_key_is_not_kept(
         tmp_path: Path, clock: ManualClock) -> None:
     store = Store(tmp_path / "district.sqlite")

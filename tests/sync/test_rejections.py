@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from kiosk.core import ledger, sync_status
 from kiosk.core.ids import uuid7
 from kiosk.core.models import CartLine, PresentedCard
@@ -28,6 +30,7 @@ def server_orders(district: LiveServer) -> set[str]:
     return {r[0] for r in district.store.query("SELECT order_id FROM orders")}
 
 
+@pytest.mark.expect_log(r"already used with different content", r"district rejected entry")
 def test_an_entry_id_taken_by_another_kiosk_does_not_wedge_the_push(
         district: LiveServer, tmp_path: Path, clock: ManualClock) -> None:
     k1 = make_kiosk(tmp_path, "k1", district.store, district.url, clock)
@@ -53,6 +56,7 @@ def test_an_entry_id_taken_by_another_kiosk_does_not_wedge_the_push(
     k2.close()
 
 
+@pytest.mark.expect_log(r"district rejected entry", r"rejected: transfer id")
 def test_a_rejected_sale_does_not_leave_the_kiosk_balance_apart(
         district: LiveServer, tmp_path: Path, clock: ManualClock) -> None:
     k1 = make_kiosk(tmp_path, "k1", district.store, district.url, clock)

@@ -69,6 +69,7 @@ def tls_district(tmp_path: Path) -> Iterator[tuple[Store, str, Path]]:
     thread.join(timeout=30)
 
 
+@pytest.mark.expect_log(r"heartbeat not sent", r"sync round failed")
 def test_https_with_the_ca_file_works_and_without_it_is_refused(
         tls_district: tuple[Store, str, Path], tmp_path: Path, clock: ManualClock) -> None:
     store, url, ca_file = tls_district

@@ -123,7 +123,9 @@ def touchscreen_factory(shop: Services, clock: ManualClock, qtbot: QtBot, voice_
                                                      cache_dir=str(voice_cache)))
 
     def make(size: tuple[int, int] = (1920, 1080), synced: bool = True,
-             printer_timeout: int = 20) -> Touchscreen:
+             printer_timeout: int = 20, shown: bool = True) -> Touchscreen:
+        """A kiosk on the start screen; ``shown=False`` leaves showing it to the test (as the
+        app does with ``show_kiosk``)."""
         if synced:
             mark_synced(shop, clock.now())
         reader = SimulatedCardReader("test reader")
@@ -134,11 +136,13 @@ def touchscreen_factory(shop: Services, clock: ManualClock, qtbot: QtBot, voice_
         kiosk = build_kiosk(shop, printer, [reader], size=size, player=player)
         assert kiosk.window is not None
         qtbot.addWidget(kiosk.window)
-        kiosk.window.show()
+        if shown:
+            kiosk.window.show()
         kiosk.start_devices()
         screen = Touchscreen(kiosk, kiosk.window, reader, paper, printer, shop, clock, qtbot,
                              player)
-        screen.wait_for(Screen.IDLE)
+        if shown:
+            screen.wait_for(Screen.IDLE)
         made.append(screen)
         return screen
 

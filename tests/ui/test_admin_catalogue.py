@@ -165,6 +165,8 @@ def test_register_a_new_card_by_tapping_it(touch: Touchscreen) -> None:
     assert audit_actions(touch) == before
 
 
+@pytest.mark.expect_log(
+    r"could not print the receipt", r"could not read the paper status", r"not printed")
 def test_test_print_from_the_health_screen(touch: Touchscreen) -> None:
     sign_in_by_card(touch)
     screen = open_screen(touch, "health")

@@ -111,6 +111,7 @@ def test_issue_a_qr_card_and_it_prints_when_the_district_answers(
     daemon.transport.close()  # type: ignore[attr-defined]
 
 
+@pytest.mark.expect_log(r"could not print: .*: not reachable")
 def test_a_card_that_did_not_print_can_be_printed_later(
         touch: Touchscreen, district: LiveServer, clock: ManualClock) -> None:
     daemon = daemon_for(touch, district, clock)

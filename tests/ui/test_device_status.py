@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from kiosk.core import device_status
 from kiosk.core.devices import DeviceLost
 from kiosk.core.session_flow import Screen
@@ -14,6 +16,7 @@ def states(touch: Touchscreen) -> dict[str, tuple[str, str | None]]:
     return {d.device: (d.status, d.detail) for d in device_status.latest(touch.services.conn)}
 
 
+@pytest.mark.expect_log(r"^device test reader lost: unplugged$")
 def test_reader_found_and_lost_are_recorded(touch: Touchscreen) -> None:
     reader = device_status.reader("test reader")
     touch.qtbot.waitUntil(lambda: states(touch).get(reader) == ("ok", None), timeout=WAIT_MS)
@@ -22,6 +25,8 @@ def test_reader_found_and_lost_are_recorded(touch: Touchscreen) -> None:
                           timeout=WAIT_MS)
 
 
+@pytest.mark.expect_log(r"could not print the receipt: .*: not reachable",
+                        r"receipt for order \S+ not printed: .*: not reachable")
 def test_print_outcomes_are_recorded(touch: Touchscreen) -> None:
     touch.paper.refuse()  # printer switched off
     touch.tap(ZHANG)

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+import pytest
+
 from kiosk.core import audit, order_search
 from kiosk.core.models import CartLine, PresentedCard
 from kiosk.core.printing import last_print
@@ -33,6 +35,8 @@ def stuck(touch: Touchscreen, press: Callable[[], None]) -> None:
     touch.qtbot.waitUntil(lambda: len(touch.paper.jobs) > jobs, timeout=WAIT_MS)
 
 
+@pytest.mark.expect_log(r"could not print the receipt: .*: connection lost mid-job",
+                        r"receipt for order stuck-sale not printed: .*: connection lost mid-job")
 def test_a_stuck_reprint_holds_no_operator_work_behind_it(
         touchscreen_factory: Callable[..., Touchscreen]) -> None:
     touch = touchscreen_factory(printer_timeout=120)   # far beyond WAIT_MS
@@ -57,6 +61,10 @@ def test_a_stuck_reprint_holds_no_operator_work_behind_it(
     assert outcome is not None and outcome[0] == "failed"
 
 
+@pytest.mark.expect_log(r"could not print the receipt: .*: connection lost mid-job",
+                        r"receipt for order TEST-PRINT not printed: .*: connection lost mid-job")
+# (The printer is gone when the panel next asks for the paper.)
+@pytest.mark.allow_log(r"could not read the paper status: .*: not reachable")
 def test_a_stuck_test_page_holds_no_operator_work_behind_it(
         touchscreen_factory: Callable[..., Touchscreen]) -> None:
     touch = touchscreen_factory(printer_timeout=120)

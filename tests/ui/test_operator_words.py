@@ -4,6 +4,8 @@ finger picks is a full touch target."""
 
 from __future__ import annotations
 
+import pytest
+
 from kiosk.core import audit, stock
 from kiosk.core.audit import AuditEntry
 from kiosk.core.devices import DeviceLost
@@ -60,6 +62,7 @@ def test_the_audit_log_names_goods_and_people(touch: Touchscreen) -> None:
     assert min(heights) >= 60
 
 
+@pytest.mark.expect_log(r"^device camera /dev/video0 lost: not plugged in$")
 def test_devices_are_named_by_what_they_are(touch: Touchscreen) -> None:
     touch.kiosk.bridge(DeviceLost("camera /dev/video0", "not plugged in"))
     sign_in_by_card(touch)

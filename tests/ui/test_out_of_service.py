@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from kiosk.core import service_stops
 from kiosk.core.session_flow import Screen
 from kiosk.ui.screens.cart import CartScreen
@@ -17,6 +19,7 @@ from tests.ui.test_volunteer_flow import open_catalogue, pay
 OUT_OF_SERVICE = "本机暂停服务，请联系工作人员。"
 
 
+@pytest.mark.expect_log(r"^RunCheckout: .*the database cannot be written")
 def test_a_sale_the_disk_refuses_says_out_of_service(touch: Touchscreen,
                                                      tmp_path: Path) -> None:
     """The disk went read-only under a running kiosk (SQLite answers SQLITE_READONLY, as it
@@ -41,6 +44,7 @@ def test_a_sale_the_disk_refuses_says_out_of_service(touch: Touchscreen,
     assert conn.execute("SELECT COUNT(*) FROM orders").fetchone()[0] == 0   # nothing sold
 
 
+@pytest.mark.expect_log(r"^kiosk stops selling \(ledger_audit\)")
 def test_a_stopped_kiosk_says_so_at_the_tap(touch: Touchscreen, tmp_path: Path) -> None:
     quiet(touch)
     service_stops.stop(touch.services.conn, service_stops.LEDGER_AUDIT, "a damaged row",

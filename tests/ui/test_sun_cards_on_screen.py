@@ -5,6 +5,8 @@ simulated one (its events are what tests/hardware checks through pcscd)."""
 
 from __future__ import annotations
 
+import pytest
+
 from kiosk.core import sun_taps
 from kiosk.core.devices import CardPresented, CardRejected
 from kiosk.core.errors import SunCheckFailed
@@ -33,6 +35,7 @@ def back_to_idle(touch: Touchscreen) -> None:
     touch.wait_for(Screen.IDLE)
 
 
+@pytest.mark.expect_log(r"^card refused: card_not_genuine", r"^card refused: sun_replayed")
 def test_volunteer_taps_replay_and_copy(touch: Touchscreen) -> None:
     make_sun(touch)
     signed_tap(touch, ZHANG, 3)
@@ -51,6 +54,7 @@ def test_volunteer_taps_replay_and_copy(touch: Touchscreen) -> None:
     assert codes == ["card_not_genuine", "sun_replayed"]
 
 
+@pytest.mark.expect_log(r"^card refused: sun_check_failed .*SDMMAC does not match")
 def test_a_forged_card_is_refused_and_kept_for_the_district(touch: Touchscreen) -> None:
     touch.reader.inject(CardRejected(kind="nfc", source="test reader", error=SunCheckFailed(
         card_id="04EEEEEEEEEEEE", detail="SDMMAC does not match")))
@@ -61,6 +65,7 @@ def test_a_forged_card_is_refused_and_kept_for_the_district(touch: Touchscreen) 
         ("04EEEEEEEEEEEE", "sun_check_failed", "test reader")]
 
 
+@pytest.mark.expect_log(r"^card refused: sun_check_failed .*tag byte 00")
 def test_operator_registers_a_signed_card_and_sees_the_kind(touch: Touchscreen) -> None:
     sign_in_by_card(touch)
     screen = open_screen(touch, "cards")

@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+import pytest
+
 from kiosk.core.models import PresentedCard
 from kiosk.core.printing import last_print
 from kiosk.core.receipt_text import short_order_id
@@ -160,6 +162,8 @@ def test_the_next_card_on_the_success_screen_waits_its_turn(touch: Touchscreen) 
     assert not touch.window.top.speaker.isChecked()
 
 
+@pytest.mark.expect_log(r"could not print the receipt: .*: the printer stopped responding",
+                        r"receipt for order \S+ not printed: .*: the printer stopped responding")
 def test_cards_and_codes_while_the_sale_commits_are_not_lost(
         touchscreen_factory: Callable[..., Touchscreen]) -> None:
     """A stuck printer keeps the sale committing for a while: a stray barcode then is a note
@@ -237,6 +241,8 @@ def test_offline_caps_are_shown_before_the_final_confirm(
     assert colour == "#ffffff"
 
 
+@pytest.mark.expect_log(r"could not print the receipt: .*: out of paper",
+                        r"receipt for order \S+ not printed: .*: out of paper")
 def test_paper_out_says_what_to_do_and_the_next_visitor_is_told(touch: Touchscreen) -> None:
     touch.paper.paper = PAPER_OUT
     touch.tap(ZHANG)

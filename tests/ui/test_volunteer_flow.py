@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import threading
 
+import pytest
+
 from kiosk.core import cards, families, stock
 from kiosk.core.db import write_transaction
 from kiosk.core.models import PresentedCard
@@ -231,6 +233,8 @@ def test_still_here_button_keeps_the_cart(touch: Touchscreen) -> None:
     assert touch.kiosk.controller.state.cart.quantity_of("soap") == 1
 
 
+@pytest.mark.expect_log(r"could not print the receipt: .*: not reachable",
+                        r"receipt for order \S+ not printed: .*: not reachable")
 def test_printer_problem_explained_calmly_and_the_sale_stands(touch: Touchscreen) -> None:
     touch.paper.refuse()  # printer switched off
     touch.tap(ZHANG)

@@ -78,6 +78,9 @@ def form(qtbot: QtBot) -> Form:
     clicks: list[str] = []
     button.clicked.connect(lambda: clicks.append("clicked"))
     qtbot.addWidget(window)
+    # Laid out before it shows, as the kiosk's window is: a window whose layout first sets
+    # its minimum size once shown passes that on to the platform, which offscreen cannot.
+    window.adjustSize()
     window.show()
     qtbot.waitExposed(window)
     return window, field, button, clicks
