@@ -72,6 +72,7 @@ def test_concurrent_pushes_and_credits_all_land_once(store: Store) -> None:
     assert len(ids) == len(set(ids))
 
 
+@pytest.mark.expect_log(r"^kiosk k1 seq 1 rejected: order o-race is already recorded$")
 def test_a_key_clash_at_the_pipelined_write_runs_the_batch_again(store: Store) -> None:
     """Another writer commits an order id while a push that read it as free is writing it: the
     push's pipelined INSERT fails on the unique key (psycopg's own error, past SQLAlchemy),
