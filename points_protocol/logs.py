@@ -56,12 +56,15 @@ def _is_path(run: str) -> bool:
 
 
 def _looks_secret(run: str) -> bool:
-    """Random base64 of 40+ characters has digits and both cases; words do not. A hex digest
-    or UUID (an idempotency key, an entry id) is not a secret, nor an absolute path."""
+    """Random base64 of 40+ characters has both cases and digits or many capitals (~40 %);
+    words and CamelCase names have no digits and few capitals. A hex digest or UUID (an
+    idempotency key, an entry id) is not a secret, nor an absolute path. Digits alone are not
+    enough: one 88-character signature in a few million has none."""
     if _HEX.fullmatch(run.rstrip("=")) or _is_path(run):
         return False
-    return (any(c.isdigit() for c in run) and any(c.isupper() for c in run)
-            and any(c.islower() for c in run))
+    if not (any(c.isupper() for c in run) and any(c.islower() for c in run)):
+        return False
+    return any(c.isdigit() for c in run) or sum(c.isupper() for c in run) >= len(run) * 0.25
 
 
 def redact(text: str) -> str:

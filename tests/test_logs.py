@@ -176,5 +176,10 @@ def test_base64_starting_with_a_slash_is_still_redacted_and_paths_are_kept() -> 
     no_plus = ("/MV4amlNAEgzUHBSOjHsKTCZFh9XoiyqJxlAv3KSAQsA3Ll7TK48L/"
                "uBDomkOYGyl8oMjLMdAGoZBowH9LZjDQ")
     assert no_plus not in redact(f"sig {no_plus}")
+    no_digit = ("XAHgcx/kcXs/tIGqnbXmKhQjzAxH+WgVzjUpjWP+xLZy+vZIjiTLoeXaONOF/PSwlMLoHoVkaGP"
+                "rOCpTyOClDA==")   # a real signature without a digit, which the sample drew once
+    assert no_digit not in redact(f"sig {no_digit}")
     path = "/var/lib/points-kiosk/backups/kiosk-demo-kiosk-01-20261130T0200Z"
     assert redact(f"wrote {path}") == f"wrote {path}"
+    name = "SessionFlowStillThereOverlayBaseForTheKiosk"   # a long CamelCase name is kept
+    assert redact(f"class {name}") == f"class {name}"
