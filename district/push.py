@@ -33,7 +33,6 @@ from district import entry_checks, ledger, push_entries, sun_sync
 from district.batch import BatchRecords, SaleRecord
 from district.db import tables as t
 from district.db.engine import Database
-from district.db.upsert import insert_ignore
 from district.entry_checks import Flags, Policy
 from district.entry_shapes import (
     AlertFact,
@@ -49,6 +48,7 @@ from district.entry_shapes import (
 from district.families import pool
 from district.feed import mark_changed_and_commit
 from district.overspend import check_shortfall, shop_day
+from district.push_opening import BatchConflict, UnknownKiosk, open_postgres, record_batch
 from district.vouchers import in_push as vouchers
 from points_protocol import ids
 from points_protocol.errors import Invalid
@@ -66,14 +66,6 @@ class PushEntry:
     kind: str
     kiosk_id: str
     payload: Any
-
-
-class UnknownKiosk(Exception):
-    pass
-
-
-class BatchConflict(Exception):
-    """The idempotency key was used before for another batch (409); nothing was written."""
 
 
 def payload_hash(kind: str, payload: Any) -> str:
@@ -127,7 +119,7 @@ def push(db: Database, kiosk_id: str, idempotency_key: str, body_hash: str,
                  [v for v in (_volunteer(e) for e in ordered) if v is not None],
                  [f for f in facts.values() if not isinstance(f, EntryRejected)])
         if conn.dialect.name == "postgresql":
-            applied_seq, partners = _open_postgres(records, needs, kiosk_id=kiosk_id,
+            applied_seq, partners = open_postgres(records, needs, kiosk_id=kiosk_id,
                                                    key=idempotency_key, body_hash=body_hash,
                                                    now=now)
         else:
@@ -135,7 +127,7 @@ def push(db: Database, kiosk_id: str, idempotency_key: str, body_hash: str,
                                .with_for_update()).first()
             if row is None:
                 raise UnknownKiosk(kiosk_id)
-            _record_batch(conn, kiosk_id, idempotency_key, body_hash, now)
+            record_batch(conn, kiosk_id, idempotency_key, body_hash, now)
             records.load(*needs)
             applied_seq = int(row.applied_seq)
             partners = vouchers.partners_for(conn, needs[2])
@@ -164,41 +156,6 @@ def push(db: Database, kiosk_id: str, idempotency_key: str, body_hash: str,
         return batch.applied, results
 
     return db.run_write(work, retry_integrity=True)
-
-
-def _open_postgres(records: BatchRecords, needs: tuple[list[str], list[str], list[Fact]], *,
-                   kiosk_id: str, key: str, body_hash: str, now: datetime
-                   ) -> tuple[int, dict[str, str | None]]:
-    """The kiosk's lock, its batch's idempotency key and the batch's reads (its voucher items'
-    partners too) in one round trip (BEGIN included): the statements of SQLite's path, the
-    kiosk's lock first. Returns the kiosk's applied sequence and the items' partners."""
-    found = records.load(*needs, ahead={
-        "kiosk": ("SELECT applied_seq FROM kiosks WHERE id = %s FOR UPDATE", (kiosk_id,)),
-        "new_key": ("INSERT INTO push_batches (idempotency_key, kiosk_id, body_hash, at) "
-                    "VALUES (%s, %s, %s, %s) ON CONFLICT (idempotency_key) DO NOTHING",
-                    (key, kiosk_id, body_hash, now.isoformat())),
-        # This transaction's own row if the key is new, else the one stored before.
-        "key": ("SELECT kiosk_id, body_hash FROM push_batches WHERE idempotency_key = %s",
-                (key,)),
-        "partners": (vouchers.PARTNERS_POSTGRES, (vouchers.sale_items(needs[2]),))})
-    if not found["kiosk"]:
-        raise UnknownKiosk(kiosk_id)
-    if tuple(found["key"][0]) != (kiosk_id, body_hash):
-        raise BatchConflict("idempotency key reused with a different batch")
-    return int(found["kiosk"][0][0]), vouchers.partners_from(found["partners"])
-
-
-def _record_batch(conn: Connection, kiosk_id: str, key: str, body_hash: str,
-                  now: datetime) -> None:
-    # One statement for a new key (the usual case), a second read only for a key seen before.
-    if insert_ignore(conn, t.push_batches, {"idempotency_key": key, "kiosk_id": kiosk_id,
-                                            "body_hash": body_hash, "at": now.isoformat()},
-                     ("idempotency_key",)):
-        return
-    known = conn.execute(select(t.push_batches.c.kiosk_id, t.push_batches.c.body_hash)
-                         .where(t.push_batches.c.idempotency_key == key)).one()
-    if (known.kiosk_id, known.body_hash) != (kiosk_id, body_hash):
-        raise BatchConflict("idempotency key reused with a different batch")
 
 
 def _one(batch: _Batch, entry: PushEntry, fact: Fact | EntryRejected) -> EntryResult:
