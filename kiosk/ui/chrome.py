@@ -11,7 +11,7 @@ from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QVBoxLayout, QWidget
 
 from kiosk.core.session_flow import FlowState, KeepVisit, SwitchCard, Touch
-from kiosk.ui.widgets import UiContext, button, label, picture
+from kiosk.ui.widgets import UiContext, button, cover_parent, label, picture
 
 
 class TopBar(QFrame):
@@ -88,11 +88,7 @@ class Overlay(QWidget):
 
     def cover(self) -> None:
         """Over the whole of the screen under it, on top."""
-        parent = self.parentWidget()
-        if parent is not None:
-            self.setGeometry(parent.rect())
-        self.show()
-        self.raise_()
+        cover_parent(self)
 
 
 class StillThere(Overlay):

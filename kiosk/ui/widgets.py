@@ -224,3 +224,12 @@ def clear_layout(layout: QLayout) -> None:
             widget.deleteLater()
         elif child is not None and (inner := child.layout()) is not None:
             clear_layout(inner)
+
+
+def cover_parent(widget: QWidget) -> None:
+    """Show ``widget`` over the whole of its parent, on top (an overlay, the operator panel)."""
+    parent = widget.parentWidget()
+    if parent is not None:
+        widget.setGeometry(parent.rect())
+    widget.show()
+    widget.raise_()

@@ -23,7 +23,7 @@ from kiosk.ui.admin.base import AdminContext, AdminScreen, clicked
 from kiosk.ui.admin.pin_pad import PinPadScreen
 from kiosk.ui.keyboard import OnScreenKeyboard, input_method_enabled
 from kiosk.ui.theme import PAPER, Metrics
-from kiosk.ui.widgets import ASSETS, button, kinetic_scroll_area, label
+from kiosk.ui.widgets import ASSETS, button, cover_parent, kinetic_scroll_area, label
 
 
 def roomy(screen: QWidget, m: Metrics) -> None:
@@ -160,11 +160,8 @@ class AdminPanel(QFrame):
         self.keyboard = OnScreenKeyboard(ASSETS / "ui" / "keyboard.qml", self)
 
     def cover(self) -> None:
-        parent = self.parentWidget()
-        if parent is not None:
-            self.setGeometry(parent.rect())
-        self.show()
-        self.raise_()
+        """Over the whole of the screen under it, on top."""
+        cover_parent(self)
 
     def show_pin_pad(self) -> None:
         self.retranslate()
