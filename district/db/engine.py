@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import logging
 import re
+import sqlite3
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -70,8 +71,28 @@ def _sqlite_preflight(path: Path) -> None:
     if not path.exists() or path.stat().st_size == 0:
         return
     with open(path, "rb") as fh:
-        if fh.read(16) != _SQLITE_MAGIC:
-            raise DatabaseRefused(f"{path} is not an SQLite database (unknown bytes)")
+        header = fh.read(20)
+    if header[:16] != _SQLITE_MAGIC:
+        raise DatabaseRefused(f"{path} is not an SQLite database (unknown bytes)")
+    if header[18:20] == b"\x01\x01":
+        _refuse_unversioned_file(path)
+
+
+def _refuse_unversioned_file(path: Path) -> None:
+    """A file still in rollback-journal mode is looked at read-only first: opening it for use
+    switches it to WAL, a write a foreign file must not get. (A WAL file is already one; a
+    district file always is.) Any doubt is left to the full check that follows."""
+    try:
+        conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+        try:
+            present = {r[0] for r in conn.execute(
+                "SELECT name FROM sqlite_master WHERE type = 'table'")}
+        finally:
+            conn.close()
+    except sqlite3.Error:
+        return
+    if present and "alembic_version" not in present:
+        migrate.refuse_unversioned(present, str(path))
 
 
 def _sqlite_engine(path: Path, synchronous: str = "FULL") -> Engine:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 from pathlib import Path
+from typing import NoReturn
 
 from alembic import command
 from alembic.config import Config
@@ -24,6 +25,9 @@ logging.getLogger("alembic").setLevel(logging.WARNING)
 
 MIGRATIONS = Path(__file__).resolve().parent.parent / "migrations"
 _KIOSK_TABLES = {"outbox", "sync_status", "balance_snapshots"}
+# The first district store (before Alembic) had these and no revision table. Its entries were
+# applied unchecked (issue 11), so it is not upgraded in place: it is named for what it is.
+_FIRST_STORE_TABLES = {"kiosks", "transfers", "entries", "push_batches"}
 
 
 def _config(conn: Connection) -> Config:
@@ -44,15 +48,25 @@ def current_revision(conn: Connection) -> str | None:
     return MigrationContext.configure(conn).get_current_revision()
 
 
+def refuse_unversioned(present: set[str], name: str) -> NoReturn:
+    """Refuse a database that has tables but no schema revision, saying what it is."""
+    if present & _KIOSK_TABLES:
+        raise DatabaseRefused(f"{name} is a kiosk's database, not a district database")
+    if present >= _FIRST_STORE_TABLES:
+        raise DatabaseRefused(f"{name} was written by the first kiosk-district, before "
+                              "schema versions, and cannot be upgraded: keep it, run init "
+                              "on a new database and import volunteers, cards and the "
+                              "catalogue again")
+    shown = ", ".join(sorted(present)[:4])
+    raise DatabaseRefused(f"{name} is not a district database (it has tables {shown})")
+
+
 def check_and_upgrade(conn: Connection, name: str, *, create: bool) -> None:
     present = set(inspect(conn).get_table_names())
     revision = current_revision(conn) if "alembic_version" in present else None
     if revision is None:
-        if present & _KIOSK_TABLES:
-            raise DatabaseRefused(f"{name} is a kiosk's database, not a district database")
         if present:
-            shown = ", ".join(sorted(present)[:4])
-            raise DatabaseRefused(f"{name} is not a district database (it has tables {shown})")
+            refuse_unversioned(present, name)
         if not create:
             raise DatabaseRefused(f"{name} holds no district database yet (run init)")
     else:

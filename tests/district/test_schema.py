@@ -69,7 +69,26 @@ def test_a_foreign_database_is_refused(tmp_path: Path,
     with sqlite3.connect(db) as conn:
         conn.execute("CREATE TABLE recipes (name TEXT)")
     conn.close()
+    before = db.read_bytes()
     assert "not a district database" in refusal(tmp_path, db, capsys)
+    assert db.read_bytes() == before        # not even switched to WAL
+
+
+def test_the_first_district_store_is_named_as_such(tmp_path: Path,
+                                                  capsys: pytest.CaptureFixture[str]) -> None:
+    """A district file from before schema versions (its tables, no alembic_version) is told
+    apart from a foreign database, and left as it was."""
+    import sqlite3
+
+    db = tmp_path / "district.sqlite"
+    with sqlite3.connect(db) as conn:
+        for table in ("kiosks", "volunteers", "transfers", "entries", "push_batches"):
+            conn.execute(f"CREATE TABLE {table} (id TEXT PRIMARY KEY)")
+    conn.close()
+    before = db.read_bytes()
+    err = refusal(tmp_path, db, capsys)
+    assert "first kiosk-district" in err and "run init" in err
+    assert db.read_bytes() == before
 
 
 def test_a_newer_schema_is_refused_on_both_engines(district_location: tuple[str, str]) -> None:
