@@ -65,10 +65,13 @@ def test_a_foreign_database_is_not_turned_into_a_ledger(tmp_path: Path) -> None:
     conn = sqlite3.connect(other)
     conn.execute("CREATE TABLE photos (name TEXT)")
     conn.close()
+    before = other.read_bytes()
     for command in (["stock"], ["init"]):
         out = run(tmp_path, other, "kiosk.cli.admin", *command)
         one_clear_line(out, "not a kiosk's")
-    assert sqlite3.connect(other).execute("PRAGMA user_version").fetchone()[0] == 0
+    # Left exactly as it was: not migrated, not even switched to WAL, no -wal/-shm beside it.
+    assert other.read_bytes() == before
+    assert sorted(p.name for p in tmp_path.glob("photos.sqlite*")) == ["photos.sqlite"]
 
 
 @pytest.mark.parametrize("command", [["--once"], ["status"], ["now"]], ids=lambda c: c[0])

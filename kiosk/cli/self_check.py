@@ -24,7 +24,7 @@ from kiosk.cli import access_checks
 from kiosk.cli.backup_commands import backup_dir
 from kiosk.config import Config
 from kiosk.core import backup, continuity, ledger_audit, schema, service_stops
-from kiosk.core.db import DatabaseNotFoundError, check_file, integrity_problems
+from kiosk.core.db import DatabaseNotFoundError, check_file, integrity_problems, readonly_uri
 from kiosk.core.ledger import bound_kiosk
 
 Check = tuple[str, str, str]  # (status, name, detail)
@@ -41,7 +41,7 @@ def check_database(config: Config, quick: bool) -> Iterator[Check]:
         yield "FAIL", "database", str(exc)
         return
     try:
-        conn = sqlite3.connect(backup.readonly_uri(path), uri=True, timeout=5)
+        conn = sqlite3.connect(readonly_uri(path), uri=True, timeout=5)
     except sqlite3.Error as exc:
         yield "FAIL", "database", f"{path} cannot be opened: {exc}"
         return

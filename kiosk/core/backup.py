@@ -25,11 +25,10 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from urllib.parse import quote
 
 from kiosk.core import ledger_audit, outbox, schema, shared_files
 from kiosk.core.clock import to_db
-from kiosk.core.db import DatabaseError, nearly_full, storage_error
+from kiosk.core.db import DatabaseError, nearly_full, readonly_uri, storage_error
 
 SUFFIX = ".sqlite"
 _STAMP = "%Y%m%dT%H%M%SZ"
@@ -63,11 +62,6 @@ class BackupFile:
     path: Path
     kiosk_id: str
     taken_at: datetime
-
-
-def readonly_uri(path: Path) -> str:
-    """An SQLite URI that opens ``path`` read-only (any character in the path is safe)."""
-    return f"file:{quote(str(path))}?mode=ro"
 
 
 def safe_name(kiosk_id: str) -> str:

@@ -20,6 +20,7 @@ import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from urllib.parse import quote
 
 from kiosk.core import schema, shared_files
 
@@ -306,6 +307,34 @@ def _check_kiosk_database(conn: sqlite3.Connection, path: Path) -> None:
                                     "schema); check [database] path or --database")
 
 
+def readonly_uri(path: Path) -> str:
+    """An SQLite URI that opens ``path`` read-only (any character in the path is safe)."""
+    return f"file:{quote(str(path))}?mode=ro"
+
+
+def _refuse_foreign_read_only(path: Path) -> None:
+    """Look at a file still in rollback-journal mode read-only before opening it for use:
+    :func:`connect` switches a database to WAL, a write another program's file must not get
+    just for being refused. (A kiosk's ledger is always WAL already.) Whatever cannot be read
+    here is left to the full checks in :func:`open_database`."""
+    if str(path) == ":memory:" or not path.is_file():
+        return
+    with open(path, "rb") as fh:
+        header = fh.read(20)
+    if header[:16] != b"SQLite format 3\x00" or header[18:20] != b"\x01\x01":
+        return
+    try:
+        conn = sqlite3.connect(readonly_uri(path), uri=True)
+    except sqlite3.Error:
+        return
+    try:
+        _check_kiosk_database(conn, path)
+    except sqlite3.Error:
+        return
+    finally:
+        conn.close()
+
+
 def open_database(path: Path | str, *, busy_timeout_ms: int = 5000,
                   startup_check: str = "quick", cache_mb: int = 32,
                   create: bool = False) -> sqlite3.Connection:
@@ -320,6 +349,7 @@ def open_database(path: Path | str, *, busy_timeout_ms: int = 5000,
     in_memory = str(path) == ":memory:"
     try:
         check_file(path, create=create)
+        _refuse_foreign_read_only(path)
         if not in_memory:
             shared_files.prepare_database(path)
             _check_writable(path)
