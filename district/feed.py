@@ -1,11 +1,12 @@
 """The change feed (``GET /v1/changes``): what changed, one row per entity, in commit order.
 
-Every transaction that changes a volunteer, card, balance, item or setting moves that entity's
-``changes`` row to a new id at its very end (:func:`mark_changed`). Ids must be handed out in
-commit order, or a kiosk's cursor could pass an id whose transaction is still in flight and
-never see it. SQLite has one writer, so this holds by itself. On PostgreSQL the ids are taken
-under a transaction-scoped advisory lock that is held until the commit: the only point where
-pushes from different kiosks wait for each other, and only for the last insert and the commit.
+Every transaction that changes a volunteer, card, balance, item, setting, SUN counter, voucher
+or family moves that entity's ``changes`` row to a new id at its very end
+(:func:`mark_changed`). Ids must be handed out in commit order, or a kiosk's cursor could pass
+an id whose transaction is still in flight and never see it. SQLite has one writer, so this
+holds by itself. On PostgreSQL the ids are taken under a transaction-scoped advisory lock that
+is held until the commit: the only point where pushes from different kiosks wait for each
+other, and only for the last insert and the commit.
 
 A page is read in one snapshot; each engine writes the page's JSON itself (SQLite's
 ``json_group_array``, PostgreSQL's ``json_agg``): a first sync of a district is ~1.35 million
