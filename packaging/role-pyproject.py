@@ -18,11 +18,11 @@ import sys
 import tomllib
 from pathlib import Path
 
-# Role -> (Python packages, console scripts). The district still imports parts of the kiosk
-# package (config, core, signing) until the shared protocol package replaces them.
+# Role -> (Python packages, console scripts). What both share is points_protocol; the district
+# imports nothing of the kiosk (tests/test_imports.py), so it does not ship it either.
 ROLES = {
     "kiosk": (["kiosk*", "points_protocol*"], ["kiosk", "kiosk-admin", "kiosk-sync"]),
-    "district": (["district*", "points_protocol*", "kiosk*"], ["kiosk-district"]),
+    "district": (["district*", "points_protocol*"], ["kiosk-district"]),
 }
 
 

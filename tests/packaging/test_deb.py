@@ -255,6 +255,9 @@ def test_district_package(district: Built, tmp_path: Path) -> None:
                  f".{district.venv}/bin/kiosk-district"):
         assert path in paths, path
     assert not [p for p in paths if "/PySide6/" in p or "/cv2/" in p]  # no touchscreen
+    site = f".{district.venv}/lib/python3.11/site-packages/"
+    assert not [p for p in paths if p.startswith(site + "kiosk/")]    # nor the kiosk's code
+    assert f"{site}points_protocol/signing.py" in paths
     assert not [p for p in paths if p.startswith(f".{district.venv}/bin/kiosk-")
                 and not p.endswith("kiosk-district")]
     info = dpkg_deb("-I", str(district.deb))
