@@ -27,13 +27,12 @@ from kiosk.core.devices import CardSource, ReceiptPrinter
 from kiosk.core.ledger import WrongKioskError
 from kiosk.core.session_flow import FlowTiming, PrinterChecked, SessionFlow
 from kiosk.core.sun_cards import SunVerifier
-from kiosk.core.tokens import TokenVerifier
 from kiosk.hardware.simulated import SimulatedCardReader, TextFilePrinter
 from kiosk.hardware.speech import EspeakRenderer
 from kiosk.operations.operator_printing import OperatorPrinting
 from kiosk.operations.operator_work import OperatorWork, PhotoCamera
 from kiosk.operations.session_work import SessionWork
-from kiosk.services import Services, build, pin_policy
+from kiosk.services import Services, build, pin_policy, qr_verifier
 from kiosk.ui.admin.gate import AdminGate
 from kiosk.ui.controller import SessionController
 from kiosk.ui.demo_panel import DEMO_QR_SETTINGS, DemoPanel
@@ -185,9 +184,7 @@ def real_devices(config: Config, clock: Clock) -> tuple[ReceiptPrinter, list[Car
         keys = config.nfc.sun_keys_path(config.base_dir)
         sources.append(PcscCardReader(config.nfc.reader, retry_seconds=config.nfc.retry_seconds,
                                       sun=SunVerifier.from_file(keys) if keys else None))
-    verifier = TokenVerifier.from_settings(
-        config.qr.public_key, config.qr.district_id, clock, base_dir=config.base_dir,
-        max_length=config.qr.max_token_length)
+    verifier = qr_verifier(config, clock)
     if verifier is not None:
         camera = camera_from_config(config, verifier.card_event)
         if camera is not None:
@@ -200,9 +197,9 @@ def real_devices(config: Config, clock: Clock) -> tuple[ReceiptPrinter, list[Car
 
 
 def demo_config(config: Config, root: Path) -> Config:
-    """The demo: its own database, the demo panel, a window rather than the whole screen."""
-    ui = dc_replace(config.ui, demo_panel=True, fullscreen=config.ui.fullscreen,
-                    hide_cursor=False)
+    """The demo: its own database, a window rather than the whole screen (the demo panel
+    comes with ``demo`` in :func:`run`)."""
+    ui = dc_replace(config.ui, fullscreen=config.ui.fullscreen, hide_cursor=False)
     return dc_replace(config, base_dir=root, ui=ui, qr=DEMO_QR_SETTINGS,
                       database=dc_replace(config.database, path=DEMO_DATABASE))
 

@@ -9,6 +9,7 @@ code knows for its configuration.
 from __future__ import annotations
 
 import dataclasses
+import logging
 import zoneinfo
 from pathlib import Path
 from typing import Any
@@ -69,6 +70,16 @@ __all__ = [
 ]
 
 
+log = logging.getLogger("kiosk.config")
+
+# Settings an older config.toml may still hold (the installed one is a conffile, kept across
+# upgrades): refusing them would stop an upgraded kiosk at start, so they are accepted,
+# ignored, and named once in the log.
+RETIRED = {
+    "ui.demo_panel": "the demo panel comes only with `kiosk --demo`",
+}
+
+
 def _build_section(name: str, raw: Any, problems: list[str]) -> Any:
     cls = SECTIONS[name]
     if not isinstance(raw, dict):
@@ -78,6 +89,9 @@ def _build_section(name: str, raw: Any, problems: list[str]) -> Any:
     values: dict[str, Any] = {}
     for key, value in raw.items():
         full = f"{name}.{key}"
+        if full in RETIRED:
+            log.warning("%s is no longer used (%s): delete the line", full, RETIRED[full])
+            continue
         if key not in fields:
             problems.append(f"{full}: unknown setting (known: {', '.join(fields)})")
             continue

@@ -175,8 +175,6 @@ class UiSection:
                                 "arrow in the middle of the screen confuses people.")
     fullscreen: bool = setting(True, "Cover the whole screen with no window frame, so a "
                                "volunteer cannot reach the desktop; off for development.")
-    demo_panel: bool = setting(False, "Show the demo panel (present demo cards, break the "
-                               "printer); only for demonstrations, never in a shop.")
     large_text: bool = setting(False, "Start with the large-text setting on (every screen also "
                                "has a toggle), for shops whose visitors are mostly elderly.")
     on_screen_keyboard: bool = setting(True, "Show a keyboard (pinyin and English) on the "

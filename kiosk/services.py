@@ -16,6 +16,7 @@ from kiosk.core.db import open_database
 from kiosk.core.district_policy import Override
 from kiosk.core.models import KioskInfo, SalesPolicy
 from kiosk.core.operators import PinPolicy
+from kiosk.core.tokens import TokenVerifier
 from kiosk.core.vouchers import KeySigner, VoucherSigner
 from kiosk.sync.signer import DaemonSigner, socket_path
 from points_protocol import signing
@@ -85,6 +86,15 @@ def voucher_signer(config: Config) -> VoucherSigner:
         log.info("vouchers are signed by the sync daemon (this process cannot read the key: "
                  "%s)", exc)
         return DaemonSigner(socket_path(config.database_path))
+
+
+def qr_verifier(config: Config, clock: Clock) -> TokenVerifier | None:
+    """The QR card check from ``[qr]``, one for the touchscreen's scanners and the sync daemon
+    alike (the daemon checks each card the district issues before it is printed: a card this
+    kiosk prints must be one its scanners read). None when QR cards are off."""
+    return TokenVerifier.from_settings(config.qr.public_key, config.qr.district_id, clock,
+                                       base_dir=config.base_dir,
+                                       max_length=config.qr.max_token_length)
 
 
 def pin_policy(config: Config) -> PinPolicy:

@@ -50,6 +50,18 @@ def test_bad_file_lists_every_problem(tmp_path: Path) -> None:
     assert len(problems) == 7
 
 
+def test_a_retired_setting_from_an_older_config_still_starts(
+        tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    """An upgraded kiosk keeps its installed config.toml (a conffile): a setting this version
+    no longer has is named in the log, not a reason to stop the kiosk."""
+    path = tmp_path / "config.toml"
+    path.write_text('[ui]\ndemo_panel = false\nlarge_text = true\n', encoding="utf-8")
+    with caplog.at_level("WARNING", logger="kiosk.config"):
+        loaded = load_config(path)
+    assert loaded.ui.large_text is True
+    assert "ui.demo_panel is no longer used" in caplog.text
+
+
 @pytest.mark.parametrize(("content", "expected"), [
     (None, "file not found"),
     ("[kiosk\nid=", "not valid TOML"),

@@ -30,7 +30,7 @@ from kiosk.core import ledger_audit, shared_files, sync_status
 from kiosk.core.clock import Clock, SystemClock, to_db
 from kiosk.core.db import DatabaseError, open_database
 from kiosk.core.ledger import bind_kiosk
-from kiosk.core.tokens import TokenVerifier
+from kiosk.services import qr_verifier
 from kiosk.sync import heartbeat, signer
 from kiosk.sync.client import HttpTransport, InsecureUrlError
 from kiosk.sync.engine import RoundResult, sync_round
@@ -269,7 +269,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         transport = make_transport(config, key) if key is not None else None
         conn = open_database(config.database_path,
                              busy_timeout_ms=config.database.busy_timeout_ms,
-                             startup_check=config.database.startup_check, create=False)
+                             startup_check=config.database.startup_check,
+                             cache_mb=config.database.cache_mb, create=False)
         if args.command == "now":
             sync_status.request_sync(conn, SystemClock())
             return 0
@@ -278,8 +279,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                 print(f"{key_name}: {value}")
             return 0
         clock = SystemClock()
-        verifier = TokenVerifier.from_settings(config.qr.public_key, config.qr.district_id,
-                                               clock, base_dir=config.base_dir)
+        verifier = qr_verifier(config, clock)
         nightly = None if config.database.audit_hour < 0 else ledger_audit.Nightly(
             config.database.audit_hour, ZoneInfo(config.kiosk.timezone))
         assert transport is not None and key is not None

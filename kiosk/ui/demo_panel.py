@@ -1,4 +1,4 @@
-"""The demo panel (only with ``ui.demo_panel = true``): present the demo shop's cards, a signed
+"""The demo panel (only with ``kiosk --demo``): present the demo shop's cards, a signed
 demo QR card and a forged one, lift the card, break the printer, and read the last receipt.
 
 Everything goes through the same paths as real devices: cards through the simulated reader's

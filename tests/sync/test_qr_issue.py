@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -13,12 +14,14 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from district.app import QrIssuer
 from district.store import Store
+from kiosk.config import Config
 from kiosk.core import audit, cards, qr_cards, sync_status
 from kiosk.core.devices import CardPresented
-from kiosk.core.errors import CardRevoked
+from kiosk.core.errors import CardRevoked, CardTokenTooLong
 from kiosk.core.models import PresentedCard
 from kiosk.core.tokens import TokenVerifier
 from kiosk.hardware.simulated import TextFilePrinter
+from kiosk.services import qr_verifier
 from kiosk.sync import protocol
 from kiosk.sync.client import HttpTransport
 from kiosk.sync.daemon import Daemon
@@ -264,3 +267,18 @@ def test_a_kiosk_without_a_qr_key_does_not_ask(
     assert issuing.store.query(
         "SELECT generation FROM cards WHERE card_id = 'QR-0001'")[0][0] == 1
     a.close()
+
+
+def test_the_daemon_checks_issued_cards_with_the_kiosks_own_token_limit(
+        tmp_path: Path, clock: ManualClock) -> None:
+    """The daemon and the touchscreen build their QR check in one place (services.qr_verifier;
+    the daemon ignored qr.max_token_length before): with the limit below a real token's
+    length, the card the district issues is refused before it is kept, instead of printed and
+    then refused by this kiosk's own scanners."""
+    config = replace(Config(), base_dir=tmp_path, qr=replace(DEMO_QR, max_token_length=64))
+    strict = qr_verifier(config, clock)
+    assert strict is not None and strict.max_length == 64
+    with pytest.raises(CardTokenTooLong):
+        strict.verify(DEMO_PAPER)
+    usual = qr_verifier(replace(config, qr=DEMO_QR), clock)
+    assert usual is not None and usual.verify(DEMO_PAPER).card_id == "QR-0001"
