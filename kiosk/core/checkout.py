@@ -239,6 +239,12 @@ class Checkout:
                            kind=item.kind.value, quantity=quantity, unit_price=item.price,
                            amount=amount)
 
+    def max_per_line(self) -> int:
+        """The most of one item in one basket, as a sale checks it now (the district's setting
+        once synced, else config's): what the cart's "+" offers up to."""
+        return district_policy.effective(self._conn, self._base_policy,
+                                         self._district).max_quantity_per_line
+
     def spend_limit(self, card: PresentedCard, balance: int) -> SpendLimit:
         """What this card may spend now, and what sets that: the balance, or (lower) the cap
         for UID-only cards or the offline caps. The same sums a sale checks, read before the

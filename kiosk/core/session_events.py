@@ -76,6 +76,7 @@ class LookupDone:
     holder: CardHolder
     entries: tuple[CatalogueEntry, ...]
     limit: SpendLimit | None = None  # None: the balance is all that limits spending
+    max_per_line: int | None = None  # None: FlowTiming's (config's) limit
 
 
 @dataclass(frozen=True)

@@ -273,8 +273,8 @@ class SessionFlow:
             return s
         have = s.cart.quantity_of(item.item_id)
         if isinstance(event, Add):
-            hint = cart_hint(item, have + 1, s.spendable_after, item.price,
-                             self._timing.max_quantity_per_line, limit=s.limit)
+            most = s.max_per_line or self._timing.max_quantity_per_line
+            hint = cart_hint(item, have + 1, s.spendable_after, item.price, most, limit=s.limit)
             if hint is not None:
                 return replace(s, notice=hint)
             wanted = have + 1
@@ -287,7 +287,8 @@ class SessionFlow:
     def _result(self, s: FlowState, event: Event, now: datetime) -> FlowState:  # noqa: PLR0911
         if isinstance(event, LookupDone) and s.screen == Screen.LOOKING_UP:
             return replace(s, screen=Screen.BALANCE, holder=event.holder,
-                           entries=event.entries, limit=event.limit, last_activity=now)
+                           entries=event.entries, limit=event.limit,
+                           max_per_line=event.max_per_line, last_activity=now)
         if isinstance(event, LookupFailed) and s.screen == Screen.LOOKING_UP:
             return self._refused(s, event.notice, now)
         if isinstance(event, OtherCardChecked) and s.screen in NEXT_CARD_SCREENS:

@@ -98,6 +98,7 @@ class FlowState:
     notice: Notice | None = None
     order_id: str | None = None          # kept while the cart is unchanged: a retry reuses it
     limit: SpendLimit | None = None      # what the card may spend, if less than the balance
+    max_per_line: int | None = None      # the sale's own limit per line, read at the card's look-up
     other_card: PresentedCard | None = None  # another usable card: "end this visit?" asked
     # A usable card tapped while a sale commits or the success screen shows: the next visit,
     # begun when the volunteer taps "next" or when the success screen's time is up.

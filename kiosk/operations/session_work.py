@@ -102,7 +102,8 @@ class SessionWork:
                 self.card_alert(alert)
                 raise
             limit = s.checkout.spend_limit(effect.card, holder.balance)
-            return LookupDone(effect.serial, holder, tuple(catalogue.entries(s.conn)), limit)
+            return LookupDone(effect.serial, holder, tuple(catalogue.entries(s.conn)), limit,
+                              s.checkout.max_per_line())
         if isinstance(effect, CheckOtherCard):
             return self._check_other(effect)
         if isinstance(effect, RunCheckout):

@@ -304,6 +304,19 @@ def test_cart_refuses_what_cannot_be_had_and_says_why(flow: SessionFlow, adds: i
     assert flow.handle(Add(other)).notice is None
 
 
+def test_the_carts_limit_per_line_is_the_one_the_sale_checks(flow: SessionFlow) -> None:
+    """The district's checkout.max_quantity_per_line, read at the look-up, is what "+" stops
+    at (config's 5 here): before, the cart offered config's limit and the sale refused at Pay."""
+    state = flow.handle(CardTapped(CARD))
+    flow.handle(LookupDone(state.serial, holder(), ENTRIES, max_per_line=2))
+    flow.handle(ShowCatalogue())
+    for _ in range(3):
+        state = flow.handle(Add("pen"))
+    assert state.cart.quantity_of("pen") == 2
+    assert state.notice is not None and state.notice.code == "quantity_too_large"
+    assert "最多兑换 2 件" in state.notice.zh
+
+
 def test_affordable_reflects_what_the_cart_already_spends(flow: SessionFlow) -> None:
     tap(flow)
     flow.handle(ShowCatalogue())

@@ -53,11 +53,13 @@ def test_district_after_seconds_quantity_and_uid_caps_apply(
     checkout = kiosk.services.checkout
     clock.advance(seconds=60)                    # well within config's 900 s: online
     assert not checkout.checkout(uuid7(), ZHANG, [CartLine("masks", 3)]).offline   # 75
+    assert checkout.max_per_line() == 20         # config's, until the district says otherwise
     for key, value in (("offline.after_seconds", "30"),
                        ("checkout.max_quantity_per_line", "2"),
                        ("nfc.uid_only_cap_per_day", "200")):
         assert district_set(district, key, value) == 0
     assert kiosk.daemon.run_once() is not None
+    assert checkout.max_per_line() == 2          # what the touchscreen's cart now stops at
     with pytest.raises(QuantityTooLarge):
         checkout.checkout(uuid7(), ZHANG, [CartLine("masks", 3)])
     clock.advance(seconds=60)                    # past the district's 30 s: offline
