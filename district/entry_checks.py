@@ -21,6 +21,7 @@ from zoneinfo import ZoneInfo
 
 from district.entry_shapes import EntryRejected, OrderFact
 from district.ledger import DONATION_POOL, sales_account, volunteer_account
+from points_protocol.settings import SETTINGS
 
 if TYPE_CHECKING:
     from district.batch import BatchRecords
@@ -34,9 +35,10 @@ class Policy:
     """The district's own rules for pushed entries."""
     sync_window: timedelta = timedelta(days=7)    # prices and backdated sales are judged in it
     timezone: ZoneInfo = SHOP_ZONE                    # the shop day of the offline caps
-    cap_per_volunteer_per_day: int = 300          # used when the district set none
-    cap_per_kiosk_per_day: int = 5000
-    after_seconds: int = 900          # the kiosks' offline.after_seconds when the district set none
+    # Used when the district set none: the kiosks' config.toml defaults, the same numbers.
+    cap_per_volunteer_per_day: int = SETTINGS["offline.cap_per_volunteer_per_day"].default
+    cap_per_kiosk_per_day: int = SETTINGS["offline.cap_per_kiosk_per_day"].default
+    after_seconds: int = SETTINGS["offline.after_seconds"].default
     clock_skew: timedelta = timedelta(hours=1)   # how far a kiosk's clock may be off
 
 

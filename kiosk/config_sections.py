@@ -14,11 +14,14 @@ from kiosk.config_values import setting
 from points_protocol.settings import SETTINGS as DISTRICT_SETTINGS
 
 
-def district_setting(key: str, default: int, doc: str) -> Any:
+def district_setting(key: str, doc: str) -> Any:
     """A setting the district may decide for every kiosk (``kiosk-district set KEY``): its
-    range is the protocol's (``points_protocol.settings``), so both sides allow the same."""
-    rule = DISTRICT_SETTINGS[key].range
-    return setting(default, doc, minimum=rule.minimum, maximum=rule.maximum)
+    range and default are the protocol's (``points_protocol.settings``), so both sides allow
+    the same and, where the district set nothing, judge by the same number."""
+    rule = DISTRICT_SETTINGS[key]
+    return setting(rule.default, f"{doc} The district's value, once synced, wins over this "
+                   f"one (`kiosk-district set {key}`).", minimum=rule.range.minimum,
+                   maximum=rule.range.maximum)
 
 
 @dataclass(frozen=True)
@@ -57,20 +60,20 @@ class DatabaseSection:
 @dataclass(frozen=True)
 class OfflineSection:
     after_seconds: int = district_setting(
-        "offline.after_seconds", 900, "With no successful sync for this long the kiosk sells "
+        "offline.after_seconds", "With no successful sync for this long the kiosk sells "
         "in offline mode and applies the caps below.")
     cap_per_volunteer_per_day: int = district_setting(
-        "offline.cap_per_volunteer_per_day", 300, "Most points one volunteer may spend per day "
+        "offline.cap_per_volunteer_per_day", "Most points one volunteer may spend per day "
         "while offline (the district's risk per person).")
     cap_per_kiosk_per_day: int = district_setting(
-        "offline.cap_per_kiosk_per_day", 5000, "Most points this kiosk may take per day while "
+        "offline.cap_per_kiosk_per_day", "Most points this kiosk may take per day while "
         "offline, all volunteers together.")
 
 
 @dataclass(frozen=True)
 class CheckoutSection:
     max_quantity_per_line: int = district_setting(
-        "checkout.max_quantity_per_line", 20, "Largest quantity of one item in one basket; "
+        "checkout.max_quantity_per_line", "Largest quantity of one item in one basket; "
         "guards against a stuck + button.")
     void_window_minutes: int = setting(60 * 24, "How long after a sale an operator may void it.",
                                        minimum=0, maximum=60 * 24 * 90)
@@ -87,7 +90,7 @@ class NfcSection:
                                    "a reader plugged back in is in use within this time.",
                                    minimum=0.2, maximum=60.0)
     uid_only_cap_per_day: int = district_setting(
-        "nfc.uid_only_cap_per_day", 0, "Most points one volunteer may spend per day with cards "
+        "nfc.uid_only_cap_per_day", "Most points one volunteer may spend per day with cards "
         "known only by their UID (NFC cards that do not sign each tap; a UID can be cloned): "
         "the most a cloned card can take. 0 = no cap.")
     sun_keys: str = setting("", "Key file for NFC cards that sign each tap (NTAG 424 DNA "

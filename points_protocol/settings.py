@@ -22,19 +22,23 @@ class Setting:
     key: str
     range: Range
     doc: str
+    # What holds where the district set nothing: config.toml's default at the kiosk and the
+    # district's own when it judges pushed entries, one number so the two cannot drift.
+    default: int
 
 
 SETTINGS: Final = {s.key: s for s in (
     Setting("offline.after_seconds", Range("seconds", 30, 7 * 86400),
-            "With no successful sync for this long a kiosk sells offline, under the caps."),
+            "With no successful sync for this long a kiosk sells offline, under the caps.", 900),
     Setting("offline.cap_per_volunteer_per_day", Range("points", 0, 1_000_000),
-            "Most points one volunteer may spend per day while offline."),
+            "Most points one volunteer may spend per day while offline.", 300),
     Setting("offline.cap_per_kiosk_per_day", Range("points", 0, 100_000_000),
-            "Most points one kiosk may take per day while offline, all volunteers together."),
+            "Most points one kiosk may take per day while offline, all volunteers together.",
+            5000),
     Setting("nfc.uid_only_cap_per_day", Range("points", 0, 1_000_000),
-            "Most points a volunteer may spend per day with UID-only NFC cards; 0 = no cap."),
+            "Most points a volunteer may spend per day with UID-only NFC cards; 0 = no cap.", 0),
     Setting("checkout.max_quantity_per_line", Range("pieces", 1, 999),
-            "Largest quantity of one item in one basket."),
+            "Largest quantity of one item in one basket.", 20),
 )}
 
 
