@@ -92,7 +92,6 @@ def flow_timing(config: Config) -> FlowTiming:
     ui = config.ui
     return FlowTiming(inactivity_seconds=ui.inactivity_seconds,
                       countdown_seconds=ui.countdown_seconds, done_seconds=ui.done_seconds,
-                      max_quantity_per_line=config.checkout.max_quantity_per_line,
                       input_pause_seconds=ui.input_pause_ms / 1000)
 
 

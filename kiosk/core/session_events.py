@@ -8,7 +8,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from kiosk.core.catalogue import CatalogueEntry
-from kiosk.core.models import CardHolder, CartLine, PresentedCard, Receipt, SpendLimit
+from kiosk.core.models import (
+    CardHolder,
+    CartLine,
+    PresentedCard,
+    Receipt,
+    SalesPolicy,
+    SpendLimit,
+)
 from kiosk.core.session_notices import Notice
 from points_protocol.catalogue import Category
 
@@ -76,7 +83,8 @@ class LookupDone:
     holder: CardHolder
     entries: tuple[CatalogueEntry, ...]
     limit: SpendLimit | None = None  # None: the balance is all that limits spending
-    max_per_line: int | None = None  # None: FlowTiming's (config's) limit
+    # The most of one item the sale will take (Checkout.max_per_line): what "+" stops at.
+    max_per_line: int = SalesPolicy.max_quantity_per_line
 
 
 @dataclass(frozen=True)

@@ -273,8 +273,8 @@ class SessionFlow:
             return s
         have = s.cart.quantity_of(item.item_id)
         if isinstance(event, Add):
-            most = s.max_per_line or self._timing.max_quantity_per_line
-            hint = cart_hint(item, have + 1, s.spendable_after, item.price, most, limit=s.limit)
+            hint = cart_hint(item, have + 1, s.spendable_after, item.price, s.max_per_line,
+                             limit=s.limit)
             if hint is not None:
                 return replace(s, notice=hint)
             wanted = have + 1

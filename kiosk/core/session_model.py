@@ -9,7 +9,14 @@ from datetime import datetime
 from enum import StrEnum
 
 from kiosk.core.catalogue import CatalogueEntry
-from kiosk.core.models import CardHolder, CartLine, PresentedCard, Receipt, SpendLimit
+from kiosk.core.models import (
+    CardHolder,
+    CartLine,
+    PresentedCard,
+    Receipt,
+    SalesPolicy,
+    SpendLimit,
+)
 from kiosk.core.session_events import Effect
 from kiosk.core.session_notices import Notice
 from points_protocol.catalogue import Category
@@ -82,7 +89,6 @@ class FlowTiming:
     inactivity_seconds: float = 60
     countdown_seconds: float = 15
     done_seconds: float = 20          # key information (success, points left) stays this long
-    max_quantity_per_line: int = 20
     input_pause_seconds: float = 0.7  # presses this soon after a screen change are ignored
 
 
@@ -98,7 +104,7 @@ class FlowState:
     notice: Notice | None = None
     order_id: str | None = None          # kept while the cart is unchanged: a retry reuses it
     limit: SpendLimit | None = None      # what the card may spend, if less than the balance
-    max_per_line: int | None = None      # the sale's own limit per line, read at the card's look-up
+    max_per_line: int = SalesPolicy.max_quantity_per_line  # the sale's, read at the look-up
     other_card: PresentedCard | None = None  # another usable card: "end this visit?" asked
     # A usable card tapped while a sale commits or the success screen shows: the next visit,
     # begun when the volunteer taps "next" or when the success screen's time is up.

@@ -55,8 +55,8 @@ from tests.conftest import ManualClock
 
 CARD = PresentedCard("04A1B2C3D4E5F6")
 OTHER = PresentedCard("04B7C8D9E0F1A2")
-TIMING = FlowTiming(inactivity_seconds=60, countdown_seconds=15, done_seconds=10,
-                    max_quantity_per_line=5)
+TIMING = FlowTiming(inactivity_seconds=60, countdown_seconds=15, done_seconds=10)
+MAX_PER_LINE = 5          # what the checkout says at the look-up
 
 
 def item(item_id: str, price: int, stock: int | None = 10, *, limit: int | None = None,
@@ -93,7 +93,8 @@ def tap(flow: SessionFlow, card: PresentedCard = CARD, balance: int = 300) -> No
     state = flow.handle(CardTapped(card))
     assert state.screen == Screen.LOOKING_UP
     assert state.effects == (LookUpCard(state.serial, card),)
-    state = flow.handle(LookupDone(state.serial, holder(card, balance), ENTRIES))
+    state = flow.handle(LookupDone(state.serial, holder(card, balance), ENTRIES,
+                                   max_per_line=MAX_PER_LINE))
     assert state.screen == Screen.BALANCE
 
 
@@ -305,8 +306,8 @@ def test_cart_refuses_what_cannot_be_had_and_says_why(flow: SessionFlow, adds: i
 
 
 def test_the_carts_limit_per_line_is_the_one_the_sale_checks(flow: SessionFlow) -> None:
-    """The district's checkout.max_quantity_per_line, read at the look-up, is what "+" stops
-    at (config's 5 here): before, the cart offered config's limit and the sale refused at Pay."""
+    """The checkout's limit per line (the district's once synced), read at the look-up, is
+    what "+" stops at: before, the cart offered config's limit and the sale refused at Pay."""
     state = flow.handle(CardTapped(CARD))
     flow.handle(LookupDone(state.serial, holder(), ENTRIES, max_per_line=2))
     flow.handle(ShowCatalogue())
